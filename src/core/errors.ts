@@ -1,0 +1,170 @@
+/**
+ * One base class, a few subclasses callers branch on. Messages say what
+ * happened and what to do; they never contain an API key.
+ */
+
+export class ParallellmError extends Error {
+  override name = "ParallellmError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Bad input or configuration from the user (unknown model, unsupported document...). */
+export class InputError extends ParallellmError {
+  override name = "InputError";
+}
+
+/** The workspace or its store cannot be used (not a parallellm store, newer schema, locked...). */
+export class StoreError extends ParallellmError {
+  override name = "StoreError";
+}
+
+/** Strict mode: this run asked for different calls than the store holds. */
+export class DriftError extends ParallellmError {
+  override name = "DriftError";
+}
+
+export type ProviderErrorKind =
+  | "request-rejected"
+  | "authentication"
+  | "rate-limited"
+  | "overloaded"
+  | "server"
+  | "network";
+
+export interface ProviderErrorDetails {
+  readonly provider: string;
+  readonly model?: string;
+  readonly statusCode?: number;
+  /** The provider's own error message (no secrets). */
+  readonly providerMessage?: string;
+  readonly requestId?: string;
+  /** Delay the provider asked for (`retry-after`, `retry-after-ms`, Gemini `RetryInfo`). */
+  readonly retryAfterMs?: number;
+  /** Where the failing ask was made (`file:line`), when known. */
+  readonly askLocation?: string;
+  readonly agent?: string;
+  readonly cause?: unknown;
+}
+
+/** A provider call failed. `isRetryable` says whether trying again can help. */
+export class ProviderError extends ParallellmError {
+  override name = "ProviderError";
+  readonly kind: ProviderErrorKind;
+  readonly provider: string;
+  readonly model: string | undefined;
+  readonly statusCode: number | undefined;
+  readonly providerMessage: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly askLocation: string | undefined;
+  readonly agent: string | undefined;
+
+  constructor(kind: ProviderErrorKind, message: string, details: ProviderErrorDetails) {
+    super(message, { cause: details.cause });
+    this.kind = kind;
+    this.provider = details.provider;
+    this.model = details.model;
+    this.statusCode = details.statusCode;
+    this.providerMessage = details.providerMessage;
+    this.requestId = details.requestId;
+    this.retryAfterMs = details.retryAfterMs;
+    this.askLocation = details.askLocation;
+    this.agent = details.agent;
+  }
+
+  get isRetryable(): boolean {
+    return this.kind !== "request-rejected" && this.kind !== "authentication";
+  }
+}
+
+/** 400/404/413/422: the provider refused the request; retrying will not help. */
+export class ProviderRequestError extends ProviderError {
+  override name = "ProviderRequestError";
+}
+
+/** 401/403: the key is missing, wrong or not allowed. Stops the run. */
+export class AuthenticationError extends ProviderError {
+  override name = "AuthenticationError";
+}
+
+/** 429, 529/503, 5xx, network: retried, then recorded as this. */
+export class TransientProviderError extends ProviderError {
+  override name = "TransientProviderError";
+}
+
+/** Structured output that does not satisfy its schema. The raw text is kept. */
+export class InvalidOutputError extends ParallellmError {
+  override name = "InvalidOutputError";
+  readonly rawText: string;
+  constructor(message: string, rawText: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.rawText = rawText;
+  }
+}
+
+/**
+ * Batch signal: the answer is not back yet. Thrown by `await`ing an unavailable
+ * response; agent scopes swallow it, so code inside `pllm.agent` never sees it.
+ */
+export class NotAvailable extends ParallellmError {
+  override name = "NotAvailable";
+}
+
+const statusKinds: Record<number, ProviderErrorKind> = {
+  400: "request-rejected",
+  404: "request-rejected",
+  413: "request-rejected",
+  422: "request-rejected",
+  401: "authentication",
+  403: "authentication",
+  408: "network",
+  409: "server",
+  429: "rate-limited",
+  503: "overloaded",
+  529: "overloaded",
+};
+
+/** Classify an HTTP failure; adapters call this, strategies decide about retries. */
+export function classifyStatus(statusCode: number | undefined): ProviderErrorKind {
+  if (statusCode === undefined) return "network";
+  const known = statusKinds[statusCode];
+  if (known) return known;
+  if (statusCode >= 500) return "server";
+  return "request-rejected";
+}
+
+/** Build the right subclass for a classified provider failure. */
+export function providerError(details: ProviderErrorDetails & { statusCode?: number }): ProviderError {
+  const kind = classifyStatus(details.statusCode);
+  const status = details.statusCode === undefined ? "no HTTP status" : `HTTP ${details.statusCode}`;
+  const what = details.providerMessage ?? "no message";
+  const where = details.model ? `${details.provider} (${details.model})` : details.provider;
+  const advice = adviceFor(kind, details.provider);
+  const message = `${where} failed with ${status}: ${what}${details.requestId ? ` [request id ${details.requestId}]` : ""}. ${advice}`;
+  if (kind === "request-rejected") return new ProviderRequestError(kind, message, details);
+  if (kind === "authentication") return new AuthenticationError(kind, message, details);
+  return new TransientProviderError(kind, message, details);
+}
+
+const keyVariables: Record<string, string> = {
+  openai: "OPENAI_API_KEY",
+  anthropic: "ANTHROPIC_API_KEY",
+  google: "GEMINI_API_KEY (or GOOGLE_API_KEY)",
+};
+
+function adviceFor(kind: ProviderErrorKind, provider: string): string {
+  switch (kind) {
+    case "request-rejected":
+      return "The provider refused this request; fix the ask (model name, documents, options) — retrying will not help.";
+    case "authentication":
+      return `Check the API key in ${keyVariables[provider] ?? "the client you passed"}; the run stops here and nothing already received is lost.`;
+    case "rate-limited":
+      return "Rate limited: lower maxConcurrency or set requests/tokens-per-minute limits.";
+    case "overloaded":
+      return "The provider is overloaded; the call is retried with backoff and a rerun retries it again.";
+    default:
+      return "A transient failure; the call is retried with backoff and a rerun retries it again.";
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The neutral request and result every provider adapter translates to and from.
+ * Nothing here knows a vendor's wire format.
+ */
+
+/** A JSON Schema object (draft 2020-12 subset as the providers accept it). */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export type ProviderName = "openai" | "anthropic" | "google" | "mock";
+
+/**
+ * Which model answers, and under which name. A plain model string is routed by
+ * its prefix (`gpt-`, `o1`..., `claude-`, `gemini-`); an identity names the
+ * provider explicitly and may carry a nickname (`id`) for agents-as-roles.
+ */
+export interface LLMIdentity {
+  /** A nickname ("alice"); defaults to the model name. */
+  readonly id?: string;
+  readonly provider: ProviderName;
+  readonly model: string;
+  /** OpenAI only: `"responses"` (default) or `"chat"` for Chat Completions and OpenAI-compatible servers. */
+  readonly api?: "responses" | "chat";
+}
+
+export type LLM = string | LLMIdentity;
+
+/** A part of a message's content. Binary data is base64 text so requests stay JSON. */
+export type ContentPart =
+  | { readonly type: "text"; readonly text: string }
+  | {
+      readonly type: "image";
+      readonly mediaType: string;
+      /** base64, without a `data:` prefix */
+      readonly data?: string;
+      readonly url?: string;
+    }
+  | {
+      readonly type: "file";
+      readonly mediaType: string;
+      readonly data?: string;
+      readonly url?: string;
+      readonly filename?: string;
+    }
+  | { readonly type: "tool-call"; readonly id: string; readonly name: string; readonly args: unknown }
+  | {
+      readonly type: "tool-result";
+      readonly toolCallId: string;
+      readonly name: string;
+      readonly output: unknown;
+      readonly isError?: boolean;
+    };
+
+/** System text lives in `LLMRequest.instructions`, never in messages. */
+export interface Message {
+  readonly role: "user" | "assistant";
+  readonly content: readonly ContentPart[];
+}
+
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** JSON Schema of the arguments object. */
+  readonly parameters: JsonSchema;
+}
+
+export type ToolChoice = "auto" | "required" | "none" | { readonly name: string };
+
+export interface GenerationOptions {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly maxTokens?: number;
+  readonly stop?: readonly string[];
+  readonly seed?: number;
+}
+
+export interface OutputSchema {
+  /** Name the providers require for a JSON schema format (letters, digits, `_`, `-`). */
+  readonly name: string;
+  readonly jsonSchema: JsonSchema;
+}
+
+/** Everything a provider needs to answer one call. */
+export interface LLMRequest {
+  readonly provider: ProviderName;
+  readonly model: string;
+  readonly api?: "responses" | "chat";
+  readonly instructions?: string;
+  readonly messages: readonly Message[];
+  readonly schema?: OutputSchema;
+  readonly tools?: readonly ToolDefinition[];
+  readonly toolChoice?: ToolChoice;
+  readonly options?: GenerationOptions;
+  /** Passed through to the provider's body unchanged (merged at the top level). */
+  readonly providerOptions?: { readonly [key: string]: unknown };
+}
+
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly args: unknown;
+}
+
+/** Token counts; `undefined` where the provider did not report a count. */
+export interface Usage {
+  readonly inputTokens: number | undefined;
+  readonly outputTokens: number | undefined;
+  readonly cachedInputTokens: number | undefined;
+  readonly reasoningTokens: number | undefined;
+  readonly totalTokens: number | undefined;
+}
+
+export type FinishReasonKind = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other";
+
+export interface FinishReason {
+  readonly unified: FinishReasonKind;
+  readonly raw: string | undefined;
+}
+
+/** A provider's answer, normalised. Stored as JSON. */
+export interface LLMResult {
+  readonly text: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly usage: Usage;
+  readonly finishReason: FinishReason;
+  readonly responseId: string | undefined;
+  /** The model the provider says answered (may be a dated snapshot). */
+  readonly model: string | undefined;
+}
+
+export const emptyUsage: Usage = Object.freeze({
+  inputTokens: undefined,
+  outputTokens: undefined,
+  cachedInputTokens: undefined,
+  reasoningTokens: undefined,
+  totalTokens: undefined,
+});
