@@ -58,8 +58,8 @@ export class ProviderError extends ParallellmError {
   readonly providerMessage: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
-  readonly askLocation: string | undefined;
-  readonly agent: string | undefined;
+  askLocation: string | undefined;
+  agent: string | undefined;
 
   constructor(kind: ProviderErrorKind, message: string, details: ProviderErrorDetails) {
     super(message, { cause: details.cause });
@@ -76,6 +76,16 @@ export class ProviderError extends ParallellmError {
 
   get isRetryable(): boolean {
     return this.kind !== "request-rejected" && this.kind !== "authentication";
+  }
+
+  /** @internal Name the agent and the ask that caused this failure. */
+  _locate(agent: string, askLocation: string | undefined): this {
+    if (this.agent === undefined) {
+      this.agent = agent;
+      this.askLocation = askLocation;
+      this.message = `Agent "${agent}"${askLocation ? ` (ask at ${askLocation})` : ""}: ${this.message}`;
+    }
+    return this;
   }
 }
 

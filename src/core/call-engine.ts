@@ -1,0 +1,190 @@
+/**
+ * Resolves each ask: a stored answer is replayed; otherwise the strategy sends
+ * the request and the answer is committed to the store before anyone sees it.
+ */
+import type { Provider } from "../providers/provider.js";
+import type { CallKey, Store, StoredAnswer } from "../store/store.js";
+import type { Strategy } from "../strategies/strategy.js";
+import { AuthenticationError, ProviderError } from "./errors.js";
+import type { LLMResult, ProviderName } from "./llm.js";
+import type { PreparedCall } from "./prepare-call.js";
+
+export interface RunStats {
+  replayed: number;
+  sent: number;
+  received: number;
+  failed: number;
+  /** Failed attempts that were retried or gave up. */
+  failedAttempts: number;
+  /** Agents that stopped on an answer that is not available yet. */
+  halted: number;
+  /** Agents whose errors were recorded (`onError: "record"`). */
+  failedAgents: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface CallEngineOptions {
+  readonly store: Store;
+  readonly strategy: Strategy;
+  readonly session: number;
+  readonly providerFor: (name: ProviderName) => Provider;
+}
+
+export interface SendOptions {
+  readonly seq: number;
+  /** Keep the stored answer in use (`ignoreCache`) instead of replacing it. */
+  readonly keepStored: boolean;
+  /** The Error captured at the ask, for its source location. */
+  readonly askSite: Error | undefined;
+  /** Nothing was stored for this call (as opposed to a deliberate resend). */
+  readonly isNew: boolean;
+}
+
+export class CallEngine {
+  readonly stats: RunStats = {
+    replayed: 0,
+    sent: 0,
+    received: 0,
+    failed: 0,
+    failedAttempts: 0,
+    halted: 0,
+    failedAgents: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
+  /** Stored calls this run asked for (replayed or sent), for drift detection. */
+  readonly askedCallIds = new Set<number>();
+  /** Calls sent because nothing was stored for them (not `ignoreCache`/`rewriteCache` resends). */
+  newCalls = 0;
+  readonly #options: CallEngineOptions;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #fatal: Error | undefined;
+
+  constructor(options: CallEngineOptions) {
+    this.#options = options;
+  }
+
+  get session(): number {
+    return this.#options.session;
+  }
+
+  get store(): Store {
+    return this.#options.store;
+  }
+
+  /** The stored answer, when the store can answer synchronously; `null` when it cannot. */
+  lookupSync(key: CallKey): StoredAnswer | undefined | null {
+    const store = this.#options.store;
+    if (!store.lookupSync) return null;
+    const answer = store.lookupSync(key);
+    if (answer) this.#replayed(answer);
+    return answer;
+  }
+
+  /** Lookup for stores without a synchronous path, then send if nothing is stored. */
+  async lookupThenSend(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
+    const answer = await this.#options.store.lookup(key);
+    if (answer) {
+      this.#replayed(answer);
+      return answer.result;
+    }
+    return this.send(key, call, options);
+  }
+
+  /** The provider for a call; throws at the ask when none is configured. */
+  providerFor(name: ProviderName): Provider {
+    return this.#options.providerFor(name);
+  }
+
+  send(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
+    const promise = this.#send(key, call, options);
+    this.#inFlight.add(promise);
+    const forget = () => this.#inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /** Resolves when every sent call has been answered or has failed. */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    await this.#options.strategy.drain();
+  }
+
+  #replayed(answer: StoredAnswer): void {
+    this.stats.replayed++;
+    this.askedCallIds.add(answer.callId);
+  }
+
+  async #send(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
+    if (this.#fatal) throw this.#fatal;
+    const { store, strategy, session } = this.#options;
+    const provider = this.providerFor(call.llm.provider);
+    this.stats.sent++;
+    const sentAt = Date.now();
+    let result: LLMResult;
+    try {
+      result = await strategy.run({
+        provider: call.llm.provider,
+        model: call.llm.model,
+        send: (signal) => provider.generate(call.request, { signal }),
+        attemptFailed: (error, attempt) => {
+          this.stats.failedAttempts++;
+          void store
+            .saveFailure({
+              ...key,
+              seq: options.seq,
+              session,
+              provider: call.llm.provider,
+              model: call.llm.model,
+              attempt,
+              kind: error.kind,
+              statusCode: error.statusCode,
+              message: error.providerMessage ?? error.message,
+              requestId: error.requestId,
+              at: Date.now(),
+            })
+            .catch(() => {});
+        },
+      });
+    } catch (error) {
+      this.stats.failed++;
+      if (error instanceof ProviderError) error._locate(key.agent, askLocation(options.askSite));
+      if (error instanceof AuthenticationError && !this.#fatal) {
+        this.#fatal = error;
+        strategy.stop(error);
+      }
+      throw error;
+    }
+    const callId = await store.saveResponse({
+      ...key,
+      seq: options.seq,
+      session,
+      provider: call.llm.provider,
+      model: call.llm.model,
+      canonical: call.canonical.json,
+      documents: call.canonical.documents,
+      result,
+      sentAt,
+      receivedAt: Date.now(),
+      mode: options.keepStored ? "keep" : "replace",
+    });
+    this.askedCallIds.add(callId);
+    if (options.isNew) this.newCalls++;
+    this.stats.received++;
+    this.stats.inputTokens += result.usage.inputTokens ?? 0;
+    this.stats.outputTokens += result.usage.outputTokens ?? 0;
+    return result;
+  }
+}
+
+/** `file:line:column` of the user's ask, from an Error captured there. */
+export function askLocation(site: Error | undefined): string | undefined {
+  const stack = site?.stack;
+  if (!stack) return undefined;
+  for (const line of stack.split("\n").slice(1)) {
+    const match = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
+    if (match && !/node_modules|node:internal/.test(match[1])) return match[1].replace(/^file:\/\//, "");
+  }
+  return undefined;
+}

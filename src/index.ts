@@ -1,0 +1,40 @@
+export type { Agent } from "./core/agent.js";
+export type { RunStats } from "./core/call-engine.js";
+export {
+  AuthenticationError,
+  DriftError,
+  InputError,
+  InvalidOutputError,
+  NotAvailable,
+  ParallellmError,
+  ProviderError,
+  ProviderRequestError,
+  StoreError,
+  TransientProviderError,
+} from "./core/errors.js";
+export type {
+  ContentPart,
+  FinishReason,
+  JsonSchema,
+  LLM,
+  LLMIdentity,
+  LLMRequest,
+  LLMResult,
+  Message,
+  ProviderName,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from "./core/llm.js";
+export type { AskOptions, CallDefaults, HashPart } from "./core/prepare-call.js";
+export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
+export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";
+export type { RunSummary } from "./dashboard/run-summary.js";
+export type { Document } from "./documents/document.js";
+export { file, image, toolResult } from "./documents/document.js";
+export type { ForEachOptions, ParallellmOptions } from "./parallellm.js";
+export { Parallellm } from "./parallellm.js";
+export type { Provider } from "./providers/provider.js";
+export type { Store } from "./store/store.js";
+export type { RetryPolicy } from "./strategies/retry-policy.js";

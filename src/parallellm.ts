@@ -1,0 +1,312 @@
+/**
+ * The entry point: a workspace, its store, a strategy and the providers,
+ * wired together for one run (a session).
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Agent, type AgentState } from "./core/agent.js";
+import { CallEngine } from "./core/call-engine.js";
+import { DriftError, InputError, NotAvailable, ParallellmError, StoreError } from "./core/errors.js";
+import type { ProviderName } from "./core/llm.js";
+import type { CallDefaults } from "./core/prepare-call.js";
+import { ResponseHandle } from "./core/response-handle.js";
+import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
+import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
+import type { Provider } from "./providers/provider.js";
+import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
+import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
+import type { Store } from "./store/store.js";
+import { createAsyncStrategy } from "./strategies/async-strategy.js";
+import type { RetryPolicy } from "./strategies/retry-policy.js";
+import type { StrategyName } from "./strategies/strategy.js";
+import { createSyncStrategy } from "./strategies/sync-strategy.js";
+
+export interface ParallellmOptions extends CallDefaults {
+  /**
+   * When calls without a stored answer are sent.
+   * @default "async"
+   */
+  readonly strategy?: StrategyName;
+  /** Requests in flight at once (`async`). @default 16 */
+  readonly maxConcurrency?: number;
+  /** Default provider when no `llm` is given: its default model is used. */
+  readonly provider?: ProviderName;
+  /** Provider instances to use instead of the built-in ones (e.g. `{ mock: new MockProvider() }`). */
+  readonly providers?: Partial<Record<ProviderName, Provider>>;
+  /**
+   * `"throw"`: a failed call raises at `await` and stops its agent and the run.
+   * `"record"`: the failure is recorded, that agent stops, the others go on.
+   * @default "throw"
+   */
+  readonly onError?: "throw" | "record";
+  /** Turn drift (stored answers not asked, new calls in a replayed pipeline) into an error at close. */
+  readonly strict?: boolean;
+  readonly retry?: RetryPolicy;
+  /**
+   * Where the end-of-run summary goes: `true` for stderr, a function for your own logger, `false` for nowhere.
+   * @default true
+   */
+  readonly summary?: boolean | ((text: string) => void);
+  /** Use this store instead of the workspace's SQLite file. */
+  readonly store?: Store;
+}
+
+export interface ForEachOptions {
+  /** Agents running at once. @default 256 */
+  readonly concurrency?: number;
+}
+
+export class Parallellm implements AsyncDisposable {
+  /** The workspace directory. */
+  readonly directory: string;
+  /** This run's session number (1 for the first run of a workspace). */
+  readonly session: number;
+  readonly #store: Store;
+  readonly #engine: CallEngine;
+  readonly #options: ParallellmOptions;
+  readonly #defaults: CallDefaults;
+  readonly #agents = new Map<string, AgentState>();
+  readonly #startedAt: number;
+  #closed: Promise<RunSummary> | undefined;
+
+  private constructor(directory: string, store: Store, session: number, options: ParallellmOptions, startedAt: number) {
+    this.directory = directory;
+    this.session = session;
+    this.#store = store;
+    this.#options = options;
+    this.#startedAt = startedAt;
+    const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
+    this.#defaults = { ...pickDefaults(options), llm };
+    const strategyName = options.strategy ?? "async";
+    const strategy =
+      strategyName === "sync"
+        ? createSyncStrategy({ retry: options.retry })
+        : createAsyncStrategy({ maxConcurrency: options.maxConcurrency, retry: options.retry });
+    const registry = new ProviderRegistry(providerFactories(options));
+    this.#engine = new CallEngine({ store, strategy, session, providerFor: (name) => registry.get(name) });
+  }
+
+  /**
+   * Open (or create) a workspace and start a session.
+   *
+   * @example
+   * await using pllm = await Parallellm.open(".pllm/tournament", { llm: "gpt-4.1-mini" });
+   */
+  static async open(directory: string, options: ParallellmOptions = {}): Promise<Parallellm> {
+    if (options.strategy !== undefined && options.strategy !== "sync" && options.strategy !== "async") {
+      throw new InputError(`Unknown strategy "${String(options.strategy)}"; use "sync" or "async".`);
+    }
+    const startedAt = Date.now();
+    const path = resolve(directory);
+    let store = options.store;
+    if (!store) {
+      try {
+        mkdirSync(path, { recursive: true });
+      } catch (error) {
+        throw new StoreError(
+          `Cannot create the workspace directory ${path}: ${(error as Error).message}. Choose a path you can write to.`,
+          { cause: error },
+        );
+      }
+      store = createSqliteStore(join(path, "store.sqlite"));
+    }
+    const strategy = options.strategy ?? "async";
+    const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
+    return new Parallellm(path, store, session, options, startedAt);
+  }
+
+  /**
+   * Run `fn` as the agent `name`. Returns its result, or `undefined` when the agent
+   * halted on an answer that is not available yet (batch) or, with
+   * `onError: "record"`, stopped on a recorded error.
+   */
+  agent<T>(name: string, fn: (agent: Agent) => Promise<T> | T): Promise<T | undefined>;
+  agent<T>(name: string, defaults: CallDefaults, fn: (agent: Agent) => Promise<T> | T): Promise<T | undefined>;
+  async agent<T>(
+    name: string,
+    defaultsOrFn: CallDefaults | ((agent: Agent) => Promise<T> | T),
+    maybeFn?: (agent: Agent) => Promise<T> | T,
+  ): Promise<T | undefined> {
+    const fn = typeof defaultsOrFn === "function" ? defaultsOrFn : maybeFn;
+    const agentDefaults = typeof defaultsOrFn === "function" ? undefined : defaultsOrFn;
+    if (typeof name !== "string" || name.length === 0) {
+      throw new InputError(
+        `Agent names must be non-empty strings that stay the same across runs, got ${String(name)}.`,
+      );
+    }
+    if (typeof fn !== "function") throw new InputError(`pllm.agent("${name}", fn) needs a function.`);
+    this.#assertOpen();
+    let state = this.#agents.get(name);
+    if (!state) {
+      state = { seq: 0, occurrences: new Map() };
+      this.#agents.set(name, state);
+    }
+    const defaults = agentDefaults ? mergeDefaults(this.#defaults, agentDefaults) : this.#defaults;
+    const agent = new Agent(name, state, { engine: this.#engine, resolveLLM }, defaults);
+    try {
+      return await fn(agent);
+    } catch (error) {
+      if (error instanceof NotAvailable) {
+        this.#engine.stats.halted++;
+        return undefined;
+      }
+      if (this.#options.onError === "record" && error instanceof ParallellmError && !(error instanceof InputError)) {
+        this.#engine.stats.failedAgents++;
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Run one agent per item, at most `concurrency` at once, so each item progresses
+   * independently. `keyOf` names each item's agent and must be stable across runs.
+   */
+  async forEach<Item, T>(
+    items: Iterable<Item>,
+    keyOf: (item: Item, index: number) => string,
+    fn: (item: Item, agent: Agent) => Promise<T> | T,
+    options: ForEachOptions = {},
+  ): Promise<(T | undefined)[]> {
+    const list = [...items];
+    const concurrency = options.concurrency ?? 256;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new InputError(`Expected \`concurrency\` to be a whole number from 1 and up, got ${String(concurrency)}.`);
+    }
+    const names = list.map((item, index) => keyOf(item, index));
+    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+    if (duplicate !== undefined) {
+      throw new InputError(`forEach: keyOf gave "${duplicate}" for two items; each item needs its own stable key.`);
+    }
+    const results = new Array<T | undefined>(list.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < list.length) {
+        const index = next++;
+        results[index] = await this.agent(names[index], (agent) => fn(list[index], agent));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
+    return results;
+  }
+
+  /** Persist a value across runs (JSON, Dates, binary, Maps, Sets, response handles). */
+  async save(key: string, value: unknown): Promise<void> {
+    this.#assertOpen();
+    await this.#store.saveUserdata(key, encodeUserdata(key, value), this.session);
+  }
+
+  /** A value saved by this or an earlier run; `undefined` when nothing was saved under `key`. */
+  async load<T = unknown>(key: string): Promise<T | undefined> {
+    this.#assertOpen();
+    const json = await this.#store.loadUserdata(key);
+    if (json === undefined) return undefined;
+    const references: [ResponseReference, ResponseHandle][] = [];
+    const value = decodeUserdata(json, (reference) => {
+      const handle = new ResponseHandle(
+        reference.agent,
+        reference.hash,
+        reference.occurrence,
+        reference.seq,
+        undefined,
+      );
+      references.push([reference, handle]);
+      return handle;
+    });
+    for (const [reference, handle] of references) {
+      const answer = await this.#store.lookup(reference);
+      if (answer) handle._ready(answer.result, true);
+    }
+    return value as T;
+  }
+
+  /** Counts so far in this run. */
+  get stats(): Readonly<CallEngine["stats"]> {
+    return this.#engine.stats;
+  }
+
+  /**
+   * Wait for calls in flight, print the summary, end the session and close the store.
+   * With `strict: true`, throws a `DriftError` (after closing) when the run drifted.
+   */
+  close(): Promise<RunSummary> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<RunSummary> {
+    await this.#engine.drain();
+    const stats = this.#engine.stats;
+    const summary: RunSummary = {
+      session: this.session,
+      strategy: this.#options.strategy ?? "async",
+      workspace: this.directory,
+      elapsedMs: Date.now() - this.#startedAt,
+      ...stats,
+      drift: await this.#judgeDrift(),
+    };
+    const output = this.#options.summary ?? true;
+    if (output !== false) {
+      const text = formatSummary(summary);
+      if (typeof output === "function") output(text);
+      else process.stderr.write(`${text}\n`);
+    }
+    await this.#store.endSession(this.session, summary);
+    await this.#store.close();
+    if (this.#options.strict && summary.drift.drifted) {
+      throw new DriftError(
+        `Strict replay failed: ${summary.drift.staleAnswers} stored answers were not asked and ${summary.drift.newCalls} calls were new. Restore the pipeline, or run without strict to accept the change.`,
+      );
+    }
+    return summary;
+  }
+
+  async #judgeDrift(): Promise<DriftReport> {
+    const { halted, failedAgents } = this.#engine.stats;
+    const newCalls = this.#engine.newCalls;
+    if (halted > 0 || failedAgents > 0) {
+      return { judged: false, staleAnswers: 0, staleAgents: [], newCalls, drifted: false };
+    }
+    const answered = await this.#store.answeredCalls();
+    const asked = this.#engine.askedCallIds;
+    const hadHistory = answered.some((call) => call.session < this.session);
+    const stale = answered.filter((call) => !asked.has(call.callId));
+    const staleAgents = [...new Set(stale.map((call) => call.agent))].slice(0, 5);
+    return {
+      judged: true,
+      staleAnswers: stale.length,
+      staleAgents,
+      newCalls,
+      drifted: hadHistory && (stale.length > 0 || newCalls > 0),
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InputError("This Parallellm workspace is closed; open it again to make more calls.");
+  }
+}
+
+function pickDefaults(options: ParallellmOptions): CallDefaults {
+  const { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions } = options;
+  return { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions };
+}
+
+function mergeDefaults(base: CallDefaults, extra: CallDefaults): CallDefaults {
+  const merged = { ...base, ...extra };
+  if (base.instructions && extra.instructions) {
+    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
+  }
+  return merged;
+}
+
+function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {
+  const factories: Partial<Record<ProviderName, () => Provider>> = {};
+  for (const [name, provider] of Object.entries(options.providers ?? {})) {
+    if (provider) factories[name as ProviderName] = () => provider;
+  }
+  return factories;
+}

@@ -1,0 +1,100 @@
+/**
+ * Which provider answers a model name, and the provider instances of a run.
+ * Providers are created on first use, so a replay needs no key and no SDK client.
+ */
+import { InputError } from "../core/errors.js";
+import type { LLM, LLMIdentity, ProviderName } from "../core/llm.js";
+import type { Provider } from "./provider.js";
+
+export interface ResolvedLLM {
+  readonly id: string;
+  readonly provider: ProviderName;
+  readonly model: string;
+  readonly api: "responses" | "chat" | undefined;
+}
+
+const providerNames: readonly ProviderName[] = ["openai", "anthropic", "google", "mock"];
+
+/** Model used when an ask names only a provider. */
+export const defaultModels: Record<ProviderName, string> = {
+  openai: "gpt-4.1-mini",
+  anthropic: "claude-sonnet-4-5",
+  google: "gemini-2.5-flash",
+  mock: "mock-1",
+};
+
+/** The provider a model name belongs to, by its prefix; undefined when unknown. */
+export function guessProvider(model: string): ProviderName | undefined {
+  if (/^(gpt-|chatgpt-|o\d|text-|davinci|babbage|codex-|computer-use-)/.test(model)) return "openai";
+  if (model.startsWith("claude-")) return "anthropic";
+  if (/^(gemini-|gemma-|learnlm-)/.test(model)) return "google";
+  if (model === "mock" || model.startsWith("mock-")) return "mock";
+  return undefined;
+}
+
+/**
+ * Resolve an `llm` option: `"gpt-4.1-mini"`, `"openai:my-finetune"`, or an identity.
+ * Unknown names are refused with a message that says how to name the provider.
+ */
+export function resolveLLM(llm: LLM): ResolvedLLM {
+  if (typeof llm === "object" && llm !== null) return resolveIdentity(llm);
+  if (typeof llm !== "string" || llm.length === 0) {
+    throw new InputError(`llm must be a model name or { provider, model }, got ${JSON.stringify(llm)}.`);
+  }
+  const colon = llm.indexOf(":");
+  if (colon > 0 && providerNames.includes(llm.slice(0, colon) as ProviderName)) {
+    const provider = llm.slice(0, colon) as ProviderName;
+    const model = llm.slice(colon + 1) || defaultModels[provider];
+    return { id: model, provider, model, api: undefined };
+  }
+  if (providerNames.includes(llm as ProviderName)) {
+    const provider = llm as ProviderName;
+    return { id: defaultModels[provider], provider, model: defaultModels[provider], api: undefined };
+  }
+  const provider = guessProvider(llm);
+  if (!provider) {
+    throw new InputError(
+      `Unknown model "${llm}": parallellm cannot tell which provider serves it. Name the provider: llm: "openai:${llm}" (also for OpenAI-compatible servers), or { provider: "anthropic" | "google" | "openai", model: "${llm}" }.`,
+    );
+  }
+  return { id: llm, provider, model: llm, api: undefined };
+}
+
+function resolveIdentity(identity: LLMIdentity): ResolvedLLM {
+  if (!providerNames.includes(identity.provider)) {
+    throw new InputError(
+      `Unknown provider "${String(identity.provider)}" in llm ${JSON.stringify(identity)}; use one of ${providerNames.join(", ")}.`,
+    );
+  }
+  if (typeof identity.model !== "string" || identity.model.length === 0) {
+    throw new InputError(`llm ${JSON.stringify(identity)} has no model; add model: "..."`);
+  }
+  return { id: identity.id ?? identity.model, provider: identity.provider, model: identity.model, api: identity.api };
+}
+
+/** Provider instances of one run, created lazily by name. */
+export class ProviderRegistry {
+  readonly #factories: Partial<Record<ProviderName, () => Provider>>;
+  readonly #instances = new Map<ProviderName, Provider>();
+
+  constructor(factories: Partial<Record<ProviderName, () => Provider>>) {
+    this.#factories = factories;
+  }
+
+  get(name: ProviderName): Provider {
+    let provider = this.#instances.get(name);
+    if (!provider) {
+      const factory = this.#factories[name];
+      if (!factory) {
+        throw new InputError(
+          name === "mock"
+            ? 'No mock provider is configured; pass providers: { mock: new MockProvider() } (from "parallellm/testing").'
+            : `No ${name} provider is available in this run.`,
+        );
+      }
+      provider = factory();
+      this.#instances.set(name, provider);
+    }
+    return provider;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Versioned schema of the SQLite store. `PRAGMA user_version` holds the number
+ * of migrations applied; append new ones, never edit old ones.
+ */
+export const sqliteMigrations: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    strategy TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    summary TEXT
+  );
+  CREATE TABLE documents (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    content TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE requests (
+    hash TEXT PRIMARY KEY,
+    canonical TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE calls (
+    id INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    occurrence INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    session INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    response_id INTEGER,
+    sent_at REAL,
+    received_at REAL,
+    UNIQUE (agent, hash, occurrence)
+  );
+  CREATE TABLE responses (
+    id INTEGER PRIMARY KEY,
+    call_id INTEGER NOT NULL REFERENCES calls (id),
+    session INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    created_at REAL NOT NULL
+  );
+  CREATE INDEX responses_by_call ON responses (call_id);
+  CREATE TABLE failures (
+    id INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    occurrence INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    session INTEGER NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    status_code INTEGER,
+    message TEXT NOT NULL,
+    request_id TEXT,
+    created_at REAL NOT NULL
+  );
+  CREATE INDEX failures_by_call ON failures (agent, hash, occurrence);
+  CREATE TABLE userdata (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    updated_at REAL NOT NULL
+  );
+  `,
+];

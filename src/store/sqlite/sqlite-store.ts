@@ -1,0 +1,268 @@
+/**
+ * The default, embedded store: one SQLite file in WAL mode. Every answer is
+ * committed in its own transaction before user code sees it; with WAL and
+ * `synchronous = NORMAL` a killed process never loses a committed answer.
+ */
+import { existsSync, statSync } from "node:fs";
+import Database from "better-sqlite3";
+import { StoreError } from "../../core/errors.js";
+import type { LLMResult } from "../../core/llm.js";
+import type {
+  AnsweredCall,
+  CallKey,
+  FailureRecord,
+  ResponseRecord,
+  SessionInfo,
+  Store,
+  StoredAnswer,
+} from "../store.js";
+import { sqliteMigrations } from "./sqlite-migrations.js";
+
+/** `PRAGMA application_id` of a parallellm store ("PLLM"). */
+const applicationId = 0x504c4c4d;
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+export class SqliteStore implements Store {
+  readonly location: string;
+  readonly #db: Database.Database;
+  readonly #lookup: Statement;
+  readonly #insertDocument: Statement;
+  readonly #insertRequest: Statement;
+  readonly #upsertCall: Statement;
+  readonly #insertResponse: Statement;
+  readonly #pointCall: Statement;
+  readonly #insertFailure: Statement;
+  readonly #saveResponse: (record: ResponseRecord) => number;
+
+  constructor(path: string) {
+    this.location = path;
+    this.#db = openDatabase(path);
+    const db = this.#db;
+    this.#lookup = db
+      .prepare(
+        `SELECT c.id, r.session, r.result FROM calls c JOIN responses r ON r.id = c.response_id
+         WHERE c.agent = ? AND c.hash = ? AND c.occurrence = ?`,
+      )
+      .raw(true);
+    this.#insertDocument = db.prepare("INSERT OR IGNORE INTO documents (hash, size, content) VALUES (?, ?, ?)");
+    this.#insertRequest = db.prepare("INSERT OR IGNORE INTO requests (hash, canonical) VALUES (?, ?)");
+    this.#upsertCall = db
+      .prepare(
+        `INSERT INTO calls (agent, hash, occurrence, seq, session, status, provider, model, sent_at, received_at)
+         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)
+         ON CONFLICT (agent, hash, occurrence) DO UPDATE SET status = 'done',
+           seq = excluded.seq, session = excluded.session, provider = excluded.provider, model = excluded.model,
+           sent_at = excluded.sent_at, received_at = excluded.received_at
+         RETURNING id, response_id`,
+      )
+      .raw(true);
+    this.#insertResponse = db.prepare(
+      `INSERT INTO responses (call_id, session, result, input_tokens, output_tokens, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.#pointCall = db.prepare("UPDATE calls SET response_id = ? WHERE id = ?");
+    this.#insertFailure = db.prepare(
+      `INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, status_code,
+         message, request_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#saveResponse = db.transaction((record: ResponseRecord) => {
+      for (const [hash, content] of record.documents) this.#insertDocument.run(hash, content.length, content);
+      this.#insertRequest.run(record.hash, record.canonical);
+      const [callId, currentResponse] = this.#upsertCall.get(
+        record.agent,
+        record.hash,
+        record.occurrence,
+        record.seq,
+        record.session,
+        record.provider,
+        record.model,
+        record.sentAt,
+        record.receivedAt,
+      ) as [number, number | null];
+      const { lastInsertRowid } = this.#insertResponse.run(
+        callId,
+        record.session,
+        JSON.stringify(record.result),
+        record.result.usage.inputTokens ?? null,
+        record.result.usage.outputTokens ?? null,
+        record.receivedAt,
+      );
+      if (record.mode === "replace" || currentResponse === null) this.#pointCall.run(lastInsertRowid, callId);
+      return callId;
+    });
+  }
+
+  async beginSession(info: SessionInfo): Promise<number> {
+    const result = this.#write(() =>
+      this.#db
+        .prepare("INSERT INTO sessions (started_at, strategy, pid) VALUES (?, ?, ?)")
+        .run(info.startedAt, info.strategy, info.pid),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  async endSession(session: number, summary: unknown): Promise<void> {
+    this.#write(() =>
+      this.#db
+        .prepare("UPDATE sessions SET ended_at = ?, summary = ? WHERE id = ?")
+        .run(Date.now(), JSON.stringify(summary), session),
+    );
+  }
+
+  lookupSync(key: CallKey): StoredAnswer | undefined {
+    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as [number, number, string] | undefined;
+    if (!row) return undefined;
+    return { callId: row[0], session: row[1], result: JSON.parse(row[2]) as LLMResult };
+  }
+
+  async lookup(key: CallKey): Promise<StoredAnswer | undefined> {
+    return this.lookupSync(key);
+  }
+
+  async saveResponse(record: ResponseRecord): Promise<number> {
+    return this.#write(() => this.#saveResponse(record));
+  }
+
+  async saveFailure(record: FailureRecord): Promise<void> {
+    this.#write(() =>
+      this.#insertFailure.run(
+        record.agent,
+        record.hash,
+        record.occurrence,
+        record.seq,
+        record.session,
+        record.provider,
+        record.model,
+        record.attempt,
+        record.kind,
+        record.statusCode ?? null,
+        record.message,
+        record.requestId ?? null,
+        record.at,
+      ),
+    );
+  }
+
+  async answeredCalls(): Promise<readonly AnsweredCall[]> {
+    const rows = this.#db
+      .prepare("SELECT c.id, r.session, c.agent FROM calls c JOIN responses r ON r.id = c.response_id ORDER BY c.id")
+      .raw(true)
+      .all() as [number, number, string][];
+    return rows.map(([callId, session, agent]) => ({ callId, session, agent }));
+  }
+
+  async saveUserdata(key: string, json: string, session: number): Promise<void> {
+    this.#write(() =>
+      this.#db
+        .prepare(
+          `INSERT INTO userdata (key, value, session, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, session = excluded.session,
+             updated_at = excluded.updated_at`,
+        )
+        .run(key, json, session, Date.now()),
+    );
+  }
+
+  async loadUserdata(key: string): Promise<string | undefined> {
+    const row = this.#db.prepare("SELECT value FROM userdata WHERE key = ?").raw(true).get(key) as [string] | undefined;
+    return row?.[0];
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Run a write, turning SQLite's disk and permission codes into messages a user can act on. */
+  #write<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      throw storeWriteError(error, this.location);
+    }
+  }
+}
+
+/** Open (creating if needed) and migrate a SQLite store, refusing files that are not ours. */
+export function createSqliteStore(path: string): SqliteStore {
+  return new SqliteStore(path);
+}
+
+function openDatabase(path: string): Database.Database {
+  const existed = existsSync(path) && statSync(path).size > 0;
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: false });
+  } catch (error) {
+    throw new StoreError(
+      `Cannot open the store at ${path}: ${(error as Error).message}. Check that the workspace directory exists and is writable.`,
+      { cause: error },
+    );
+  }
+  try {
+    const foundId = readPragma(db, "application_id", path);
+    const version = readPragma(db, "user_version", path);
+    if (existed && foundId !== applicationId) {
+      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
+      if (tables.n > 0 || foundId !== 0) {
+        throw new StoreError(
+          `${path} is a SQLite database but not a parallellm store; it was left untouched. Open a different workspace directory.`,
+        );
+      }
+    }
+    if (version > sqliteMigrations.length) {
+      throw new StoreError(
+        `${path} was written by a newer parallellm (schema ${version}; this version knows ${sqliteMigrations.length}). Upgrade parallellm to open it; the store was left untouched.`,
+      );
+    }
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    const migrate = db.transaction(() => {
+      for (let index = version; index < sqliteMigrations.length; index++) db.exec(sqliteMigrations[index]);
+      db.pragma(`application_id = ${applicationId}`);
+      db.pragma(`user_version = ${sqliteMigrations.length}`);
+    });
+    if (version < sqliteMigrations.length) migrate();
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw storeWriteError(error, path);
+  }
+}
+
+function readPragma(db: Database.Database, name: string, path: string): number {
+  try {
+    return Number(db.pragma(name, { simple: true }));
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_NOTADB") {
+      throw new StoreError(`${path} is not a parallellm store (not a SQLite database); it was left untouched.`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function storeWriteError(error: unknown, path: string): StoreError {
+  const code = (error as { code?: string }).code ?? "";
+  if (code === "SQLITE_FULL") {
+    return new StoreError(`The disk holding ${path} is full; free space and rerun — nothing committed was lost.`, {
+      cause: error,
+    });
+  }
+  if (code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY") || code === "SQLITE_CANTOPEN") {
+    return new StoreError(`The store at ${path} is read-only or cannot be opened for writing; check its permissions.`, {
+      cause: error,
+    });
+  }
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return new StoreError(`${path} is not a usable parallellm store (${code}); it was left untouched.`, {
+      cause: error,
+    });
+  }
+  return new StoreError(`The store at ${path} failed: ${(error as Error).message}`, { cause: error });
+}

@@ -1,0 +1,82 @@
+/**
+ * The Store seam: the only place state lives. A few required methods; the
+ * optional ones (`lookupSync`) let an embedded store skip a promise per replay.
+ */
+import type { LLMResult } from "../core/llm.js";
+
+/** Identity of one call: the agent, the request hash, and its occurrence within the agent. */
+export interface CallKey {
+  readonly agent: string;
+  readonly hash: string;
+  readonly occurrence: number;
+}
+
+export interface StoredAnswer {
+  readonly callId: number;
+  /** Session that stored the answer now in use. */
+  readonly session: number;
+  readonly result: LLMResult;
+}
+
+export interface ResponseRecord extends CallKey {
+  readonly seq: number;
+  readonly session: number;
+  readonly provider: string;
+  readonly model: string;
+  /** Canonical request JSON (what was hashed), long strings as `{ "$doc": hash }`. */
+  readonly canonical: string;
+  /** The long strings the canonical request refers to, by hash. */
+  readonly documents: ReadonlyMap<string, string>;
+  readonly result: LLMResult;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  /**
+   * `"replace"`: the new answer becomes the one replayed (normal, `rewriteCache`).
+   * `"keep"`: stored for audit, but an existing answer stays in use (`ignoreCache`).
+   */
+  readonly mode: "replace" | "keep";
+}
+
+export interface FailureRecord extends CallKey {
+  readonly seq: number;
+  readonly session: number;
+  readonly provider: string;
+  readonly model: string;
+  readonly attempt: number;
+  readonly kind: string;
+  readonly statusCode: number | undefined;
+  readonly message: string;
+  readonly requestId: string | undefined;
+  readonly at: number;
+}
+
+export interface SessionInfo {
+  readonly strategy: string;
+  readonly pid: number;
+  readonly startedAt: number;
+}
+
+export interface AnsweredCall {
+  readonly callId: number;
+  readonly session: number;
+  readonly agent: string;
+}
+
+export interface Store {
+  /** Where the store lives, for messages. */
+  readonly location: string;
+  /** Start a session; returns its number (1, 2, ...). */
+  beginSession(info: SessionInfo): Promise<number>;
+  endSession(session: number, summary: unknown): Promise<void>;
+  lookup(key: CallKey): Promise<StoredAnswer | undefined>;
+  /** Synchronous lookup for embedded stores; the core falls back to `lookup`. */
+  lookupSync?(key: CallKey): StoredAnswer | undefined;
+  /** Commit an answer (and its canonical request and documents) durably; returns the call's id. */
+  saveResponse(record: ResponseRecord): Promise<number>;
+  saveFailure(record: FailureRecord): Promise<void>;
+  /** Every call that has an answer in use, for drift detection. */
+  answeredCalls(): Promise<readonly AnsweredCall[]>;
+  saveUserdata(key: string, json: string, session: number): Promise<void>;
+  loadUserdata(key: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,79 @@
+/**
+ * Retries in one place: exponential backoff with full jitter, honouring the
+ * delay a provider asks for. Adapters only classify; this decides.
+ */
+import { ProviderError } from "../core/errors.js";
+import type { LLMResult } from "../core/llm.js";
+import type { CallTask } from "./strategy.js";
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. @default 5 */
+  readonly maxAttempts?: number;
+  /** Base delay of the first retry. @default 500 */
+  readonly initialDelayMs?: number;
+  /** Longest single wait. @default 30000 */
+  readonly maxDelayMs?: number;
+  /** Give up once this much time has passed since the first attempt. @default 300000 */
+  readonly maxElapsedMs?: number;
+}
+
+export interface RetryEnvironment {
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+  readonly now: () => number;
+}
+
+const defaultEnvironment: RetryEnvironment = {
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    }),
+  random: Math.random,
+  now: Date.now,
+};
+
+/** Delay before retry number `retry` (1-based): full jitter, or the provider's own hint. */
+export function retryDelay(
+  retry: number,
+  error: ProviderError,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const cap = policy.maxDelayMs ?? 30_000;
+  if (error.retryAfterMs !== undefined) return Math.min(Math.max(0, error.retryAfterMs), Math.max(cap, 60_000));
+  const ceiling = Math.min(cap, (policy.initialDelayMs ?? 500) * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Run a task's attempts until one succeeds, the error is not retryable, or the policy is exhausted. */
+export async function runWithRetries(
+  task: CallTask,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  environment: RetryEnvironment = defaultEnvironment,
+): Promise<LLMResult> {
+  const maxAttempts = policy.maxAttempts ?? 5;
+  const maxElapsedMs = policy.maxElapsedMs ?? 300_000;
+  const started = environment.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task.send(signal);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      task.attemptFailed(error, attempt);
+      if (!error.isRetryable || attempt >= maxAttempts || signal.aborted) throw error;
+      const delay = retryDelay(attempt, error, policy, environment.random);
+      if (environment.now() + delay - started > maxElapsedMs) throw error;
+      await environment.sleep(delay, signal);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The Strategy seam: decides when a call that has no stored answer is sent,
+ * and owns retries and limits. It never knows a vendor's wire format.
+ */
+import type { ProviderError } from "../core/errors.js";
+import type { LLMResult } from "../core/llm.js";
+
+export type StrategyName = "sync" | "async";
+
+export interface CallTask {
+  readonly provider: string;
+  readonly model: string;
+  /** One attempt at the provider. */
+  send(signal: AbortSignal): Promise<LLMResult>;
+  /** Told about every failed attempt, retried or not (the failures table records each). */
+  attemptFailed(error: ProviderError, attempt: number): void;
+}
+
+export interface Strategy {
+  readonly name: StrategyName;
+  /** Send the call under this strategy's rules; resolves with the answer or rejects after retries. */
+  run(task: CallTask): Promise<LLMResult>;
+  /** Send nothing more: queued calls reject with `reason` (auth failure, interruption). */
+  stop(reason: Error): void;
+  /** Resolves when nothing is queued or in flight. */
+  drain(): Promise<void>;
+}
