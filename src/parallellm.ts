@@ -143,6 +143,7 @@ export class Parallellm implements AsyncDisposable {
     }
     const defaults = agentDefaults ? mergeDefaults(this.#defaults, agentDefaults) : this.#defaults;
     const agent = new Agent(name, state, { engine: this.#engine, resolveLLM }, defaults);
+    this.#engine.enterAgent(name);
     try {
       return await fn(agent);
     } catch (error) {
@@ -155,6 +156,8 @@ export class Parallellm implements AsyncDisposable {
         return undefined;
       }
       throw error;
+    } finally {
+      this.#engine.leaveAgent(name);
     }
   }
 
@@ -215,7 +218,7 @@ export class Parallellm implements AsyncDisposable {
     });
     for (const [reference, handle] of references) {
       const answer = await this.#store.lookup(reference);
-      if (answer) handle._ready(answer.result, true);
+      if (answer) handle._ready(answer, true);
     }
     return value as T;
   }
@@ -271,8 +274,14 @@ export class Parallellm implements AsyncDisposable {
     if (halted > 0 || failedAgents > 0) {
       return { judged: false, staleAnswers: 0, staleAgents: [], newCalls, drifted: false };
     }
-    const answered = await this.#store.answeredCalls();
     const asked = this.#engine.askedCallIds;
+    const counts = await this.#store.answeredCount?.(this.session);
+    if (counts && counts.total === asked.size) {
+      // Everything stored was asked: no need to list the calls.
+      const drifted = counts.earlier > 0 && newCalls > 0;
+      return { judged: true, staleAnswers: 0, staleAgents: [], newCalls, drifted };
+    }
+    const answered = await this.#store.answeredCalls();
     const hadHistory = answered.some((call) => call.session < this.session);
     const stale = answered.filter((call) => !asked.has(call.callId));
     const staleAgents = [...new Set(stale.map((call) => call.agent))].slice(0, 5);

@@ -65,7 +65,7 @@ export class Agent {
     const useStored = !merged.ignoreCache && !merged.rewriteCache;
     const stored = useStored ? engine.lookupSync(key) : undefined;
     if (stored) {
-      handle._ready(stored.result, true);
+      handle._ready(stored, true);
       return handle;
     }
     engine.providerFor(call.llm.provider);
@@ -84,7 +84,7 @@ export class Agent {
 function mergeOptions(defaults: CallDefaults, options: AskOptions | undefined): AskOptions {
   if (!options) return defaults;
   const merged: AskOptions = { ...defaults, ...options };
-  if (options.hashBy && options.hashBy.some((part) => !allHashParts.includes(part))) {
+  if (options.hashBy?.some((part) => !allHashParts.includes(part))) {
     throw new InputError(`hashBy may contain ${allHashParts.join(", ")}; got ${JSON.stringify(options.hashBy)}.`);
   }
   if (defaults.instructions && options.instructions) {

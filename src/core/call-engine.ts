@@ -3,7 +3,7 @@
  * the request and the answer is committed to the store before anyone sees it.
  */
 import type { Provider } from "../providers/provider.js";
-import type { CallKey, Store, StoredAnswer } from "../store/store.js";
+import type { AgentAnswers, CallKey, Store, StoredAnswer } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
 import { AuthenticationError, ProviderError } from "./errors.js";
 import type { LLMResult, ProviderName } from "./llm.js";
@@ -59,6 +59,8 @@ export class CallEngine {
   newCalls = 0;
   readonly #options: CallEngineOptions;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Stored answers of agents with a scope open, read once per agent; entries leave as they are replayed. */
+  readonly #agentAnswers = new Map<string, { scopes: number; answers: AgentAnswers | undefined }>();
   #fatal: Error | undefined;
 
   constructor(options: CallEngineOptions) {
@@ -73,11 +75,36 @@ export class CallEngine {
     return this.#options.store;
   }
 
+  /** An agent scope opens: its stored answers are read on its first ask. */
+  enterAgent(agent: string): void {
+    const entry = this.#agentAnswers.get(agent);
+    if (entry) entry.scopes++;
+    else this.#agentAnswers.set(agent, { scopes: 1, answers: undefined });
+  }
+
+  leaveAgent(agent: string): void {
+    const entry = this.#agentAnswers.get(agent);
+    if (entry && --entry.scopes === 0) this.#agentAnswers.delete(agent);
+  }
+
   /** The stored answer, when the store can answer synchronously; `null` when it cannot. */
   lookupSync(key: CallKey): StoredAnswer | undefined | null {
     const store = this.#options.store;
-    if (!store.lookupSync) return null;
-    const answer = store.lookupSync(key);
+    let answer: StoredAnswer | undefined;
+    const entry = this.#agentAnswers.get(key.agent);
+    if (entry && store.agentAnswersSync) {
+      entry.answers ??= store.agentAnswersSync(key.agent);
+      const byOccurrence = entry.answers.get(key.hash);
+      if (byOccurrence) {
+        answer = byOccurrence[key.occurrence];
+        // Each identity is asked once per run: let the memory go.
+        byOccurrence[key.occurrence] = undefined;
+      }
+    } else if (store.lookupSync) {
+      answer = store.lookupSync(key);
+    } else {
+      return null;
+    }
     if (answer) this.#replayed(answer);
     return answer;
   }

@@ -2,21 +2,21 @@
  * Canonical JSON and hashing for call identity: object keys are sorted so the
  * order a user wrote them in never changes a hash, and long strings (document
  * text, image bytes) are replaced by a `{ "$doc": hash }` reference so a document
- * shared by many calls is hashed into each request cheaply and stored once.
+ * shared by many calls is stored once.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** Strings at least this long are content-addressed. */
 export const documentThreshold = 2048;
 
 /** SHA-256, base64url (43 characters). */
 export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("base64url");
+  return hash("sha256", text, "base64url");
 }
 
 /** JSON text with object keys sorted at every level; `undefined` members are dropped. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value, undefined));
+  return write(value, undefined) ?? "null";
 }
 
 export interface CanonicalForm {
@@ -26,27 +26,93 @@ export interface CanonicalForm {
   readonly documents: ReadonlyMap<string, string>;
 }
 
+const noDocuments: ReadonlyMap<string, string> = new Map();
+
 /** Canonical JSON of a request, with its long strings split out as documents. */
 export function canonicalForm(value: unknown): CanonicalForm {
   const documents = new Map<string, string>();
-  const json = JSON.stringify(sortKeys(value, documents));
-  return { json, documents };
+  const json = write(value, documents) ?? "null";
+  return { json, documents: documents.size > 0 ? documents : noDocuments };
 }
 
-function sortKeys(value: unknown, documents: Map<string, string> | undefined): unknown {
-  if (typeof value === "string") {
-    if (documents === undefined || value.length < documentThreshold) return value;
-    const hash = sha256(value);
-    documents.set(hash, value);
-    return { $doc: hash };
+/**
+ * Canonical JSON of an object given as `[key, canonical JSON of the member]` pairs
+ * already in key order; members that are `undefined` are dropped.
+ */
+export function joinCanonical(members: readonly (readonly [string, string | undefined])[]): string {
+  let out = "{";
+  for (const [key, member] of members) {
+    if (member === undefined) continue;
+    out += `${out.length > 1 ? "," : ""}${quotedKey(key)}:${member}`;
   }
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((item) => sortKeys(item, documents));
-  if (value instanceof Date) return value.toISOString();
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const member = (value as Record<string, unknown>)[key];
-    if (member !== undefined && typeof member !== "function") sorted[key] = sortKeys(member, documents);
+  return `${out}}`;
+}
+
+/** Canonical JSON of one value; long strings go to `documents` when given. */
+export function writeCanonical(value: unknown, documents?: Map<string, string>): string | undefined {
+  return write(value, documents);
+}
+
+/** Writes JSON text directly (no intermediate sorted copies); `undefined` for members to drop. */
+function write(value: unknown, documents: Map<string, string> | undefined): string | undefined {
+  switch (typeof value) {
+    case "string":
+      if (documents === undefined || value.length < documentThreshold) return JSON.stringify(value);
+      return documentReference(value, documents);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return JSON.stringify(value.toString());
+    case "object":
+      break;
+    default:
+      return undefined;
   }
-  return sorted;
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ",";
+      out += write(value[index], documents) ?? "null";
+    }
+    return `${out}]`;
+  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (!isSorted(keys)) keys.sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = write(record[key], documents);
+    if (member === undefined) continue;
+    out += `${first ? "" : ","}${quotedKey(key)}:${member}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+const quotedKeys = new Map<string, string>();
+
+/** Object keys repeat across requests; quote each once. */
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let index = 1; index < keys.length; index++) if (keys[index - 1] > keys[index]) return false;
+  return true;
+}
+
+function documentReference(text: string, documents: Map<string, string>): string {
+  const hash = sha256(text);
+  documents.set(hash, text);
+  return `{"$doc":${JSON.stringify(hash)}}`;
 }

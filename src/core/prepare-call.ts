@@ -5,7 +5,7 @@
  */
 import type { Document } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
-import { type CanonicalForm, canonicalForm, sha256 } from "./canonical.js";
+import { type CanonicalForm, canonicalJson, joinCanonical, sha256, writeCanonical } from "./canonical.js";
 import { InputError } from "./errors.js";
 import type { GenerationOptions, LLM, LLMRequest, ProviderName, ToolChoice } from "./llm.js";
 import {
@@ -85,10 +85,8 @@ export function prepareCall(
 
   const instructionParts = options.instructions ? [options.instructions, ...system] : system;
   const instructions = instructionParts.length > 0 ? instructionParts.join("\n\n") : undefined;
-  let generation: Record<string, unknown> | undefined;
-  for (const key of optionKeys) {
-    if (options[key] !== undefined) (generation ??= {})[key] = options[key];
-  }
+  const generationEntries = optionKeys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]);
+  const generation = generationEntries.length > 0 ? Object.fromEntries(generationEntries) : undefined;
   const schema = options.schema === undefined ? undefined : toOutputSchema(options.schema, options.schemaName);
   const tools = options.tools === undefined ? undefined : toToolDefinitions(options.tools);
   if (options.ignoreCache && options.rewriteCache) {
@@ -109,19 +107,62 @@ export function prepareCall(
   };
 
   const parts = options.hashBy ?? allHashParts;
-  const identity: Record<string, unknown> = { v: 1 };
-  if (parts.includes("instructions")) identity["instructions"] = instructions;
-  if (parts.includes("documents")) identity["messages"] = messages;
-  if (parts.includes("llm")) identity["llm"] = { provider: llm.provider, model: llm.model, api: llm.api };
-  if (parts.includes("schema")) identity["schema"] = schema;
-  if (parts.includes("tools")) identity["tools"] = tools;
-  if (parts.includes("options")) {
-    identity["options"] = generation;
-    identity["toolChoice"] = options.toolChoice;
-    identity["providerOptions"] = options.providerOptions;
-  }
-  if (options.salt !== undefined) identity["salt"] = options.salt;
-  const canonical = canonicalForm(identity);
+  const byOptions = parts.includes("options");
+  const documentsByHash = new Map<string, string>();
+  // Members in key order, written straight into the JSON (this runs on every replay);
+  // equal to canonicalJson of the same object (see prepare-call.test.ts).
+  let json = "{";
+  json = appendMember(json, "instructions", member(parts.includes("instructions"), instructions, documentsByHash));
+  json = appendMember(json, "llm", parts.includes("llm") ? llmJson(llm) : undefined);
+  json = appendMember(json, "messages", member(parts.includes("documents"), messages, documentsByHash));
+  json = appendMember(json, "options", member(byOptions, generation, documentsByHash));
+  json = appendMember(json, "providerOptions", member(byOptions, options.providerOptions, documentsByHash));
+  json = appendMember(json, "salt", options.salt === undefined ? undefined : JSON.stringify(options.salt));
+  json = appendMember(json, "schema", parts.includes("schema") && schema ? memoJson(schema) : undefined);
+  json = appendMember(json, "toolChoice", member(byOptions, options.toolChoice, documentsByHash));
+  json = appendMember(json, "tools", parts.includes("tools") && tools ? memoJson(tools) : undefined);
+  json = `${appendMember(json, "v", "1")}}`;
+  const canonical: CanonicalForm = { json, documents: documentsByHash };
   const validator = isStandardSchema(options.schema) ? options.schema : undefined;
-  return { request, canonical, hash: sha256(canonical.json), llm, validator };
+  return { request, canonical, hash: sha256(json), llm, validator };
+}
+
+function appendMember(json: string, key: string, member: string | undefined): string {
+  if (member === undefined) return json;
+  return `${json}${json.length > 1 ? "," : ""}"${key}":${member}`;
+}
+
+function member(included: boolean, value: unknown, documents: Map<string, string>): string | undefined {
+  return included && value !== undefined ? writeCanonical(value, documents) : undefined;
+}
+
+const memoized = new WeakMap<object, string>();
+
+/** Schemas and tool lists are reused across asks: serialise each object once. */
+function memoJson(value: object): string {
+  let json = memoized.get(value);
+  if (json === undefined) {
+    json = canonicalJson(value);
+    memoized.set(value, json);
+  }
+  return json;
+}
+
+const llmJsons = new WeakMap<ResolvedModel, string>();
+
+function llmJson(llm: ResolvedModel): string {
+  let json = llmJsons.get(llm);
+  if (json === undefined) {
+    json = buildLlmJson(llm);
+    llmJsons.set(llm, json);
+  }
+  return json;
+}
+
+function buildLlmJson(llm: ResolvedModel): string {
+  return joinCanonical([
+    ["api", llm.api === undefined ? undefined : JSON.stringify(llm.api)],
+    ["model", JSON.stringify(llm.model)],
+    ["provider", JSON.stringify(llm.provider)],
+  ]);
 }

@@ -15,7 +15,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   readonly occurrence: number;
   readonly seq: number;
   #status: ResponseStatus = "absent";
-  #result: LLMResult | undefined;
+  #stored: { readonly text: string; readonly result: LLMResult } | undefined;
   #error: unknown;
   #pending: Promise<LLMResult> | undefined;
   #validator: StandardSchema | undefined;
@@ -44,7 +44,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   result(): Promise<LLMResult> {
     switch (this.#status) {
       case "ready":
-        return Promise.resolve(this.#result!);
+        return Promise.resolve(this.#stored!.result);
       case "pending":
         return this.#pending!;
       case "failed":
@@ -56,8 +56,10 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     }
   }
 
-  async text(): Promise<string> {
-    return (await this.result()).text;
+  text(): Promise<string> {
+    // Replays are the hot path: skip the async frame when the answer is here.
+    if (this.#status === "ready") return Promise.resolve(this.#stored!.text);
+    return this.result().then((result) => result.text);
   }
 
   /** The answer parsed as JSON (code fences around it are tolerated). */
@@ -97,7 +99,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   }
 
   [assistantTurn](): Message {
-    if (this.#status === "ready") return assistantMessage(this.#result!);
+    if (this.#status === "ready") return assistantMessage(this.#stored!.result);
     if (this.#status === "failed") throw this.#error;
     if (this.#status === "absent") {
       throw new NotAvailable(`A response of agent "${this.agent}" was used as a document before it was available.`);
@@ -107,10 +109,10 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     );
   }
 
-  /** @internal */
-  _ready(result: LLMResult, replayed: boolean): void {
+  /** @internal `answer` is a result, or a stored answer that decodes its result lazily. */
+  _ready(answer: { readonly text: string; readonly result: LLMResult }, replayed: boolean): void {
     this.#status = "ready";
-    this.#result = result;
+    this.#stored = answer;
     this.#replayed = replayed;
     this.#pending = undefined;
   }
@@ -120,7 +122,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#status = "pending";
     this.#pending = promise.then(
       (result) => {
-        this._ready(result, false);
+        this._ready({ text: result.text, result }, false);
         return result;
       },
       (error: unknown) => {

@@ -75,15 +75,42 @@ export function toJsonSchema(schema: SchemaInput, what: string): JsonSchema {
   return json;
 }
 
-/** The output schema sent to providers, named for those that require a name. */
+const outputSchemas = new WeakMap<object, Map<string | undefined, OutputSchema>>();
+const toolDefinitions = new WeakMap<object, ToolDefinition[]>();
+
+/** The output schema sent to providers, named for those that require a name (memoised). */
 export function toOutputSchema(schema: SchemaInput, name: string | undefined): OutputSchema {
+  let byName = outputSchemas.get(schema);
+  if (!byName) {
+    byName = new Map();
+    outputSchemas.set(schema, byName);
+  }
+  let output = byName.get(name);
+  if (!output) {
+    output = buildOutputSchema(schema, name);
+    byName.set(name, output);
+  }
+  return output;
+}
+
+function buildOutputSchema(schema: SchemaInput, name: string | undefined): OutputSchema {
   const jsonSchema = toJsonSchema(schema, "schema");
   const title = typeof jsonSchema["title"] === "string" ? jsonSchema["title"] : undefined;
   const chosen = (name ?? title ?? "output").replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
   return { name: chosen, jsonSchema };
 }
 
+/** Tool definitions sent to providers (memoised per tools object). */
 export function toToolDefinitions(tools: ToolsInput): ToolDefinition[] {
+  let definitions = toolDefinitions.get(tools);
+  if (!definitions) {
+    definitions = buildToolDefinitions(tools);
+    toolDefinitions.set(tools, definitions);
+  }
+  return definitions;
+}
+
+function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
   const list = Array.isArray(tools)
     ? (tools as readonly (ToolSpec & { name: string })[])
     : Object.entries(tools as Record<string, ToolSpec>).map(([name, spec]) => ({ ...spec, name }));

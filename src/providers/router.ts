@@ -38,6 +38,16 @@ export function guessProvider(model: string): ProviderName | undefined {
  */
 export function resolveLLM(llm: LLM): ResolvedLLM {
   if (typeof llm === "object" && llm !== null) return resolveIdentity(llm);
+  const known = typeof llm === "string" ? resolvedNames.get(llm) : undefined;
+  if (known) return known;
+  const resolved = resolveName(llm);
+  if (resolvedNames.size < 1000) resolvedNames.set(llm, resolved);
+  return resolved;
+}
+
+const resolvedNames = new Map<string, ResolvedLLM>();
+
+function resolveName(llm: string): ResolvedLLM {
   if (typeof llm !== "string" || llm.length === 0) {
     throw new InputError(`llm must be a model name or { provider, model }, got ${JSON.stringify(llm)}.`);
   }

@@ -11,10 +11,16 @@ export interface CallKey {
   readonly occurrence: number;
 }
 
+/** Stored answers of one agent: by hash, then by occurrence. */
+export type AgentAnswers = Map<string, (StoredAnswer | undefined)[]>;
+
 export interface StoredAnswer {
   readonly callId: number;
   /** Session that stored the answer now in use. */
   readonly session: number;
+  /** The answer's text, available without decoding the whole result. */
+  readonly text: string;
+  /** The whole result; stores may decode it on first access. */
   readonly result: LLMResult;
 }
 
@@ -71,11 +77,18 @@ export interface Store {
   lookup(key: CallKey): Promise<StoredAnswer | undefined>;
   /** Synchronous lookup for embedded stores; the core falls back to `lookup`. */
   lookupSync?(key: CallKey): StoredAnswer | undefined;
+  /**
+   * Every stored answer of one agent, read in one range scan when the agent starts;
+   * the core falls back to one lookup per ask.
+   */
+  agentAnswersSync?(agent: string): AgentAnswers;
   /** Commit an answer (and its canonical request and documents) durably; returns the call's id. */
   saveResponse(record: ResponseRecord): Promise<number>;
   saveFailure(record: FailureRecord): Promise<void>;
   /** Every call that has an answer in use, for drift detection. */
   answeredCalls(): Promise<readonly AnsweredCall[]>;
+  /** How many calls have an answer, and how many of those earlier sessions stored; the core falls back to `answeredCalls`. */
+  answeredCount?(session: number): Promise<{ readonly total: number; readonly earlier: number }>;
   saveUserdata(key: string, json: string, session: number): Promise<void>;
   loadUserdata(key: string): Promise<string | undefined>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
  * Calls go through a FIFO queue of bounded concurrency (p-queue); `sync` is
  * the same queue with one slot, so requests go out one at a time in ask order.
  */
+import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { LLMResult } from "../core/llm.js";
 import { type RetryPolicy, runWithRetries } from "./retry-policy.js";
@@ -17,6 +18,8 @@ export class QueueStrategy implements Strategy {
     this.name = name;
     this.#queue = new PQueue({ concurrency });
     this.#retry = retry;
+    // Every call in flight listens on the one stop signal.
+    setMaxListeners(0, this.#abort.signal);
   }
 
   run(task: CallTask): Promise<LLMResult> {

@@ -40,6 +40,8 @@ export const sqliteMigrations: readonly string[] = [
     id INTEGER PRIMARY KEY,
     call_id INTEGER NOT NULL REFERENCES calls (id),
     session INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    -- the LLMResult as JSON, without its text
     result TEXT NOT NULL,
     input_tokens INTEGER,
     output_tokens INTEGER,

@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { StoreError } from "../../core/errors.js";
 import type { LLMResult } from "../../core/llm.js";
 import type {
+  AgentAnswers,
   AnsweredCall,
   CallKey,
   FailureRecord,
@@ -27,6 +28,8 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database.Database;
   readonly #lookup: Statement;
+  readonly #agentAnswers: Statement;
+  readonly #resultOf: Statement;
   readonly #insertDocument: Statement;
   readonly #insertRequest: Statement;
   readonly #upsertCall: Statement;
@@ -41,10 +44,17 @@ export class SqliteStore implements Store {
     const db = this.#db;
     this.#lookup = db
       .prepare(
-        `SELECT c.id, r.session, r.result FROM calls c JOIN responses r ON r.id = c.response_id
+        `SELECT c.id, r.session, r.text, r.id FROM calls c JOIN responses r ON r.id = c.response_id
          WHERE c.agent = ? AND c.hash = ? AND c.occurrence = ?`,
       )
       .raw(true);
+    this.#agentAnswers = db
+      .prepare(
+        `SELECT c.hash, c.occurrence, c.id, r.session, r.text, r.id FROM calls c
+         JOIN responses r ON r.id = c.response_id WHERE c.agent = ?`,
+      )
+      .raw(true);
+    this.#resultOf = db.prepare("SELECT result FROM responses WHERE id = ?").pluck(true);
     this.#insertDocument = db.prepare("INSERT OR IGNORE INTO documents (hash, size, content) VALUES (?, ?, ?)");
     this.#insertRequest = db.prepare("INSERT OR IGNORE INTO requests (hash, canonical) VALUES (?, ?)");
     this.#upsertCall = db
@@ -58,8 +68,8 @@ export class SqliteStore implements Store {
       )
       .raw(true);
     this.#insertResponse = db.prepare(
-      `INSERT INTO responses (call_id, session, result, input_tokens, output_tokens, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO responses (call_id, session, text, result, input_tokens, output_tokens, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#pointCall = db.prepare("UPDATE calls SET response_id = ? WHERE id = ?");
     this.#insertFailure = db.prepare(
@@ -84,7 +94,8 @@ export class SqliteStore implements Store {
       const { lastInsertRowid } = this.#insertResponse.run(
         callId,
         record.session,
-        JSON.stringify(record.result),
+        record.result.text,
+        JSON.stringify({ ...record.result, text: undefined }),
         record.result.usage.inputTokens ?? null,
         record.result.usage.outputTokens ?? null,
         record.receivedAt,
@@ -112,9 +123,22 @@ export class SqliteStore implements Store {
   }
 
   lookupSync(key: CallKey): StoredAnswer | undefined {
-    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as [number, number, string] | undefined;
-    if (!row) return undefined;
-    return { callId: row[0], session: row[1], result: JSON.parse(row[2]) as LLMResult };
+    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as [number, number, string, number] | undefined;
+    return row && new StoredRow(row[0], row[1], row[2], row[3], this.#resultOf);
+  }
+
+  agentAnswersSync(agent: string): AgentAnswers {
+    const answers: AgentAnswers = new Map();
+    // all() beats iterate() for the few hundred rows an agent typically has.
+    for (const row of this.#agentAnswers.all(agent) as [string, number, number, number, string, number][]) {
+      let byOccurrence = answers.get(row[0]);
+      if (!byOccurrence) {
+        byOccurrence = [];
+        answers.set(row[0], byOccurrence);
+      }
+      byOccurrence[row[1]] = new StoredRow(row[2], row[3], row[4], row[5], this.#resultOf);
+    }
+    return answers;
   }
 
   async lookup(key: CallKey): Promise<StoredAnswer | undefined> {
@@ -153,6 +177,16 @@ export class SqliteStore implements Store {
     return rows.map(([callId, session, agent]) => ({ callId, session, agent }));
   }
 
+  async answeredCount(session: number): Promise<{ total: number; earlier: number }> {
+    const [total, earlier] = this.#db
+      .prepare(
+        `SELECT count(*), count(CASE WHEN r.session < ? THEN 1 END) FROM calls c JOIN responses r ON r.id = c.response_id`,
+      )
+      .raw(true)
+      .get(session) as [number, number];
+    return { total, earlier };
+  }
+
   async saveUserdata(key: string, json: string, session: number): Promise<void> {
     this.#write(() =>
       this.#db
@@ -181,6 +215,35 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw storeWriteError(error, this.location);
     }
+  }
+}
+
+/**
+ * A stored answer whose result (usage, tool calls...) is read and decoded only when
+ * something beyond the text is needed: most replays only want the text.
+ */
+class StoredRow implements StoredAnswer {
+  readonly callId: number;
+  readonly session: number;
+  readonly text: string;
+  readonly #responseId: number;
+  readonly #resultOf: Statement;
+  #result: LLMResult | undefined;
+
+  constructor(callId: number, session: number, text: string, responseId: number, resultOf: Statement) {
+    this.callId = callId;
+    this.session = session;
+    this.text = text;
+    this.#responseId = responseId;
+    this.#resultOf = resultOf;
+  }
+
+  get result(): LLMResult {
+    if (this.#result === undefined) {
+      const json = this.#resultOf.get(this.#responseId) as string;
+      this.#result = { ...(JSON.parse(json) as Omit<LLMResult, "text">), text: this.text };
+    }
+    return this.#result;
   }
 }
 
@@ -220,6 +283,9 @@ function openDatabase(path: string): Database.Database {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
+    // Replays are point lookups over the whole store: map it and keep a large page cache.
+    db.pragma("mmap_size = 1073741824");
+    db.pragma("cache_size = -65536");
     const migrate = db.transaction(() => {
       for (let index = version; index < sqliteMigrations.length; index++) db.exec(sqliteMigrations[index]);
       db.pragma(`application_id = ${applicationId}`);

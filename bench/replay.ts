@@ -1,0 +1,109 @@
+/**
+ * replay: 100,000 stored asks over 1,000 agents, replayed. Floor: hashing the
+ * same prompts plus a raw better-sqlite3 point lookup for each, in this run.
+ */
+import { hash as digest } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { Parallellm } from "parallellm";
+import { MockProvider } from "parallellm/testing";
+import { type Figure, peakRssMb, time, withTempDirectory } from "./bench-util.js";
+
+const agents = Number(process.env.REPLAY_AGENTS ?? 1000);
+const asksPerAgent = Number(process.env.REPLAY_ASKS ?? 100);
+
+const promptOf = (agent: number, ask: number) =>
+  `Classify document ${agent}-${ask} into one of: invoice, receipt, contract, letter. Reply with the label only.`;
+
+async function pipeline(pllm: Parallellm): Promise<number> {
+  let characters = 0;
+  await pllm.forEach(
+    Array.from({ length: agents }, (_, index) => index),
+    (index) => `doc-${index}`,
+    async (index, agent) => {
+      for (let ask = 0; ask < asksPerAgent; ask++) characters += (await agent.ask(promptOf(index, ask)).text()).length;
+    },
+  );
+  return characters;
+}
+
+function floor(path: string): number {
+  // The same number of hashes and indexed point lookups against a table of the same size, in a file.
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.exec(
+    "CREATE TABLE answers (agent TEXT, hash TEXT, occurrence INTEGER, text TEXT, PRIMARY KEY (agent, hash, occurrence))",
+  );
+  const insert = db.prepare("INSERT INTO answers VALUES (?, ?, 0, ?)");
+  db.transaction(() => {
+    for (let agent = 0; agent < agents; agent++) {
+      for (let ask = 0; ask < asksPerAgent; ask++) {
+        const hash = digest("sha256", promptOf(agent, ask), "base64url");
+        insert.run(`doc-${agent}`, hash, `label ${agent} ${ask}`);
+      }
+    }
+  })();
+  const lookup = db.prepare("SELECT text FROM answers WHERE agent = ? AND hash = ? AND occurrence = ?").raw(true);
+  const started = performance.now();
+  let characters = 0;
+  for (let agent = 0; agent < agents; agent++) {
+    for (let ask = 0; ask < asksPerAgent; ask++) {
+      const hash = digest("sha256", promptOf(agent, ask), "base64url");
+      characters += (lookup.get(`doc-${agent}`, hash, 0) as [string])[0].length;
+    }
+  }
+  const ms = performance.now() - started;
+  db.close();
+  return characters > 0 ? ms : Number.NaN;
+}
+
+const options = { llm: "mock-1", maxConcurrency: 256, summary: false } as const;
+
+/** The first run, which stores every answer; run in a child process so it does not count in this one's memory. */
+export async function fillWorkspace(workspace: string): Promise<void> {
+  const pllm = await Parallellm.open(workspace, { ...options, providers: { mock: new MockProvider() } });
+  await pipeline(pllm);
+  await pllm.close();
+}
+
+export async function replayBenchmark(): Promise<Figure[]> {
+  return withTempDirectory(async (directory) => {
+    const workspace = join(directory, "replay");
+    const fill = await time(() => {
+      const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "fill", workspace], {
+        stdio: "inherit",
+      });
+      if (child.status !== 0) throw new Error(`filling the replay workspace failed (${child.status})`);
+    });
+    const replay = await time(async () => {
+      const pllm = await Parallellm.open(workspace, { ...options, providers: { mock: new MockProvider() } });
+      await pipeline(pllm);
+      return pllm.close();
+    });
+    if (replay.result.sent !== 0) throw new Error(`replay sent ${replay.result.sent} calls`);
+    const floorMs = Math.min(floor(join(directory, "floor-1.sqlite")), floor(join(directory, "floor-2.sqlite")));
+    const total = agents * asksPerAgent;
+    return [
+      {
+        benchmark: "replay",
+        metric: `first run in a child process (${total} asks sent to the in-process mock)`,
+        value: fill.ms,
+        unit: "ms",
+      },
+      {
+        benchmark: "replay",
+        metric: `replay wall time (${total} asks, ${agents} agents)`,
+        value: replay.ms,
+        unit: "ms",
+      },
+      { benchmark: "replay", metric: "floor: sha256 + raw SQLite point lookup", value: floorMs, unit: "ms" },
+      { benchmark: "replay", metric: "ratio replay / floor", value: replay.ms / floorMs, unit: "x", target: "<= 2.0" },
+      { benchmark: "replay", metric: "replay per ask", value: (replay.ms * 1000) / total, unit: "µs" },
+      { benchmark: "replay", metric: "peak RSS", value: peakRssMb(), unit: "MB" },
+    ];
+  });
+}
+
+if (process.argv[2] === "fill") await fillWorkspace(process.argv[3]);

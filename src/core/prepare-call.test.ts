@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { canonicalJson, sha256 } from "./canonical.js";
+import { prepareCall } from "./prepare-call.js";
+
+const resolveLLM = (llm: unknown) => ({
+  id: String(llm),
+  provider: "mock" as const,
+  model: String(llm),
+  api: undefined,
+});
+
+describe("prepareCall", () => {
+  it("hashes exactly the canonical JSON of the identity object", () => {
+    const long = "y".repeat(4000);
+    const call = prepareCall(
+      [long, { role: "system", content: "Be terse." }, { b: 1, a: 2 }],
+      {
+        llm: "m",
+        instructions: "You classify.",
+        schema: z.object({ label: z.string() }),
+        tools: { lookup: { description: "Look up", parameters: z.object({ id: z.string() }) } },
+        toolChoice: "auto",
+        temperature: 0.2,
+        providerOptions: { z: 1, a: { d: 1, c: 2 } },
+        salt: "s",
+      },
+      resolveLLM,
+    );
+    const identity = {
+      v: 1,
+      instructions: call.request.instructions,
+      messages: call.request.messages,
+      llm: { provider: "mock", model: "m" },
+      schema: call.request.schema,
+      tools: call.request.tools,
+      options: { temperature: 0.2 },
+      toolChoice: "auto",
+      providerOptions: { z: 1, a: { d: 1, c: 2 } },
+      salt: "s",
+    };
+    const expected = canonicalJson(identity).replace(JSON.stringify(long), `{"$doc":"${sha256(long)}"}`);
+    expect(call.canonical.json).toBe(expected);
+    expect(call.hash).toBe(sha256(expected));
+    expect([...call.canonical.documents.values()]).toEqual([long]);
+    expect(call.request.instructions).toBe("You classify.\n\nBe terse.");
+  });
+
+  it("leaves parts out of the hash with hashBy", () => {
+    const withModel = (llm: string) => prepareCall("hi", { llm, hashBy: ["documents"] }, resolveLLM).hash;
+    expect(withModel("a")).toBe(withModel("b"));
+    expect(prepareCall("hi", { llm: "a" }, resolveLLM).hash).not.toBe(prepareCall("hi", { llm: "b" }, resolveLLM).hash);
+  });
+});

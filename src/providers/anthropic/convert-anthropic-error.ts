@@ -1,0 +1,32 @@
+/**
+ * An `@anthropic-ai/sdk` failure → a classified `ProviderError`.
+ *
+ * @see https://docs.claude.com/en/api/errors
+ */
+import { APIConnectionError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { type ProviderError, providerError } from "../../core/errors.js";
+import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
+
+/**
+ * Classify `error` thrown by `client.messages.create`. HTTP failures keep the
+ * status, Anthropic's message, the request id and the `retry-after` delay;
+ * connection failures and timeouts carry no status (network). Anything else
+ * (an abort, a bug) gives `undefined`: the caller rethrows it unchanged.
+ */
+export function convertAnthropicError(error: unknown, model: string): ProviderError | undefined {
+  if (!(error instanceof APIError) || error instanceof APIUserAbortError) return undefined;
+  if (error instanceof APIConnectionError || error.status === undefined) {
+    return providerError({ provider: "anthropic", model, providerMessage: error.message, cause: error });
+  }
+  const body = (error.error ?? {}) as { request_id?: unknown };
+  const requestId = error.requestID ?? (typeof body.request_id === "string" ? body.request_id : undefined);
+  return providerError({
+    provider: "anthropic",
+    model,
+    statusCode: error.status,
+    providerMessage: error.apiMessage ?? error.message,
+    ...(requestId ? { requestId } : {}),
+    retryAfterMs: parseRetryAfterMs(error.headers),
+    cause: error,
+  });
+}

@@ -1,0 +1,3 @@
+export { type AnthropicProviderSettings, createAnthropicProvider } from "./anthropic-provider.js";
+export { fromAnthropicMessage } from "./from-anthropic-message.js";
+export { toAnthropicBody } from "./to-anthropic-body.js";

@@ -1,0 +1,79 @@
+/**
+ * The Gemini adapter: one `generateContent` call per request through
+ * `@google/genai` (Gemini Developer API), without SDK retries (strategies retry).
+ */
+import { type GenerateContentConfig, type GenerateContentParameters, GoogleGenAI } from "@google/genai";
+import { AuthenticationError } from "../../core/errors.js";
+import type { Provider } from "../provider.js";
+import { convertGeminiError } from "./convert-gemini-error.js";
+import { fromGeminiResponse } from "./from-gemini-response.js";
+import { toGeminiRequest } from "./to-gemini-request.js";
+
+export interface GoogleProviderSettings {
+  /** A ready client (e.g. for Vertex AI, or pointed at a fake server). */
+  readonly client?: GoogleGenAI;
+  /** @default process.env.GOOGLE_API_KEY ?? process.env.GEMINI_API_KEY */
+  readonly apiKey?: string;
+  /** @default process.env.GOOGLE_GEMINI_BASE_URL ?? "https://generativelanguage.googleapis.com/" */
+  readonly baseURL?: string;
+  /**
+   * The API version in the path. Pinned so that an SDK upgrade (3.x defaults
+   * to `v1`) does not move the adapter silently.
+   * @default "v1beta"
+   */
+  readonly apiVersion?: string;
+}
+
+/**
+ * Create the Gemini provider. The client is made on the first `generate`, so
+ * replaying stored answers needs no key.
+ *
+ * @example
+ * const google = createGoogleProvider({ baseURL: "http://127.0.0.1:8080" });
+ */
+export function createGoogleProvider(settings: GoogleProviderSettings = {}): Provider {
+  let client: GoogleGenAI | undefined;
+  return {
+    name: "google",
+    async generate(request, options) {
+      client ??= _createClient(settings);
+      const { model, contents, config } = toGeminiRequest(request);
+      const parameters = {
+        model,
+        contents,
+        config: {
+          ...config,
+          // One attempt even if an injected client was built with retryOptions.
+          httpOptions: { ...(config["httpOptions"] as object | undefined), retryOptions: { attempts: 1 } },
+          ...(options?.signal ? { abortSignal: options.signal } : {}),
+        } as GenerateContentConfig,
+      } as GenerateContentParameters;
+      try {
+        return fromGeminiResponse(await client.models.generateContent(parameters));
+      } catch (error) {
+        throw convertGeminiError(error, request.model) ?? error;
+      }
+    },
+  };
+}
+
+// --- internal ---
+
+function _createClient(settings: GoogleProviderSettings): GoogleGenAI {
+  if (settings.client) return settings.client;
+  // GOOGLE_API_KEY wins when both are set, as in the SDK.
+  const apiKey = settings.apiKey ?? (process.env["GOOGLE_API_KEY"] || process.env["GEMINI_API_KEY"]);
+  if (!apiKey) {
+    throw new AuthenticationError(
+      "authentication",
+      "Gemini API key is missing. Set the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable or pass clients: { google } / apiKey.",
+      { provider: "google" },
+    );
+  }
+  return new GoogleGenAI({
+    apiKey,
+    // The adapter speaks the Gemini Developer API; GOOGLE_GENAI_USE_VERTEXAI must not switch it.
+    vertexai: false,
+    httpOptions: { baseUrl: settings.baseURL, apiVersion: settings.apiVersion ?? "v1beta" },
+  });
+}

@@ -1,0 +1,5 @@
+export { fromOpenAIChatBody } from "./from-openai-chat-body.js";
+export { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
+export { createOpenAIProvider, type OpenAIProviderSettings } from "./openai-provider.js";
+export { toOpenAIChatBody } from "./to-openai-chat-body.js";
+export { toOpenAIResponsesBody } from "./to-openai-responses-body.js";

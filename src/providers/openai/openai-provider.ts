@@ -1,0 +1,80 @@
+/**
+ * The OpenAI adapter: Responses API by default, Chat Completions with
+ * `api: "chat"` (for OpenAI-compatible servers such as vLLM, Ollama or
+ * llama.cpp). Translates and classifies; never retries.
+ */
+import OpenAI from "openai";
+import { AuthenticationError } from "../../core/errors.js";
+import type { LLMRequest, LLMResult } from "../../core/llm.js";
+import type { Provider } from "../provider.js";
+import { convertOpenAIError } from "./convert-openai-error.js";
+import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
+import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
+import { toOpenAIChatBody } from "./to-openai-chat-body.js";
+import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
+
+export interface OpenAIProviderSettings {
+  /**
+   * A ready client, e.g. one pointed at a local server. Its own retry setting
+   * is overridden per request: retries belong to the strategies.
+   */
+  readonly client?: OpenAI;
+  /**
+   * Used when no `client` is given.
+   * @default process.env.OPENAI_API_KEY
+   */
+  readonly apiKey?: string;
+  /**
+   * Used when no `client` is given.
+   * @default process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"
+   */
+  readonly baseURL?: string;
+}
+
+/**
+ * Create the OpenAI provider. The client is made on the first `generate`, so
+ * replaying stored answers needs no API key.
+ *
+ * @example
+ * const openai = createOpenAIProvider({ baseURL: "http://127.0.0.1:8000/v1", apiKey: "unused" });
+ * const result = await openai.generate({ provider: "openai", model: "llama-3", api: "chat", messages });
+ */
+export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Provider {
+  let client: OpenAI | undefined = settings.client;
+  const getClient = (): OpenAI => {
+    client ??= _createClient(settings);
+    return client;
+  };
+  return {
+    name: "openai",
+    async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult> {
+      const openai = getClient();
+      // Per request, so an injected client's own `maxRetries` cannot add hidden retries.
+      const requestOptions = { signal: options?.signal, maxRetries: 0 };
+      try {
+        if (request.api === "chat") {
+          const body = toOpenAIChatBody(request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+          return fromOpenAIChatBody(await openai.chat.completions.create(body, requestOptions));
+        }
+        const body = toOpenAIResponsesBody(request) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
+        return fromOpenAIResponsesBody(await openai.responses.create(body, requestOptions));
+      } catch (error) {
+        throw convertOpenAIError(error, request.model) ?? error;
+      }
+    },
+  };
+}
+
+// --- internal ---
+
+function _createClient(settings: OpenAIProviderSettings): OpenAI {
+  const apiKey = settings.apiKey ?? process.env["OPENAI_API_KEY"];
+  if (!apiKey) {
+    throw new AuthenticationError(
+      "authentication",
+      "OpenAI API key is missing. Set the OPENAI_API_KEY environment variable or pass clients: { openai } / apiKey.",
+      { provider: "openai" },
+    );
+  }
+  return new OpenAI({ apiKey, baseURL: settings.baseURL, maxRetries: 0 });
+}

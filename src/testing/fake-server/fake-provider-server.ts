@@ -1,0 +1,225 @@
+/**
+ * A fake OpenAI / Anthropic / Gemini server on 127.0.0.1 for offline tests
+ * with the official SDKs. This file runs the server and each request through
+ * log, latency, access, routing and faults; the wire formats live in the route
+ * modules (`*-routes.ts`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import OpenAI from "openai";
+import { anthropicRoutes } from "./anthropic-routes.js";
+import { composeAnswer } from "./compose-answer.js";
+import type {
+  FailureInjection,
+  FakeProviderClients,
+  FakeProviderName,
+  FakeProviderServer,
+  FakeProviderServerOptions,
+  FaultSettings,
+  Latency,
+  LoggedRequest,
+  ReplyContext,
+  ScriptRule,
+} from "./fake-server-types.js";
+import { FaultPlan } from "./fault-plan.js";
+import { geminiRoutes } from "./gemini-routes.js";
+import { findRoute, parseJsonBody, readBody, sleep, writeWireResponse } from "./http-helpers.js";
+import { objectOf, stringOf } from "./json-shape.js";
+import { openaiRoutes } from "./openai-routes.js";
+import { type Exchange, noFacts, type ProviderRoutes, type Route, type WireResponse } from "./provider-routes.js";
+import { redactHeaders, redactPath } from "./request-headers.js";
+import { ScriptBook } from "./script-book.js";
+
+/**
+ * Starts a fake provider server on a free port of 127.0.0.1.
+ *
+ * @example
+ * const server = await startFakeProviderServer({ autoToolCalls: true });
+ * const { openai } = server.clientsFor();
+ * const response = await openai.responses.create({ model: "gpt-4.1-mini", input: "Hi" });
+ * await server.close();
+ */
+export async function startFakeProviderServer(options: FakeProviderServerOptions = {}): Promise<FakeProviderServer> {
+  const server = new FakeProviderHttpServer(options);
+  await server.listen();
+  return server;
+}
+
+// --- internal ---
+
+/** Tried in order: OpenAI comes last because it recognises everything. */
+const providerModules: readonly ProviderRoutes[] = [geminiRoutes, anthropicRoutes, openaiRoutes];
+
+type MutableLoggedRequest = { -readonly [key in keyof LoggedRequest]: LoggedRequest[key] };
+
+type Decision = WireResponse | "drop";
+
+class FakeProviderHttpServer implements FakeProviderServer {
+  readonly #http: Server;
+  readonly #options: FakeProviderServerOptions;
+  readonly #scripts = new ScriptBook();
+  readonly #faults: FaultPlan;
+  #latency: Latency;
+  #log: MutableLoggedRequest[] = [];
+  #counts: Record<FakeProviderName, number> = _zeroCounts();
+  #inFlight = 0;
+  #maxInFlight = 0;
+  #port = 0;
+
+  constructor(options: FakeProviderServerOptions) {
+    this.#options = options;
+    this.#latency = options.latencyMs ?? 0;
+    this.#faults = new FaultPlan(options.random ?? Math.random);
+    this.#http = createServer((request, response) => void this.#handle(request, response));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+  get port(): number {
+    return this.#port;
+  }
+  get requests(): readonly LoggedRequest[] {
+    return this.#log;
+  }
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+  get maxInFlight(): number {
+    return this.#maxInFlight;
+  }
+  get counts(): Readonly<Record<FakeProviderName, number>> {
+    return { ...this.#counts };
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#http.once("error", reject);
+      this.#http.listen(0, "127.0.0.1", () => {
+        this.#port = (this.#http.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  clientsFor(): FakeProviderClients {
+    const keys = this.#options.apiKeys ?? {};
+    return {
+      openai: new OpenAI({ apiKey: keys.openai ?? "sk-fake", baseURL: `${this.url}/v1`, maxRetries: 0 }),
+      anthropic: new Anthropic({ apiKey: keys.anthropic ?? "sk-ant-fake", baseURL: this.url, maxRetries: 0 }),
+      google: new GoogleGenAI({
+        apiKey: keys.google ?? "fake",
+        httpOptions: { baseUrl: this.url, apiVersion: "v1beta" },
+      }),
+    };
+  }
+
+  script(rule: ScriptRule): void {
+    this.#scripts.add(rule);
+  }
+  failNext(failure: FailureInjection): void {
+    this.#faults.failNext(failure);
+  }
+  setFaults(faults: FaultSettings | undefined): void {
+    this.#faults.setFaults(faults);
+  }
+  setLatency(latency: Latency): void {
+    this.#latency = latency;
+  }
+
+  resetLog(): void {
+    this.#log = [];
+    this.#counts = _zeroCounts();
+    this.#maxInFlight = this.#inFlight;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#http.close((error) => (error ? reject(error) : resolve()));
+      this.#http.closeAllConnections();
+    });
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.#inFlight += 1;
+    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
+    try {
+      const rawBody = await readBody(request);
+      const url = new URL(request.url ?? "/", this.url);
+      const method = request.method ?? "GET";
+      const module = providerModules.find((candidate) => candidate.recognizes(url, request.headers))!;
+      const parsed = parseJsonBody(rawBody, request.headers["content-type"]);
+      const found = findRoute(module.routes, method, url.pathname);
+      const exchange: Exchange = {
+        method,
+        url,
+        path: url.pathname,
+        params: found?.params ?? {},
+        headers: request.headers,
+        body: parsed.ok ? parsed.value : undefined,
+        rawBody,
+        origin: this.url,
+        answer: (context) => composeAnswer(context, this.#scripts.take(context), this.#options.autoToolCalls ?? false),
+      };
+      const facts = found?.route.describe?.(exchange) ?? { ...noFacts, model: stringOf(objectOf(exchange.body).model) };
+      const context: ReplyContext = { provider: module.provider, path: url.pathname, body: exchange.body, ...facts };
+      const entry: MutableLoggedRequest = {
+        provider: module.provider,
+        path: redactPath(url),
+        method,
+        model: context.model,
+        headers: redactHeaders(request.headers),
+        body: exchange.body,
+        time: Date.now(),
+        status: undefined,
+        dropped: false,
+      };
+      this.#log.push(entry);
+      this.#counts[module.provider] += 1;
+      await sleep(typeof this.#latency === "function" ? this.#latency(context) : this.#latency);
+      const decision = await this.#decide(module, found?.route, exchange, context, parsed.ok);
+      if (decision === "drop") {
+        entry.dropped = true;
+        request.socket.destroy();
+        return;
+      }
+      entry.status = decision.status;
+      writeWireResponse(response, decision);
+    } catch (error) {
+      // Reached only when reading the request fails, before a provider is known.
+      writeWireResponse(
+        response,
+        openaiRoutes.error({ status: 500, message: `Fake provider server failed: ${String(error)}` }),
+      );
+    } finally {
+      this.#inFlight -= 1;
+    }
+  }
+
+  async #decide(
+    module: ProviderRoutes,
+    route: Route | undefined,
+    exchange: Exchange,
+    context: ReplyContext,
+    bodyIsJson: boolean,
+  ): Promise<Decision> {
+    const denied = module.checkAccess(exchange.url, exchange.headers, this.#options.apiKeys?.[module.provider]);
+    if (denied) return module.error(denied);
+    if (!route) return module.error(module.notFound(exchange.method, exchange.path));
+    if (!bodyIsJson) return module.error(module.malformedJson);
+    const fault = this.#faults.decide(context);
+    if (fault?.kind === "drop") return "drop";
+    if (fault?.kind === "fail") return module.error(fault.failure);
+    try {
+      return await route.handle(exchange, context);
+    } catch (error) {
+      return module.error({ status: 500, message: `Fake provider server failed: ${String(error)}` });
+    }
+  }
+}
+
+function _zeroCounts(): Record<FakeProviderName, number> {
+  return { openai: 0, anthropic: 0, google: 0 };
+}

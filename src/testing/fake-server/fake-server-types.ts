@@ -1,0 +1,190 @@
+/**
+ * Public types of the fake provider server: options, scripting, failure
+ * injection and the request log.
+ */
+
+import type Anthropic from "@anthropic-ai/sdk";
+import type { GoogleGenAI } from "@google/genai";
+import type OpenAI from "openai";
+import type { FinishReasonKind, JsonSchema } from "../../core/llm.js";
+
+/** The providers the fake server speaks for, named as in `ProviderName`. */
+export type FakeProviderName = "openai" | "anthropic" | "google";
+
+/** A function tool offered in a request, in neutral form. */
+export interface OfferedTool {
+  readonly name: string;
+  /** JSON Schema of the arguments (Gemini OpenAPI schemas are converted to JSON Schema). */
+  readonly parameters: JsonSchema;
+}
+
+/** What scripts, failure rules and latency functions see about one request. */
+export interface ReplyContext {
+  readonly provider: FakeProviderName;
+  /** The request path, e.g. `/v1/responses` or `/v1beta/models/gemini-2.5-flash:generateContent`. */
+  readonly path: string;
+  /** The model asked for (`undefined` when the request names none). */
+  readonly model: string | undefined;
+  /** The text of the last user message that has text; `""` when there is none. */
+  readonly prompt: string;
+  /** The parsed JSON body; `undefined` when the body is not JSON. */
+  readonly body: unknown;
+  /** Function tools offered, in request order. */
+  readonly tools: readonly OfferedTool[];
+  /** The JSON schema the request asks the answer to follow (structured output). */
+  readonly schema: JsonSchema | undefined;
+  /** True when the last input item is a tool result. */
+  readonly afterToolResult: boolean;
+}
+
+/** A tool call a scripted reply makes. */
+export interface ScriptedToolCall {
+  readonly name: string;
+  readonly args: unknown;
+}
+
+/** Finish reasons a reply can name; each provider gets its own spelling. */
+export type ReplyFinishReason = Extract<FinishReasonKind, "stop" | "length" | "tool-calls" | "content-filter">;
+
+/**
+ * A scripted answer. Fields left out are filled in: text from the request
+ * (deterministic), usage from the sizes (characters / 4).
+ */
+export interface Reply {
+  /** The answer text, sent verbatim (also for structured output, so tests can send invalid JSON). */
+  readonly text?: string;
+  /** Tool calls to make; used only when the request offers tools. */
+  readonly toolCalls?: readonly ScriptedToolCall[];
+  /** Structured output: sent as `JSON.stringify(json)` when `text` is absent. */
+  readonly json?: unknown;
+  readonly usage?: { readonly inputTokens?: number; readonly outputTokens?: number };
+  /** @default "tool-calls" when the answer has tool calls, else "stop" */
+  readonly finishReason?: ReplyFinishReason;
+}
+
+/**
+ * Selects requests: a string matches when the prompt contains it, a RegExp is
+ * tested against the prompt, a function decides from the whole context.
+ */
+export type ContextMatcher = string | RegExp | ((context: ReplyContext) => boolean);
+
+/**
+ * A scripted answer for the requests it matches. Rules are tried in the order
+ * they were added; the first matching rule with uses left answers.
+ *
+ * @example
+ * server.script({ provider: "openai", match: /weather/, reply: { toolCalls: [{ name: "get_weather", args: { city: "Oslo" } }] }, times: 1 });
+ */
+export interface ScriptRule {
+  readonly provider?: FakeProviderName;
+  /** Exact model name, or a RegExp tested against it. */
+  readonly model?: string | RegExp;
+  readonly match?: ContextMatcher;
+  /** A string is the answer text; a function is called for each matching request. */
+  readonly reply: string | Reply | ((context: ReplyContext) => Reply | string);
+  /** How many requests this rule answers. @default unlimited */
+  readonly times?: number;
+}
+
+/** Fail the next matching requests with an error in the provider's shape. */
+export interface FailureInjection {
+  /** HTTP status, e.g. 429, 500, 529 (Anthropic overloaded), 503. */
+  readonly status: number;
+  /** @default 1 */
+  readonly times?: number;
+  /** Sent as `retry-after` (OpenAI, Anthropic) or as a `RetryInfo` detail (Gemini). */
+  readonly retryAfterSeconds?: number;
+  /** Sent as `retry-after-ms` (and a rounded-up `retry-after`) or as a Gemini `RetryInfo` detail. */
+  readonly retryAfterMs?: number;
+  /** @default the provider's usual message for the status */
+  readonly message?: string;
+  readonly provider?: FakeProviderName;
+  readonly match?: ContextMatcher;
+}
+
+/** Random failures for every request, on top of `failNext`. */
+export interface FaultSettings {
+  /** Probability (0 to 1) that a request fails with one of `statuses`. */
+  readonly rate: number;
+  /** Statuses to pick from, uniformly. */
+  readonly statuses: readonly number[];
+  readonly retryAfterSeconds?: number;
+  /** Probability (0 to 1) that the socket is destroyed without any response. @default 0 */
+  readonly dropConnectionRate?: number;
+}
+
+/** Delay before each response, in milliseconds. */
+export type Latency = number | ((context: ReplyContext) => number);
+
+/** One request the server received. */
+export interface LoggedRequest {
+  readonly provider: FakeProviderName;
+  /** Path and query string (an API key in `?key=` is redacted). */
+  readonly path: string;
+  readonly method: string;
+  readonly model: string | undefined;
+  /** Lower-cased header names; API key values are redacted. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The parsed JSON body; `undefined` when the body is not JSON. */
+  readonly body: unknown;
+  /** Arrival time, in milliseconds since the epoch. */
+  readonly time: number;
+  /** The status sent; `undefined` while in flight or when the connection was dropped. */
+  readonly status: number | undefined;
+  /** True when fault injection destroyed the connection instead of answering. */
+  readonly dropped: boolean;
+}
+
+/** Options of `startFakeProviderServer`. */
+export interface FakeProviderServerOptions {
+  /** Delay before each response. @default 0 */
+  readonly latencyMs?: Latency;
+  /**
+   * When a request offers tools and no script answers it, call the first tool
+   * with arguments sampled from its schema, unless the last input item is a
+   * tool result (then answer with text). @default false
+   */
+  readonly autoToolCalls?: boolean;
+  /** Require these API keys; any key is accepted for a provider not listed. */
+  readonly apiKeys?: { readonly [provider in FakeProviderName]?: string };
+  /** Random source for `setFaults`. @default Math.random */
+  readonly random?: () => number;
+}
+
+/** Official SDK clients pointed at the fake server, with retries off. */
+export interface FakeProviderClients {
+  readonly openai: OpenAI;
+  readonly anthropic: Anthropic;
+  readonly google: GoogleGenAI;
+}
+
+/**
+ * A local HTTP server that speaks the OpenAI, Anthropic and Gemini wire
+ * protocols well enough for their official SDKs.
+ */
+export interface FakeProviderServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Every request received since start or the last `resetLog()`, in arrival order. */
+  readonly requests: readonly LoggedRequest[];
+  /** Requests being handled right now. */
+  readonly inFlight: number;
+  /** The largest `inFlight` seen since start or the last `resetLog()`. */
+  readonly maxInFlight: number;
+  /** Requests received per provider since start or the last `resetLog()`. */
+  readonly counts: Readonly<Record<FakeProviderName, number>>;
+  /** Builds real SDK clients pointed at this server (using `apiKeys` when given). */
+  clientsFor(): FakeProviderClients;
+  /** Adds a scripted answer; see `ScriptRule`. */
+  script(rule: ScriptRule): void;
+  /** Fails the next matching request(s); see `FailureInjection`. */
+  failNext(failure: FailureInjection): void;
+  /** Sets (or, with `undefined`, clears) random failures. */
+  setFaults(faults: FaultSettings | undefined): void;
+  setLatency(latency: Latency): void;
+  /** Clears `requests` and `counts`, and sets `maxInFlight` to the current `inFlight`. */
+  resetLog(): void;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,121 @@
+/**
+ * `POST /v1/chat/completions`: reads the request, and shapes an answer as a
+ * ChatCompletion (fixtures `openai.chat_*` in provider-payloads.json).
+ */
+import type { JsonSchema } from "../../core/llm.js";
+import type { OfferedTool } from "./fake-server-types.js";
+import { arrayOf, isObject, objectOf, stringOf } from "./json-shape.js";
+import { validateChatBody } from "./openai-chat-validation.js";
+import { openaiError, openaiSuccess } from "./openai-respond.js";
+import type { Answer, RequestFacts, Route } from "./provider-routes.js";
+import { wireIds } from "./wire-ids.js";
+
+/** The Chat Completions route. */
+export const openaiChatRoute: Route = {
+  method: "POST",
+  pattern: /^\/v1\/chat\/completions$/,
+  describe: (exchange) => describeChatRequest(exchange.body),
+  handle(exchange, context) {
+    const problem = validateChatBody(exchange.body);
+    if (problem) return openaiError(problem);
+    return openaiSuccess(renderChatCompletion(String(objectOf(exchange.body).model), exchange.answer(context)));
+  },
+};
+
+/** Model, prompt, tools and schema of a Chat Completions request. */
+export function describeChatRequest(body: unknown): RequestFacts {
+  const request = objectOf(body);
+  const messages = arrayOf(request.messages).map((message) => objectOf(message));
+  const format = objectOf(request.response_format);
+  return {
+    model: stringOf(request.model),
+    prompt: _lastUserText(messages),
+    tools: arrayOf(request.tools).flatMap(_tool),
+    schema: _schema(format),
+    afterToolResult: messages.at(-1)?.role === "tool",
+  };
+}
+
+/** A ChatCompletion object for `answer`. */
+export function renderChatCompletion(model: string, answer: Answer): unknown {
+  const message: Record<string, unknown> = {
+    role: "assistant",
+    content: answer.toolCalls.length > 0 && answer.text === "" ? null : answer.text,
+    refusal: null,
+    annotations: [],
+  };
+  if (answer.toolCalls.length > 0) {
+    message.tool_calls = answer.toolCalls.map((call) => ({
+      id: wireIds.openaiCall(),
+      type: "function",
+      function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
+    }));
+  }
+  return {
+    id: wireIds.openaiChatCompletion(),
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: _finishReason(answer) }],
+    usage: {
+      prompt_tokens: answer.inputTokens,
+      completion_tokens: answer.outputTokens,
+      total_tokens: answer.inputTokens + answer.outputTokens,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    },
+    service_tier: "default",
+  };
+}
+
+// --- internal ---
+
+function _lastUserText(messages: readonly Record<string, unknown>[]): string {
+  for (const message of [...messages].reverse()) {
+    if (message.role !== "user") continue;
+    const text =
+      typeof message.content === "string"
+        ? message.content
+        : arrayOf(message.content)
+            .map((part) => objectOf(part))
+            .filter((part) => part.type === "text")
+            .map((part) => String(part.text ?? ""))
+            .join("\n");
+    if (text !== "") return text;
+  }
+  return "";
+}
+
+function _tool(tool: unknown): OfferedTool[] {
+  const entry = objectOf(tool);
+  const definition = objectOf(entry.function);
+  if (entry.type !== "function" || typeof definition.name !== "string") return [];
+  return [
+    { name: definition.name, parameters: isObject(definition.parameters) ? definition.parameters : { type: "object" } },
+  ];
+}
+
+function _schema(format: Record<string, unknown>): JsonSchema | undefined {
+  const schema = objectOf(format.json_schema).schema;
+  if (format.type === "json_schema" && isObject(schema)) return schema;
+  if (format.type === "json_object") return { type: "object" };
+  return undefined;
+}
+
+function _finishReason(answer: Answer): string {
+  switch (answer.finishReason) {
+    case "length":
+      return "length";
+    case "content-filter":
+      return "content_filter";
+    case "tool-calls":
+      return "tool_calls";
+    default:
+      return "stop";
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Shared pieces of OpenAI request validation: the API's own messages
+ * ("Unknown parameter: 'x'.", "Missing required parameter: 'model'.").
+ */
+import { firstUnknownKey, type JsonObject, jsonTypeName } from "./json-shape.js";
+import type { ProviderFailure } from "./provider-routes.js";
+
+/** Unknown fields, a missing or non-string `model`, a missing content field, and `stream: true`. */
+export function checkCommonFields(
+  body: JsonObject,
+  allowed: ReadonlySet<string>,
+  contentField: string,
+): ProviderFailure | undefined {
+  const unknown = firstUnknownKey(body, allowed);
+  if (unknown !== undefined) return unknownParameter(unknown);
+  if (body.model === undefined) return missingParameter("model");
+  if (typeof body.model !== "string") return invalidType("model", "a string", body.model);
+  if (body[contentField] === undefined) return missingParameter(contentField);
+  if (body.stream === true) {
+    return {
+      status: 400,
+      message: "The fake provider server does not stream; send `stream: false` or leave it out.",
+      param: "stream",
+      code: "unsupported_value",
+    };
+  }
+  return undefined;
+}
+
+/** `Unknown parameter: 'x'.` */
+export function unknownParameter(param: string): ProviderFailure {
+  return { status: 400, message: `Unknown parameter: '${param}'.`, param, code: "unknown_parameter" };
+}
+
+/** `Missing required parameter: 'x'.` */
+export function missingParameter(param: string): ProviderFailure {
+  return { status: 400, message: `Missing required parameter: '${param}'.`, param, code: "missing_required_parameter" };
+}
+
+/** `Invalid type for 'x': expected …, but got … instead.` */
+export function invalidType(param: string, expected: string, value: unknown): ProviderFailure {
+  return {
+    status: 400,
+    message: `Invalid type for '${param}': expected ${expected}, but got ${jsonTypeName(value)} instead.`,
+    param,
+    code: "invalid_type",
+  };
+}
+
+/** `Invalid value: 'v'. Supported values are: ….` */
+export function invalidValue(param: string, value: unknown, supported: readonly string[]): ProviderFailure {
+  return {
+    status: 400,
+    message: `Invalid value: '${String(value)}'. Supported values are: ${supported.map((name) => `'${name}'`).join(", ")}.`,
+    param,
+    code: "invalid_value",
+  };
+}

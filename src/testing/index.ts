@@ -1,0 +1,21 @@
+export { startFakeProviderServer } from "./fake-server/fake-provider-server.js";
+export type {
+  ContextMatcher,
+  FailureInjection,
+  FakeProviderClients,
+  FakeProviderName,
+  FakeProviderServer,
+  FakeProviderServerOptions,
+  FaultSettings,
+  Latency,
+  LoggedRequest,
+  OfferedTool,
+  Reply,
+  ReplyContext,
+  ReplyFinishReason,
+  ScriptedToolCall,
+  ScriptRule,
+} from "./fake-server/fake-server-types.js";
+export type { MockAnswer, MockFailure, MockProviderOptions, MockReply, MockRule } from "./mock-provider.js";
+export { MockProvider } from "./mock-provider.js";
+export { sampleJsonSchema } from "./sample-json-schema.js";
