@@ -2,8 +2,9 @@
  * replay: 100,000 stored asks over 1,000 agents, replayed. Floor: hashing the
  * same prompts plus a raw better-sqlite3 point lookup for each, in this run.
  */
-import { hash as digest } from "node:crypto";
+
 import { spawnSync } from "node:child_process";
+import { hash as digest } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -72,9 +73,13 @@ export async function replayBenchmark(): Promise<Figure[]> {
   return withTempDirectory(async (directory) => {
     const workspace = join(directory, "replay");
     const fill = await time(() => {
-      const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "fill", workspace], {
-        stdio: "inherit",
-      });
+      const child = spawnSync(
+        process.execPath,
+        ["--import", "tsx", fileURLToPath(import.meta.url), "fill", workspace],
+        {
+          stdio: "inherit",
+        },
+      );
       if (child.status !== 0) throw new Error(`filling the replay workspace failed (${child.status})`);
     });
     const replay = await time(async () => {

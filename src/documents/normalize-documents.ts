@@ -24,7 +24,8 @@ const noSystem: string[] = [];
 
 export function normalizeDocuments(documents: Document | readonly Document[]): NormalizedDocuments {
   // The common case, one prompt string, without the general machinery.
-  if (typeof documents === "string") return { messages: [{ role: "user", content: [{ type: "text", text: documents }] }], system: noSystem };
+  if (typeof documents === "string")
+    return { messages: [{ role: "user", content: [{ type: "text", text: documents }] }], system: noSystem };
   const list = Array.isArray(documents) ? (documents as readonly Document[]) : [documents as Document];
   const messages: Message[] = [];
   const system: string[] = [];

@@ -6,8 +6,8 @@
  */
 import OpenAI from "openai";
 import { type ProviderError, providerError } from "../../core/errors.js";
-import { isRecord } from "./json-record.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
+import { isRecord } from "./json-record.js";
 
 /**
  * The `ProviderError` for an SDK `APIError` (status, the provider's message,
