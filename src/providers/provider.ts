@@ -2,6 +2,7 @@
  * The Provider seam: one neutral request in, one neutral result out.
  * Adapters translate and classify errors; retries and limits live in strategies.
  */
+import type { ProviderError } from "../core/errors.js";
 import type { LLMRequest, LLMResult, ProviderName } from "../core/llm.js";
 
 export interface Provider {
@@ -11,6 +12,74 @@ export interface Provider {
    * Throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried.
    */
   generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult>;
+  /** The provider's Batch API, when it has one. */
+  readonly batch?: BatchApi;
+}
+
+/** One call in a batch. `customId` maps the result back to the call. */
+export interface BatchItem {
+  readonly customId: string;
+  readonly request: LLMRequest;
+}
+
+export interface BatchSubmission {
+  /** Every item has this provider and model (the planner groups them so). */
+  readonly model: string;
+  readonly items: readonly BatchItem[];
+  /** `inputLine(item)` of each item, in order (already computed for planning). */
+  readonly lines: readonly string[];
+  /**
+   * Unique tag recorded in our store before the batch is created. The adapter
+   * stores it with the batch (metadata, display name) when the provider allows,
+   * so a crash between create and record can be reconciled by `find`.
+   */
+  readonly tag: string;
+}
+
+export type BatchState = "in-progress" | "completed" | "failed" | "expired" | "cancelled";
+
+export interface BatchStatus {
+  readonly state: BatchState;
+  /** Counts where the provider reports them. */
+  readonly total?: number;
+  readonly finished?: number;
+  /** Why a batch failed as a whole (e.g. input validation). */
+  readonly message?: string;
+}
+
+/** A per-request outcome: a failure is a value, not an exception. */
+export type BatchItemResult =
+  | { readonly customId: string; readonly status: "succeeded"; readonly result: LLMResult }
+  | { readonly customId: string; readonly status: "failed"; readonly error: ProviderError }
+  | { readonly customId: string; readonly status: "expired" | "cancelled" };
+
+export interface BatchResults {
+  readonly items: readonly BatchItemResult[];
+  /** The raw output lines (JSONL), for the workspace archive. */
+  readonly rawLines: readonly string[];
+  /** Lines that could not be read (malformed JSON, no custom id...): skipped, reported. */
+  readonly warnings: readonly string[];
+}
+
+/** A provider's Batch API: submit, status, results, through the official SDK. */
+export interface BatchApi {
+  /** Per-batch limits; the planner splits so no batch exceeds either. */
+  readonly limits: { readonly maxRequests: number; readonly maxBytes: number };
+  /** The item as one line of the provider's batch input (JSON text, no newline). */
+  inputLine(item: BatchItem): string;
+  submit(submission: BatchSubmission): Promise<{ readonly id: string }>;
+  /**
+   * The id of a batch created for `tag`, if the provider has one. Providers that
+   * keep no tag (Anthropic) match on creation time and request count instead.
+   */
+  find(
+    tag: string,
+    hint: { readonly createdAfter: number; readonly requestCount: number },
+  ): Promise<string | undefined>;
+  status(id: string): Promise<BatchStatus>;
+  /** Results of a batch that has ended (completed, expired, cancelled). */
+  results(id: string): Promise<BatchResults>;
+  cancel(id: string): Promise<void>;
 }
 
 export type { LLMRequest, LLMResult, ProviderName };

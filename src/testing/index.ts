@@ -1,3 +1,4 @@
+export type { BatchBehavior, FakeBatch, FakeBatchItem, FakeBatchState } from "./fake-server/batch-book.js";
 export { startFakeProviderServer } from "./fake-server/fake-provider-server.js";
 export type {
   ContextMatcher,

@@ -10,6 +10,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { anthropicRoutes } from "./anthropic-routes.js";
+import { type BatchBehavior, BatchBook, type FakeBatch } from "./batch-book.js";
 import { composeAnswer } from "./compose-answer.js";
 import type {
   FailureInjection,
@@ -60,6 +61,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
   readonly #http: Server;
   readonly #options: FakeProviderServerOptions;
   readonly #scripts = new ScriptBook();
+  readonly #batches = new BatchBook();
   readonly #faults: FaultPlan;
   #latency: Latency;
   #log: MutableLoggedRequest[] = [];
@@ -129,6 +131,14 @@ class FakeProviderHttpServer implements FakeProviderServer {
     this.#latency = latency;
   }
 
+  setBatchBehavior(behavior: BatchBehavior): void {
+    this.#batches.behavior = behavior;
+  }
+
+  batchesOf(provider: FakeProviderName): readonly FakeBatch[] {
+    return this.#batches.list(provider);
+  }
+
   resetLog(): void {
     this.#log = [];
     this.#counts = _zeroCounts();
@@ -162,6 +172,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
         rawBody,
         origin: this.url,
         answer: (context) => composeAnswer(context, this.#scripts.take(context), this.#options.autoToolCalls ?? false),
+        batches: this.#batches,
       };
       const facts = found?.route.describe?.(exchange) ?? { ...noFacts, model: stringOf(objectOf(exchange.body).model) };
       const context: ReplyContext = { provider: module.provider, path: url.pathname, body: exchange.body, ...facts };

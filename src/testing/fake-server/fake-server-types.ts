@@ -7,6 +7,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { GoogleGenAI } from "@google/genai";
 import type OpenAI from "openai";
 import type { FinishReasonKind, JsonSchema } from "../../core/llm.js";
+import type { BatchBehavior, FakeBatch } from "./batch-book.js";
 
 /** The providers the fake server speaks for, named as in `ProviderName`. */
 export type FakeProviderName = "openai" | "anthropic" | "google";
@@ -183,6 +184,10 @@ export interface FakeProviderServer {
   /** Sets (or, with `undefined`, clears) random failures. */
   setFaults(faults: FaultSettings | undefined): void;
   setLatency(latency: Latency): void;
+  /** How batches progress and end from now on; see `BatchBehavior`. */
+  setBatchBehavior(behavior: BatchBehavior): void;
+  /** The batches a provider has received, newest first (tests assert "exactly one batch"). */
+  batchesOf(provider: FakeProviderName): readonly FakeBatch[];
   /** Clears `requests` and `counts`, and sets `maxInFlight` to the current `inFlight`. */
   resetLog(): void;
   /** Stops listening and closes open connections. */

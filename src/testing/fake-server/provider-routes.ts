@@ -5,6 +5,7 @@
  * and HTTP.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { BatchBook } from "./batch-book.js";
 import type { FakeProviderName, ReplyContext, ReplyFinishReason, ScriptedToolCall } from "./fake-server-types.js";
 
 /** A response to write: status, extra headers, and a JSON body. */
@@ -53,6 +54,8 @@ export interface Exchange {
   readonly origin: string;
   /** The scripted answer for this request (using up one use of the rule), or the deterministic default. */
   answer(context: ReplyContext): Answer;
+  /** The server's batches and files (batch endpoints). */
+  readonly batches: BatchBook;
 }
 
 /** What a route tells scripts, faults and the log about its request. */
