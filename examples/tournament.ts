@@ -1,32 +1,28 @@
 /**
  * npm run demo — runs the tournament against OpenAI when OPENAI_API_KEY is set,
- * otherwise against the built-in offline provider. Run it twice: the second
- * run replays every answer from the store and sends nothing.
+ * otherwise against the built-in fake provider server on 127.0.0.1 (the real
+ * OpenAI SDK, offline). Run it twice: the second run replays every answer from
+ * the store and sends nothing.
  */
 import { Parallellm } from "../src/index.js";
-import { MockProvider } from "../src/testing/index.js";
+import { startFakeProviderServer } from "../src/testing/index.js";
 import { tournament } from "./tournament-pipeline.js";
 
 const offline = !process.env.OPENAI_API_KEY;
 const teams = ["Chiefs", "Bills", "Eagles", "49ers", "Ravens", "Lions", "Packers", "Cowboys"];
+const server = offline ? await startFakeProviderServer({ latencyMs: 20 }) : undefined;
+server?.script({ match: /NFL teams/, reply: teams.join("\n") });
+if (server) console.log(`No OPENAI_API_KEY: using the offline fake provider server at ${server.url}.\n`);
 
 const pllm = await Parallellm.open(process.env.PLLM_WORKSPACE ?? ".pllm/tournament", {
   llm: "gpt-4.1-mini",
   strategy: process.argv.includes("--sync") ? "sync" : "async",
-  providers: offline
-    ? {
-        openai: new MockProvider({
-          name: "openai",
-          latencyMs: 20,
-          script: [{ match: /NFL teams/, reply: teams.join("\n") }],
-        }),
-      }
-    : undefined,
+  clients: server?.clientsFor(),
 });
-if (offline) console.log("No OPENAI_API_KEY: using the built-in offline provider.\n");
 
 const standings = await tournament(pllm);
 const summary = await pllm.close();
+await server?.close();
 
 if (standings) {
   for (const game of standings.games) {

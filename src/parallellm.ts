@@ -12,6 +12,12 @@ import type { CallDefaults } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
+import type Anthropic from "@anthropic-ai/sdk";
+import type { GoogleGenAI } from "@google/genai";
+import type OpenAI from "openai";
+import { createAnthropicProvider } from "./providers/anthropic/index.js";
+import { createGoogleProvider } from "./providers/google/index.js";
+import { createOpenAIProvider } from "./providers/openai/index.js";
 import type { Provider } from "./providers/provider.js";
 import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
@@ -31,6 +37,12 @@ export interface ParallellmOptions extends CallDefaults {
   readonly maxConcurrency?: number;
   /** Default provider when no `llm` is given: its default model is used. */
   readonly provider?: ProviderName;
+  /**
+   * Official SDK clients to use instead of ones made from the environment
+   * (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`/`GOOGLE_API_KEY`),
+   * e.g. pointed at an OpenAI-compatible server or the fake provider server.
+   */
+  readonly clients?: { readonly openai?: OpenAI; readonly anthropic?: Anthropic; readonly google?: GoogleGenAI };
   /** Provider instances to use instead of the built-in ones (e.g. `{ mock: new MockProvider() }`). */
   readonly providers?: Partial<Record<ProviderName, Provider>>;
   /**
@@ -313,7 +325,13 @@ function mergeDefaults(base: CallDefaults, extra: CallDefaults): CallDefaults {
 }
 
 function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {
-  const factories: Partial<Record<ProviderName, () => Provider>> = {};
+  const clients = options.clients ?? {};
+  // Built-in providers make their SDK client on the first send, so a replay needs no key.
+  const factories: Partial<Record<ProviderName, () => Provider>> = {
+    openai: () => createOpenAIProvider({ client: clients.openai }),
+    anthropic: () => createAnthropicProvider({ client: clients.anthropic }),
+    google: () => createGoogleProvider({ client: clients.google }),
+  };
   for (const [name, provider] of Object.entries(options.providers ?? {})) {
     if (provider) factories[name as ProviderName] = () => provider;
   }

@@ -47,9 +47,14 @@ export function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
-/** Writes a JSON response, unless one was already sent. */
+/** Writes a JSON response (a `Buffer` body as is, e.g. JSONL), unless one was already sent. */
 export function writeWireResponse(response: ServerResponse, wire: WireResponse): void {
   if (response.headersSent) return;
+  if (Buffer.isBuffer(wire.body)) {
+    response.writeHead(wire.status, { "content-type": "application/octet-stream", ...wire.headers });
+    response.end(wire.body);
+    return;
+  }
   response.writeHead(wire.status, { "content-type": "application/json", ...wire.headers });
   response.end(JSON.stringify(wire.body));
 }

@@ -12,6 +12,7 @@ import type { FakeProviderName, ReplyContext, ReplyFinishReason, ScriptedToolCal
 export interface WireResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Sent as JSON; a `Buffer` is sent as is (JSONL, file content) with the `content-type` of `headers`. */
   readonly body: unknown;
 }
 
