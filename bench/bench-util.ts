@@ -1,5 +1,7 @@
 /** Small helpers shared by the benchmarks: timing, temp workspaces, reporting. */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -32,4 +34,17 @@ export function formatFigures(figures: readonly Figure[]): string {
       `| ${figure.benchmark} | ${figure.metric} | ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit} | ${figure.target ?? ""} |`,
   );
   return ["| benchmark | metric | value | target |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+/** `pllm fake-server` (built) in a child process; resolves with its URL once it listens. */
+export function startFakeServerProcess(latencyMs: number): Promise<{ url: string; stop: () => void }> {
+  const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
+  const child = spawn(process.execPath, [cli, "fake-server", "--latency", String(latencyMs)], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the fake server exited early (${code})`)));
+    createInterface({ input: child.stdout }).once("line", (url) => resolve({ url, stop: () => child.kill() }));
+  });
 }

@@ -6,10 +6,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { asyncThroughputBenchmark } from "./async-throughput.js";
 import { type Figure, formatFigures } from "./bench-util.js";
 import { replayBenchmark } from "./replay.js";
+import { sdkThroughputBenchmark } from "./sdk-throughput.js";
 
 const benchmarks: Record<string, () => Promise<Figure[]>> = {
   replay: replayBenchmark,
   "async-throughput": asyncThroughputBenchmark,
+  "sdk-throughput": sdkThroughputBenchmark,
 };
 
 const chosen = process.argv.slice(2).filter((name) => !name.startsWith("-"));

@@ -1,5 +1,5 @@
 export type { BatchBehavior, FakeBatch, FakeBatchItem, FakeBatchState } from "./fake-server/batch-book.js";
-export { startFakeProviderServer } from "./fake-server/fake-provider-server.js";
+export { fakeProviderClients, startFakeProviderServer } from "./fake-server/fake-provider-server.js";
 export type {
   ContextMatcher,
   FailureInjection,

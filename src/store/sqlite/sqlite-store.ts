@@ -36,7 +36,10 @@ export class SqliteStore implements Store {
   readonly #insertResponse: Statement;
   readonly #pointCall: Statement;
   readonly #insertFailure: Statement;
-  readonly #saveResponse: (record: ResponseRecord) => number;
+  readonly #insertResponseRecord: (record: ResponseRecord) => number;
+  readonly #saveResponses: (records: readonly ResponseRecord[]) => number[];
+  /** Answers waiting for the next group commit, with their callers. */
+  #queued: { record: ResponseRecord; resolve: (callId: number) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(path: string) {
     this.location = path;
@@ -77,7 +80,10 @@ export class SqliteStore implements Store {
          message, request_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#saveResponse = db.transaction((record: ResponseRecord) => {
+    this.#saveResponses = db.transaction((records: readonly ResponseRecord[]) =>
+      records.map((record) => this.#insertResponseRecord(record)),
+    );
+    this.#insertResponseRecord = (record: ResponseRecord) => {
       for (const [hash, content] of record.documents) this.#insertDocument.run(hash, content.length, content);
       this.#insertRequest.run(record.hash, record.canonical);
       const [callId, currentResponse] = this.#upsertCall.get(
@@ -102,7 +108,7 @@ export class SqliteStore implements Store {
       );
       if (record.mode === "replace" || currentResponse === null) this.#pointCall.run(lastInsertRowid, callId);
       return callId;
-    });
+    };
   }
 
   async beginSession(info: SessionInfo): Promise<number> {
@@ -145,8 +151,28 @@ export class SqliteStore implements Store {
     return this.lookupSync(key);
   }
 
-  async saveResponse(record: ResponseRecord): Promise<number> {
-    return this.#write(() => this.#saveResponse(record));
+  /**
+   * Group commit: answers that arrive in the same turn of the event loop are
+   * committed in one transaction, and each promise resolves only after that
+   * commit — so nothing is handed to user code before it is durable, and a busy
+   * run does not pay one WAL commit per answer.
+   */
+  saveResponse(record: ResponseRecord): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.#queued.length === 0) setImmediate(() => this.#commitQueued());
+      this.#queued.push({ record, resolve, reject });
+    });
+  }
+
+  #commitQueued(): void {
+    const batch = this.#queued;
+    this.#queued = [];
+    try {
+      const callIds = this.#write(() => this.#saveResponses(batch.map((entry) => entry.record)));
+      batch.forEach((entry, index) => entry.resolve(callIds[index]));
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
   }
 
   async saveFailure(record: FailureRecord): Promise<void> {

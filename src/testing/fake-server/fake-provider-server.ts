@@ -48,6 +48,21 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
   return server;
 }
 
+/**
+ * Official SDK clients pointed at a fake provider server at `url` (for a server
+ * in another process, e.g. `pllm fake-server`), with the SDKs' retries off.
+ */
+export function fakeProviderClients(
+  url: string,
+  keys: FakeProviderServerOptions["apiKeys"] = {},
+): FakeProviderClients {
+  return {
+    openai: new OpenAI({ apiKey: keys.openai ?? "sk-fake", baseURL: `${url}/v1`, maxRetries: 0 }),
+    anthropic: new Anthropic({ apiKey: keys.anthropic ?? "sk-ant-fake", baseURL: url, maxRetries: 0 }),
+    google: new GoogleGenAI({ apiKey: keys.google ?? "fake", httpOptions: { baseUrl: url, apiVersion: "v1beta" } }),
+  };
+}
+
 // --- internal ---
 
 /** Tried in order: OpenAI comes last because it recognises everything. */
@@ -99,7 +114,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#http.once("error", reject);
-      this.#http.listen(0, "127.0.0.1", () => {
+      this.#http.listen(this.#options.port ?? 0, "127.0.0.1", () => {
         this.#port = (this.#http.address() as AddressInfo).port;
         resolve();
       });
@@ -107,16 +122,9 @@ class FakeProviderHttpServer implements FakeProviderServer {
   }
 
   clientsFor(): FakeProviderClients {
-    const keys = this.#options.apiKeys ?? {};
-    return {
-      openai: new OpenAI({ apiKey: keys.openai ?? "sk-fake", baseURL: `${this.url}/v1`, maxRetries: 0 }),
-      anthropic: new Anthropic({ apiKey: keys.anthropic ?? "sk-ant-fake", baseURL: this.url, maxRetries: 0 }),
-      google: new GoogleGenAI({
-        apiKey: keys.google ?? "fake",
-        httpOptions: { baseUrl: this.url, apiVersion: "v1beta" },
-      }),
-    };
+    return fakeProviderClients(this.url, this.#options.apiKeys);
   }
+
 
   script(rule: ScriptRule): void {
     this.#scripts.add(rule);

@@ -138,6 +138,8 @@ export interface LoggedRequest {
 
 /** Options of `startFakeProviderServer`. */
 export interface FakeProviderServerOptions {
+  /** Port on 127.0.0.1. @default 0 (a free port) */
+  readonly port?: number;
   /** Delay before each response. @default 0 */
   readonly latencyMs?: Latency;
   /**

@@ -1,0 +1,41 @@
+/** `pllm fake-server`: the offline provider server, standalone, for tests in other languages or processes. */
+import { defineCommand } from "citty";
+import { startFakeProviderServer } from "../testing/index.js";
+
+export const fakeServerCommand = defineCommand({
+  meta: {
+    name: "fake-server",
+    description: "Serve the OpenAI, Anthropic and Gemini APIs offline on 127.0.0.1 (deterministic answers).",
+  },
+  args: {
+    port: { type: "string", description: "Port to listen on (default: a free port)", valueHint: "number" },
+    latency: { type: "string", description: "Milliseconds before each answer", default: "0", valueHint: "ms" },
+    "auto-tool-calls": { type: "boolean", description: "Call the first offered tool when no script answers" },
+  },
+  async run({ args }) {
+    const server = await startFakeProviderServer({
+      port: args.port === undefined ? undefined : parseWhole(args.port, "--port"),
+      latencyMs: parseWhole(args.latency, "--latency"),
+      autoToolCalls: args["auto-tool-calls"] === true,
+    });
+    // The first line is the URL, so a parent process can read it.
+    process.stdout.write(`${server.url}\n`);
+    process.stderr.write(
+      `fake provider server on ${server.url}\n  OpenAI:    baseURL ${server.url}/v1\n  Anthropic: baseURL ${server.url}\n  Gemini:    httpOptions.baseUrl ${server.url}\nCtrl-C to stop.\n`,
+    );
+    const stop = () => void server.close().finally(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  },
+});
+
+function parseWhole(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new CliError(`${flag} takes a whole number, got "${text}".`);
+  return value;
+}
+
+/** A usage error: printed with the command's usage, exit code 1. */
+export class CliError extends Error {
+  override name = "CliError";
+}

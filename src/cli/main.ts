@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/** The `pllm` command. */
+import { defineCommand, runMain } from "citty";
+import { fakeServerCommand } from "./fake-server-command.js";
+
+const main = defineCommand({
+  meta: { name: "pllm", description: "parallellm: LLM pipelines that replay for free and scale through Batch APIs." },
+  subCommands: { "fake-server": fakeServerCommand },
+});
+
+await runMain(main);
