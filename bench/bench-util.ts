@@ -1,9 +1,9 @@
 /** Small helpers shared by the benchmarks: timing, temp workspaces, reporting. */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 
 export interface Figure {
   readonly benchmark: string;

@@ -41,7 +41,12 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
         );
       await aiSdk(warmUp);
       const baseline = await time(() => aiSdk(prompts));
-      figures.push({ benchmark: "sdk-throughput", metric: "baseline: AI SDK generateText + p-limit (openai)", value: baseline.ms, unit: "ms" });
+      figures.push({
+        benchmark: "sdk-throughput",
+        metric: "baseline: AI SDK generateText + p-limit (openai)",
+        value: baseline.ms,
+        unit: "ms",
+      });
       for (const target of targets) {
         const pipeline = async (workspace: string, list: readonly string[]) => {
           const pllm = await Parallellm.open(join(directory, workspace), {
@@ -50,9 +55,14 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
             clients,
             summary: false,
           });
-          await pllm.forEach(list, (_, index) => `item-${index}`, (prompt, agent) => agent.ask(prompt).text(), {
-            concurrency: asks,
-          });
+          await pllm.forEach(
+            list,
+            (_, index) => `item-${index}`,
+            (prompt, agent) => agent.ask(prompt).text(),
+            {
+              concurrency: asks,
+            },
+          );
           return pllm.close();
         };
         await pipeline(`${target.name}-warm-up`, warmUp);
@@ -60,7 +70,13 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
         if (run.result.received !== asks) throw new Error(`${target.name}: ${run.result.received} answers`);
         figures.push(
           { benchmark: "sdk-throughput", metric: `${target.name} wall time`, value: run.ms, unit: "ms" },
-          { benchmark: "sdk-throughput", metric: `${target.name} ratio to ideal`, value: run.ms / ideal, unit: "x", target: "<= 1.2" },
+          {
+            benchmark: "sdk-throughput",
+            metric: `${target.name} ratio to ideal`,
+            value: run.ms / ideal,
+            unit: "x",
+            target: "<= 1.2",
+          },
         );
         if (target.name.startsWith("openai")) {
           figures.push({

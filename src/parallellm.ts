@@ -4,17 +4,21 @@
  */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type Anthropic from "@anthropic-ai/sdk";
+import type { GoogleGenAI } from "@google/genai";
+import type OpenAI from "openai";
+import { approveBatches } from "./batch/approve-batches.js";
+import { BatchArchive } from "./batch/batch-archive.js";
+import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
+import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
 import { Agent, type AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
-import { DriftError, InputError, NotAvailable, ParallellmError, StoreError } from "./core/errors.js";
+import { BatchFailedError, DriftError, InputError, NotAvailable, ParallellmError, StoreError } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import type { CallDefaults } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
-import type Anthropic from "@anthropic-ai/sdk";
-import type { GoogleGenAI } from "@google/genai";
-import type OpenAI from "openai";
 import { createAnthropicProvider } from "./providers/anthropic/index.js";
 import { createGoogleProvider } from "./providers/google/index.js";
 import { createOpenAIProvider } from "./providers/openai/index.js";
@@ -23,8 +27,9 @@ import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import { createAsyncStrategy } from "./strategies/async-strategy.js";
+import { createBatchStrategy } from "./strategies/batch-strategy.js";
 import type { RetryPolicy } from "./strategies/retry-policy.js";
-import type { StrategyName } from "./strategies/strategy.js";
+import type { Strategy, StrategyName } from "./strategies/strategy.js";
 import { createSyncStrategy } from "./strategies/sync-strategy.js";
 
 export interface ParallellmOptions extends CallDefaults {
@@ -61,6 +66,42 @@ export interface ParallellmOptions extends CallDefaults {
   readonly summary?: boolean | ((text: string) => void);
   /** Use this store instead of the workspace's SQLite file. */
   readonly store?: Store;
+  /** Batch and hybrid strategies. */
+  readonly batch?: BatchSettings;
+  /** A session's batch results become visible only when all of that session's batches are done. */
+  readonly cohortLock?: boolean;
+}
+
+export interface BatchSettings {
+  /** Hybrid: rounds with fewer collected calls than this are sent directly. @default 100 */
+  readonly minSize?: number;
+  /**
+   * Ask before submitting: shows requests, estimated input tokens and cost per
+   * provider/model. On a terminal you answer y/N; elsewhere it submits only with
+   * `approve: true` or the environment variable `PLLM_APPROVE=1`, and never waits.
+   */
+  readonly confirm?: boolean;
+  /** Approve submissions without asking (for non-interactive runs with `confirm`). */
+  readonly approve?: boolean;
+  /** Write the batch input files to `<workspace>/batches/` and submit nothing. */
+  readonly preview?: boolean;
+  /** Override per-batch limits (requests, bytes) per provider. */
+  readonly limits?: Partial<Record<ProviderName, { readonly maxRequests?: number; readonly maxBytes?: number }>>;
+  /** @internal test hook: runs right after a batch is created, before its id is recorded */
+  readonly afterCreate?: (providerBatchId: string) => void;
+}
+
+export interface RunOptions {
+  /** Rerun until nothing is pending. @default false */
+  readonly untilDone?: boolean;
+  /** Wait between runs, doubled while nothing moves. @default 30000 */
+  readonly pollInterval?: number;
+  /** Longest wait between runs. @default 600000 */
+  readonly maxPollInterval?: number;
+  /** Stop after this many runs even if something is pending. */
+  readonly maxRuns?: number;
+  /** Told before each wait (for progress output). */
+  readonly onWait?: (summary: RunSummary, waitMs: number) => void;
 }
 
 export interface ForEachOptions {
@@ -79,6 +120,9 @@ export class Parallellm implements AsyncDisposable {
   readonly #defaults: CallDefaults;
   readonly #agents = new Map<string, AgentState>();
   readonly #startedAt: number;
+  readonly #registry: ProviderRegistry;
+  readonly #archive: BatchArchive;
+  #batchSync: BatchSyncReport | undefined;
   #closed: Promise<RunSummary> | undefined;
 
   private constructor(directory: string, store: Store, session: number, options: ParallellmOptions, startedAt: number) {
@@ -89,13 +133,15 @@ export class Parallellm implements AsyncDisposable {
     this.#startedAt = startedAt;
     const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
     this.#defaults = { ...pickDefaults(options), llm };
-    const strategyName = options.strategy ?? "async";
-    const strategy =
-      strategyName === "sync"
-        ? createSyncStrategy({ retry: options.retry })
-        : createAsyncStrategy({ maxConcurrency: options.maxConcurrency, retry: options.retry });
     const registry = new ProviderRegistry(providerFactories(options));
-    this.#engine = new CallEngine({ store, strategy, session, providerFor: (name) => registry.get(name) });
+    this.#registry = registry;
+    this.#archive = new BatchArchive(directory);
+    this.#engine = new CallEngine({
+      store,
+      strategy: createStrategy(options),
+      session,
+      providerFor: (name) => registry.get(name),
+    });
   }
 
   /**
@@ -105,26 +151,66 @@ export class Parallellm implements AsyncDisposable {
    * await using pllm = await Parallellm.open(".pllm/tournament", { llm: "gpt-4.1-mini" });
    */
   static async open(directory: string, options: ParallellmOptions = {}): Promise<Parallellm> {
-    if (options.strategy !== undefined && options.strategy !== "sync" && options.strategy !== "async") {
-      throw new InputError(`Unknown strategy "${String(options.strategy)}"; use "sync" or "async".`);
+    const strategy = options.strategy ?? "async";
+    if (!strategyNames.includes(strategy)) {
+      throw new InputError(`Unknown strategy "${String(strategy)}"; use one of ${strategyNames.join(", ")}.`);
     }
     const startedAt = Date.now();
     const path = resolve(directory);
-    let store = options.store;
-    if (!store) {
+    try {
+      mkdirSync(path, { recursive: true });
+    } catch (error) {
+      throw new StoreError(
+        `Cannot create the workspace directory ${path}: ${(error as Error).message}. Choose a path you can write to.`,
+        { cause: error },
+      );
+    }
+    const store = options.store ?? createSqliteStore(join(path, "store.sqlite"));
+    const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
+    const pllm = new Parallellm(path, store, session, options, startedAt);
+    await pllm.#syncBatches();
+    return pllm;
+  }
+
+  /**
+   * Run a pipeline; with `untilDone`, open and close the workspace again and
+   * again (polling with backoff) until no batch is pending and no agent halted.
+   * Returns the last run's result and summary.
+   *
+   * @example
+   * const { result } = await Parallellm.run(".pllm/t", { strategy: "batch" }, tournament, { untilDone: true });
+   */
+  static async run<T>(
+    directory: string,
+    options: ParallellmOptions,
+    pipeline: (pllm: Parallellm) => Promise<T>,
+    runOptions: RunOptions = {},
+  ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
+    const firstInterval = runOptions.pollInterval ?? 30_000;
+    let interval = firstInterval;
+    for (let runs = 1; ; runs++) {
+      const pllm = await Parallellm.open(directory, options);
+      let result: T;
       try {
-        mkdirSync(path, { recursive: true });
-      } catch (error) {
-        throw new StoreError(
-          `Cannot create the workspace directory ${path}: ${(error as Error).message}. Choose a path you can write to.`,
-          { cause: error },
+        result = await pipeline(pllm);
+      } finally {
+        await pllm.close();
+      }
+      const summary = await pllm.close();
+      if (summary.batches.failed.length > 0 && runOptions.untilDone) {
+        throw new BatchFailedError(
+          `${summary.batches.failed.length} batch(es) failed permanently: ${summary.batches.failed.map((failed) => failed.message).join("; ")}. Their calls are recorded as failures; fix the requests and rerun.`,
         );
       }
-      store = createSqliteStore(join(path, "store.sqlite"));
+      const done = summary.batches.pending === 0 && summary.halted === 0 && summary.batches.submitted.length === 0;
+      if (!runOptions.untilDone || done) return { result, summary, runs };
+      if (runOptions.maxRuns !== undefined && runs >= runOptions.maxRuns) return { result, summary, runs };
+      runOptions.onWait?.(summary, interval);
+      await new Promise((resolve) => setTimeout(resolve, interval));
+      // Back off while nothing moves; start fast again after progress.
+      interval =
+        summary.batches.ingested > 0 ? firstInterval : Math.min(interval * 2, runOptions.maxPollInterval ?? 600_000);
     }
-    const strategy = options.strategy ?? "async";
-    const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
-    return new Parallellm(path, store, session, options, startedAt);
   }
 
   /**
@@ -253,9 +339,51 @@ export class Parallellm implements AsyncDisposable {
     await this.close();
   }
 
+  async #syncBatches(): Promise<void> {
+    this.#batchSync = await syncBatches({
+      store: this.#store,
+      session: this.session,
+      archive: this.#archive,
+      batchApiFor: (provider) => this.#registry.get(provider as ProviderName).batch,
+      cohortLock: this.#options.cohortLock,
+    });
+    this.#engine.setPendingCalls(await this.#store.pendingCalls());
+  }
+
+  async #submitCollected(): Promise<SubmitReport | undefined> {
+    const collected = await this.#engine.takeCollected();
+    if (collected.length === 0) return undefined;
+    const settings = this.#options.batch ?? {};
+    return submitBatches(collected, {
+      store: this.#store,
+      session: this.session,
+      archive: this.#archive,
+      batchApiFor: (provider) => {
+        const api = this.#registry.get(provider as ProviderName).batch;
+        if (!api) {
+          throw new InputError(`The ${provider} provider has no Batch API here; use strategy "async" for its calls.`);
+        }
+        return api;
+      },
+      preview: settings.preview,
+      approve: settings.confirm ? (preview) => approveBatches(preview, settings, this.#summaryOutput()) : undefined,
+      afterCreate: settings.afterCreate,
+    });
+  }
+
+  #summaryOutput(): (text: string) => void {
+    const output = this.#options.summary ?? true;
+    if (output === false) return () => {};
+    if (typeof output === "function") return output;
+    return (text) => process.stderr.write(`${text}\n`);
+  }
+
   async #close(): Promise<RunSummary> {
     await this.#engine.drain();
+    const submission = await this.#submitCollected();
     const stats = this.#engine.stats;
+    const sync = this.#batchSync;
+    const submitted = submission?.submitted ?? [];
     const summary: RunSummary = {
       session: this.session,
       strategy: this.#options.strategy ?? "async",
@@ -263,13 +391,18 @@ export class Parallellm implements AsyncDisposable {
       elapsedMs: Date.now() - this.#startedAt,
       ...stats,
       drift: await this.#judgeDrift(),
+      batches: {
+        ingested: sync?.ingested ?? 0,
+        ingestedAnswers: sync?.answers ?? 0,
+        pending: (sync?.pending ?? 0) + submitted.filter((batch) => batch.providerBatchId !== undefined).length,
+        submitted,
+        previewOnly: submission !== undefined && !submission.sent,
+        failed: sync?.failedBatches ?? [],
+        warnings: sync?.warnings ?? [],
+        estimate: submission?.preview ?? [],
+      },
     };
-    const output = this.#options.summary ?? true;
-    if (output !== false) {
-      const text = formatSummary(summary);
-      if (typeof output === "function") output(text);
-      else process.stderr.write(`${text}\n`);
-    }
+    this.#summaryOutput()(formatSummary(summary));
     await this.#store.endSession(this.session, summary);
     await this.#store.close();
     if (this.#options.strict && summary.drift.drifted) {
@@ -311,6 +444,25 @@ export class Parallellm implements AsyncDisposable {
   }
 }
 
+const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid"];
+
+function createStrategy(options: ParallellmOptions): Strategy {
+  const { maxConcurrency, retry } = options;
+  switch (options.strategy ?? "async") {
+    case "sync":
+      return createSyncStrategy({ retry });
+    case "batch":
+    case "hybrid":
+      return createBatchStrategy(options.strategy as "batch" | "hybrid", {
+        minSize: options.batch?.minSize,
+        maxConcurrency,
+        retry,
+      });
+    default:
+      return createAsyncStrategy({ maxConcurrency, retry });
+  }
+}
+
 function pickDefaults(options: ParallellmOptions): CallDefaults {
   const { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions } = options;
   return { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions };
@@ -327,10 +479,11 @@ function mergeDefaults(base: CallDefaults, extra: CallDefaults): CallDefaults {
 function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {
   const clients = options.clients ?? {};
   // Built-in providers make their SDK client on the first send, so a replay needs no key.
+  const limits = options.batch?.limits ?? {};
   const factories: Partial<Record<ProviderName, () => Provider>> = {
-    openai: () => createOpenAIProvider({ client: clients.openai }),
-    anthropic: () => createAnthropicProvider({ client: clients.anthropic }),
-    google: () => createGoogleProvider({ client: clients.google }),
+    openai: () => createOpenAIProvider({ client: clients.openai, batchLimits: limits.openai }),
+    anthropic: () => createAnthropicProvider({ client: clients.anthropic, batchLimits: limits.anthropic }),
+    google: () => createGoogleProvider({ client: clients.google, batchLimits: limits.google }),
   };
   for (const [name, provider] of Object.entries(options.providers ?? {})) {
     if (provider) factories[name as ProviderName] = () => provider;

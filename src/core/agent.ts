@@ -4,7 +4,7 @@
  */
 import type { Document } from "../documents/document.js";
 import type { CallEngine } from "./call-engine.js";
-import { InputError } from "./errors.js";
+import { InputError, NotAvailable } from "./errors.js";
 import type { LLM } from "./llm.js";
 import { type AskOptions, allHashParts, type CallDefaults, prepareCall, type ResolvedModel } from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
@@ -69,8 +69,18 @@ export class Agent {
       return handle;
     }
     engine.providerFor(call.llm.provider);
+    if (useStored && engine.inPendingBatch(key)) {
+      handle._defer("pending", () =>
+        Promise.reject(new NotAvailable(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
+      );
+      return handle;
+    }
     const askSite = new Error("ask");
     Error.captureStackTrace(askSite, this.ask);
+    if (engine.collects && useStored) {
+      engine.collect(key, call, seq, askSite, handle as ResponseHandle);
+      return handle;
+    }
     const sendOptions = { seq, keepStored: merged.ignoreCache === true, askSite, isNew: useStored };
     handle._await(
       stored === null && useStored

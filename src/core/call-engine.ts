@@ -3,11 +3,12 @@
  * the request and the answer is committed to the store before anyone sees it.
  */
 import type { Provider } from "../providers/provider.js";
-import type { AgentAnswers, CallKey, Store, StoredAnswer } from "../store/store.js";
+import { type AgentAnswers, answerKey, type CallKey, type Store, type StoredAnswer } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
-import { AuthenticationError, ProviderError } from "./errors.js";
+import { AuthenticationError, NotAvailable, ProviderError } from "./errors.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { PreparedCall } from "./prepare-call.js";
+import type { ResponseHandle } from "./response-handle.js";
 
 export interface RunStats {
   replayed: number;
@@ -22,6 +23,22 @@ export interface RunStats {
   failedAgents: number;
   inputTokens: number;
   outputTokens: number;
+  /** Calls collected for provider batches (batch, hybrid). */
+  collected: number;
+  /** Asks whose call waits in a provider batch submitted by an earlier run. */
+  inPendingBatches: number;
+}
+
+/** A call collected for a batch, and the agents waiting for it (hybrid). */
+export interface CollectedEntry {
+  readonly key: CallKey;
+  readonly seq: number;
+  readonly call: PreparedCall;
+  readonly askSite: Error | undefined;
+  readonly handle: ResponseHandle;
+  /** `collected`: undecided; `batched`: goes into a batch at close; `sent`: sent directly (hybrid). */
+  state: "collected" | "batched" | "sent";
+  waiters: { resolve: (result: LLMResult) => void; reject: (error: unknown) => void }[];
 }
 
 export interface CallEngineOptions {
@@ -52,6 +69,8 @@ export class CallEngine {
     failedAgents: 0,
     inputTokens: 0,
     outputTokens: 0,
+    collected: 0,
+    inPendingBatches: 0,
   };
   /** Stored calls this run asked for (replayed or sent), for drift detection. */
   readonly askedCallIds = new Set<number>();
@@ -62,6 +81,11 @@ export class CallEngine {
   /** Stored answers of agents with a scope open, read once per agent; entries leave as they are replayed. */
   readonly #agentAnswers = new Map<string, { scopes: number; answers: AgentAnswers | undefined }>();
   #fatal: Error | undefined;
+  readonly #collected: CollectedEntry[] = [];
+  #pendingInBatches: ReadonlySet<string> = new Set();
+  /** Hybrid: how many collected calls each agent is waiting for. */
+  readonly #waiting = new Map<string, number>();
+  #roundCheckScheduled = false;
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
@@ -85,6 +109,46 @@ export class CallEngine {
   leaveAgent(agent: string): void {
     const entry = this.#agentAnswers.get(agent);
     if (entry && --entry.scopes === 0) this.#agentAnswers.delete(agent);
+    if (this.#waiting.size > 0) this.#scheduleRoundCheck();
+  }
+
+  /** Calls waiting in provider batches of earlier runs (read at open). */
+  setPendingCalls(keys: ReadonlySet<string>): void {
+    this.#pendingInBatches = keys;
+  }
+
+  /** True when the call waits in a provider batch: its answer is pending, not to be sent again. */
+  inPendingBatch(key: CallKey): boolean {
+    if (this.#pendingInBatches.size === 0 || !this.#pendingInBatches.has(answerKey(key))) return false;
+    this.stats.inPendingBatches++;
+    return true;
+  }
+
+  /** True when calls without an answer are collected for batches rather than sent. */
+  get collects(): boolean {
+    return this.#options.strategy.collect !== undefined;
+  }
+
+  /** Collect a call for a batch; awaiting it halts the agent (batch) or waits for the round (hybrid). */
+  collect(key: CallKey, call: PreparedCall, seq: number, askSite: Error | undefined, handle: ResponseHandle): void {
+    const entry: CollectedEntry = { key, seq, call, askSite, handle, state: "collected", waiters: [] };
+    this.#collected.push(entry);
+    this.stats.collected++;
+    handle._defer("absent", () => this.#awaitCollected(entry));
+  }
+
+  /**
+   * At close: the collected calls that go into batches. In hybrid, an undecided
+   * remainder smaller than the round threshold is sent directly instead.
+   */
+  async takeCollected(): Promise<readonly CollectedEntry[]> {
+    const directBelow = this.#options.strategy.collect?.directBelow ?? 0;
+    const undecided = this.#collected.filter((entry) => entry.state === "collected");
+    if (undecided.length > 0 && undecided.length < directBelow) {
+      for (const entry of undecided) this.#sendCollected(entry);
+      await this.drain();
+    }
+    return this.#collected.filter((entry) => entry.state !== "sent");
   }
 
   /** The stored answer, when the store can answer synchronously; `null` when it cannot. */
@@ -136,6 +200,65 @@ export class CallEngine {
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await this.#options.strategy.drain();
+  }
+
+  #awaitCollected(entry: CollectedEntry): Promise<LLMResult> {
+    const directBelow = this.#options.strategy.collect?.directBelow ?? 0;
+    if (directBelow === 0 || entry.state === "batched") {
+      return Promise.reject(
+        new NotAvailable(
+          `Ask #${entry.seq} of agent "${entry.key.agent}" waits for a batch; it is sent when the run closes.`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      entry.waiters.push({ resolve, reject });
+      this.#waiting.set(entry.key.agent, (this.#waiting.get(entry.key.agent) ?? 0) + 1);
+      this.#scheduleRoundCheck();
+    });
+  }
+
+  #scheduleRoundCheck(): void {
+    if (this.#roundCheckScheduled) return;
+    this.#roundCheckScheduled = true;
+    setImmediate(() => {
+      this.#roundCheckScheduled = false;
+      this.#checkRound();
+    });
+  }
+
+  /**
+   * Hybrid: when every open agent waits for collected calls, the round is
+   * complete. A small round is sent directly; a large one goes into batches and
+   * its agents halt.
+   */
+  #checkRound(): void {
+    const open = [...this.#agentAnswers.keys()];
+    if (open.length === 0 || open.some((agent) => !this.#waiting.get(agent))) return;
+    const round = this.#collected.filter((entry) => entry.state === "collected");
+    this.#waiting.clear();
+    if (round.length < (this.#options.strategy.collect?.directBelow ?? 0)) {
+      for (const entry of round) this.#sendCollected(entry);
+      return;
+    }
+    for (const entry of round) {
+      entry.state = "batched";
+      const halt = new NotAvailable(`Ask #${entry.seq} of agent "${entry.key.agent}" goes into a batch at close.`);
+      for (const waiter of entry.waiters.splice(0)) waiter.reject(halt);
+    }
+  }
+
+  #sendCollected(entry: CollectedEntry): void {
+    entry.state = "sent";
+    this.stats.collected--;
+    const promise = this.send(entry.key, entry.call, {
+      seq: entry.seq,
+      keepStored: false,
+      askSite: entry.askSite,
+      isNew: true,
+    });
+    entry.handle._await(promise);
+    for (const waiter of entry.waiters.splice(0)) promise.then(waiter.resolve, waiter.reject);
   }
 
   #replayed(answer: StoredAnswer): void {

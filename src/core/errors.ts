@@ -25,6 +25,11 @@ export class DriftError extends ParallellmError {
   override name = "DriftError";
 }
 
+/** A provider batch failed as a whole (e.g. its input was rejected); rerunning will not help. */
+export class BatchFailedError extends ParallellmError {
+  override name = "BatchFailedError";
+}
+
 export type ProviderErrorKind =
   | "request-rejected"
   | "authentication"

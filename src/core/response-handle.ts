@@ -18,6 +18,8 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   #stored: { readonly text: string; readonly result: LLMResult } | undefined;
   #error: unknown;
   #pending: Promise<LLMResult> | undefined;
+  /** For answers not sent yet (collected) or waiting in a provider batch: how to await them. */
+  #deferred: (() => Promise<LLMResult>) | undefined;
   #validator: StandardSchema | undefined;
   #replayed = false;
 
@@ -45,11 +47,11 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     switch (this.#status) {
       case "ready":
         return Promise.resolve(this.#stored!.result);
-      case "pending":
-        return this.#pending!;
       case "failed":
         return Promise.reject(this.#error);
       default:
+        if (this.#pending) return this.#pending;
+        if (this.#deferred) return this.#deferred();
         return Promise.reject(
           new NotAvailable(`The answer to ask #${this.seq} of agent "${this.agent}" is not available yet.`),
         );
@@ -115,6 +117,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#stored = answer;
     this.#replayed = replayed;
     this.#pending = undefined;
+    this.#deferred = undefined;
   }
 
   /** @internal */
@@ -139,11 +142,13 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#status = "failed";
     this.#error = error;
     this.#pending = undefined;
+    this.#deferred = undefined;
   }
 
-  /** @internal in a pending batch */
-  _markPending(): void {
-    this.#status = "pending";
+  /** @internal collected (`"absent"`) or in a provider batch (`"pending"`); `wait` halts or waits for a round. */
+  _defer(status: "absent" | "pending", wait: () => Promise<LLMResult>): void {
+    this.#status = status;
+    this.#deferred = wait;
   }
 }
 

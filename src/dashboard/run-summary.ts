@@ -1,4 +1,5 @@
 /** The one-screen summary every run ends with. */
+import { costOf } from "../providers/model-prices.js";
 
 export interface DriftReport {
   /** False when an agent halted: an incomplete run cannot judge drift. */
@@ -11,6 +12,33 @@ export interface DriftReport {
   readonly newCalls: number;
   /** True when the store held answers before this run and the run differed from them. */
   readonly drifted: boolean;
+}
+
+export interface BatchSummary {
+  /** Batches of earlier runs whose results this run stored. */
+  readonly ingested: number;
+  readonly ingestedAnswers: number;
+  /** Batches still running at the provider after this run (including those it submitted). */
+  readonly pending: number;
+  readonly submitted: readonly {
+    readonly provider: string;
+    readonly model: string;
+    readonly tag: string;
+    readonly providerBatchId: string | undefined;
+    readonly requestCount: number;
+    readonly inputPath: string;
+    readonly error?: string;
+  }[];
+  /** True when collected calls were written out but not submitted (preview, or not approved). */
+  readonly previewOnly: boolean;
+  readonly failed: readonly { readonly tag: string; readonly message: string }[];
+  readonly warnings: readonly string[];
+  readonly estimate: readonly {
+    readonly provider: string;
+    readonly model: string;
+    readonly requests: number;
+    readonly estimatedInputTokens: number;
+  }[];
 }
 
 export interface RunSummary {
@@ -27,7 +55,45 @@ export interface RunSummary {
   readonly failedAgents: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly collected: number;
+  readonly inPendingBatches: number;
   readonly drift: DriftReport;
+  readonly batches: BatchSummary;
+}
+
+function batchLines(summary: RunSummary): string[] {
+  const batches = summary.batches;
+  const lines: string[] = [];
+  if (batches.ingested > 0) {
+    lines.push(
+      `  batches   ${batches.ingested} finished batch(es) ingested: ${batches.ingestedAnswers} answers stored`,
+    );
+  }
+  if (summary.inPendingBatches > 0)
+    lines.push(`  waiting   ${summary.inPendingBatches} asks wait in batches submitted earlier`);
+  if (summary.collected > 0) {
+    const verb = batches.previewOnly ? "written to batch files, not submitted" : "collected";
+    lines.push(`  collected ${summary.collected} calls ${verb}`);
+  }
+  for (const batch of batches.submitted) {
+    const where = batch.providerBatchId
+      ? `submitted as ${batch.providerBatchId}`
+      : (batch.error ?? `input at ${batch.inputPath}`);
+    lines.push(`  batch     ${batch.provider}/${batch.model}: ${batch.requestCount} requests, ${where}`);
+  }
+  for (const row of batches.estimate) {
+    const cost = costOf(row.model, { input: row.estimatedInputTokens }, { batch: true });
+    const price = cost === undefined ? "" : `, ~$${cost.toFixed(4)} input at batch price`;
+    lines.push(`  estimate  ${row.provider}/${row.model}: ~${row.estimatedInputTokens} input tokens${price}`);
+  }
+  for (const failed of batches.failed) lines.push(`  FAILED    ${failed.tag}: ${failed.message}`);
+  for (const warning of batches.warnings.slice(0, 5)) lines.push(`  warning   ${warning}`);
+  if (batches.pending > 0) {
+    lines.push(
+      `  pending   ${batches.pending} batch(es) at the provider: rerun later, or use pllm run --wait / Parallellm.run(..., { untilDone: true })`,
+    );
+  }
+  return lines;
 }
 
 export function formatSummary(summary: RunSummary): string {
@@ -40,6 +106,7 @@ export function formatSummary(summary: RunSummary): string {
     lines.push(`  retries   ${summary.failedAttempts} failed attempts (see the failures table)`);
   if (summary.halted > 0)
     lines.push(`  halted    ${summary.halted} agents wait for answers that are not available yet`);
+  lines.push(...batchLines(summary));
   if (summary.failedAgents > 0) lines.push(`  errors    ${summary.failedAgents} agents stopped on an error (recorded)`);
   if (summary.inputTokens + summary.outputTokens > 0) {
     lines.push(`  tokens    ${summary.inputTokens} in, ${summary.outputTokens} out (sent this run)`);

@@ -11,6 +11,11 @@ export interface CallKey {
   readonly occurrence: number;
 }
 
+/** A call identity as one string (for sets of pending calls). */
+export function answerKey(key: CallKey): string {
+  return `${key.agent}\u0000${key.hash}\u0000${key.occurrence}`;
+}
+
 /** Stored answers of one agent: by hash, then by occurrence. */
 export type AgentAnswers = Map<string, (StoredAnswer | undefined)[]>;
 
@@ -29,8 +34,8 @@ export interface ResponseRecord extends CallKey {
   readonly session: number;
   readonly provider: string;
   readonly model: string;
-  /** Canonical request JSON (what was hashed), long strings as `{ "$doc": hash }`. */
-  readonly canonical: string;
+  /** Canonical request JSON (what was hashed), long strings as `{ "$doc": hash }`; `undefined` when already stored. */
+  readonly canonical: string | undefined;
   /** The long strings the canonical request refers to, by hash. */
   readonly documents: ReadonlyMap<string, string>;
   readonly result: LLMResult;
@@ -68,6 +73,46 @@ export interface AnsweredCall {
   readonly agent: string;
 }
 
+/**
+ * A batch as the store tracks it. `submitting`: the intent is recorded, the
+ * provider's id is not (a crash here is reconciled at the next open);
+ * `pending`: at the provider; `ingested`: results stored; `abandoned`: never
+ * created at the provider (its calls are collected again).
+ */
+export type StoredBatchState = "submitting" | "pending" | "ingested" | "abandoned";
+
+export interface BatchRecord {
+  readonly id: number;
+  readonly tag: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly providerBatchId: string | undefined;
+  readonly state: StoredBatchState;
+  readonly session: number;
+  readonly requestCount: number;
+  readonly bytes: number;
+  readonly createdAt: number;
+  readonly message: string | undefined;
+}
+
+export interface BatchCall extends CallKey {
+  readonly customId: string;
+  readonly seq: number;
+}
+
+export interface BatchIntent {
+  readonly tag: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly session: number;
+  readonly bytes: number;
+  readonly createdAt: number;
+  readonly calls: readonly (BatchCall & {
+    readonly canonical: string;
+    readonly documents: ReadonlyMap<string, string>;
+  })[];
+}
+
 export interface Store {
   /** Where the store lives, for messages. */
   readonly location: string;
@@ -89,6 +134,19 @@ export interface Store {
   answeredCalls(): Promise<readonly AnsweredCall[]>;
   /** How many calls have an answer, and how many of those earlier sessions stored; the core falls back to `answeredCalls`. */
   answeredCount?(session: number): Promise<{ readonly total: number; readonly earlier: number }>;
+  /** Record a batch before it is created at the provider (state `submitting`); returns its id. */
+  recordBatchIntent(intent: BatchIntent): Promise<number>;
+  /** Change a batch's state, and record the provider's id once it is known. */
+  updateBatch(
+    id: number,
+    change: { readonly state: StoredBatchState; readonly providerBatchId?: string; readonly message?: string },
+  ): Promise<void>;
+  /** Batches in state `submitting` or `pending`. */
+  openBatches(): Promise<readonly BatchRecord[]>;
+  /** The calls of a batch, by custom id. */
+  batchCalls(batchId: number): Promise<ReadonlyMap<string, BatchCall>>;
+  /** Calls in `submitting` or `pending` batches, as `answerKey`s. */
+  pendingCalls(): Promise<ReadonlySet<string>>;
   saveUserdata(key: string, json: string, session: number): Promise<void>;
   loadUserdata(key: string): Promise<string | undefined>;
   close(): Promise<void>;

@@ -5,7 +5,7 @@
 import type { ProviderError } from "../core/errors.js";
 import type { LLMResult } from "../core/llm.js";
 
-export type StrategyName = "sync" | "async";
+export type StrategyName = "sync" | "async" | "batch" | "hybrid";
 
 export interface CallTask {
   readonly provider: string;
@@ -18,6 +18,12 @@ export interface CallTask {
 
 export interface Strategy {
   readonly name: StrategyName;
+  /**
+   * Present when calls without an answer are collected for provider batches
+   * instead of sent: rounds with fewer than `directBelow` collected calls are
+   * sent directly through `run` instead (0: never, pure batch).
+   */
+  readonly collect?: { readonly directBelow: number };
   /** Send the call under this strategy's rules; resolves with the answer or rejects after retries. */
   run(task: CallTask): Promise<LLMResult>;
   /** Send nothing more: queued calls reject with `reason` (auth failure, interruption). */

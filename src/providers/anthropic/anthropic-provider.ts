@@ -1,10 +1,11 @@
 /**
- * The Anthropic adapter: one Messages call per request through
- * `@anthropic-ai/sdk`, with SDK retries off (strategies retry).
+ * The Anthropic adapter: one Messages call per request, and Message Batches,
+ * through `@anthropic-ai/sdk`, with SDK retries off (strategies retry).
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
 import { toAnthropicBody } from "./to-anthropic-body.js";
@@ -19,29 +20,38 @@ export interface AnthropicProviderSettings {
   readonly apiKey?: string;
   /** @default process.env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com" */
   readonly baseURL?: string;
+  /**
+   * Smaller per-batch limits, e.g. to keep batches short.
+   * @default { maxRequests: 100_000, maxBytes: 256 MiB }
+   */
+  readonly batchLimits?: AnthropicBatchLimits;
 }
 
 /**
- * Create the Anthropic provider. The client is made on the first `generate`,
- * so replaying stored answers needs no key.
+ * Create the Anthropic provider. The client is made on the first call
+ * (`generate` or a batch call), so replaying stored answers needs no key.
+ *
+ * @throws InputError when `batchLimits` holds a value that is not a positive integer.
  *
  * @example
  * const anthropic = createAnthropicProvider({ baseURL: "http://127.0.0.1:8080" });
  */
 export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): Provider {
   let client: Anthropic | undefined;
+  const getClient = (): Anthropic => (client ??= _createClient(settings));
   return {
     name: "anthropic",
     async generate(request, options) {
-      client ??= _createClient(settings);
+      const ready = getClient();
       const body = toAnthropicBody(request) as unknown as Anthropic.MessageCreateParamsNonStreaming;
       try {
-        const message = await client.messages.create(body, { signal: options?.signal });
+        const message = await ready.messages.create(body, { signal: options?.signal });
         return fromAnthropicMessage(message);
       } catch (error) {
         throw convertAnthropicError(error, request.model) ?? error;
       }
     },
+    batch: createAnthropicBatchApi(getClient, settings.batchLimits),
   };
 }
 

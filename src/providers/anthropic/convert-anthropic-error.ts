@@ -8,12 +8,13 @@ import { type ProviderError, providerError } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
 
 /**
- * Classify `error` thrown by `client.messages.create`. HTTP failures keep the
- * status, Anthropic's message, the request id and the `retry-after` delay;
- * connection failures and timeouts carry no status (network). Anything else
- * (an abort, a bug) gives `undefined`: the caller rethrows it unchanged.
+ * Classify `error` thrown by an SDK call (`model` is unknown for batch calls
+ * other than create). HTTP failures keep the status, Anthropic's message, the
+ * request id and the `retry-after` delay; connection failures and timeouts
+ * carry no status (network). Anything else (an abort, a bug) gives
+ * `undefined`: the caller rethrows it unchanged.
  */
-export function convertAnthropicError(error: unknown, model: string): ProviderError | undefined {
+export function convertAnthropicError(error: unknown, model: string | undefined): ProviderError | undefined {
   if (!(error instanceof APIError) || error instanceof APIUserAbortError) return undefined;
   if (error instanceof APIConnectionError || error.status === undefined) {
     return providerError({ provider: "anthropic", model, providerMessage: error.message, cause: error });

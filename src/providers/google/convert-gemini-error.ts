@@ -7,15 +7,16 @@ import { ApiError } from "@google/genai";
 import { AuthenticationError, type ProviderError, providerError } from "../../core/errors.js";
 
 /**
- * Classify `error` thrown by `client.models.generateContent`. The SDK's
- * `ApiError` carries the status and the error body as JSON text; the body
- * gives Google's message and the `RetryInfo` delay. Gemini answers a bad API
+ * Classify `error` thrown by a `@google/genai` call (`model` is `undefined`
+ * for calls about an existing batch, which name none). The SDK's `ApiError`
+ * carries the status and the error body as JSON text; the body gives
+ * Google's message and the `RetryInfo` delay. Gemini answers a bad API
  * key with 400 INVALID_ARGUMENT (reason `API_KEY_INVALID`): that one is an
  * authentication failure. A failed fetch carries no status (network).
  * Anything else (an abort, a bug) gives `undefined`: the caller rethrows it
  * unchanged.
  */
-export function convertGeminiError(error: unknown, model: string): ProviderError | undefined {
+export function convertGeminiError(error: unknown, model: string | undefined): ProviderError | undefined {
   if (error instanceof ApiError) {
     const body = _parseBody(error.message);
     const details = Array.isArray(body["details"]) ? (body["details"] as Record<string, unknown>[]) : [];
@@ -26,7 +27,7 @@ export function convertGeminiError(error: unknown, model: string): ProviderError
     if (reason?.startsWith("API_KEY_")) {
       return new AuthenticationError(
         "authentication",
-        `google (${model}) failed with HTTP ${error.status} (${reason}): ${providerMessage}. Check the API key in GEMINI_API_KEY (or GOOGLE_API_KEY) or the client you passed; the run stops here and nothing already received is lost.`,
+        `${model ? `google (${model})` : "google"} failed with HTTP ${error.status} (${reason}): ${providerMessage}. Check the API key in GEMINI_API_KEY (or GOOGLE_API_KEY) or the client you passed; the run stops here and nothing already received is lost.`,
         { provider: "google", model, statusCode: error.status, providerMessage, cause: error },
       );
     }

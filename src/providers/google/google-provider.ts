@@ -1,12 +1,14 @@
 /**
- * The Gemini adapter: one `generateContent` call per request through
- * `@google/genai` (Gemini Developer API), without SDK retries (strategies retry).
+ * The Gemini adapter: one `generateContent` call per request, and the Batch
+ * API, through `@google/genai` (Gemini Developer API), without SDK retries
+ * (strategies retry).
  */
 import { type GenerateContentConfig, type GenerateContentParameters, GoogleGenAI } from "@google/genai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
+import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
@@ -22,21 +24,30 @@ export interface GoogleProviderSettings {
    * @default "v1beta"
    */
   readonly apiVersion?: string;
+  /**
+   * Per-batch limits for the Batch API (inline requests, under 20 MB in all).
+   * @default { maxRequests: 100_000, maxBytes: 18_000_000 }
+   */
+  readonly batchLimits?: GeminiBatchLimits;
 }
 
 /**
- * Create the Gemini provider. The client is made on the first `generate`, so
- * replaying stored answers needs no key.
+ * Create the Gemini provider, with its Batch API as `batch`. The client is
+ * made on the first call, so replaying stored answers needs no key.
  *
  * @example
  * const google = createGoogleProvider({ baseURL: "http://127.0.0.1:8080" });
  */
 export function createGoogleProvider(settings: GoogleProviderSettings = {}): Provider {
   let client: GoogleGenAI | undefined;
+  const getClient = () => {
+    client ??= _createClient(settings);
+    return client;
+  };
   return {
     name: "google",
+    batch: createGeminiBatchApi(getClient, settings.batchLimits),
     async generate(request, options) {
-      client ??= _createClient(settings);
       const { model, contents, config } = toGeminiRequest(request);
       const parameters = {
         model,
@@ -49,7 +60,7 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         } as GenerateContentConfig,
       } as GenerateContentParameters;
       try {
-        return fromGeminiResponse(await client.models.generateContent(parameters));
+        return fromGeminiResponse(await getClient().models.generateContent(parameters));
       } catch (error) {
         throw convertGeminiError(error, request.model) ?? error;
       }

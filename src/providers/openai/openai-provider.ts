@@ -6,10 +6,11 @@
 import OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, LLMResult } from "../../core/llm.js";
-import type { Provider } from "../provider.js";
+import type { BatchApi, Provider } from "../provider.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
+import { createOpenAIBatchApi } from "./openai-batch.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
@@ -29,11 +30,17 @@ export interface OpenAIProviderSettings {
    * @default process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"
    */
   readonly baseURL?: string;
+  /**
+   * Per-batch limits the planner splits by, e.g. lower for an organisation
+   * whose enqueued-token quota is small.
+   * @default { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 }
+   */
+  readonly batchLimits?: Partial<BatchApi["limits"]>;
 }
 
 /**
- * Create the OpenAI provider. The client is made on the first `generate`, so
- * replaying stored answers needs no API key.
+ * Create the OpenAI provider, Batch API included (`provider.batch`). The
+ * client is made on the first call, so replaying stored answers needs no API key.
  *
  * @example
  * const openai = createOpenAIProvider({ baseURL: "http://127.0.0.1:8000/v1", apiKey: "unused" });
@@ -47,6 +54,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   };
   return {
     name: "openai",
+    batch: createOpenAIBatchApi(getClient, settings.batchLimits),
     async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult> {
       const openai = getClient();
       // Per request, so an injected client's own `maxRetries` cannot add hidden retries.

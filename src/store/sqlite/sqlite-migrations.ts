@@ -72,4 +72,30 @@ export const sqliteMigrations: readonly string[] = [
     updated_at REAL NOT NULL
   );
   `,
+  `
+  CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    tag TEXT NOT NULL UNIQUE,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    provider_batch_id TEXT,
+    state TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    request_count INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    message TEXT
+  );
+  CREATE TABLE batch_calls (
+    batch_id INTEGER NOT NULL REFERENCES batches (id),
+    custom_id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    occurrence INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, custom_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX batch_calls_by_call ON batch_calls (agent, hash, occurrence);
+  `,
 ];

@@ -7,15 +7,20 @@ import { existsSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { StoreError } from "../../core/errors.js";
 import type { LLMResult } from "../../core/llm.js";
-import type {
-  AgentAnswers,
-  AnsweredCall,
-  CallKey,
-  FailureRecord,
-  ResponseRecord,
-  SessionInfo,
-  Store,
-  StoredAnswer,
+import {
+  type AgentAnswers,
+  type AnsweredCall,
+  answerKey,
+  type BatchCall,
+  type BatchIntent,
+  type BatchRecord,
+  type CallKey,
+  type FailureRecord,
+  type ResponseRecord,
+  type SessionInfo,
+  type Store,
+  type StoredAnswer,
+  type StoredBatchState,
 } from "../store.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 
@@ -85,7 +90,7 @@ export class SqliteStore implements Store {
     );
     this.#insertResponseRecord = (record: ResponseRecord) => {
       for (const [hash, content] of record.documents) this.#insertDocument.run(hash, content.length, content);
-      this.#insertRequest.run(record.hash, record.canonical);
+      if (record.canonical !== undefined) this.#insertRequest.run(record.hash, record.canonical);
       const [callId, currentResponse] = this.#upsertCall.get(
         record.agent,
         record.hash,
@@ -169,7 +174,7 @@ export class SqliteStore implements Store {
     this.#queued = [];
     try {
       const callIds = this.#write(() => this.#saveResponses(batch.map((entry) => entry.record)));
-      batch.forEach((entry, index) => entry.resolve(callIds[index]));
+      for (const [index, entry] of batch.entries()) entry.resolve(callIds[index]);
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     }
@@ -211,6 +216,91 @@ export class SqliteStore implements Store {
       .raw(true)
       .get(session) as [number, number];
     return { total, earlier };
+  }
+
+  async recordBatchIntent(intent: BatchIntent): Promise<number> {
+    return this.#write(() =>
+      this.#db.transaction(() => {
+        const { lastInsertRowid } = this.#db
+          .prepare(
+            `INSERT INTO batches (tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
+             VALUES (?, ?, ?, 'submitting', ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            intent.tag,
+            intent.provider,
+            intent.model,
+            intent.session,
+            intent.calls.length,
+            intent.bytes,
+            intent.createdAt,
+            intent.createdAt,
+          );
+        const insertCall = this.#db.prepare(
+          "INSERT INTO batch_calls (batch_id, custom_id, agent, hash, occurrence, seq) VALUES (?, ?, ?, ?, ?, ?)",
+        );
+        for (const call of intent.calls) {
+          insertCall.run(lastInsertRowid, call.customId, call.agent, call.hash, call.occurrence, call.seq);
+          this.#insertRequest.run(call.hash, call.canonical);
+          for (const [hash, content] of call.documents) this.#insertDocument.run(hash, content.length, content);
+        }
+        return Number(lastInsertRowid);
+      })(),
+    );
+  }
+
+  async updateBatch(
+    id: number,
+    change: { state: StoredBatchState; providerBatchId?: string; message?: string },
+  ): Promise<void> {
+    this.#write(() =>
+      this.#db
+        .prepare(
+          `UPDATE batches SET state = ?, provider_batch_id = coalesce(?, provider_batch_id),
+             message = coalesce(?, message), updated_at = ? WHERE id = ?`,
+        )
+        .run(change.state, change.providerBatchId ?? null, change.message ?? null, Date.now(), id),
+    );
+  }
+
+  async openBatches(): Promise<readonly BatchRecord[]> {
+    const rows = this.#db
+      .prepare("SELECT * FROM batches WHERE state IN ('submitting', 'pending') ORDER BY id")
+      .all() as Record<string, unknown>[];
+    return rows.map((row) => ({
+      id: row["id"] as number,
+      tag: row["tag"] as string,
+      provider: row["provider"] as string,
+      model: row["model"] as string,
+      providerBatchId: (row["provider_batch_id"] as string | null) ?? undefined,
+      state: row["state"] as StoredBatchState,
+      session: row["session"] as number,
+      requestCount: row["request_count"] as number,
+      bytes: row["bytes"] as number,
+      createdAt: row["created_at"] as number,
+      message: (row["message"] as string | null) ?? undefined,
+    }));
+  }
+
+  async batchCalls(batchId: number): Promise<ReadonlyMap<string, BatchCall>> {
+    const rows = this.#db
+      .prepare("SELECT custom_id, agent, hash, occurrence, seq FROM batch_calls WHERE batch_id = ?")
+      .raw(true)
+      .all(batchId) as [string, string, string, number, number][];
+    return new Map(
+      rows.map(([customId, agent, hash, occurrence, seq]) => [customId, { customId, agent, hash, occurrence, seq }]),
+    );
+  }
+
+  async pendingCalls(): Promise<ReadonlySet<string>> {
+    const rows = this.#db
+      .prepare(
+        `SELECT bc.agent, bc.hash, bc.occurrence FROM batch_calls bc JOIN batches b ON b.id = bc.batch_id
+         WHERE b.state IN ('submitting', 'pending')`,
+      )
+      .raw(true)
+      .all() as [string, string, number][];
+    return new Set(rows.map(([agent, hash, occurrence]) => answerKey({ agent, hash, occurrence })));
   }
 
   async saveUserdata(key: string, json: string, session: number): Promise<void> {

@@ -3,6 +3,7 @@
  * 0.x, wins over `Authorization: Bearer`, sent by SDK 1.x), and both
  * `anthropic-version` values (providers.md §2).
  */
+import { anthropicBatchRoutes } from "./anthropic-batch-routes.js";
 import { anthropicMessagesRoute } from "./anthropic-messages-endpoint.js";
 import { anthropicError } from "./anthropic-respond.js";
 import { anthropicVersions } from "./anthropic-validation.js";
@@ -30,7 +31,7 @@ export const anthropicRoutes: ProviderRoutes = {
     }
     return undefined;
   },
-  routes: [anthropicMessagesRoute],
+  routes: [anthropicMessagesRoute, ...anthropicBatchRoutes],
   error: anthropicError,
   notFound: (method, path) => ({ status: 404, message: `Not Found: ${method} ${path}` }),
   malformedJson: { status: 400, message: "There was an error parsing the body of your request: it is not valid JSON." },

@@ -94,6 +94,11 @@ export class BatchBook {
     return this.#batches.get(`${provider}:${id}`);
   }
 
+  /** Forgets a batch (the providers' delete endpoints); false when there was none. */
+  delete(provider: FakeProviderName, id: string): boolean {
+    return this.#batches.delete(`${provider}:${id}`);
+  }
+
   /** Batches of a provider, newest first (the order the list endpoints use). */
   list(provider: FakeProviderName): FakeBatch[] {
     return [...this.#batches.values()].filter((batch) => batch.provider === provider).reverse();

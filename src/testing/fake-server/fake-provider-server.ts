@@ -52,10 +52,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
  * Official SDK clients pointed at a fake provider server at `url` (for a server
  * in another process, e.g. `pllm fake-server`), with the SDKs' retries off.
  */
-export function fakeProviderClients(
-  url: string,
-  keys: FakeProviderServerOptions["apiKeys"] = {},
-): FakeProviderClients {
+export function fakeProviderClients(url: string, keys: FakeProviderServerOptions["apiKeys"] = {}): FakeProviderClients {
   return {
     openai: new OpenAI({ apiKey: keys.openai ?? "sk-fake", baseURL: `${url}/v1`, maxRetries: 0 }),
     anthropic: new Anthropic({ apiKey: keys.anthropic ?? "sk-ant-fake", baseURL: url, maxRetries: 0 }),
@@ -124,7 +121,6 @@ class FakeProviderHttpServer implements FakeProviderServer {
   clientsFor(): FakeProviderClients {
     return fakeProviderClients(this.url, this.#options.apiKeys);
   }
-
 
   script(rule: ScriptRule): void {
     this.#scripts.add(rule);

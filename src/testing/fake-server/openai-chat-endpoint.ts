@@ -6,21 +6,20 @@ import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, objectOf, stringOf } from "./json-shape.js";
 import { validateChatBody } from "./openai-chat-validation.js";
-import { openaiError, openaiSuccess } from "./openai-respond.js";
-import type { Answer, RequestFacts, Route } from "./provider-routes.js";
+import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
+import type { Answer, RequestFacts } from "./provider-routes.js";
 import { wireIds } from "./wire-ids.js";
 
-/** The Chat Completions route. */
-export const openaiChatRoute: Route = {
-  method: "POST",
-  pattern: /^\/v1\/chat\/completions$/,
-  describe: (exchange) => describeChatRequest(exchange.body),
-  handle(exchange, context) {
-    const problem = validateChatBody(exchange.body);
-    if (problem) return openaiError(problem);
-    return openaiSuccess(renderChatCompletion(String(objectOf(exchange.body).model), exchange.answer(context)));
-  },
+/** Chat Completions, for direct calls and batch lines. */
+export const openaiChatEndpoint: OpenAIEndpoint = {
+  path: "/v1/chat/completions",
+  describe: describeChatRequest,
+  validate: validateChatBody,
+  render: (body, answer) => renderChatCompletion(String(objectOf(body).model), answer),
 };
+
+/** The Chat Completions route. */
+export const openaiChatRoute = openaiEndpointRoute(openaiChatEndpoint);
 
 /** Model, prompt, tools and schema of a Chat Completions request. */
 export function describeChatRequest(body: unknown): RequestFacts {

@@ -5,22 +5,21 @@
 import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, objectOf, stringOf } from "./json-shape.js";
-import { openaiError, openaiSuccess } from "./openai-respond.js";
+import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
 import { validateResponsesBody } from "./openai-responses-validation.js";
-import type { Answer, RequestFacts, Route } from "./provider-routes.js";
+import type { Answer, RequestFacts } from "./provider-routes.js";
 import { wireIds } from "./wire-ids.js";
 
-/** The Responses API route. */
-export const openaiResponsesRoute: Route = {
-  method: "POST",
-  pattern: /^\/v1\/responses$/,
-  describe: (exchange) => describeResponsesRequest(exchange.body),
-  handle(exchange, context) {
-    const problem = validateResponsesBody(exchange.body);
-    if (problem) return openaiError(problem);
-    return openaiSuccess(renderResponse(objectOf(exchange.body), exchange.answer(context)));
-  },
+/** The Responses API, for direct calls and batch lines. */
+export const openaiResponsesEndpoint: OpenAIEndpoint = {
+  path: "/v1/responses",
+  describe: describeResponsesRequest,
+  validate: validateResponsesBody,
+  render: (body, answer) => renderResponse(objectOf(body), answer),
 };
+
+/** The Responses API route. */
+export const openaiResponsesRoute = openaiEndpointRoute(openaiResponsesEndpoint);
 
 /** Model, prompt, tools and schema of a Responses request. */
 export function describeResponsesRequest(body: unknown): RequestFacts {

@@ -2,7 +2,9 @@
  * OpenAI's routes (`Authorization: Bearer`). The catch-all provider: any
  * request no other provider recognises is answered in OpenAI's shape.
  */
+import { openaiBatchRoutes } from "./openai-batch-routes.js";
 import { openaiChatRoute } from "./openai-chat-endpoint.js";
+import { openaiFilesRoutes } from "./openai-files-routes.js";
 import { openaiError } from "./openai-respond.js";
 import { openaiResponsesRoute } from "./openai-responses-endpoint.js";
 import type { ProviderRoutes } from "./provider-routes.js";
@@ -31,7 +33,7 @@ export const openaiRoutes: ProviderRoutes = {
     }
     return undefined;
   },
-  routes: [openaiResponsesRoute, openaiChatRoute],
+  routes: [openaiResponsesRoute, openaiChatRoute, ...openaiFilesRoutes, ...openaiBatchRoutes],
   error: openaiError,
   notFound: (method, path) => ({ status: 404, message: `Invalid URL (${method} ${path})`, code: null }),
   malformedJson: {

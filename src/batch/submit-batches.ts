@@ -1,0 +1,162 @@
+/**
+ * Close of a batch run: plan the collected calls into batches, archive each
+ * input, record the intent, create the batch at the provider, record its id.
+ * Intent before create, id after: a crash in between is reconciled at the next
+ * open (see sync-batches.ts) and never leads to a second submission.
+ */
+import { randomUUID } from "node:crypto";
+import { ProviderError } from "../core/errors.js";
+import type { PreparedCall } from "../core/prepare-call.js";
+import type { BatchApi, BatchItem } from "../providers/provider.js";
+import type { CallKey, Store } from "../store/store.js";
+import type { BatchArchive } from "./batch-archive.js";
+import { type PlannedBatch, planBatches } from "./plan-batches.js";
+
+export interface CollectedCall {
+  readonly key: CallKey;
+  readonly seq: number;
+  readonly call: PreparedCall;
+}
+
+export interface SubmittedBatch {
+  readonly provider: string;
+  readonly model: string;
+  readonly tag: string;
+  /** The provider's id; `undefined` for a preview or a failed submission. */
+  readonly providerBatchId: string | undefined;
+  readonly requestCount: number;
+  readonly bytes: number;
+  readonly inputPath: string;
+  readonly error?: string;
+}
+
+/** What the user is asked to approve: one line per provider/model. */
+export interface BatchPreview {
+  readonly provider: string;
+  readonly model: string;
+  readonly requests: number;
+  readonly batches: number;
+  readonly estimatedInputTokens: number;
+}
+
+export interface SubmitOptions {
+  readonly store: Store;
+  readonly session: number;
+  readonly archive: BatchArchive;
+  readonly batchApiFor: (provider: string) => BatchApi;
+  /** Write the input files, submit nothing. */
+  readonly preview?: boolean;
+  /** Asked once before anything is submitted; false keeps everything unsubmitted. */
+  readonly approve?: (preview: readonly BatchPreview[]) => Promise<boolean>;
+  /** Test hook: runs right after the provider created a batch, before its id is recorded. */
+  readonly afterCreate?: (providerBatchId: string) => void;
+}
+
+export interface SubmitReport {
+  readonly submitted: readonly SubmittedBatch[];
+  readonly preview: readonly BatchPreview[];
+  /** False when `approve` said no or `preview` was set. */
+  readonly sent: boolean;
+}
+
+interface PlannedCall extends CollectedCall {
+  readonly item: BatchItem;
+}
+
+export async function submitBatches(
+  collected: readonly CollectedCall[],
+  options: SubmitOptions,
+): Promise<SubmitReport> {
+  const calls: PlannedCall[] = collected.map((entry, index) => ({
+    ...entry,
+    item: { customId: `c${index}`, request: entry.call.request },
+  }));
+  const plans = planBatches(calls, options.batchApiFor);
+  const preview = previewOf(plans);
+  const runId = randomUUID().slice(0, 8);
+  const tagOf = (index: number) => `pllm-s${options.session}-${runId}-${index}`;
+  if (options.preview || (options.approve && !(await options.approve(preview)))) {
+    const submitted = plans.map((plan, index) => ({
+      provider: plan.provider,
+      model: plan.model,
+      tag: tagOf(index),
+      providerBatchId: undefined,
+      requestCount: plan.calls.length,
+      bytes: plan.bytes,
+      inputPath: options.archive.writeInput(tagOf(index), plan.lines),
+    }));
+    return { submitted, preview, sent: false };
+  }
+  const submitted: SubmittedBatch[] = [];
+  for (const [index, plan] of plans.entries()) submitted.push(await submitOne(plan, tagOf(index), options));
+  return { submitted, preview, sent: true };
+}
+
+async function submitOne(
+  plan: PlannedBatch<PlannedCall>,
+  tag: string,
+  options: SubmitOptions,
+): Promise<SubmittedBatch> {
+  const { store, archive } = options;
+  const inputPath = archive.writeInput(tag, plan.lines);
+  const batchId = await store.recordBatchIntent({
+    tag,
+    provider: plan.provider,
+    model: plan.model,
+    session: options.session,
+    bytes: plan.bytes,
+    createdAt: Date.now(),
+    calls: plan.calls.map((call) => ({
+      ...call.key,
+      customId: call.item.customId,
+      seq: call.seq,
+      canonical: call.call.canonical.json,
+      documents: call.call.canonical.documents,
+    })),
+  });
+  const base = {
+    provider: plan.provider,
+    model: plan.model,
+    tag,
+    requestCount: plan.calls.length,
+    bytes: plan.bytes,
+    inputPath,
+  };
+  try {
+    const { id } = await options.batchApiFor(plan.provider).submit({
+      model: plan.model,
+      items: plan.calls.map((call) => call.item),
+      lines: plan.lines,
+      tag,
+    });
+    options.afterCreate?.(id);
+    await store.updateBatch(batchId, { state: "pending", providerBatchId: id });
+    return { ...base, providerBatchId: id };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // An HTTP answer means the provider did not create the batch; anything else
+    // (a dropped connection) leaves the outcome unknown: the next open reconciles it.
+    if (error instanceof ProviderError && error.statusCode !== undefined) {
+      await store.updateBatch(batchId, { state: "abandoned", message });
+    }
+    return { ...base, providerBatchId: undefined, error: message };
+  }
+}
+
+function previewOf(plans: readonly PlannedBatch<PlannedCall>[]): BatchPreview[] {
+  const byModel = new Map<string, BatchPreview>();
+  for (const plan of plans) {
+    const key = `${plan.provider}/${plan.model}`;
+    const known = byModel.get(key);
+    // About 4 bytes of JSON per token; the bodies carry some structure, so this errs high.
+    const tokens = Math.ceil(plan.bytes / 4);
+    byModel.set(key, {
+      provider: plan.provider,
+      model: plan.model,
+      requests: (known?.requests ?? 0) + plan.calls.length,
+      batches: (known?.batches ?? 0) + 1,
+      estimatedInputTokens: (known?.estimatedInputTokens ?? 0) + tokens,
+    });
+  }
+  return [...byModel.values()];
+}

@@ -1,0 +1,170 @@
+/**
+ * Open of a run: reconcile batches whose creation was not recorded, poll the
+ * pending ones, ingest those that ended (successes to responses, per-request
+ * errors to failures); what expired, was cancelled or failed is collected again
+ * by this run simply because it has no answer and is no longer pending.
+ */
+import type { ProviderError } from "../core/errors.js";
+import type { BatchApi, BatchStatus } from "../providers/provider.js";
+import type { BatchRecord, Store } from "../store/store.js";
+import type { BatchArchive } from "./batch-archive.js";
+
+export interface SyncOptions {
+  readonly store: Store;
+  readonly session: number;
+  readonly archive: BatchArchive;
+  readonly batchApiFor: (provider: string) => BatchApi | undefined;
+  /** Ingest a session's batches only once all of that session's batches have ended. */
+  readonly cohortLock?: boolean;
+}
+
+export interface BatchSyncReport {
+  /** Batches still running at the provider (or held back by cohortLock). */
+  readonly pending: number;
+  readonly ingested: number;
+  readonly answers: number;
+  readonly failures: number;
+  /** Batches that failed as a whole (e.g. rejected input). */
+  readonly failedBatches: readonly { readonly tag: string; readonly message: string }[];
+  readonly reconciled: number;
+  readonly abandoned: number;
+  readonly warnings: readonly string[];
+}
+
+export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport> {
+  const { store } = options;
+  const report = {
+    pending: 0,
+    ingested: 0,
+    answers: 0,
+    failures: 0,
+    failedBatches: [] as { tag: string; message: string }[],
+    reconciled: 0,
+    abandoned: 0,
+    warnings: [] as string[],
+  };
+  const ended: { batch: BatchRecord & { providerBatchId: string }; status: BatchStatus }[] = [];
+  const sessionsStillRunning = new Set<number>();
+  for (const batch of await store.openBatches()) {
+    const api = options.batchApiFor(batch.provider);
+    if (!api) {
+      report.warnings.push(`Batch ${batch.tag} is for ${batch.provider}, which has no batch support in this run.`);
+      report.pending++;
+      continue;
+    }
+    let providerBatchId = batch.providerBatchId;
+    if (batch.state === "submitting") {
+      providerBatchId = await api.find(batch.tag, { createdAfter: batch.createdAt, requestCount: batch.requestCount });
+      if (providerBatchId === undefined) {
+        await store.updateBatch(batch.id, {
+          state: "abandoned",
+          message: "never created at the provider; its calls are collected again",
+        });
+        report.abandoned++;
+        continue;
+      }
+      await store.updateBatch(batch.id, { state: "pending", providerBatchId });
+      report.reconciled++;
+    }
+    const status = await api.status(providerBatchId!);
+    if (status.state === "in-progress") {
+      sessionsStillRunning.add(batch.session);
+      report.pending++;
+    } else ended.push({ batch: { ...batch, providerBatchId: providerBatchId! }, status });
+  }
+  for (const { batch, status } of ended) {
+    if (options.cohortLock && sessionsStillRunning.has(batch.session)) {
+      report.pending++;
+      continue;
+    }
+    await ingest(batch, status, options, report);
+  }
+  return report;
+}
+
+async function ingest(
+  batch: BatchRecord & { providerBatchId: string },
+  status: BatchStatus,
+  options: SyncOptions,
+  report: {
+    ingested: number;
+    answers: number;
+    failures: number;
+    failedBatches: { tag: string; message: string }[];
+    warnings: string[];
+  },
+): Promise<void> {
+  const { store, session } = options;
+  const api = options.batchApiFor(batch.provider)!;
+  const calls = await store.batchCalls(batch.id);
+  const failure = (
+    call: { agent: string; hash: string; occurrence: number; seq: number },
+    error: ProviderError | string,
+  ) => {
+    report.failures++;
+    return store.saveFailure({
+      ...call,
+      session,
+      provider: batch.provider,
+      model: batch.model,
+      attempt: 1,
+      kind: typeof error === "string" ? "batch-failed" : error.kind,
+      statusCode: typeof error === "string" ? undefined : error.statusCode,
+      message: typeof error === "string" ? error : (error.providerMessage ?? error.message),
+      requestId: typeof error === "string" ? undefined : error.requestId,
+      at: Date.now(),
+    });
+  };
+  if (status.state === "failed") {
+    const message = `batch ${batch.providerBatchId} failed: ${status.message ?? "no reason given"}`;
+    report.failedBatches.push({ tag: batch.tag, message });
+    await Promise.all([...calls.values()].map((call) => failure(call, message)));
+    await store.updateBatch(batch.id, { state: "ingested", message });
+    report.ingested++;
+    return;
+  }
+  const results = await api.results(batch.providerBatchId);
+  options.archive.writeOutput(batch.tag, results.rawLines);
+  report.warnings.push(...results.warnings.map((warning) => `${batch.tag}: ${warning}`));
+  const seen = new Set<string>();
+  let answers = 0;
+  const writes: Promise<unknown>[] = [];
+  const receivedAt = Date.now();
+  for (const item of results.items) {
+    const call = calls.get(item.customId);
+    if (!call) {
+      report.warnings.push(`${batch.tag}: a result for unknown custom id "${item.customId}" was ignored.`);
+      continue;
+    }
+    if (seen.has(item.customId)) {
+      report.warnings.push(`${batch.tag}: a second result for custom id "${item.customId}" was ignored.`);
+      continue;
+    }
+    seen.add(item.customId);
+    if (item.status === "succeeded") {
+      answers++;
+      writes.push(
+        store.saveResponse({
+          ...call,
+          session,
+          provider: batch.provider,
+          model: batch.model,
+          canonical: undefined,
+          documents: new Map(),
+          result: item.result,
+          sentAt: batch.createdAt,
+          receivedAt,
+          mode: "replace",
+        }),
+      );
+    } else if (item.status === "failed") writes.push(failure(call, item.error));
+  }
+  await Promise.all(writes);
+  report.answers += answers;
+  const missing = calls.size - seen.size;
+  await store.updateBatch(batch.id, {
+    state: "ingested",
+    message: `${status.state}; ${answers} answers${missing > 0 ? `, ${missing} without a result (collected again)` : ""}`,
+  });
+  report.ingested++;
+}

@@ -1,0 +1,131 @@
+/**
+ * Anthropic Message Batches as the `BatchApi` capability: requests go inline
+ * (`custom_id` + a Messages body as `params`), results come back as JSONL at
+ * the batch's `results_url`.
+ *
+ * @see https://docs.claude.com/en/docs/build-with-claude/batch-processing
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import { InputError, ParallellmError } from "../../core/errors.js";
+import type { BatchApi, BatchStatus } from "../provider.js";
+import { convertAnthropicError } from "./convert-anthropic-error.js";
+import { readAnthropicBatchResults } from "./read-anthropic-batch-results.js";
+import { toAnthropicBody } from "./to-anthropic-body.js";
+
+/** Per-batch limits of Message Batches: whichever is reached first. */
+export interface AnthropicBatchLimits {
+  /** @default 100_000 */
+  readonly maxRequests?: number;
+  /** @default 256 MiB (268_435_456 bytes) */
+  readonly maxBytes?: number;
+}
+
+/**
+ * The Message Batches capability over a lazily made client.
+ *
+ * @throws InputError when a limit is not a positive integer.
+ */
+export function createAnthropicBatchApi(client: () => Anthropic, limits: AnthropicBatchLimits = {}): BatchApi {
+  return {
+    limits: {
+      maxRequests: _limit("maxRequests", limits.maxRequests ?? 100_000),
+      maxBytes: _limit("maxBytes", limits.maxBytes ?? 256 * 1024 * 1024),
+    },
+
+    inputLine: (item) => JSON.stringify({ custom_id: item.customId, params: toAnthropicBody(item.request) }),
+
+    async submit({ model, lines }) {
+      // The archived input lines are what is sent, so the archive matches the batch exactly.
+      const requests = lines.map((line) => JSON.parse(line) as Anthropic.Messages.BatchCreateParams.Request);
+      // Message batches keep no metadata: the tag cannot be stored (see `find`).
+      const batch = await _call(model, () => client().messages.batches.create({ requests }));
+      return { id: batch.id };
+    },
+
+    /**
+     * Anthropic batches carry no tag, so a batch created for `tag` is
+     * recognised by when it was made and its size: the newest batch created at
+     * or after `createdAfter` (less a minute of clock skew between us and
+     * Anthropic) whose request count equals `requestCount`. The list is newest
+     * first, so the search stops at the first older batch.
+     */
+    async find(_tag, { createdAfter, requestCount }) {
+      const since = createdAfter - clockSkewMs;
+      return _call(undefined, async () => {
+        for await (const batch of client().messages.batches.list({ limit: 100 })) {
+          if (Date.parse(batch.created_at) < since) return undefined;
+          if (_total(batch.request_counts) === requestCount) return batch.id;
+        }
+        return undefined;
+      });
+    },
+
+    async status(id) {
+      const batch = await _call(undefined, () => client().messages.batches.retrieve(id));
+      return _status(batch);
+    },
+
+    async results(id) {
+      const batch = await _call(undefined, () => client().messages.batches.retrieve(id));
+      const url = batch.results_url;
+      if (batch.processing_status !== "ended" || !url) {
+        throw new ParallellmError(
+          `[anthropic] Batch ${id} has no results yet (processing_status "${batch.processing_status}"). Ask for results once status() reports it completed.`,
+        );
+      }
+      // Read the raw JSONL rather than `batches.results()`, whose decoder throws
+      // on the first malformed line: we archive every line and skip bad ones.
+      const text = await _call(undefined, async () => {
+        const response = await client()
+          .get(url, { headers: { Accept: "application/binary" } })
+          .asResponse();
+        return response.text();
+      });
+      return readAnthropicBatchResults(id, text);
+    },
+
+    async cancel(id) {
+      await _call(undefined, () => client().messages.batches.cancel(id));
+    },
+  };
+}
+
+// --- internal ---
+
+const clockSkewMs = 60_000;
+
+/** An SDK call; its failures become classified `ProviderError`s. */
+async function _call<T>(model: string | undefined, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw convertAnthropicError(error, model) ?? error;
+  }
+}
+
+function _total(counts: Anthropic.Messages.MessageBatchRequestCounts): number {
+  return counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
+}
+
+/**
+ * `ended` is the only end state: expiry and cancellation show in the
+ * per-request results. Requests count as finished only once the batch ends
+ * (Anthropic keeps them all `processing` until then), so no progress is
+ * reported before.
+ */
+function _status(batch: Anthropic.Messages.MessageBatch): BatchStatus {
+  const total = _total(batch.request_counts);
+  if (batch.processing_status === "ended") {
+    return { state: "completed", total, finished: total - batch.request_counts.processing };
+  }
+  return { state: "in-progress", total };
+}
+
+function _limit(name: keyof AnthropicBatchLimits, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InputError(
+      `[anthropic] Expected \`batchLimits.${name}\` to be an integer from 1 and up, got \`${value}\` (${typeof value}).`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,119 @@
+/**
+ * Gemini's Batch API (inline requests, half price) through `@google/genai`:
+ * `batches.create`, `get`, `list` and `cancel`, without SDK retries.
+ *
+ * @see https://ai.google.dev/gemini-api/docs/batch-mode
+ */
+import type { GoogleGenAI, InlinedRequest } from "@google/genai";
+import { ParallellmError } from "../../core/errors.js";
+import type { BatchApi, BatchItem, BatchResults } from "../provider.js";
+import { convertGeminiError } from "./convert-gemini-error.js";
+import { fromGeminiBatchResponses } from "./from-gemini-batch-responses.js";
+import { mapGeminiBatchState } from "./map-gemini-batch-state.js";
+import { toGeminiRequest } from "./to-gemini-request.js";
+import { toGeminiRestBody } from "./to-gemini-rest-body.js";
+
+/**
+ * Per-batch limits for the planner. Gemini documents no request count for an
+ * inline batch, only a total under 20 MB, so the default count is our own cap.
+ * `maxBytes` counts `inputLine` bytes, and an inline entry
+ * (`{"request":…,"metadata":{"key":…}}`) is 13 bytes longer than its line:
+ * the default keeps 100,000 entries and the envelope under 20,000,000 bytes.
+ */
+export interface GeminiBatchLimits {
+  /** @default 100_000 */
+  readonly maxRequests?: number;
+  /** @default 18_000_000 */
+  readonly maxBytes?: number;
+}
+
+/**
+ * The Gemini `BatchApi`. `client` is called at the first use, so a provider
+ * that only replays needs no key.
+ *
+ * @example
+ * const batch = createGeminiBatchApi(() => new GoogleGenAI({ apiKey }), { maxRequests: 1000 });
+ */
+export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBatchLimits = {}): BatchApi {
+  const get = (id: string) => _call(undefined, () => client().batches.get({ name: id, config: oneAttempt }));
+  return {
+    limits: {
+      maxRequests: _checkLimit("maxRequests", limits.maxRequests ?? 100_000),
+      maxBytes: _checkLimit("maxBytes", limits.maxBytes ?? 18_000_000),
+    },
+    // The JSONL line of a file batch (providers.md §3.1): the archive keeps what each call asked.
+    inputLine: (item) => JSON.stringify({ key: item.customId, request: toGeminiRestBody(item.request) }),
+    async submit({ model, items, tag }) {
+      const src = items.map(_inlinedRequest);
+      const job = await _call(model, () =>
+        client().batches.create({ model, src, config: { displayName: tag, ...oneAttempt } }),
+      );
+      if (!job.name) {
+        throw new ParallellmError(
+          `[google] batches.create answered without a batch name for ${tag}; the next open finds the batch by its display name.`,
+        );
+      }
+      return { id: job.name };
+    },
+    find: (tag) =>
+      _call(undefined, async () => {
+        const pager = await client().batches.list({ config: { pageSize: 100, ...oneAttempt } });
+        for (;;) {
+          const match = pager.page.find((job) => job.displayName === tag && job.name);
+          if (match) return match.name;
+          // An empty token would make the SDK fetch the first page again, forever.
+          if (!pager.params.config?.pageToken) return undefined;
+          await pager.nextPage();
+        }
+      }),
+    status: async (id) => mapGeminiBatchState((await get(id)).state),
+    async results(id): Promise<BatchResults> {
+      const job = await get(id);
+      const { state } = mapGeminiBatchState(job.state);
+      if (state === "in-progress") {
+        throw new ParallellmError(
+          `[google] Batch ${id} has not ended (state ${job.state}); read its results once status() reports it ended.`,
+        );
+      }
+      const responses = job.dest?.inlinedResponses;
+      if (responses) return fromGeminiBatchResponses(responses, { id, model: job.model?.replace(/^models\//, "") });
+      // Expired and failed batches have no results by design; a succeeded one must have some.
+      const warnings =
+        state === "completed"
+          ? [
+              `[google] Batch ${id} succeeded but carries no inline output (metadata.output${job.dest?.fileName ? `; results file ${job.dest.fileName} is not read` : ""}); its calls will be collected again.`,
+            ]
+          : [];
+      return { items: [], rawLines: [], warnings };
+    },
+    async cancel(id) {
+      await _call(undefined, () => client().batches.cancel({ name: id, config: oneAttempt }));
+    },
+  };
+}
+
+// --- internal ---
+
+/** One attempt even if an injected client was built with `retryOptions`: strategies retry, and create is not idempotent. */
+const oneAttempt = { httpOptions: { retryOptions: { attempts: 1 } } };
+
+/** The SDK form of a batch request: the `contents` and `config` of a direct call, keyed by the call's custom id. */
+function _inlinedRequest(item: BatchItem): InlinedRequest {
+  const { contents, config } = toGeminiRequest(item.request);
+  return { contents, config, metadata: { key: item.customId } } as InlinedRequest;
+}
+
+async function _call<T>(model: string | undefined, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw convertGeminiError(error, model) ?? error;
+  }
+}
+
+function _checkLimit(name: keyof GeminiBatchLimits, value: number): number {
+  if (Number.isInteger(value) && value >= 1) return value;
+  throw new TypeError(
+    `[parallellm] [google] Expected \`batchLimits.${name}\` to be a whole number from 1 up, got \`${value}\` (${typeof value}).`,
+  );
+}

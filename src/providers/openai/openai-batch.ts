@@ -1,0 +1,151 @@
+/**
+ * The OpenAI Batch API: upload a JSONL file, create a batch for one endpoint,
+ * poll it, download the output and error files. Through the official SDK,
+ * without its retries (strategies retry).
+ *
+ * @see https://platform.openai.com/docs/guides/batch
+ */
+import type OpenAI from "openai";
+import { toFile } from "openai";
+import { ParallellmError } from "../../core/errors.js";
+import type { LLMRequest } from "../../core/llm.js";
+import type { BatchApi } from "../provider.js";
+import { convertOpenAIError } from "./convert-openai-error.js";
+import { mapOpenAIBatchStatus } from "./map-openai-batch-status.js";
+import type { OpenAIBatchEndpoint } from "./parse-openai-batch-line.js";
+import { type OpenAIBatchResultFile, readOpenAIBatchResults } from "./read-openai-batch-results.js";
+import { toOpenAIChatBody } from "./to-openai-chat-body.js";
+import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
+
+/** Per-batch limits of the OpenAI Batch API: 50,000 requests and 200 MB per input file. */
+export const openaiBatchLimits: BatchApi["limits"] = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 };
+
+/**
+ * The OpenAI `BatchApi`. `client` is called only when a batch call is made,
+ * so a provider that never batches never needs a key.
+ *
+ * Each submission is one endpoint: `/v1/chat/completions` for `api: "chat"`,
+ * `/v1/responses` otherwise. The submission's `tag` is kept in the batch's
+ * `metadata.pllm_tag`, which is how `find` recognises it.
+ */
+export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<BatchApi["limits"]> = {}): BatchApi {
+  return {
+    limits: { ...openaiBatchLimits, ...limits },
+
+    inputLine(item) {
+      const url = _endpointOf(item.request);
+      const body =
+        url === "/v1/chat/completions" ? toOpenAIChatBody(item.request) : toOpenAIResponsesBody(item.request);
+      return JSON.stringify({ custom_id: item.customId, method: "POST", url, body });
+    },
+
+    async submit({ model, items, lines, tag }) {
+      const endpoint = _submissionEndpoint(
+        model,
+        items.map((item) => item.request),
+        lines.length,
+      );
+      return _call(model, async () => {
+        const openai = client();
+        const file = await openai.files.create(
+          { file: await toFile(Buffer.from(lines.join("\n")), `pllm-${tag}.jsonl`), purpose: "batch" },
+          requestOptions,
+        );
+        const batch = await openai.batches.create(
+          { input_file_id: file.id, endpoint, completion_window: "24h", metadata: { pllm_tag: tag } },
+          requestOptions,
+        );
+        return { id: batch.id };
+      });
+    },
+
+    /**
+     * Pages through the batches, newest first, for the one whose
+     * `metadata.pllm_tag` is `tag`; stops at batches created more than a day
+     * before `createdAfter` (milliseconds since the epoch), which leaves room
+     * for clock skew.
+     */
+    async find(tag, { createdAfter }) {
+      const oldest = createdAfter - dayMs;
+      return _call(undefined, async () => {
+        for await (const batch of client().batches.list({ limit: 100 }, requestOptions)) {
+          if (batch.metadata?.["pllm_tag"] === tag) return batch.id;
+          if (batch.created_at * 1000 < oldest) return undefined;
+        }
+        return undefined;
+      });
+    },
+
+    async status(id) {
+      return _call(undefined, async () => mapOpenAIBatchStatus(await client().batches.retrieve(id, requestOptions)));
+    },
+
+    async results(id) {
+      return _call(undefined, async () => {
+        const openai = client();
+        const batch = await openai.batches.retrieve(id, requestOptions);
+        if (mapOpenAIBatchStatus(batch).state === "in-progress") {
+          throw new ParallellmError(
+            `[openai] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,
+          );
+        }
+        if (batch.endpoint !== "/v1/responses" && batch.endpoint !== "/v1/chat/completions") {
+          throw new ParallellmError(
+            `[openai] Batch ${id} is for ${batch.endpoint}; parallellm reads only /v1/responses and /v1/chat/completions batches.`,
+          );
+        }
+        const files: OpenAIBatchResultFile[] = [];
+        // A batch can complete with every request failed: then there is no output file (and vice versa).
+        for (const [kind, fileId] of [
+          ["output", batch.output_file_id],
+          ["error", batch.error_file_id],
+        ] as const) {
+          if (!fileId) continue;
+          const content = await openai.files.content(fileId, requestOptions);
+          files.push({ kind, text: await content.text() });
+        }
+        return readOpenAIBatchResults(files, { id, endpoint: batch.endpoint, model: batch.model });
+      });
+    },
+
+    async cancel(id) {
+      await _call(undefined, () => client().batches.cancel(id, requestOptions));
+    },
+  };
+}
+
+// --- internal ---
+
+/** Per request, so an injected client's own `maxRetries` cannot add hidden retries. */
+const requestOptions = { maxRetries: 0 };
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+function _endpointOf(request: LLMRequest): OpenAIBatchEndpoint {
+  return request.api === "chat" ? "/v1/chat/completions" : "/v1/responses";
+}
+
+/** The one endpoint of a submission; a mixed or inconsistent one is a planner bug. */
+function _submissionEndpoint(model: string, requests: readonly LLMRequest[], lineCount: number): OpenAIBatchEndpoint {
+  if (requests.length === 0 || requests.length !== lineCount) {
+    throw new ParallellmError(
+      `[openai] A batch needs one input line per item and at least one item, got ${requests.length} items and ${lineCount} lines. This is a bug in the batch planner.`,
+    );
+  }
+  const endpoints = new Set(requests.map(_endpointOf));
+  const models = new Set(requests.map((request) => request.model));
+  if (endpoints.size > 1 || models.size > 1 || !models.has(model)) {
+    throw new ParallellmError(
+      `[openai] A batch must use one endpoint and one model (${model}), got ${[...endpoints].join(", ")} and ${[...models].join(", ")}. This is a bug in the batch planner: group items by model and \`api\`.`,
+    );
+  }
+  return [...endpoints][0];
+}
+
+async function _call<T>(model: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw convertOpenAIError(error, model) ?? error;
+  }
+}

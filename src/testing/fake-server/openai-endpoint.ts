@@ -1,0 +1,32 @@
+/**
+ * An OpenAI generation endpoint as one value: how a body is read, checked and
+ * answered. The direct route and batch lines both use it, so a batch result
+ * body is exactly what a direct call returns for the same request.
+ */
+import { openaiError, openaiSuccess } from "./openai-respond.js";
+import type { Answer, ProviderFailure, RequestFacts, Route } from "./provider-routes.js";
+
+/** `/v1/responses` or `/v1/chat/completions`. */
+export interface OpenAIEndpoint {
+  readonly path: "/v1/responses" | "/v1/chat/completions";
+  /** Model, prompt, tools and schema; never throws. */
+  readonly describe: (body: unknown) => RequestFacts;
+  /** The first problem the API would answer with a 4xx. */
+  readonly validate: (body: unknown) => ProviderFailure | undefined;
+  /** The success body for a valid request. */
+  readonly render: (body: unknown, answer: Answer) => unknown;
+}
+
+/** The direct `POST` route of an endpoint. */
+export function openaiEndpointRoute(endpoint: OpenAIEndpoint): Route {
+  return {
+    method: "POST",
+    pattern: new RegExp(`^${endpoint.path}$`),
+    describe: (exchange) => endpoint.describe(exchange.body),
+    handle(exchange, context) {
+      const problem = endpoint.validate(exchange.body);
+      if (problem) return openaiError(problem);
+      return openaiSuccess(endpoint.render(exchange.body, exchange.answer(context)));
+    },
+  };
+}
