@@ -13,7 +13,15 @@ import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
 import { Agent, type AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
-import { BatchFailedError, DriftError, InputError, NotAvailable, ParallellmError, StoreError } from "./core/errors.js";
+import {
+  BatchFailedError,
+  DriftError,
+  InputError,
+  Interrupted,
+  NotAvailable,
+  ParallellmError,
+  StoreError,
+} from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import type { CallDefaults } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
@@ -70,6 +78,14 @@ export interface ParallellmOptions extends CallDefaults {
   readonly batch?: BatchSettings;
   /** A session's batch results become visible only when all of that session's batches are done. */
   readonly cohortLock?: boolean;
+  /**
+   * On the first SIGINT/SIGTERM: send nothing new, wait up to `graceMs` for calls
+   * in flight, store what arrived, submit collected batch calls, print the
+   * summary, exit 130/143. A second signal exits at once (the store stays
+   * consistent: every answer is committed atomically). `false` leaves signals to you.
+   * @default { graceMs: 10000 }
+   */
+  readonly handleSignals?: boolean | { readonly graceMs?: number };
 }
 
 export interface BatchSettings {
@@ -123,6 +139,7 @@ export class Parallellm implements AsyncDisposable {
   readonly #registry: ProviderRegistry;
   readonly #archive: BatchArchive;
   #batchSync: BatchSyncReport | undefined;
+  #removeSignalHandlers: (() => void) | undefined;
   #closed: Promise<RunSummary> | undefined;
 
   private constructor(directory: string, store: Store, session: number, options: ParallellmOptions, startedAt: number) {
@@ -169,6 +186,7 @@ export class Parallellm implements AsyncDisposable {
     const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
     const pllm = new Parallellm(path, store, session, options, startedAt);
     await pllm.#syncBatches();
+    pllm.#installSignalHandlers();
     return pllm;
   }
 
@@ -339,6 +357,33 @@ export class Parallellm implements AsyncDisposable {
     await this.close();
   }
 
+  #installSignalHandlers(): void {
+    const setting = this.#options.handleSignals ?? true;
+    if (setting === false) return;
+    const graceMs = (typeof setting === "object" ? setting.graceMs : undefined) ?? 10_000;
+    let interrupted = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      const code = signal === "SIGINT" ? 130 : 143;
+      if (interrupted) process.exit(code);
+      interrupted = true;
+      this.#summaryOutput()(
+        `\n${signal}: sending nothing new; waiting up to ${graceMs / 1000}s for calls in flight, then saving. ${signal === "SIGINT" ? "Ctrl-C" : "Signal"} again to quit at once.`,
+      );
+      this.#engine.stopSending(new Interrupted(`The run was interrupted by ${signal} before this call was sent.`));
+      setTimeout(() => process.exit(code), graceMs).unref();
+      this.close().then(
+        () => process.exit(code),
+        () => process.exit(code),
+      );
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    this.#removeSignalHandlers = () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    };
+  }
+
   async #syncBatches(): Promise<void> {
     this.#batchSync = await syncBatches({
       store: this.#store,
@@ -379,6 +424,14 @@ export class Parallellm implements AsyncDisposable {
   }
 
   async #close(): Promise<RunSummary> {
+    try {
+      return await this.#finish();
+    } finally {
+      this.#removeSignalHandlers?.();
+    }
+  }
+
+  async #finish(): Promise<RunSummary> {
     await this.#engine.drain();
     const submission = await this.#submitCollected();
     const stats = this.#engine.stats;

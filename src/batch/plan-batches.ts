@@ -2,6 +2,7 @@
  * Group collected calls by provider, model and endpoint, and split each group
  * so no batch exceeds the provider's request-count or byte limit.
  */
+import { InputError } from "../core/errors.js";
 import type { BatchApi, BatchItem } from "../providers/provider.js";
 
 export interface PlannableCall {
@@ -44,7 +45,7 @@ export function planBatches<Call extends PlannableCall>(
       const line = api.inputLine(call.item);
       const size = Buffer.byteLength(line) + 1;
       if (size > maxBytes) {
-        throw new RangeError(
+        throw new InputError(
           `One ${provider} batch request is ${size} bytes, more than the batch limit of ${maxBytes}; shorten its documents or send it directly (strategy "async").`,
         );
       }

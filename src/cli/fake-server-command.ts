@@ -1,6 +1,7 @@
 /** `pllm fake-server`: the offline provider server, standalone, for tests in other languages or processes. */
 import { defineCommand } from "citty";
 import { startFakeProviderServer } from "../testing/index.js";
+import { CliError } from "./cli-error.js";
 
 export const fakeServerCommand = defineCommand({
   meta: {
@@ -33,9 +34,4 @@ function parseWhole(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new CliError(`${flag} takes a whole number, got "${text}".`);
   return value;
-}
-
-/** A usage error: printed with the command's usage, exit code 1. */
-export class CliError extends Error {
-  override name = "CliError";
 }

@@ -196,6 +196,12 @@ export class CallEngine {
     return promise;
   }
 
+  /** Send nothing more (interruption): queued and new calls reject with `reason`; calls in flight finish. */
+  stopSending(reason: Error): void {
+    this.#fatal ??= reason;
+    this.#options.strategy.stop(reason);
+  }
+
   /** Resolves when every sent call has been answered or has failed. */
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);

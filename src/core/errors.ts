@@ -127,6 +127,11 @@ export class NotAvailable extends ParallellmError {
   override name = "NotAvailable";
 }
 
+/** The run was interrupted (SIGINT/SIGTERM) before this call was sent; a rerun sends it. Agent scopes swallow it. */
+export class Interrupted extends NotAvailable {
+  override name = "Interrupted";
+}
+
 const statusKinds: Record<number, ProviderErrorKind> = {
   400: "request-rejected",
   404: "request-rejected",

@@ -13,6 +13,7 @@ export class QueueStrategy implements Strategy {
   readonly #queue: PQueue;
   readonly #retry: RetryPolicy;
   readonly #abort = new AbortController();
+  #stopped: Error | undefined;
 
   constructor(name: StrategyName, concurrency: number, retry: RetryPolicy = {}) {
     this.name = name;
@@ -23,15 +24,15 @@ export class QueueStrategy implements Strategy {
   }
 
   run(task: CallTask): Promise<LLMResult> {
-    const signal = this.#abort.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#stopped) return Promise.reject(this.#stopped);
     return this.#queue.add(() =>
-      signal.aborted ? Promise.reject(signal.reason) : runWithRetries(task, this.#retry, signal),
+      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(task, this.#retry, this.#abort.signal),
     );
   }
 
+  /** Queued calls reject with `reason`; calls in flight finish (their answers are stored). */
   stop(reason: Error): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+    this.#stopped ??= reason;
   }
 
   drain(): Promise<void> {

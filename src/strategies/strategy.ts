@@ -26,7 +26,7 @@ export interface Strategy {
   readonly collect?: { readonly directBelow: number };
   /** Send the call under this strategy's rules; resolves with the answer or rejects after retries. */
   run(task: CallTask): Promise<LLMResult>;
-  /** Send nothing more: queued calls reject with `reason` (auth failure, interruption). */
+  /** Send nothing more: queued calls reject with `reason` (auth failure, interruption); calls in flight finish. */
   stop(reason: Error): void;
   /** Resolves when nothing is queued or in flight. */
   drain(): Promise<void>;

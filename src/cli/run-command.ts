@@ -1,0 +1,141 @@
+/**
+ * `pllm run pipeline.ts`: one run of a pipeline module. With `--wait`, rerun it
+ * as fresh processes, polling with backoff, until no batch is pending and no
+ * agent halted; exits non-zero if a batch fails permanently.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineCommand } from "citty";
+import type { RunSummary } from "../dashboard/run-summary.js";
+import { Parallellm, type ParallellmOptions } from "../parallellm.js";
+import type { StrategyName } from "../strategies/strategy.js";
+import { CliError } from "./cli-error.js";
+import { loadPipeline } from "./load-pipeline.js";
+
+/** What each run of `--wait` reports back to the waiting parent. */
+interface RunStatus {
+  readonly done: boolean;
+  readonly pendingBatches: number;
+  readonly halted: number;
+  readonly submitted: number;
+  readonly failed: readonly { readonly tag: string; readonly message: string }[];
+}
+
+export const runCommand = defineCommand({
+  meta: { name: "run", description: "Run a pipeline module; with --wait, rerun it until nothing is pending." },
+  args: {
+    pipeline: {
+      type: "positional",
+      required: true,
+      description: "A .ts or .js module whose default export is `async (pllm) => result`",
+    },
+    workspace: { type: "string", description: "Workspace directory (default: the module's `workspace` export)" },
+    strategy: { type: "string", description: "sync | async | batch | hybrid (default: the module's options)" },
+    wait: { type: "boolean", description: "Rerun as fresh processes until no batch is pending" },
+    "poll-interval": {
+      type: "string",
+      default: "30",
+      description: "Seconds between runs (doubles while nothing moves)",
+    },
+    "max-poll-interval": { type: "string", default: "600", description: "Longest wait between runs, in seconds" },
+    yes: { type: "boolean", description: "Approve batch submissions without asking (batch.confirm)" },
+    quiet: { type: "boolean", description: "No summary output" },
+  },
+  async run({ args }) {
+    if (args.wait) {
+      const code = await waitUntilDone({
+        pollMs: seconds(args["poll-interval"], "--poll-interval"),
+        maxPollMs: seconds(args["max-poll-interval"], "--max-poll-interval"),
+        quiet: args.quiet === true,
+      });
+      process.exitCode = code;
+      return;
+    }
+    const module = await loadPipeline(String(args.pipeline));
+    const options: ParallellmOptions = {
+      ...module.options,
+      ...(args.strategy ? { strategy: parseStrategy(String(args.strategy)) } : {}),
+      ...(args.quiet ? { summary: false } : {}),
+      ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
+    };
+    const workspace = args.workspace ? String(args.workspace) : module.workspace;
+    const { result, summary } = await Parallellm.run(workspace, options, module.run);
+    if (result !== undefined) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const statusFile = process.env["PLLM_STATUS_FILE"];
+    if (statusFile) writeFileSync(statusFile, JSON.stringify(statusOf(summary)));
+  },
+});
+
+function statusOf(summary: RunSummary): RunStatus {
+  const submitted = summary.batches.submitted.filter((batch) => batch.providerBatchId !== undefined).length;
+  return {
+    done: summary.batches.pending === 0 && summary.halted === 0 && submitted === 0,
+    pendingBatches: summary.batches.pending,
+    halted: summary.halted,
+    submitted,
+    failed: summary.batches.failed,
+  };
+}
+
+async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quiet: boolean }): Promise<number> {
+  const directory = mkdtempSync(join(tmpdir(), "pllm-wait-"));
+  const statusFile = join(directory, "status.json");
+  const forwarded = process.argv.slice(2).filter((arg) => arg !== "--wait");
+  const say = (text: string) => settings.quiet || process.stderr.write(`${text}\n`);
+  let interval = settings.pollMs;
+  try {
+    for (let run = 1; ; run++) {
+      rmSync(statusFile, { force: true });
+      const code = await runChild([...process.execArgv, process.argv[1], ...forwarded], statusFile);
+      if (code !== 0) {
+        say(`pllm: run ${run} exited with code ${code}; stopping.`);
+        return code;
+      }
+      const status = JSON.parse(readFileSync(statusFile, "utf8")) as RunStatus;
+      if (status.failed.length > 0) {
+        say(
+          `pllm: ${status.failed.length} batch(es) failed permanently:\n${status.failed.map((failed) => `  ${failed.tag}: ${failed.message}`).join("\n")}\nTheir calls are recorded as failures; fix the requests and run again.`,
+        );
+        return 1;
+      }
+      if (status.done) {
+        say(`pllm: done after ${run} run(s): nothing is pending.`);
+        return 0;
+      }
+      say(
+        `pllm: run ${run}: ${status.pendingBatches} batch(es) pending, ${status.halted} agent(s) waiting; next run in ${Math.round(interval / 1000)}s.`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, interval));
+      // Start fast after progress (a new submission), back off while only waiting.
+      interval = status.submitted > 0 ? settings.pollMs : Math.min(interval * 2, settings.maxPollMs);
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function runChild(argv: string[], statusFile: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, {
+      stdio: "inherit",
+      env: { ...process.env, PLLM_STATUS_FILE: statusFile },
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 1)));
+  });
+}
+
+function seconds(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new CliError(`${flag} takes a number of seconds, got "${text}".`);
+  return value * 1000;
+}
+
+function parseStrategy(text: string): StrategyName {
+  const names: StrategyName[] = ["sync", "async", "batch", "hybrid"];
+  if (!names.includes(text as StrategyName))
+    throw new CliError(`--strategy must be one of ${names.join(", ")}, got "${text}".`);
+  return text as StrategyName;
+}

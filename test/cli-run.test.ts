@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { tempWorkspace } from "./helpers.js";
+
+const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
+const pipeline = new URL("./fixtures/cli-pipeline.ts", import.meta.url).pathname;
+let server: FakeProviderServer;
+
+beforeAll(async () => {
+  server = await startFakeProviderServer();
+});
+afterAll(() => server.close());
+
+function pllm(args: string[], workspace: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+it("pllm run --wait reruns as fresh processes until nothing is pending, then exits 0", async () => {
+  server.setBatchBehavior({ completeAfterPolls: 1 });
+  const { code, stdout, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
+  expect(stderr).toMatch(/done after \d+ run\(s\): nothing is pending/);
+  expect(code).toBe(0);
+  const result = JSON.parse(stdout.slice(stdout.lastIndexOf('{\n  "topic"')));
+  expect(result.lines).toHaveLength(2);
+});
+
+it("pllm run --wait exits non-zero with a clear message when a batch fails permanently", async () => {
+  server.setBatchBehavior({ outcome: "failed" });
+  const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/1 batch\(es\) failed permanently:[\s\S]*fix the requests and run again/);
+});
+
+it("pllm run (once) runs one round and reports the pending batch", async () => {
+  server.setBatchBehavior({});
+  const { code, stderr } = await pllm(["run", pipeline], tempWorkspace());
+  expect(code).toBe(0);
+  expect(stderr).toMatch(/collected 1 calls/);
+  expect(stderr).toMatch(/pending\s+1 batch/);
+});
+
+it("pllm run explains a module without a pipeline", async () => {
+  const { code, stderr } = await pllm(
+    ["run", new URL("./fixtures/no-pipeline.ts", import.meta.url).pathname],
+    tempWorkspace(),
+  );
+  expect(code).not.toBe(0);
+  expect(stderr).toContain("has no pipeline: export one with `export default async function (pllm)");
+});
