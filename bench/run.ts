@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { asyncThroughputBenchmark } from "./async-throughput.js";
+import { batchRoundBenchmark } from "./batch-round.js";
 import { type Figure, formatFigures } from "./bench-util.js";
 import { replayBenchmark } from "./replay.js";
 import { sdkThroughputBenchmark } from "./sdk-throughput.js";
@@ -12,6 +13,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
   replay: replayBenchmark,
   "async-throughput": asyncThroughputBenchmark,
   "sdk-throughput": sdkThroughputBenchmark,
+  "batch-round": batchRoundBenchmark,
 };
 
 const chosen = process.argv.slice(2).filter((name) => !name.startsWith("-"));
