@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { asyncThroughputBenchmark } from "./async-throughput.js";
 import { batchRoundBenchmark } from "./batch-round.js";
 import { type Figure, formatFigures } from "./bench-util.js";
+import { faultyThroughputBenchmark } from "./faulty-throughput.js";
 import { replayBenchmark } from "./replay.js";
 import { sdkThroughputBenchmark } from "./sdk-throughput.js";
 
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
   replay: replayBenchmark,
   "async-throughput": asyncThroughputBenchmark,
   "sdk-throughput": sdkThroughputBenchmark,
+  "faulty-throughput": faultyThroughputBenchmark,
   "batch-round": batchRoundBenchmark,
 };
 

@@ -1,5 +1,6 @@
 export type { Agent } from "./core/agent.js";
 export type { RunStats } from "./core/call-engine.js";
+export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";
 export {
   AuthenticationError,
   DriftError,
@@ -29,12 +30,14 @@ export type {
 } from "./core/llm.js";
 export type { AskOptions, CallDefaults, HashPart } from "./core/prepare-call.js";
 export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
+export type { RunToolsOptions, ToolHandler, ToolHandlers, ToolRun, ToolStep } from "./core/run-tools.js";
 export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";
 export type { RunSummary } from "./dashboard/run-summary.js";
-export type { Document } from "./documents/document.js";
+export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
 export type { ForEachOptions, ParallellmOptions } from "./parallellm.js";
 export { Parallellm } from "./parallellm.js";
 export type { Provider } from "./providers/provider.js";
 export type { Store } from "./store/store.js";
+export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";
 export type { RetryPolicy } from "./strategies/retry-policy.js";

@@ -2,17 +2,20 @@
  * The entry point: a workspace, its store, a strategy and the providers,
  * wired together for one run (a session).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { format } from "node:util";
 import type Anthropic from "@anthropic-ai/sdk";
 import type { GoogleGenAI } from "@google/genai";
 import type OpenAI from "openai";
 import { approveBatches } from "./batch/approve-batches.js";
 import { BatchArchive } from "./batch/batch-archive.js";
+import { dryRunReport } from "./batch/dry-run-report.js";
 import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
 import { Agent, type AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
+import { ConversationBook } from "./core/conversation-book.js";
 import {
   BatchFailedError,
   DriftError,
@@ -26,16 +29,20 @@ import type { ProviderName } from "./core/llm.js";
 import type { CallDefaults } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
+import { type CostReport, costReport } from "./dashboard/cost-report.js";
+import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
 import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
 import { createAnthropicProvider } from "./providers/anthropic/index.js";
 import { createGoogleProvider } from "./providers/google/index.js";
+import { costOf, type ModelPrice } from "./providers/model-prices.js";
 import { createOpenAIProvider } from "./providers/openai/index.js";
 import type { Provider } from "./providers/provider.js";
 import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
-import type { Store } from "./store/store.js";
+import { answerKey, type Store } from "./store/store.js";
 import { createAsyncStrategy } from "./strategies/async-strategy.js";
 import { createBatchStrategy } from "./strategies/batch-strategy.js";
+import type { RateLimits } from "./strategies/rate-limits.js";
 import type { RetryPolicy } from "./strategies/retry-policy.js";
 import type { Strategy, StrategyName } from "./strategies/strategy.js";
 import { createSyncStrategy } from "./strategies/sync-strategy.js";
@@ -48,6 +55,15 @@ export interface ParallellmOptions extends CallDefaults {
   readonly strategy?: StrategyName;
   /** Requests in flight at once (`async`). @default 16 */
   readonly maxConcurrency?: number;
+  /**
+   * Rate limits per provider and per model, kept for every request sent
+   * (replays are never slowed): requests wait, never fail, for a limit. Both a
+   * provider's and a model's limit apply to that model's requests.
+   * @default {} (no limits besides `maxConcurrency`)
+   * @example
+   * { openai: { rpm: 500, tpm: 200_000, concurrency: 50 }, "openai/gpt-4.1-mini": { rpm: 100 } }
+   */
+  readonly limits?: RateLimits;
   /** Default provider when no `llm` is given: its default model is used. */
   readonly provider?: ProviderName;
   /**
@@ -72,12 +88,32 @@ export interface ParallellmOptions extends CallDefaults {
    * @default true
    */
   readonly summary?: boolean | ((text: string) => void);
+  /**
+   * Live progress on stderr: a panel on a terminal, a plain line every few
+   * seconds elsewhere. Off when `summary` is off. An object picks the stream.
+   * @default true
+   */
+  readonly dashboard?: boolean | { readonly stream?: NodeJS.WriteStream; readonly plainIntervalMs?: number };
+  /**
+   * Prices per model (USD per million tokens: `{ input, cachedInput?, output }`)
+   * that override or extend the shipped table, e.g. for a fine-tune or a new model.
+   */
+  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  /** A JSON file of prices in the same shape as `prices` (merged under `prices`). */
+  readonly pricesFile?: string;
   /** Use this store instead of the workspace's SQLite file. */
   readonly store?: Store;
   /** Batch and hybrid strategies. */
   readonly batch?: BatchSettings;
   /** A session's batch results become visible only when all of that session's batches are done. */
   readonly cohortLock?: boolean;
+  /**
+   * When another process has this workspace open: `"fail"` at once with a
+   * `StoreError` naming its pid and host, or `"wait"` until it closes. A lock
+   * left by a process that died is taken over.
+   * @default "fail"
+   */
+  readonly lock?: "fail" | "wait";
   /**
    * On the first SIGINT/SIGTERM: send nothing new, wait up to `graceMs` for calls
    * in flight, store what arrived, submit collected batch calls, print the
@@ -132,6 +168,7 @@ export class Parallellm implements AsyncDisposable {
   readonly session: number;
   readonly #store: Store;
   readonly #engine: CallEngine;
+  readonly #conversations: ConversationBook;
   readonly #options: ParallellmOptions;
   readonly #defaults: CallDefaults;
   readonly #agents = new Map<string, AgentState>();
@@ -140,6 +177,9 @@ export class Parallellm implements AsyncDisposable {
   readonly #archive: BatchArchive;
   #batchSync: BatchSyncReport | undefined;
   #removeSignalHandlers: (() => void) | undefined;
+  #dashboard: Dashboard | undefined;
+  readonly #items = { done: 0, total: 0 };
+  readonly #prices: Readonly<Record<string, ModelPrice>>;
   #closed: Promise<RunSummary> | undefined;
 
   private constructor(directory: string, store: Store, session: number, options: ParallellmOptions, startedAt: number) {
@@ -150,6 +190,7 @@ export class Parallellm implements AsyncDisposable {
     this.#startedAt = startedAt;
     const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
     this.#defaults = { ...pickDefaults(options), llm };
+    this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
     const registry = new ProviderRegistry(providerFactories(options));
     this.#registry = registry;
     this.#archive = new BatchArchive(directory);
@@ -159,6 +200,7 @@ export class Parallellm implements AsyncDisposable {
       session,
       providerFor: (name) => registry.get(name),
     });
+    this.#conversations = new ConversationBook(store, session);
   }
 
   /**
@@ -182,11 +224,19 @@ export class Parallellm implements AsyncDisposable {
         { cause: error },
       );
     }
-    const store = options.store ?? createSqliteStore(join(path, "store.sqlite"));
-    const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
-    const pllm = new Parallellm(path, store, session, options, startedAt);
-    await pllm.#syncBatches();
+    const store = options.store ?? (await createSqliteStore(join(path, "store.sqlite"), { lock: options.lock }));
+    let pllm: Parallellm;
+    try {
+      const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
+      pllm = new Parallellm(path, store, session, options, startedAt);
+      await pllm.#syncBatches();
+    } catch (error) {
+      // A failed open must not keep the workspace locked.
+      await store.close().catch(() => {});
+      throw error;
+    }
     pllm.#installSignalHandlers();
+    pllm.#startDashboard();
     return pllm;
   }
 
@@ -258,7 +308,12 @@ export class Parallellm implements AsyncDisposable {
       this.#agents.set(name, state);
     }
     const defaults = agentDefaults ? mergeDefaults(this.#defaults, agentDefaults) : this.#defaults;
-    const agent = new Agent(name, state, { engine: this.#engine, resolveLLM }, defaults);
+    const agent = new Agent(
+      name,
+      state,
+      { engine: this.#engine, resolveLLM, conversations: this.#conversations, log: (text) => this.#log(text) },
+      defaults,
+    );
     this.#engine.enterAgent(name);
     try {
       return await fn(agent);
@@ -293,16 +348,19 @@ export class Parallellm implements AsyncDisposable {
       throw new InputError(`Expected \`concurrency\` to be a whole number from 1 and up, got ${String(concurrency)}.`);
     }
     const names = list.map((item, index) => keyOf(item, index));
-    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+    const unique = new Set(names);
+    const duplicate = unique.size === names.length ? undefined : names.find((name) => !unique.delete(name));
     if (duplicate !== undefined) {
       throw new InputError(`forEach: keyOf gave "${duplicate}" for two items; each item needs its own stable key.`);
     }
     const results = new Array<T | undefined>(list.length);
+    this.#items.total += list.length;
     let next = 0;
     const worker = async () => {
       while (next < list.length) {
         const index = next++;
         results[index] = await this.agent(names[index], (agent) => fn(list[index], agent));
+        this.#items.done++;
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
@@ -332,11 +390,28 @@ export class Parallellm implements AsyncDisposable {
       references.push([reference, handle]);
       return handle;
     });
+    let pending: ReadonlySet<string> | undefined;
     for (const [reference, handle] of references) {
       const answer = await this.#store.lookup(reference);
-      if (answer) handle._ready(answer, true);
+      if (answer) {
+        handle._ready(answer, true);
+        continue;
+      }
+      pending ??= await this.#store.pendingCalls();
+      if (pending.has(answerKey(reference))) {
+        const message = `The response saved under "${key}" (agent "${reference.agent}") waits in a provider batch.`;
+        handle._defer("pending", () => Promise.reject(new NotAvailable(message)));
+      }
     }
     return value as T;
+  }
+
+  /**
+   * Spent this session and in all, by model and by agent; saved by replay (what the
+   * replayed answers cost when first made) and by batch (the discount).
+   */
+  async cost(): Promise<CostReport> {
+    return costReport(await this.#store.usage(), this.session, this.#engine.replayedSpend(), this.#prices);
   }
 
   /** Counts so far in this run. */
@@ -355,6 +430,55 @@ export class Parallellm implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  #startDashboard(): void {
+    const setting = this.#options.dashboard ?? true;
+    if (setting === false || this.#options.summary === false) return;
+    this.#dashboard = createDashboard({
+      snapshot: () => this.#snapshot(),
+      ...(typeof setting === "object" ? setting : {}),
+    });
+  }
+
+  #snapshot(): ProgressSnapshot {
+    const stats = this.#engine.stats;
+    return {
+      strategy: this.#options.strategy ?? "async",
+      elapsedMs: Date.now() - this.#startedAt,
+      replayed: stats.replayed,
+      sent: stats.sent,
+      received: stats.received,
+      failed: stats.failed,
+      collected: stats.collected,
+      batchesPending: this.#batchSync?.pending ?? 0,
+      itemsDone: this.#items.done,
+      itemsTotal: this.#items.total,
+      models: [...this.#engine.models].map(([model, usage]) => ({
+        model,
+        received: usage.received,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cost: costOf(model, {
+          input: usage.inputTokens,
+          output: usage.outputTokens,
+          cachedInput: usage.cachedInputTokens,
+        }),
+      })),
+    };
+  }
+
+  /**
+   * Print a line of output. With the live dashboard on, it appears above the
+   * panel instead of tearing it.
+   */
+  log(...values: unknown[]): void {
+    this.#log(format(...values));
+  }
+
+  #log(text: string): void {
+    if (this.#dashboard) this.#dashboard.log(text);
+    else process.stdout.write(`${text}\n`);
   }
 
   #installSignalHandlers(): void {
@@ -393,9 +517,12 @@ export class Parallellm implements AsyncDisposable {
       cohortLock: this.#options.cohortLock,
     });
     this.#engine.setPendingCalls(await this.#store.pendingCalls());
+    const answered = await this.#store.answeredCount?.(this.session);
+    this.#engine.setStoreEmpty(answered?.total === 0);
   }
 
   async #submitCollected(): Promise<SubmitReport | undefined> {
+    if (this.#options.strategy === "dry-run") return undefined;
     const collected = await this.#engine.takeCollected();
     if (collected.length === 0) return undefined;
     const settings = this.#options.batch ?? {};
@@ -416,6 +543,12 @@ export class Parallellm implements AsyncDisposable {
     });
   }
 
+  /** The cost lines of the summary; the store is read only when this run paid for something. */
+  async #runCost(): Promise<CostReport> {
+    const paid = this.#engine.stats.received > 0 || (this.#batchSync?.answers ?? 0) > 0;
+    return costReport(paid ? await this.#store.usage() : [], this.session, this.#engine.replayedSpend(), this.#prices);
+  }
+
   #summaryOutput(): (text: string) => void {
     const output = this.#options.summary ?? true;
     if (output === false) return () => {};
@@ -433,7 +566,12 @@ export class Parallellm implements AsyncDisposable {
 
   async #finish(): Promise<RunSummary> {
     await this.#engine.drain();
+    this.#dashboard?.stop();
+    this.#dashboard = undefined;
+    await this.#conversations.close();
     const submission = await this.#submitCollected();
+    const dryRun =
+      this.#options.strategy === "dry-run" ? await dryRunReport(await this.#engine.takeCollected()) : undefined;
     const stats = this.#engine.stats;
     const sync = this.#batchSync;
     const submitted = submission?.submitted ?? [];
@@ -444,6 +582,8 @@ export class Parallellm implements AsyncDisposable {
       elapsedMs: Date.now() - this.#startedAt,
       ...stats,
       drift: await this.#judgeDrift(),
+      dryRun,
+      cost: await this.#runCost(),
       batches: {
         ingested: sync?.ingested ?? 0,
         ingestedAnswers: sync?.answers ?? 0,
@@ -456,8 +596,12 @@ export class Parallellm implements AsyncDisposable {
       },
     };
     this.#summaryOutput()(formatSummary(summary));
-    await this.#store.endSession(this.session, summary);
-    await this.#store.close();
+    try {
+      await this.#store.endSession(this.session, summary);
+    } finally {
+      // Even when the summary cannot be written (full disk), the workspace and its lock are released.
+      await this.#store.close();
+    }
     if (this.#options.strict && summary.drift.drifted) {
       throw new DriftError(
         `Strict replay failed: ${summary.drift.staleAnswers} stored answers were not asked and ${summary.drift.newCalls} calls were new. Restore the pipeline, or run without strict to accept the change.`,
@@ -497,22 +641,36 @@ export class Parallellm implements AsyncDisposable {
   }
 }
 
-const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid"];
+const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
 
 function createStrategy(options: ParallellmOptions): Strategy {
-  const { maxConcurrency, retry } = options;
+  const { maxConcurrency, retry, limits } = options;
   switch (options.strategy ?? "async") {
     case "sync":
-      return createSyncStrategy({ retry });
+      return createSyncStrategy({ retry, limits });
     case "batch":
     case "hybrid":
-      return createBatchStrategy(options.strategy as "batch" | "hybrid", {
+    case "dry-run":
+      return createBatchStrategy(options.strategy as "batch" | "hybrid" | "dry-run", {
         minSize: options.batch?.minSize,
         maxConcurrency,
         retry,
+        limits,
       });
     default:
-      return createAsyncStrategy({ maxConcurrency, retry });
+      return createAsyncStrategy({ maxConcurrency, retry, limits });
+  }
+}
+
+function loadPrices(path: string | undefined): Record<string, ModelPrice> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, ModelPrice>;
+  } catch (error) {
+    throw new InputError(
+      `Cannot read prices from ${path}: ${(error as Error).message}. It must be JSON like {"my-model": {"input": 0.5, "output": 1.5}} (USD per million tokens).`,
+      { cause: error },
+    );
   }
 }
 

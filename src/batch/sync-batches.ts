@@ -155,6 +155,7 @@ async function ingest(
           sentAt: batch.createdAt,
           receivedAt,
           mode: "replace",
+          viaBatch: true,
         }),
       );
     } else if (item.status === "failed") writes.push(failure(call, item.error));

@@ -32,7 +32,11 @@ export const runCommand = defineCommand({
       description: "A .ts or .js module whose default export is `async (pllm) => result`",
     },
     workspace: { type: "string", description: "Workspace directory (default: the module's `workspace` export)" },
-    strategy: { type: "string", description: "sync | async | batch | hybrid (default: the module's options)" },
+    strategy: {
+      type: "string",
+      description: "sync | async | batch | hybrid | dry-run (default: the module's options)",
+    },
+    "dry-run": { type: "boolean", description: "Send nothing; list the calls by provider/model with tokens and cost" },
     wait: { type: "boolean", description: "Rerun as fresh processes until no batch is pending" },
     "poll-interval": {
       type: "string",
@@ -57,6 +61,7 @@ export const runCommand = defineCommand({
     const options: ParallellmOptions = {
       ...module.options,
       ...(args.strategy ? { strategy: parseStrategy(String(args.strategy)) } : {}),
+      ...(args["dry-run"] ? { strategy: "dry-run" as const } : {}),
       ...(args.quiet ? { summary: false } : {}),
       ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
     };
@@ -134,7 +139,7 @@ function seconds(text: string, flag: string): number {
 }
 
 function parseStrategy(text: string): StrategyName {
-  const names: StrategyName[] = ["sync", "async", "batch", "hybrid"];
+  const names: StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
   if (!names.includes(text as StrategyName))
     throw new CliError(`--strategy must be one of ${names.join(", ")}, got "${text}".`);
   return text as StrategyName;

@@ -2,13 +2,17 @@
  * An agent is a named scope with its own call sequence. Its asks are
  * identified by (agent, request hash, occurrence of that hash in the agent).
  */
+import { format } from "node:util";
 import type { Document } from "../documents/document.js";
-import type { CallEngine } from "./call-engine.js";
-import { InputError, NotAvailable } from "./errors.js";
+import { type CallEngine, haltSignal } from "./call-engine.js";
+import { Conversation, type ConversationOptions } from "./conversation.js";
+import type { ConversationBook } from "./conversation-book.js";
+import { InputError } from "./errors.js";
 import type { LLM } from "./llm.js";
 import { type AskOptions, allHashParts, type CallDefaults, prepareCall, type ResolvedModel } from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
-import type { InferOutput, SchemaInput } from "./schema.js";
+import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
+import type { InferOutput, SchemaInput, ToolsInput } from "./schema.js";
 
 /** Sequence state of one agent name within a run; shared by every scope of that name. */
 export interface AgentState {
@@ -19,6 +23,9 @@ export interface AgentState {
 export interface AgentContext {
   readonly engine: CallEngine;
   readonly resolveLLM: (llm: LLM) => ResolvedModel;
+  readonly conversations: ConversationBook;
+  /** Prints a line of user output (above the live dashboard). */
+  readonly log: (text: string) => void;
 }
 
 export class Agent {
@@ -33,6 +40,11 @@ export class Agent {
     this.#state = state;
     this.#context = context;
     this.#defaults = defaults;
+  }
+
+  /** Print a line of output, prefixed with the agent's name, above the live dashboard. */
+  log(...values: unknown[]): void {
+    this.#context.log(`[${this.name}] ${format(...values)}`);
   }
 
   /**
@@ -71,16 +83,17 @@ export class Agent {
     engine.providerFor(call.llm.provider);
     if (useStored && engine.inPendingBatch(key)) {
       handle._defer("pending", () =>
-        Promise.reject(new NotAvailable(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
+        Promise.reject(haltSignal(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
       );
+      return handle;
+    }
+    if (engine.collects && useStored) {
+      // A batch call fails in a later run, where this ask's location means nothing: skip the stack.
+      engine.collect(key, call, seq, undefined, handle as ResponseHandle);
       return handle;
     }
     const askSite = new Error("ask");
     Error.captureStackTrace(askSite, this.ask);
-    if (engine.collects && useStored) {
-      engine.collect(key, call, seq, askSite, handle as ResponseHandle);
-      return handle;
-    }
     const sendOptions = { seq, keepStored: merged.ignoreCache === true, askSite, isNew: useStored };
     handle._await(
       stored === null && useStored
@@ -89,12 +102,53 @@ export class Agent {
     );
     return handle;
   }
+
+  /**
+   * A persisted, tree-shaped message history of this agent, on branch `options.branch`
+   * (default `"main"`), with `options` as defaults for its asks. It starts empty in
+   * every run: code that rebuilds the same history reuses the stored messages and
+   * replays their answers. `await conversation.resume()` continues from where an
+   * earlier run left the branch instead.
+   *
+   * @example
+   * const conv = agent.conversation("support", { instructions: "You are a support agent." });
+   * await conv.ask("My order has not arrived.").text();
+   * const polite = conv.fork("polite");
+   * await polite.ask("Reply very politely.").text();
+   */
+  conversation(name = "default", options: ConversationOptions = {}): Conversation {
+    const { branch = "main", ...defaults } = options;
+    const agent = new Agent(this.name, this.#state, this.#context, mergeOptions(this.#defaults, defaults));
+    return new Conversation(agent, this.#context.conversations, name, branch, undefined);
+  }
+
+  /**
+   * The tool loop: ask with `tools`; while the answer calls tools and fewer than
+   * `maxSteps` asks were made, run the `handlers` (a throwing handler becomes an
+   * error result) and ask again with the answer and the tool results. Every step is
+   * an ordinary ask: it replays for free, and in batch mode the loop advances one
+   * step per batch round. Handlers run again on replay; their results shape the next ask.
+   *
+   * @example
+   * const run = await agent.runTools("How many files are in src?", {
+   *   tools: { count_files: { description: "Count files", parameters: z.object({ directory: z.string() }) } },
+   *   handlers: { count_files: ({ directory }) => readdirSync(directory).length },
+   * });
+   * console.log(await run.response.text());
+   */
+  runTools<T extends ToolsInput, S extends SchemaInput | undefined = undefined>(
+    prompt: Document | readonly Document[],
+    options: RunToolsOptions<T, S>,
+  ): Promise<ToolRun<S extends undefined ? unknown : InferOutput<S>>> {
+    return runTools(this, prompt, options);
+  }
 }
 
 function mergeOptions(defaults: CallDefaults, options: AskOptions | undefined): AskOptions {
   if (!options) return defaults;
   const merged: AskOptions = { ...defaults, ...options };
-  if (options.hashBy?.some((part) => !allHashParts.includes(part))) {
+  // Not an array: left to prepareCall's option checks.
+  if (Array.isArray(options.hashBy) && options.hashBy.some((part) => !allHashParts.includes(part))) {
     throw new InputError(`hashBy may contain ${allHashParts.join(", ")}; got ${JSON.stringify(options.hashBy)}.`);
   }
   if (defaults.instructions && options.instructions) {

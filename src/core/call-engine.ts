@@ -3,7 +3,14 @@
  * the request and the answer is committed to the store before anyone sees it.
  */
 import type { Provider } from "../providers/provider.js";
-import { type AgentAnswers, answerKey, type CallKey, type Store, type StoredAnswer } from "../store/store.js";
+import {
+  type AgentAnswers,
+  type AnswerSpend,
+  answerKey,
+  type CallKey,
+  type Store,
+  type StoredAnswer,
+} from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
 import { AuthenticationError, NotAvailable, ProviderError } from "./errors.js";
 import type { LLMResult, ProviderName } from "./llm.js";
@@ -27,6 +34,13 @@ export interface RunStats {
   collected: number;
   /** Asks whose call waits in a provider batch submitted by an earlier run. */
   inPendingBatches: number;
+}
+
+export interface ModelUsage {
+  received: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
 }
 
 /** A call collected for a batch, and the agents waiting for it (hybrid). */
@@ -86,6 +100,10 @@ export class CallEngine {
   /** Hybrid: how many collected calls each agent is waiting for. */
   readonly #waiting = new Map<string, number>();
   #roundCheckScheduled = false;
+  #storeEmpty = false;
+  readonly #models = new Map<string, ModelUsage>();
+  /** Tokens of the answers replayed this run, by model: what replay saved. */
+  readonly #replaySpend = new Map<string, Record<"direct" | "batch", { input: number; output: number }>>();
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
@@ -110,6 +128,30 @@ export class CallEngine {
     const entry = this.#agentAnswers.get(agent);
     if (entry && --entry.scopes === 0) this.#agentAnswers.delete(agent);
     if (this.#waiting.size > 0) this.#scheduleRoundCheck();
+  }
+
+  /** Answers received this run and their tokens, by model. */
+  get models(): ReadonlyMap<string, Readonly<ModelUsage>> {
+    return this.#models;
+  }
+
+  /** What the answers replayed this run cost when first made, summed by model and by batch or not. */
+  replayedSpend(): AnswerSpend[] {
+    return [...this.#replaySpend].flatMap(([model, totals]) =>
+      (["direct", "batch"] as const)
+        .filter((kind) => totals[kind].input + totals[kind].output > 0)
+        .map((kind) => ({
+          model,
+          inputTokens: totals[kind].input,
+          outputTokens: totals[kind].output,
+          viaBatch: kind === "batch",
+        })),
+    );
+  }
+
+  /** The store held no answers when the run started (after ingesting batches). */
+  setStoreEmpty(empty: boolean): void {
+    this.#storeEmpty = empty;
   }
 
   /** Calls waiting in provider batches of earlier runs (read at open). */
@@ -153,6 +195,8 @@ export class CallEngine {
 
   /** The stored answer, when the store can answer synchronously; `null` when it cannot. */
   lookupSync(key: CallKey): StoredAnswer | undefined | null {
+    // A store with no answers at open cannot answer any ask of this run: each identity is asked once.
+    if (this.#storeEmpty) return undefined;
     const store = this.#options.store;
     let answer: StoredAnswer | undefined;
     const entry = this.#agentAnswers.get(key.agent);
@@ -212,7 +256,7 @@ export class CallEngine {
     const directBelow = this.#options.strategy.collect?.directBelow ?? 0;
     if (directBelow === 0 || entry.state === "batched") {
       return Promise.reject(
-        new NotAvailable(
+        haltSignal(
           `Ask #${entry.seq} of agent "${entry.key.agent}" waits for a batch; it is sent when the run closes.`,
         ),
       );
@@ -249,7 +293,7 @@ export class CallEngine {
     }
     for (const entry of round) {
       entry.state = "batched";
-      const halt = new NotAvailable(`Ask #${entry.seq} of agent "${entry.key.agent}" goes into a batch at close.`);
+      const halt = haltSignal(`Ask #${entry.seq} of agent "${entry.key.agent}" goes into a batch at close.`);
       for (const waiter of entry.waiters.splice(0)) waiter.reject(halt);
     }
   }
@@ -269,6 +313,17 @@ export class CallEngine {
 
   #replayed(answer: StoredAnswer): void {
     this.stats.replayed++;
+    const spend = answer.spend;
+    if (spend) {
+      let totals = this.#replaySpend.get(spend.model);
+      if (!totals) {
+        totals = { direct: { input: 0, output: 0 }, batch: { input: 0, output: 0 } };
+        this.#replaySpend.set(spend.model, totals);
+      }
+      const bucket = spend.viaBatch ? totals.batch : totals.direct;
+      bucket.input += spend.inputTokens;
+      bucket.output += spend.outputTokens;
+    }
     this.askedCallIds.add(answer.callId);
   }
 
@@ -283,6 +338,7 @@ export class CallEngine {
       result = await strategy.run({
         provider: call.llm.provider,
         model: call.llm.model,
+        request: call.request,
         send: (signal) => provider.generate(call.request, { signal }),
         attemptFailed: (error, attempt) => {
           this.stats.failedAttempts++;
@@ -330,7 +386,32 @@ export class CallEngine {
     this.stats.received++;
     this.stats.inputTokens += result.usage.inputTokens ?? 0;
     this.stats.outputTokens += result.usage.outputTokens ?? 0;
+    const model = this.#models.get(call.llm.model) ?? {
+      received: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 0,
+    };
+    model.received++;
+    model.inputTokens += result.usage.inputTokens ?? 0;
+    model.outputTokens += result.usage.outputTokens ?? 0;
+    model.cachedInputTokens += result.usage.cachedInputTokens ?? 0;
+    this.#models.set(call.llm.model, model);
     return result;
+  }
+}
+
+/**
+ * A NotAvailable without a stack trace: thrown once per halted agent (50,000 in a
+ * big batch round), caught by the agent scope, never shown — the stack is pure cost.
+ */
+export function haltSignal(message: string): NotAvailable {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new NotAvailable(message);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

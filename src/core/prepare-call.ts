@@ -6,6 +6,7 @@
 import type { Document } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
 import { type CanonicalForm, canonicalJson, joinCanonical, sha256, writeCanonical } from "./canonical.js";
+import { checkAskOptions } from "./check-ask-options.js";
 import { InputError } from "./errors.js";
 import type { GenerationOptions, LLM, LLMRequest, ProviderName, ToolChoice } from "./llm.js";
 import {
@@ -76,6 +77,7 @@ export function prepareCall(
   options: AskOptions,
   resolveLLM: (llm: LLM) => ResolvedModel,
 ): PreparedCall {
+  checkAskOptions(options);
   if (options.llm === undefined) {
     throw new InputError('No llm for this ask; pass llm: "gpt-4.1-mini" (or another model) to ask, agent or open.');
   }

@@ -152,7 +152,8 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   }
 }
 
-function describeIssue(issue: { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }) {
+/** "path: message" of a schema validation issue. */
+export function describeIssue(issue: { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }) {
   const path = (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment));
   return `${path.join(".") || "(root)"}: ${issue.message}`;
 }

@@ -115,6 +115,9 @@ function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
     ? (tools as readonly (ToolSpec & { name: string })[])
     : Object.entries(tools as Record<string, ToolSpec>).map(([name, spec]) => ({ ...spec, name }));
   return list.map((tool) => {
+    if (typeof tool !== "object" || tool === null) {
+      throw new InputError(`Each tool must be { name, description, parameters }, got ${String(tool)}.`);
+    }
     if (typeof tool.name !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) {
       throw new InputError(
         `Tool name ${JSON.stringify(tool.name)} is not allowed; providers accept 1-64 letters, digits, "_" and "-".`,

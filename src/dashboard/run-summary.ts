@@ -1,5 +1,7 @@
 /** The one-screen summary every run ends with. */
-import { costOf } from "../providers/model-prices.js";
+import type { DryRunRow } from "../batch/dry-run-report.js";
+import { costOf, pricesTakenOn } from "../providers/model-prices.js";
+import type { CostReport } from "./cost-report.js";
 
 export interface DriftReport {
   /** False when an agent halted: an incomplete run cannot judge drift. */
@@ -59,6 +61,37 @@ export interface RunSummary {
   readonly inPendingBatches: number;
   readonly drift: DriftReport;
   readonly batches: BatchSummary;
+  readonly cost: CostReport;
+  /** `strategy: "dry-run"`: the calls that would be sent, counted and priced. */
+  readonly dryRun?: readonly DryRunRow[];
+}
+
+const dollars = (value: number | undefined) => (value === undefined ? "no price known" : `$${value.toFixed(4)}`);
+
+function dryRunLines(rows: readonly DryRunRow[]): string[] {
+  const lines = ["  dry run   nothing was sent; the calls this run would send:"];
+  for (const row of rows) {
+    const counted = row.method === "estimate" ? "estimated at 4 characters per token" : `counted with ${row.method}`;
+    lines.push(
+      `    ${row.provider}/${row.model}: ${row.calls} calls, ${row.inputTokens} input tokens (${counted}); input ${dollars(row.directInputCost)} direct, ${dollars(row.batchInputCost)} by batch${row.maxOutputTokens === undefined ? "" : `; at most ${row.maxOutputTokens} output tokens`}`,
+    );
+  }
+  lines.push(`    (list prices of ${pricesTakenOn}; output tokens are billed on top)`);
+  return lines;
+}
+
+function costLines(cost: CostReport): string[] {
+  const lines: string[] = [];
+  const spent = cost.session.byModel;
+  if (spent.length > 0) {
+    const models = spent.map((line) => `${line.name} ${dollars(line.cost)}`).join(", ");
+    lines.push(`  cost      ${dollars(cost.session.total)} this session (${models}; prices of ${cost.pricesTakenOn})`);
+  }
+  const savings: string[] = [];
+  if (cost.savedByReplay !== 0) savings.push(`${dollars(cost.savedByReplay)} by replay`);
+  if (cost.savedByBatch.session) savings.push(`${dollars(cost.savedByBatch.session)} by batch`);
+  if (savings.length > 0) lines.push(`  saved     ${savings.join(", ")}`);
+  return lines;
 }
 
 function batchLines(summary: RunSummary): string[] {
@@ -71,7 +104,7 @@ function batchLines(summary: RunSummary): string[] {
   }
   if (summary.inPendingBatches > 0)
     lines.push(`  waiting   ${summary.inPendingBatches} asks wait in batches submitted earlier`);
-  if (summary.collected > 0) {
+  if (summary.collected > 0 && !summary.dryRun) {
     const verb = batches.previewOnly ? "written to batch files, not submitted" : "collected";
     lines.push(`  collected ${summary.collected} calls ${verb}`);
   }
@@ -107,6 +140,8 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.halted > 0)
     lines.push(`  halted    ${summary.halted} agents wait for answers that are not available yet`);
   lines.push(...batchLines(summary));
+  if (summary.dryRun) lines.push(...dryRunLines(summary.dryRun));
+  lines.push(...costLines(summary.cost));
   if (summary.failedAgents > 0) lines.push(`  errors    ${summary.failedAgents} agents stopped on an error (recorded)`);
   if (summary.inputTokens + summary.outputTokens > 0) {
     lines.push(`  tokens    ${summary.inputTokens} in, ${summary.outputTokens} out (sent this run)`);

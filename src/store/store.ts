@@ -27,6 +27,28 @@ export interface StoredAnswer {
   readonly text: string;
   /** The whole result; stores may decode it on first access. */
   readonly result: LLMResult;
+  /** What the answer cost when it was made, for "saved by replay"; stores may leave it out. */
+  readonly spend?: AnswerSpend;
+}
+
+export interface AnswerSpend {
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Answered through a provider batch (billed at the batch discount). */
+  readonly viaBatch: boolean;
+}
+
+/** Tokens of stored answers, grouped (see `Store.usage`). */
+export interface UsageRow {
+  readonly model: string;
+  readonly agent: string;
+  readonly session: number;
+  readonly viaBatch: boolean;
+  readonly answers: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens: number;
 }
 
 export interface ResponseRecord extends CallKey {
@@ -46,6 +68,8 @@ export interface ResponseRecord extends CallKey {
    * `"keep"`: stored for audit, but an existing answer stays in use (`ignoreCache`).
    */
   readonly mode: "replace" | "keep";
+  /** The answer came from a provider batch (billed at the batch discount). */
+  readonly viaBatch?: boolean;
 }
 
 export interface FailureRecord extends CallKey {
@@ -113,6 +137,38 @@ export interface BatchIntent {
   })[];
 }
 
+/**
+ * One message of a conversation tree. Its id is a content address (agent,
+ * conversation, parent, message), so rebuilding the same history reuses nodes.
+ */
+export interface ConversationNodeRecord {
+  readonly id: string;
+  readonly agent: string;
+  readonly conversation: string;
+  /** `undefined` for the first message. */
+  readonly parentId: string | undefined;
+  /** The neutral `Message` as JSON. */
+  readonly message: string;
+  /** The call whose answer this message is (assistant turns); `undefined` for messages the user added. */
+  readonly call: CallKey | undefined;
+  readonly session: number;
+  readonly createdAt: number;
+}
+
+/** Where a branch of a conversation stands. */
+export interface ConversationHeadRecord {
+  readonly agent: string;
+  readonly conversation: string;
+  readonly branch: string;
+  readonly nodeId: string;
+}
+
+/** A conversation as stored: every node (oldest first) and the head of each branch. */
+export interface StoredConversation {
+  readonly nodes: readonly ConversationNodeRecord[];
+  readonly heads: readonly ConversationHeadRecord[];
+}
+
 export interface Store {
   /** Where the store lives, for messages. */
   readonly location: string;
@@ -147,6 +203,12 @@ export interface Store {
   batchCalls(batchId: number): Promise<ReadonlyMap<string, BatchCall>>;
   /** Calls in `submitting` or `pending` batches, as `answerKey`s. */
   pendingCalls(): Promise<ReadonlySet<string>>;
+  /** Add conversation nodes (a node already stored is kept as it is) and move branch heads, in one transaction. */
+  saveConversation(nodes: readonly ConversationNodeRecord[], heads: readonly ConversationHeadRecord[]): Promise<void>;
+  /** Every node of one conversation of an agent, oldest first, and its branch heads. */
+  loadConversation(agent: string, conversation: string): Promise<StoredConversation>;
+  /** Tokens of every answer received (each one was paid for), by model, agent, session and batch. */
+  usage(): Promise<readonly UsageRow[]>;
   saveUserdata(key: string, json: string, session: number): Promise<void>;
   loadUserdata(key: string): Promise<string | undefined>;
   close(): Promise<void>;

@@ -5,19 +5,28 @@
 import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { LLMResult } from "../core/llm.js";
+import type { RateLimits } from "./rate-limits.js";
 import { type RetryPolicy, runWithRetries } from "./retry-policy.js";
 import type { CallTask, Strategy, StrategyName } from "./strategy.js";
+import { Throttler } from "./throttler.js";
 
 export class QueueStrategy implements Strategy {
   readonly name: StrategyName;
   readonly #queue: PQueue;
   readonly #retry: RetryPolicy;
+  readonly #throttler: Throttler | undefined;
   readonly #abort = new AbortController();
   #stopped: Error | undefined;
 
-  constructor(name: StrategyName, concurrency: number, retry: RetryPolicy = {}) {
+  /** With `limits`, every attempt also waits for its provider's and model's limits (see `Throttler`). */
+  constructor(name: StrategyName, concurrency: number, retry: RetryPolicy = {}, limits?: RateLimits) {
     this.name = name;
-    this.#queue = new PQueue({ concurrency });
+    // With limits and several slots, the throttler keeps the cap (per request), so a
+    // call waiting for one provider's limit holds no slot another provider could use.
+    // One slot stays in the queue: one call at a time, retries included, in ask order.
+    const throttlerHoldsCap = limits !== undefined && concurrency > 1;
+    this.#queue = new PQueue({ concurrency: throttlerHoldsCap ? Number.POSITIVE_INFINITY : concurrency });
+    this.#throttler = limits && new Throttler(limits, { concurrency: throttlerHoldsCap ? concurrency : undefined });
     this.#retry = retry;
     // Every call in flight listens on the one stop signal.
     setMaxListeners(0, this.#abort.signal);
@@ -25,14 +34,16 @@ export class QueueStrategy implements Strategy {
 
   run(task: CallTask): Promise<LLMResult> {
     if (this.#stopped) return Promise.reject(this.#stopped);
+    const limited = this.#throttler?.throttle(task) ?? task;
     return this.#queue.add(() =>
-      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(task, this.#retry, this.#abort.signal),
+      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(limited, this.#retry, this.#abort.signal),
     );
   }
 
-  /** Queued calls reject with `reason`; calls in flight finish (their answers are stored). */
+  /** Queued calls, and calls waiting for a limit, reject with `reason`; calls in flight finish (answers are stored). */
   stop(reason: Error): void {
     this.#stopped ??= reason;
+    this.#throttler?.stop(reason);
   }
 
   drain(): Promise<void> {

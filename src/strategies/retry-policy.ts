@@ -27,15 +27,16 @@ const defaultEnvironment: RetryEnvironment = {
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      // The signal is shared by the whole run: a listener left behind by every retry slows every later request.
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
     }),
   random: Math.random,
   now: Date.now,
@@ -66,7 +67,7 @@ export async function runWithRetries(
   const started = environment.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await task.send(signal);
+      return await _sendWithOwnSignal(task, signal);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       task.attemptFailed(error, attempt);
@@ -76,4 +77,20 @@ export async function runWithRetries(
       await environment.sleep(delay, signal);
     }
   }
+}
+
+// --- internal ---
+
+/**
+ * One attempt, with a signal of its own that follows the run's. The SDKs add
+ * an abort listener to the signal of every request and never remove it; on
+ * the run-wide signal those would pile up (memory, and each later request
+ * slower than the last).
+ */
+function _sendWithOwnSignal(task: CallTask, signal: AbortSignal): Promise<LLMResult> {
+  if (signal.aborted) return task.send(signal);
+  const attempt = new AbortController();
+  const forward = () => attempt.abort(signal.reason);
+  signal.addEventListener("abort", forward, { once: true });
+  return task.send(attempt.signal).finally(() => signal.removeEventListener("abort", forward));
 }

@@ -3,13 +3,15 @@
  * and owns retries and limits. It never knows a vendor's wire format.
  */
 import type { ProviderError } from "../core/errors.js";
-import type { LLMResult } from "../core/llm.js";
+import type { LLMRequest, LLMResult } from "../core/llm.js";
 
-export type StrategyName = "sync" | "async" | "batch" | "hybrid";
+export type StrategyName = "sync" | "async" | "batch" | "hybrid" | "dry-run";
 
 export interface CallTask {
   readonly provider: string;
   readonly model: string;
+  /** What is sent (for limits that count tokens). */
+  readonly request: LLMRequest;
   /** One attempt at the provider. */
   send(signal: AbortSignal): Promise<LLMResult>;
   /** Told about every failed attempt, retried or not (the failures table records each). */

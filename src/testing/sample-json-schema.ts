@@ -33,12 +33,14 @@ function typeOf(schema: JsonSchema): string | undefined {
 }
 
 function sample(root: JsonSchema, schema: JsonSchema, seed: string, path: string, depth: number): unknown {
+  // Not a schema object (`true`, or an invalid schema a test sends on purpose): any value fits; never throw.
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return null;
   if (typeof schema["$ref"] === "string") return sample(root, resolveRef(root, schema["$ref"]), seed, path, depth + 1);
   if ("const" in schema) return schema["const"];
   const choices = (schema["enum"] as unknown[] | undefined) ?? undefined;
   if (choices && choices.length > 0) return choices[pick(seed, path, choices.length)];
   const alternatives = (schema["anyOf"] ?? schema["oneOf"]) as JsonSchema[] | undefined;
-  if (alternatives && alternatives.length > 0) {
+  if (Array.isArray(alternatives) && alternatives.length > 0) {
     const usable = alternatives.filter((alternative) => alternative["type"] !== "null");
     const from = usable.length > 0 ? usable : alternatives;
     return sample(root, from[pick(seed, path, from.length)], seed, `${path}|`, depth + 1);

@@ -5,6 +5,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
@@ -48,7 +49,11 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
         const message = await ready.messages.create(body, { signal: options?.signal });
         return fromAnthropicMessage(message);
       } catch (error) {
-        throw convertAnthropicError(error, request.model) ?? error;
+        throw (
+          convertAnthropicError(error, request.model) ??
+          convertUnreadableResponse(error, "anthropic", request.model) ??
+          error
+        );
       }
     },
     batch: createAnthropicBatchApi(getClient, settings.batchLimits),

@@ -2,8 +2,8 @@
  * An Anthropic `Message` (a Messages response, or the `message` of a
  * succeeded batch result line) → the neutral result.
  */
-import { ParallellmError } from "../../core/errors.js";
 import type { LLMResult, ToolCall } from "../../core/llm.js";
+import { UnreadableResponse } from "../shared/unreadable-response.js";
 import { convertAnthropicUsage } from "./convert-anthropic-usage.js";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 
@@ -11,13 +11,14 @@ import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
  * Normalise a raw Anthropic message: text is the concatenated `text` blocks,
  * tool calls come from `tool_use` blocks (`input` is already an object).
  *
- * @throws ParallellmError when `message` is not a Message object.
+ * @throws UnreadableResponse when `message` is not a Message object. An empty
+ *   `content` is an answer: Claude sometimes ends its turn without text.
  */
 export function fromAnthropicMessage(message: unknown): LLMResult {
   const fields = (typeof message === "object" && message !== null ? message : {}) as Record<string, unknown>;
   const content = fields["content"];
   if (!Array.isArray(content)) {
-    throw new ParallellmError(
+    throw new UnreadableResponse(
       `[anthropic] Expected a Message with a \`content\` array, got ${JSON.stringify(message)?.slice(0, 200)}.`,
     );
   }

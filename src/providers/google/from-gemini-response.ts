@@ -3,8 +3,8 @@
  * `response`, or the SDK's response object, which keeps the same fields) →
  * the neutral result.
  */
-import { ParallellmError } from "../../core/errors.js";
 import type { LLMResult, ToolCall } from "../../core/llm.js";
+import { UnreadableResponse } from "../shared/unreadable-response.js";
 import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import { generatedCallId } from "./gemini-call-id.js";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
@@ -14,11 +14,12 @@ import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
  * (thought parts left out), tool calls come from `functionCall` parts. A
  * prompt blocked before any candidate gives empty text and "content-filter".
  *
- * @throws ParallellmError when `body` is not a GenerateContentResponse object.
+ * @throws UnreadableResponse when `body` is not a GenerateContentResponse
+ *   object, or has no candidate and no block reason.
  */
 export function fromGeminiResponse(body: unknown): LLMResult {
   if (typeof body !== "object" || body === null) {
-    throw new ParallellmError(`[google] Expected a GenerateContentResponse object, got ${JSON.stringify(body)}.`);
+    throw new UnreadableResponse(`[google] Expected a GenerateContentResponse object, got ${JSON.stringify(body)}.`);
   }
   const fields = body as Record<string, unknown>;
   const candidate = ((fields["candidates"] as unknown[] | undefined)?.[0] ?? undefined) as
@@ -37,6 +38,9 @@ export function fromGeminiResponse(body: unknown): LLMResult {
     }
   }
   const blockReason = ((fields["promptFeedback"] ?? {}) as Record<string, unknown>)["blockReason"];
+  if (candidate === undefined && typeof blockReason !== "string") {
+    throw new UnreadableResponse("[google] The GenerateContentResponse has no candidates and no block reason.");
+  }
   const finishReason =
     candidate === undefined && typeof blockReason === "string"
       ? { unified: "content-filter" as const, raw: blockReason }

@@ -297,13 +297,13 @@ describe("Gemini BatchApi on odd Operations", () => {
 
   it("skips responses without a key, repeated keys and empty entries, with warnings", async () => {
     const recorded = fixtures.batch_status_succeeded_inline.body;
-    const [paris, tokyo, brasilia] = recorded.response.inlinedResponses.inlinedResponses;
+    const [paris, tokyo] = recorded.response.inlinedResponses.inlinedResponses;
     const output = {
       inlinedResponses: {
         inlinedResponses: [
           { ...paris, metadata: { key: "paris" } },
           tokyo,
-          { ...brasilia, metadata: { key: "paris" } },
+          { ...paris, metadata: { key: "paris" } },
           { metadata: { key: "empty" } },
           { ...fixtures.batch_inline_response_item_error.item },
         ],
@@ -328,7 +328,7 @@ describe("Gemini BatchApi on odd Operations", () => {
     expect(results.rawLines).toHaveLength(5);
     expect(results.warnings).toEqual([
       "[google] Response 1 of batch batches/x has no metadata.key, so it cannot be matched to its call; skipped.",
-      '[google] Response 2 of batch batches/x repeats the key "paris"; skipped.',
+      '[google] Response 2 of batch batches/x repeats the result of key "paris"; kept once.',
       '[google] Response 3 of batch batches/x (key "empty") has neither a response nor an error; skipped.',
     ]);
   });

@@ -6,6 +6,7 @@
 import { type GenerateContentConfig, type GenerateContentParameters, GoogleGenAI } from "@google/genai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
@@ -62,7 +63,9 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
       try {
         return fromGeminiResponse(await getClient().models.generateContent(parameters));
       } catch (error) {
-        throw convertGeminiError(error, request.model) ?? error;
+        throw (
+          convertGeminiError(error, request.model) ?? convertUnreadableResponse(error, "google", request.model) ?? error
+        );
       }
     },
   };

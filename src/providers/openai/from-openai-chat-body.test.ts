@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParallellmError } from "../../core/errors.js";
+import { UnreadableResponse } from "../shared/unreadable-response.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 
 function chat(message: Record<string, unknown>, finishReason: string | null = "stop") {
@@ -90,8 +91,9 @@ describe("fromOpenAIChatBody", () => {
     });
   });
 
-  it("survives a body without choices and refuses one that is not an object", () => {
-    expect(fromOpenAIChatBody({ id: "x", choices: [] }).text).toBe("");
+  it("refuses a body without choices (no answer is not an empty answer) or that is not an object", () => {
+    expect(() => fromOpenAIChatBody({ id: "x", choices: [] })).toThrow(/has no choices/);
+    expect(() => fromOpenAIChatBody({ id: "x" })).toThrow(UnreadableResponse);
     expect(() => fromOpenAIChatBody([])).toThrow(ParallellmError);
   });
 });

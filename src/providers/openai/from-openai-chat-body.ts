@@ -6,8 +6,8 @@
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object
  */
-import { ParallellmError } from "../../core/errors.js";
 import type { LLMResult, ToolCall } from "../../core/llm.js";
+import { UnreadableResponse } from "../shared/unreadable-response.js";
 import { convertOpenAIChatUsage } from "./convert-openai-usage.js";
 import { describeJson, isRecord, stringOrUndefined } from "./json-record.js";
 import { mapOpenAIChatFinishReason } from "./map-openai-finish-reason.js";
@@ -17,12 +17,15 @@ import { parseOpenAIToolArguments } from "./parse-openai-tool-arguments.js";
  * Text is `message.content` (a string, or text parts from some compatible
  * servers); when the model refused, `message.refusal` takes its place and the
  * finish reason becomes `"content-filter"`.
+ *
+ * @throws UnreadableResponse when `body` is not an object or has no choices.
  */
 export function fromOpenAIChatBody(body: unknown): LLMResult {
   if (!isRecord(body)) {
-    throw new ParallellmError(`[openai] Expected a Chat Completions body (an object), got ${describeJson(body)}.`);
+    throw new UnreadableResponse(`[openai] Expected a Chat Completions body (an object), got ${describeJson(body)}.`);
   }
-  const choice = Array.isArray(body["choices"]) && isRecord(body["choices"][0]) ? body["choices"][0] : {};
+  const choice = Array.isArray(body["choices"]) ? body["choices"][0] : undefined;
+  if (!isRecord(choice)) throw new UnreadableResponse("[openai] The Chat Completions body has no choices.");
   const message = isRecord(choice["message"]) ? choice["message"] : {};
   const refusal = typeof message["refusal"] === "string" && message["refusal"] !== "" ? message["refusal"] : undefined;
   const toolCalls: ToolCall[] = [];

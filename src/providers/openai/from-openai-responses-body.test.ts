@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParallellmError } from "../../core/errors.js";
+import { UnreadableResponse } from "../shared/unreadable-response.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 
 function message(...content: Record<string, unknown>[]) {
@@ -54,7 +55,9 @@ describe("fromOpenAIResponsesBody", () => {
   });
 
   it("reports absent usage and ids as undefined, never 0", () => {
-    expect(fromOpenAIResponsesBody({ status: "completed", output: [] })).toEqual({
+    expect(
+      fromOpenAIResponsesBody({ status: "completed", output: [message({ type: "output_text", text: "" })] }),
+    ).toEqual({
       text: "",
       toolCalls: [],
       usage: {
@@ -77,7 +80,9 @@ describe("fromOpenAIResponsesBody", () => {
     });
   });
 
-  it("refuses a body that is not an object", () => {
+  it("refuses a body that is not an object, or is completed without any output", () => {
+    expect(() => fromOpenAIResponsesBody({ status: "completed", output: [] })).toThrow(/has no output/);
+    expect(() => fromOpenAIResponsesBody({ id: "resp_1" })).toThrow(UnreadableResponse);
     expect(() => fromOpenAIResponsesBody("oops")).toThrow(ParallellmError);
     expect(() => fromOpenAIResponsesBody(null)).toThrow(/got null/);
   });

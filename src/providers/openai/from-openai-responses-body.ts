@@ -6,8 +6,8 @@
  *
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
-import { ParallellmError } from "../../core/errors.js";
 import type { LLMResult, ToolCall } from "../../core/llm.js";
+import { UnreadableResponse } from "../shared/unreadable-response.js";
 import { convertOpenAIResponsesUsage } from "./convert-openai-usage.js";
 import { describeJson, isRecord, stringOrUndefined } from "./json-record.js";
 import { mapOpenAIResponsesFinishReason } from "./map-openai-finish-reason.js";
@@ -18,15 +18,23 @@ import { parseOpenAIToolArguments } from "./parse-openai-tool-arguments.js";
  * refusal's text takes their place and the finish reason becomes
  * `"content-filter"`. `function_call` items become tool calls with `id` =
  * `call_id` (the id a tool result must answer).
+ *
+ * @throws UnreadableResponse when `body` is not an object, or is
+ *   `completed` without any output item.
  */
 export function fromOpenAIResponsesBody(body: unknown): LLMResult {
   if (!isRecord(body)) {
-    throw new ParallellmError(`[openai] Expected a Responses API body (an object), got ${describeJson(body)}.`);
+    throw new UnreadableResponse(`[openai] Expected a Responses API body (an object), got ${describeJson(body)}.`);
+  }
+  const output = Array.isArray(body["output"]) ? body["output"] : [];
+  // An incomplete or failed response may end before any output; a completed one without any has lost its answer.
+  if (output.length === 0 && (body["status"] === "completed" || body["status"] === undefined)) {
+    throw new UnreadableResponse(`[openai] The Responses API body (status ${String(body["status"])}) has no output.`);
   }
   const texts: string[] = [];
   const refusals: string[] = [];
   const toolCalls: ToolCall[] = [];
-  for (const item of Array.isArray(body["output"]) ? body["output"] : []) {
+  for (const item of output) {
     if (!isRecord(item)) continue;
     if (item["type"] === "message" && Array.isArray(item["content"])) {
       for (const part of item["content"]) {

@@ -7,6 +7,7 @@ import OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, LLMResult } from "../../core/llm.js";
 import type { BatchApi, Provider } from "../provider.js";
+import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
@@ -67,7 +68,9 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
         const body = toOpenAIResponsesBody(request) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
         return fromOpenAIResponsesBody(await openai.responses.create(body, requestOptions));
       } catch (error) {
-        throw convertOpenAIError(error, request.model) ?? error;
+        throw (
+          convertOpenAIError(error, request.model) ?? convertUnreadableResponse(error, "openai", request.model) ?? error
+        );
       }
     },
   };

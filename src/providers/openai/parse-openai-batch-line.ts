@@ -60,8 +60,13 @@ function _fromResponse(
   const body = response["body"];
   if (statusCode >= 200 && statusCode < 300) {
     if (!isRecord(body)) return { warning: `custom_id "${customId}" succeeded but has no response body` };
-    const result = batch.endpoint === "/v1/chat/completions" ? fromOpenAIChatBody(body) : fromOpenAIResponsesBody(body);
-    return { result: { customId, status: "succeeded", result } };
+    try {
+      const result =
+        batch.endpoint === "/v1/chat/completions" ? fromOpenAIChatBody(body) : fromOpenAIResponsesBody(body);
+      return { result: { customId, status: "succeeded", result } };
+    } catch (error) {
+      return { warning: `custom_id "${customId}" succeeded without a readable answer (${(error as Error).message})` };
+    }
   }
   if (statusCode < 400) return { warning: `custom_id "${customId}" has an unexpected status_code ${statusCode}` };
   const errorBody = isRecord(body) && isRecord(body["error"]) ? body["error"] : {};

@@ -98,4 +98,30 @@ export const sqliteMigrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX batch_calls_by_call ON batch_calls (agent, hash, occurrence);
   `,
+  `
+  -- Conversations: a tree of messages per (agent, conversation); a node's id is a
+  -- content address, so a rebuilt history reuses its nodes and forks share their prefix.
+  CREATE TABLE conversation_nodes (
+    id TEXT PRIMARY KEY,
+    agent TEXT NOT NULL,
+    conversation TEXT NOT NULL,
+    parent_id TEXT,
+    message_json TEXT NOT NULL,
+    call_id INTEGER REFERENCES calls (id),
+    session INTEGER NOT NULL,
+    created_at REAL NOT NULL
+  );
+  CREATE INDEX conversation_nodes_by_conversation ON conversation_nodes (agent, conversation);
+  CREATE TABLE conversation_heads (
+    agent TEXT NOT NULL,
+    conversation TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    node_id TEXT NOT NULL REFERENCES conversation_nodes (id),
+    PRIMARY KEY (agent, conversation, branch)
+  ) WITHOUT ROWID;
+  `,
+  `
+  ALTER TABLE responses ADD COLUMN cached_tokens INTEGER;
+  ALTER TABLE responses ADD COLUMN via_batch INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

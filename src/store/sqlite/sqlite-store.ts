@@ -10,19 +10,25 @@ import type { LLMResult } from "../../core/llm.js";
 import {
   type AgentAnswers,
   type AnsweredCall,
+  type AnswerSpend,
   answerKey,
   type BatchCall,
   type BatchIntent,
   type BatchRecord,
   type CallKey,
+  type ConversationHeadRecord,
+  type ConversationNodeRecord,
   type FailureRecord,
   type ResponseRecord,
   type SessionInfo,
   type Store,
   type StoredAnswer,
   type StoredBatchState,
+  type StoredConversation,
+  type UsageRow,
 } from "../store.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
+import { acquireWorkspaceLock, type WorkspaceLock } from "./workspace-lock.js";
 
 /** `PRAGMA application_id` of a parallellm store ("PLLM"). */
 const applicationId = 0x504c4c4d;
@@ -46,9 +52,13 @@ export class SqliteStore implements Store {
   /** Answers waiting for the next group commit, with their callers. */
   #queued: { record: ResponseRecord; resolve: (callId: number) => void; reject: (error: unknown) => void }[] = [];
 
-  constructor(path: string) {
+  readonly #lock: WorkspaceLock | undefined;
+
+  /** Open the store at `path`; `lock` (see `createSqliteStore`) is released at `close()`. */
+  constructor(path: string, lock?: WorkspaceLock) {
     this.location = path;
     this.#db = openDatabase(path);
+    this.#lock = lock;
     const db = this.#db;
     this.#lookup = db
       .prepare(
@@ -58,8 +68,8 @@ export class SqliteStore implements Store {
       .raw(true);
     this.#agentAnswers = db
       .prepare(
-        `SELECT c.hash, c.occurrence, c.id, r.session, r.text, r.id FROM calls c
-         JOIN responses r ON r.id = c.response_id WHERE c.agent = ?`,
+        `SELECT c.hash, c.occurrence, c.id, r.session, r.text, r.id, c.model, r.input_tokens, r.output_tokens,
+           r.via_batch FROM calls c JOIN responses r ON r.id = c.response_id WHERE c.agent = ?`,
       )
       .raw(true);
     this.#resultOf = db.prepare("SELECT result FROM responses WHERE id = ?").pluck(true);
@@ -76,8 +86,9 @@ export class SqliteStore implements Store {
       )
       .raw(true);
     this.#insertResponse = db.prepare(
-      `INSERT INTO responses (call_id, session, text, result, input_tokens, output_tokens, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO responses (call_id, session, text, result, input_tokens, output_tokens, cached_tokens, via_batch,
+         created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#pointCall = db.prepare("UPDATE calls SET response_id = ? WHERE id = ?");
     this.#insertFailure = db.prepare(
@@ -109,6 +120,8 @@ export class SqliteStore implements Store {
         JSON.stringify({ ...record.result, text: undefined }),
         record.result.usage.inputTokens ?? null,
         record.result.usage.outputTokens ?? null,
+        record.result.usage.cachedInputTokens ?? null,
+        record.viaBatch ? 1 : 0,
         record.receivedAt,
       );
       if (record.mode === "replace" || currentResponse === null) this.#pointCall.run(lastInsertRowid, callId);
@@ -141,13 +154,16 @@ export class SqliteStore implements Store {
   agentAnswersSync(agent: string): AgentAnswers {
     const answers: AgentAnswers = new Map();
     // all() beats iterate() for the few hundred rows an agent typically has.
-    for (const row of this.#agentAnswers.all(agent) as [string, number, number, number, string, number][]) {
+    type Row = [string, number, number, number, string, number, string, number | null, number | null, number];
+    for (const row of this.#agentAnswers.all(agent) as Row[]) {
       let byOccurrence = answers.get(row[0]);
       if (!byOccurrence) {
         byOccurrence = [];
         answers.set(row[0], byOccurrence);
       }
-      byOccurrence[row[1]] = new StoredRow(row[2], row[3], row[4], row[5], this.#resultOf);
+      const stored = new StoredRow(row[2], row[3], row[4], row[5], this.#resultOf);
+      stored.spend = { model: row[6], inputTokens: row[7] ?? 0, outputTokens: row[8] ?? 0, viaBatch: row[9] === 1 };
+      byOccurrence[row[1]] = stored;
     }
     return answers;
   }
@@ -303,6 +319,28 @@ export class SqliteStore implements Store {
     return new Set(rows.map(([agent, hash, occurrence]) => answerKey({ agent, hash, occurrence })));
   }
 
+  async usage(): Promise<readonly UsageRow[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT c.model, c.agent, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
+           coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+         FROM responses r JOIN calls c ON c.id = r.call_id
+         GROUP BY c.model, c.agent, r.session, r.via_batch`,
+      )
+      .raw(true)
+      .all() as [string, string, number, number, number, number, number, number][];
+    return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
+      model,
+      agent,
+      session,
+      viaBatch: viaBatch === 1,
+      answers,
+      inputTokens,
+      outputTokens,
+      cachedInputTokens,
+    }));
+  }
+
   async saveUserdata(key: string, json: string, session: number): Promise<void> {
     this.#write(() =>
       this.#db
@@ -320,8 +358,74 @@ export class SqliteStore implements Store {
     return row?.[0];
   }
 
+  async saveConversation(
+    nodes: readonly ConversationNodeRecord[],
+    heads: readonly ConversationHeadRecord[],
+  ): Promise<void> {
+    const insertNode = this.#db.prepare(
+      `INSERT INTO conversation_nodes (id, agent, conversation, parent_id, message_json, call_id, session, created_at)
+       VALUES (?, ?, ?, ?, ?, (SELECT id FROM calls WHERE agent = ? AND hash = ? AND occurrence = ?), ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    const moveHead = this.#db.prepare(
+      `INSERT INTO conversation_heads (agent, conversation, branch, node_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (agent, conversation, branch) DO UPDATE SET node_id = excluded.node_id`,
+    );
+    this.#write(() =>
+      this.#db.transaction(() => {
+        for (const node of nodes) {
+          insertNode.run(
+            node.id,
+            node.agent,
+            node.conversation,
+            node.parentId ?? null,
+            node.message,
+            node.call?.agent ?? null,
+            node.call?.hash ?? null,
+            node.call?.occurrence ?? null,
+            node.session,
+            node.createdAt,
+          );
+        }
+        for (const head of heads) moveHead.run(head.agent, head.conversation, head.branch, head.nodeId);
+      })(),
+    );
+  }
+
+  async loadConversation(agent: string, conversation: string): Promise<StoredConversation> {
+    const nodeRows = this.#db
+      .prepare(
+        `SELECT n.id, n.parent_id, n.message_json, n.session, n.created_at, c.agent, c.hash, c.occurrence
+         FROM conversation_nodes n LEFT JOIN calls c ON c.id = n.call_id
+         WHERE n.agent = ? AND n.conversation = ? ORDER BY n.rowid`,
+      )
+      .raw(true)
+      .all(agent, conversation) as [string, string | null, string, number, number, string | null, string, number][];
+    const headRows = this.#db
+      .prepare("SELECT branch, node_id FROM conversation_heads WHERE agent = ? AND conversation = ?")
+      .raw(true)
+      .all(agent, conversation) as [string, string][];
+    return {
+      nodes: nodeRows.map(([id, parentId, message, session, createdAt, callAgent, hash, occurrence]) => ({
+        id,
+        agent,
+        conversation,
+        parentId: parentId ?? undefined,
+        message,
+        call: callAgent === null ? undefined : { agent: callAgent, hash, occurrence },
+        session,
+        createdAt,
+      })),
+      heads: headRows.map(([branch, nodeId]) => ({ agent, conversation, branch, nodeId })),
+    };
+  }
+
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    try {
+      if (this.#db.open) this.#db.close();
+    } finally {
+      this.#lock?.release();
+    }
   }
 
   /** Run a write, turning SQLite's disk and permission codes into messages a user can act on. */
@@ -342,6 +446,7 @@ class StoredRow implements StoredAnswer {
   readonly callId: number;
   readonly session: number;
   readonly text: string;
+  spend: AnswerSpend | undefined;
   readonly #responseId: number;
   readonly #resultOf: Statement;
   #result: LLMResult | undefined;
@@ -363,9 +468,27 @@ class StoredRow implements StoredAnswer {
   }
 }
 
-/** Open (creating if needed) and migrate a SQLite store, refusing files that are not ours. */
-export function createSqliteStore(path: string): SqliteStore {
-  return new SqliteStore(path);
+export interface SqliteStoreOptions {
+  /**
+   * When another process has the workspace open: `"fail"` at once with a
+   * `StoreError` naming it, or `"wait"` until it closes.
+   * @default "fail"
+   */
+  readonly lock?: "fail" | "wait";
+}
+
+/**
+ * Take the workspace lock (`<path>.lock`), then open (creating if needed) and
+ * migrate a SQLite store, refusing files that are not ours.
+ */
+export async function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  const lock = await acquireWorkspaceLock(`${path}.lock`, { mode: options.lock });
+  try {
+    return new SqliteStore(path, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 function openDatabase(path: string): Database.Database {

@@ -19,6 +19,7 @@ import type {
   FakeProviderServer,
   FakeProviderServerOptions,
   FaultSettings,
+  Hostility,
   Latency,
   LoggedRequest,
   ReplyContext,
@@ -26,11 +27,13 @@ import type {
 } from "./fake-server-types.js";
 import { FaultPlan } from "./fault-plan.js";
 import { geminiRoutes } from "./gemini-routes.js";
+import { HostilityPlan } from "./hostility.js";
 import { findRoute, parseJsonBody, readBody, sleep, writeWireResponse } from "./http-helpers.js";
 import { objectOf, stringOf } from "./json-shape.js";
 import { openaiRoutes } from "./openai-routes.js";
 import { type Exchange, noFacts, type ProviderRoutes, type Route, type WireResponse } from "./provider-routes.js";
 import { redactHeaders, redactPath } from "./request-headers.js";
+import { RequestRateLimit } from "./request-rate-limit.js";
 import { ScriptBook } from "./script-book.js";
 
 /**
@@ -75,6 +78,8 @@ class FakeProviderHttpServer implements FakeProviderServer {
   readonly #scripts = new ScriptBook();
   readonly #batches = new BatchBook();
   readonly #faults: FaultPlan;
+  readonly #hostility = new HostilityPlan();
+  readonly #rateLimit: RequestRateLimit | undefined;
   #latency: Latency;
   #log: MutableLoggedRequest[] = [];
   #counts: Record<FakeProviderName, number> = _zeroCounts();
@@ -86,6 +91,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
     this.#options = options;
     this.#latency = options.latencyMs ?? 0;
     this.#faults = new FaultPlan(options.random ?? Math.random);
+    this.#rateLimit = options.rateLimit && new RequestRateLimit(options.rateLimit);
     this.#http = createServer((request, response) => void this.#handle(request, response));
   }
 
@@ -133,6 +139,9 @@ class FakeProviderHttpServer implements FakeProviderServer {
   }
   setLatency(latency: Latency): void {
     this.#latency = latency;
+  }
+  setHostility(hostility: Hostility | readonly Hostility[] | undefined): void {
+    this.#hostility.set(hostility);
   }
 
   setBatchBehavior(behavior: BatchBehavior): void {
@@ -194,14 +203,14 @@ class FakeProviderHttpServer implements FakeProviderServer {
       this.#log.push(entry);
       this.#counts[module.provider] += 1;
       await sleep(typeof this.#latency === "function" ? this.#latency(context) : this.#latency);
-      const decision = await this.#decide(module, found?.route, exchange, context, parsed.ok);
+      const decision = await this.#decide(module, found?.route, exchange, context, parsed.ok, entry.time);
       if (decision === "drop") {
         entry.dropped = true;
         request.socket.destroy();
         return;
       }
       entry.status = decision.status;
-      writeWireResponse(response, decision);
+      writeWireResponse(response, this.#hostility.spoil(method, context, decision));
     } catch (error) {
       // Reached only when reading the request fails, before a provider is known.
       writeWireResponse(
@@ -219,11 +228,14 @@ class FakeProviderHttpServer implements FakeProviderServer {
     exchange: Exchange,
     context: ReplyContext,
     bodyIsJson: boolean,
+    arrivedAt: number,
   ): Promise<Decision> {
     const denied = module.checkAccess(exchange.url, exchange.headers, this.#options.apiKeys?.[module.provider]);
     if (denied) return module.error(denied);
     if (!route) return module.error(module.notFound(exchange.method, exchange.path));
     if (!bodyIsJson) return module.error(module.malformedJson);
+    const limited = this.#rateLimit?.admit(module.provider, arrivedAt);
+    if (limited) return module.error(limited);
     const fault = this.#faults.decide(context);
     if (fault?.kind === "drop") return "drop";
     if (fault?.kind === "fail") return module.error(fault.failure);

@@ -110,8 +110,55 @@ export interface FaultSettings {
   /** Statuses to pick from, uniformly. */
   readonly statuses: readonly number[];
   readonly retryAfterSeconds?: number;
+  /** Sent as `retry-after-ms` (and a rounded-up `retry-after`) or as a Gemini `RetryInfo` detail; for fast tests. */
+  readonly retryAfterMs?: number;
   /** Probability (0 to 1) that the socket is destroyed without any response. @default 0 */
   readonly dropConnectionRate?: number;
+}
+
+/**
+ * How a hostile provider spoils its successful answers.
+ *
+ * Direct calls (generation endpoints):
+ * - `"malformed-json"`: the body is cut off halfway, so it is not JSON.
+ * - `"empty-choices"`: the envelope without its answer (OpenAI `choices: []` or
+ *   `output: []`, Anthropic `content: []`, Gemini `candidates: []`).
+ * - `"huge-body"`: every answer text is `bytes` long.
+ *
+ * Batch results (OpenAI output and error files, Anthropic results, Gemini inline output):
+ * - `"truncate-line"`: the last result is cut off (a download interrupted mid-line).
+ * - `"duplicate-line"`: the first result appears twice, identical.
+ * - `"conflicting-line"`: the first result's id appears again, before it, with a different answer.
+ * - `"unknown-custom-id"`: an extra result for an id that was never submitted.
+ */
+export type HostileKind =
+  | "malformed-json"
+  | "empty-choices"
+  | "huge-body"
+  | "truncate-line"
+  | "duplicate-line"
+  | "conflicting-line"
+  | "unknown-custom-id";
+
+/**
+ * A hostility in force; see `HostileKind`.
+ *
+ * @example
+ * server.setHostility({ kind: "empty-choices", provider: "openai", times: 2 });
+ */
+export interface Hostility {
+  readonly kind: HostileKind;
+  readonly provider?: FakeProviderName;
+  /** Direct calls only: which requests to spoil. */
+  readonly match?: ContextMatcher;
+  /**
+   * How many responses to spoil. A Gemini batch's results are read with its
+   * status, so each read of a finished Gemini batch counts.
+   * @default unlimited
+   */
+  readonly times?: number;
+  /** `"huge-body"`: length of each answer text. @default 8 MiB */
+  readonly bytes?: number;
 }
 
 /** Delay before each response, in milliseconds. */
@@ -136,6 +183,23 @@ export interface LoggedRequest {
   readonly dropped: boolean;
 }
 
+/**
+ * A provider's rate limit: requests over it are answered 429 in the provider's
+ * error shape, with `retry-after` (and `retry-after-ms`, or a Gemini `RetryInfo`).
+ * Only accepted requests count.
+ *
+ * @example
+ * { requests: 60, windowMs: 10_000, provider: "openai" } // 60 requests in any 10 s
+ */
+export interface RateLimitSettings {
+  /** Requests accepted in any `windowMs`. */
+  readonly requests: number;
+  /** The rolling window, in milliseconds. @default 60000 */
+  readonly windowMs?: number;
+  /** Limit only this provider's requests. @default every provider, counted together */
+  readonly provider?: FakeProviderName;
+}
+
 /** Options of `startFakeProviderServer`. */
 export interface FakeProviderServerOptions {
   /** Port on 127.0.0.1. @default 0 (a free port) */
@@ -152,6 +216,8 @@ export interface FakeProviderServerOptions {
   readonly apiKeys?: { readonly [provider in FakeProviderName]?: string };
   /** Random source for `setFaults`. @default Math.random */
   readonly random?: () => number;
+  /** Refuse requests over this rate with 429; see `RateLimitSettings`. @default no limit */
+  readonly rateLimit?: RateLimitSettings;
 }
 
 /** Official SDK clients pointed at the fake server, with retries off. */
@@ -186,6 +252,8 @@ export interface FakeProviderServer {
   /** Sets (or, with `undefined`, clears) random failures. */
   setFaults(faults: FaultSettings | undefined): void;
   setLatency(latency: Latency): void;
+  /** Spoils successful answers from now on (or, with `undefined`, stops); see `Hostility`. */
+  setHostility(hostility: Hostility | readonly Hostility[] | undefined): void;
   /** How batches progress and end from now on; see `BatchBehavior`. */
   setBatchBehavior(behavior: BatchBehavior): void;
   /** The batches a provider has received, newest first (tests assert "exactly one batch"). */

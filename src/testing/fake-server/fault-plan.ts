@@ -54,7 +54,10 @@ export class FaultPlan {
     if (this.#random() < (settings.dropConnectionRate ?? 0)) return { kind: "drop" };
     if (this.#random() >= settings.rate) return undefined;
     const status = settings.statuses[Math.floor(this.#random() * settings.statuses.length)];
-    return { kind: "fail", failure: { status, retryAfterSeconds: settings.retryAfterSeconds } };
+    return {
+      kind: "fail",
+      failure: { status, retryAfterSeconds: settings.retryAfterSeconds, retryAfterMs: settings.retryAfterMs },
+    };
   }
 }
 

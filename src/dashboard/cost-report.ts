@@ -1,0 +1,102 @@
+/**
+ * What a workspace spent and saved, from the tokens of stored answers and the
+ * price table (`providers/model-prices.ts`). Unknown models show tokens and no
+ * cost — never a made-up price.
+ */
+import { costOf, type ModelPrice, pricesTakenOn } from "../providers/model-prices.js";
+import type { AnswerSpend, UsageRow } from "../store/store.js";
+
+export interface CostLine {
+  /** A model name, or an agent name in `byAgent`. */
+  readonly name: string;
+  readonly answers: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** USD; `undefined` when some of these answers' models have no known price. */
+  readonly cost: number | undefined;
+}
+
+export interface CostReport {
+  /** Spent by this session (answers received or ingested in it). */
+  readonly session: { readonly total: number | undefined; readonly byModel: readonly CostLine[] };
+  /** Spent since the workspace was created. */
+  readonly allTime: {
+    readonly total: number | undefined;
+    readonly byModel: readonly CostLine[];
+    readonly byAgent: readonly CostLine[];
+  };
+  /** What the answers this session replayed cost when they were first made. */
+  readonly savedByReplay: number | undefined;
+  /** The batch discount on answers that came through provider batches, this session and in all. */
+  readonly savedByBatch: { readonly session: number | undefined; readonly allTime: number | undefined };
+  readonly pricesTakenOn: string;
+}
+
+type Prices = Readonly<Record<string, ModelPrice>>;
+
+export function costReport(
+  rows: readonly UsageRow[],
+  session: number,
+  replayed: readonly AnswerSpend[],
+  prices: Prices = {},
+): CostReport {
+  const sessionRows = rows.filter((row) => row.session === session);
+  return {
+    session: { total: totalOf(sessionRows, prices), byModel: linesBy(sessionRows, (row) => row.model, prices) },
+    allTime: {
+      total: totalOf(rows, prices),
+      byModel: linesBy(rows, (row) => row.model, prices),
+      byAgent: linesBy(rows, (row) => row.agent, prices),
+    },
+    savedByReplay: sum(
+      replayed.map((spend) =>
+        costOf(
+          spend.model,
+          { input: spend.inputTokens, output: spend.outputTokens },
+          { batch: spend.viaBatch, overrides: prices },
+        ),
+      ),
+    ),
+    savedByBatch: { session: batchDiscountOf(sessionRows, prices), allTime: batchDiscountOf(rows, prices) },
+    pricesTakenOn,
+  };
+}
+
+function rowCost(row: UsageRow, prices: Prices): number | undefined {
+  return costOf(
+    row.model,
+    { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens },
+    { batch: row.viaBatch, overrides: prices },
+  );
+}
+
+function totalOf(rows: readonly UsageRow[], prices: Prices): number | undefined {
+  return sum(rows.map((row) => rowCost(row, prices)));
+}
+
+function batchDiscountOf(rows: readonly UsageRow[], prices: Prices): number | undefined {
+  // The discount equals what the batch answers cost: half of list price.
+  return sum(rows.filter((row) => row.viaBatch).map((row) => rowCost(row, prices)));
+}
+
+function linesBy(rows: readonly UsageRow[], keyOf: (row: UsageRow) => string, prices: Prices): CostLine[] {
+  const groups = new Map<string, UsageRow[]>();
+  for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
+  return [...groups].map(([name, group]) => ({
+    name,
+    answers: group.reduce((total, row) => total + row.answers, 0),
+    inputTokens: group.reduce((total, row) => total + row.inputTokens, 0),
+    outputTokens: group.reduce((total, row) => total + row.outputTokens, 0),
+    cost: totalOf(group, prices),
+  }));
+}
+
+/** The sum, or `undefined` when any part is unknown (an unpriced model makes the total unknown). */
+function sum(values: readonly (number | undefined)[]): number | undefined {
+  let total = 0;
+  for (const value of values) {
+    if (value === undefined) return undefined;
+    total += value;
+  }
+  return total;
+}

@@ -1,0 +1,192 @@
+/**
+ * Holds each request until its provider's and its model's limits (and the
+ * global cap) all let it go, then counts it in all their windows at once, until
+ * a window after its answer (see `RollingWindow`).
+ *
+ * Why not p-queue's `intervalCap`/`interval` per key, or bottleneck: a request
+ * is under two limits at once (its provider's and its model's). Chaining one
+ * queue per key counts the request in the first queue's window when it enters
+ * the second, not when it is sent, so requests held back by the model's limit
+ * later leave together with new ones and overrun the provider's window (and
+ * chaining the other way round overruns the model's). Neither library counts
+ * tokens in a rolling window either: p-queue counts tasks, and bottleneck's
+ * reservoir refills at fixed times (and it has had no release since 2019). So
+ * the windows and their joint check are here; p-queue still orders the calls
+ * and drains them (`QueueStrategy`).
+ */
+import type { Usage } from "../core/llm.js";
+import { estimateRequestTokens } from "./estimate-request-tokens.js";
+import { type Counted, LimitGate } from "./limit-gate.js";
+import { type LimitRule, parseRateLimits, type RateLimits } from "./rate-limits.js";
+import type { CallTask } from "./strategy.js";
+
+export interface ThrottlerOptions {
+  /** Requests in flight at once across all providers. @default unlimited */
+  readonly concurrency?: number;
+}
+
+/**
+ * Throttles the attempts of calls by the `limits` of their provider and model.
+ * Calls under the same limit go in the order they came; a call waiting for one
+ * provider never holds back another provider's calls.
+ */
+export class Throttler {
+  readonly #rules: Map<string, LimitRule>;
+  readonly #global: LimitGate | undefined;
+  readonly #gates = new Map<string, LimitGate>();
+  /** By `provider/model`: the gates its calls pass and the calls waiting there. */
+  readonly #lanes = new Map<string, Lane>();
+  #arrivals = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped: Error | undefined;
+
+  constructor(limits: RateLimits, options: ThrottlerOptions = {}) {
+    this.#rules = parseRateLimits(limits);
+    const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
+    this.#global = Number.isFinite(concurrency) ? new LimitGate({ concurrency, windows: [] }) : undefined;
+  }
+
+  /** The task with every attempt (retries too) waiting for its limits and counted in them. */
+  throttle(task: CallTask): CallTask {
+    const lane = this.#laneOf(task.provider, task.model);
+    if (lane.gates.length === 0) return task;
+    const tokens = lane.countsTokens ? estimateRequestTokens(task.request) : 0;
+    return {
+      provider: task.provider,
+      model: task.model,
+      request: task.request,
+      attemptFailed: (error, attempt) => task.attemptFailed(error, attempt),
+      send: async (signal) => {
+        const permit = await this.#acquire(lane, tokens);
+        let reported: number | undefined;
+        try {
+          const result = await task.send(signal);
+          reported = _reportedTokens(result.usage);
+          return result;
+        } finally {
+          this.#release(permit, reported);
+        }
+      },
+    };
+  }
+
+  /** Calls waiting for a limit reject with `reason`, and so do later ones. */
+  stop(reason: Error): void {
+    this.#stopped ??= reason;
+    for (const lane of this.#lanes.values()) {
+      for (const waiter of lane.waiting.splice(0)) waiter.reject(reason);
+    }
+    clearTimeout(this.#timer);
+  }
+
+  #laneOf(provider: string, model: string): Lane {
+    const key = `${provider}/${model}`;
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      const gates = [this.#global, this.#gateOf(provider), this.#gateOf(key)].filter((gate) => gate !== undefined);
+      lane = { gates, countsTokens: gates.some((gate) => gate.countsTokens), waiting: [] };
+      this.#lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  #gateOf(key: string): LimitGate | undefined {
+    const rule = this.#rules.get(key);
+    if (!rule) return undefined;
+    let gate = this.#gates.get(key);
+    if (!gate) {
+      gate = new LimitGate(rule);
+      this.#gates.set(key, gate);
+    }
+    return gate;
+  }
+
+  #acquire(lane: Lane, tokens: number): Promise<Permit> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
+    return new Promise((resolve, reject) => {
+      lane.waiting.push({ arrival: this.#arrivals++, tokens, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #release(permit: Permit, reportedTokens: number | undefined): void {
+    const now = performance.now();
+    for (const gate of permit.lane.gates) gate.inFlight--;
+    for (const { window, entry, unit } of permit.entries) {
+      window.settle(entry, now, unit === "tokens" ? reportedTokens : undefined);
+    }
+    this.#pump();
+  }
+
+  /**
+   * Lets waiting calls go, oldest first. A call that must wait blocks the gates
+   * it waits for, so later calls never overtake it there; calls of a lane have
+   * the same gates, so only each lane's first waiting call needs looking at.
+   */
+  #pump(): void {
+    const now = performance.now();
+    const blocked = new Set<LimitGate>();
+    const lanes = new Set([...this.#lanes.values()].filter((lane) => lane.waiting.length > 0));
+    let wakeAt = Number.POSITIVE_INFINITY;
+    while (lanes.size > 0) {
+      let lane: Lane | undefined;
+      for (const candidate of lanes) {
+        if (!lane || candidate.waiting[0].arrival < lane.waiting[0].arrival) lane = candidate;
+      }
+      if (!lane) break;
+      const waiter = lane.waiting[0];
+      let free = true;
+      for (const gate of lane.gates) {
+        if (blocked.has(gate)) {
+          free = false;
+          continue;
+        }
+        const wait = gate.waitMs(waiter.tokens, now);
+        if (wait > 0) {
+          free = false;
+          blocked.add(gate);
+          wakeAt = Math.min(wakeAt, now + wait);
+        }
+      }
+      if (!free) {
+        lanes.delete(lane);
+        continue;
+      }
+      lane.waiting.shift();
+      if (lane.waiting.length === 0) lanes.delete(lane);
+      const entries = lane.gates.flatMap((gate) => gate.enter(waiter.tokens, now));
+      waiter.resolve({ lane, entries });
+    }
+    clearTimeout(this.#timer);
+    // A millisecond late rather than early: timers round, and an early wake-up lets nothing go.
+    if (Number.isFinite(wakeAt)) this.#timer = setTimeout(() => this.#pump(), Math.ceil(wakeAt - now) + 1);
+  }
+}
+
+// --- internal ---
+
+interface Lane {
+  readonly gates: readonly LimitGate[];
+  readonly countsTokens: boolean;
+  /** In arrival order. */
+  readonly waiting: Waiter[];
+}
+
+interface Waiter {
+  readonly arrival: number;
+  readonly tokens: number;
+  readonly resolve: (permit: Permit) => void;
+  readonly reject: (reason: Error) => void;
+}
+
+interface Permit {
+  readonly lane: Lane;
+  /** This request's entries, settled when it ends (token entries with the reported usage). */
+  readonly entries: readonly Counted[];
+}
+
+/** Input + output tokens the answer reports; `undefined` when it reports no input count. */
+function _reportedTokens(usage: Usage): number | undefined {
+  if (usage.inputTokens === undefined) return undefined;
+  return usage.inputTokens + (usage.outputTokens ?? 0);
+}
