@@ -35,8 +35,8 @@ export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } f
 export type { RunSummary } from "./dashboard/run-summary.js";
 export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
-export type { ForEachOptions, ParallellmOptions } from "./parallellm.js";
 export { Parallellm } from "./parallellm.js";
+export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { Provider } from "./providers/provider.js";
 export type { Store } from "./store/store.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";

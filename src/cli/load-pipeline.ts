@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import type { Parallellm, ParallellmOptions } from "../parallellm.js";
+import type { Parallellm } from "../parallellm.js";
+import type { ParallellmOptions } from "../parallellm-options.js";
 import { CliError } from "./cli-error.js";
 
 export interface PipelineModule {

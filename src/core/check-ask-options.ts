@@ -52,6 +52,7 @@ const _rules: readonly (readonly [keyof AskOptions, string, (value: unknown) => 
 ];
 
 function _describe(value: unknown): string {
+  if (value === null) return "`null`";
   if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}" (string)`;
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return `\`${String(value)}\` (${typeof value})`;

@@ -32,6 +32,17 @@ describe("parseOpenAIBatchLine", () => {
     });
   });
 
+  it("skips a success line without an answer (no choices) with a warning instead of throwing", () => {
+    const line = JSON.stringify({
+      custom_id: "c1",
+      response: { status_code: 200, request_id: "r", body: { id: "chatcmpl-1", choices: [] } },
+      error: null,
+    });
+    expect(parseOpenAIBatchLine(line, chatBatch)).toEqual({
+      warning: expect.stringMatching(/custom_id "c1" succeeded without a readable answer .*has no choices/),
+    });
+  });
+
   it("reads an HTTP error line as a classified failure", () => {
     const parsed = parseOpenAIBatchLine(fixtureLine("batch_result_line_http_error"), responsesBatch);
     if (!("result" in parsed) || parsed.result.status !== "failed") throw new Error("expected a failed result");

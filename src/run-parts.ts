@@ -1,0 +1,76 @@
+/** The parts of a run that options choose: strategy, providers, prices, call defaults. */
+import { readFileSync } from "node:fs";
+import { InputError } from "./core/errors.js";
+import type { ProviderName } from "./core/llm.js";
+import type { CallDefaults } from "./core/prepare-call.js";
+import type { ParallellmOptions } from "./parallellm-options.js";
+import { createAnthropicProvider } from "./providers/anthropic/index.js";
+import { createGoogleProvider } from "./providers/google/index.js";
+import type { ModelPrice } from "./providers/model-prices.js";
+import { createOpenAIProvider } from "./providers/openai/index.js";
+import type { Provider } from "./providers/provider.js";
+import { createAsyncStrategy } from "./strategies/async-strategy.js";
+import { createBatchStrategy } from "./strategies/batch-strategy.js";
+import type { Strategy, StrategyName } from "./strategies/strategy.js";
+import { createSyncStrategy } from "./strategies/sync-strategy.js";
+
+export const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
+
+export function createStrategy(options: ParallellmOptions): Strategy {
+  const { maxConcurrency, retry, limits } = options;
+  switch (options.strategy ?? "async") {
+    case "sync":
+      return createSyncStrategy({ retry, limits });
+    case "batch":
+    case "hybrid":
+    case "dry-run":
+      return createBatchStrategy(options.strategy as "batch" | "hybrid" | "dry-run", {
+        minSize: options.batch?.minSize,
+        maxConcurrency,
+        retry,
+        limits,
+      });
+    default:
+      return createAsyncStrategy({ maxConcurrency, retry, limits });
+  }
+}
+
+export function loadPrices(path: string | undefined): Record<string, ModelPrice> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, ModelPrice>;
+  } catch (error) {
+    throw new InputError(
+      `Cannot read prices from ${path}: ${(error as Error).message}. It must be JSON like {"my-model": {"input": 0.5, "output": 1.5}} (USD per million tokens).`,
+      { cause: error },
+    );
+  }
+}
+
+export function pickDefaults(options: ParallellmOptions): CallDefaults {
+  const { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions } = options;
+  return { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions };
+}
+
+export function mergeDefaults(base: CallDefaults, extra: CallDefaults): CallDefaults {
+  const merged = { ...base, ...extra };
+  if (base.instructions && extra.instructions) {
+    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
+  }
+  return merged;
+}
+
+export function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {
+  const clients = options.clients ?? {};
+  // Built-in providers make their SDK client on the first send, so a replay needs no key.
+  const limits = options.batch?.limits ?? {};
+  const factories: Partial<Record<ProviderName, () => Provider>> = {
+    openai: () => createOpenAIProvider({ client: clients.openai, batchLimits: limits.openai }),
+    anthropic: () => createAnthropicProvider({ client: clients.anthropic, batchLimits: limits.anthropic }),
+    google: () => createGoogleProvider({ client: clients.google, batchLimits: limits.google }),
+  };
+  for (const [name, provider] of Object.entries(options.providers ?? {})) {
+    if (provider) factories[name as ProviderName] = () => provider;
+  }
+  return factories;
+}
