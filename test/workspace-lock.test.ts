@@ -151,6 +151,19 @@ describe("workspace lock", () => {
     db.close();
   });
 
+  it("a lock with our own pid from before this process started (a restarted container) is taken over", async () => {
+    const directory = tempWorkspace();
+    mkdirSync(directory, { recursive: true });
+    const lockPath = join(directory, "store.sqlite.lock");
+    const lock = (since: number) =>
+      writeFileSync(lockPath, JSON.stringify({ pid: process.pid, host: hostname(), since, token: "earlier" }));
+    lock(Date.now() + 1000); // taken after this process started: another thread of it may hold it
+    await expect(open(directory)).rejects.toThrow(/this process: close the other Parallellm first/);
+    lock(Date.now() - process.uptime() * 1000 - 60_000);
+    await (await open(directory)).close();
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
   it("a lock on another host is never taken over", async () => {
     const directory = tempWorkspace();
     mkdirSync(directory, { recursive: true });

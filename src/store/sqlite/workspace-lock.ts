@@ -64,7 +64,7 @@ export async function acquireWorkspaceLock(path: string, options: WorkspaceLockO
 /** Milliseconds after which a lock file that cannot be read counts as abandoned (its writer died before writing it). */
 const _unreadableStaleMs = 5000;
 
-/** Locks this process holds, by path: released at exit, and told apart from a dead process's pid reused by us. */
+/** Locks this process holds, by path, with their tokens: released at exit. */
 const _held = new Map<string, string>();
 let _exitHookInstalled = false;
 
@@ -134,10 +134,14 @@ function _parse(raw: string): LockHolder | undefined {
   return undefined;
 }
 
-/** Stale: held on this host by a pid that is gone, or by our own pid without this process knowing of it. */
+/**
+ * Stale: held on this host by a pid that is gone, or by our own pid from before
+ * this process started (an earlier process that had the same pid, as in a
+ * restarted container).
+ */
 function _isStale(path: string, holder: LockHolder): boolean {
   if (holder.host !== hostname()) return false;
-  if (holder.pid === process.pid) return !_held.has(path);
+  if (holder.pid === process.pid) return !_held.has(path) && holder.since < Date.now() - process.uptime() * 1000;
   return !_isAlive(holder.pid);
 }
 
