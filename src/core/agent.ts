@@ -75,7 +75,7 @@ export class Agent {
     );
     const engine = this.#context.engine;
     const useStored = !merged.ignoreCache && !merged.rewriteCache;
-    const stored = useStored ? engine.lookupSync(key) : undefined;
+    const stored = useStored ? engine.lookupSync(key, call.llm.model) : undefined;
     if (stored) {
       handle._ready(stored, true);
       return handle;

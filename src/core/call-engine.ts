@@ -194,7 +194,7 @@ export class CallEngine {
   }
 
   /** The stored answer, when the store can answer synchronously; `null` when it cannot. */
-  lookupSync(key: CallKey): StoredAnswer | undefined | null {
+  lookupSync(key: CallKey, model: string): StoredAnswer | undefined | null {
     // A store with no answers at open cannot answer any ask of this run: each identity is asked once.
     if (this.#storeEmpty) return undefined;
     const store = this.#options.store;
@@ -213,7 +213,7 @@ export class CallEngine {
     } else {
       return null;
     }
-    if (answer) this.#replayed(answer);
+    if (answer) this.#replayed(answer, model);
     return answer;
   }
 
@@ -221,7 +221,7 @@ export class CallEngine {
   async lookupThenSend(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
     const answer = await this.#options.store.lookup(key);
     if (answer) {
-      this.#replayed(answer);
+      this.#replayed(answer, call.llm.model);
       return answer.result;
     }
     return this.send(key, call, options);
@@ -311,18 +311,18 @@ export class CallEngine {
     for (const waiter of entry.waiters.splice(0)) promise.then(waiter.resolve, waiter.reject);
   }
 
-  #replayed(answer: StoredAnswer): void {
+  #replayed(answer: StoredAnswer, model: string): void {
     this.stats.replayed++;
-    const spend = answer.spend;
-    if (spend) {
-      let totals = this.#replaySpend.get(spend.model);
+    if (answer.inputTokens !== undefined) {
+      // Priced by the model this ask names (with hashBy leaving out the llm, the stored one may differ).
+      let totals = this.#replaySpend.get(model);
       if (!totals) {
         totals = { direct: { input: 0, output: 0 }, batch: { input: 0, output: 0 } };
-        this.#replaySpend.set(spend.model, totals);
+        this.#replaySpend.set(model, totals);
       }
-      const bucket = spend.viaBatch ? totals.batch : totals.direct;
-      bucket.input += spend.inputTokens;
-      bucket.output += spend.outputTokens;
+      const bucket = answer.viaBatch ? totals.batch : totals.direct;
+      bucket.input += answer.inputTokens;
+      bucket.output += answer.outputTokens ?? 0;
     }
     this.askedCallIds.add(answer.callId);
   }

@@ -8,14 +8,21 @@ import type { AskOptions } from "./prepare-call.js";
 
 /** @throws InputError for the first option whose value cannot be right. */
 export function checkAskOptions(options: AskOptions): void {
-  for (const [name, what, fits] of _rules) {
-    const value: unknown = options[name];
-    if (value !== undefined && !fits(value))
-      throw new InputError(`Expected \`${name}\` to be ${what}, got ${_describe(value)}.`);
+  // Agent and run defaults are the same object for every ask: check each object once.
+  if (_checked.has(options)) return;
+  for (const name in options) {
+    const rule = _rulesByName.get(name);
+    const value: unknown = options[name as keyof AskOptions];
+    if (rule && value !== undefined && !rule[1](value)) {
+      throw new InputError(`Expected \`${name}\` to be ${rule[0]}, got ${_describe(value)}.`);
+    }
   }
+  _checked.add(options);
 }
 
 // --- internal ---
+
+const _checked = new WeakSet<object>();
 
 const _hashParts: readonly unknown[] = ["instructions", "documents", "llm", "schema", "tools", "options"];
 const _toolChoices: readonly unknown[] = ["auto", "required", "none"];
@@ -50,6 +57,8 @@ const _rules: readonly (readonly [keyof AskOptions, string, (value: unknown) => 
     (value) => _toolChoices.includes(value) || (_isObject(value) && _isString((value as { name?: unknown }).name)),
   ],
 ];
+
+const _rulesByName = new Map(_rules.map(([name, what, fits]) => [name as string, [what, fits] as const]));
 
 function _describe(value: unknown): string {
   if (value === null) return "`null`";

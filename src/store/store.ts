@@ -27,8 +27,11 @@ export interface StoredAnswer {
   readonly text: string;
   /** The whole result; stores may decode it on first access. */
   readonly result: LLMResult;
-  /** What the answer cost when it was made, for "saved by replay"; stores may leave it out. */
-  readonly spend?: AnswerSpend;
+  /** Tokens the answer cost when it was made, for "saved by replay"; stores may leave them out. */
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  /** Answered through a provider batch (billed at the batch discount). */
+  readonly viaBatch?: boolean;
 }
 
 export interface AnswerSpend {

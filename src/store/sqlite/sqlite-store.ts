@@ -10,7 +10,6 @@ import type { LLMResult } from "../../core/llm.js";
 import {
   type AgentAnswers,
   type AnsweredCall,
-  type AnswerSpend,
   answerKey,
   type BatchCall,
   type BatchIntent,
@@ -68,8 +67,8 @@ export class SqliteStore implements Store {
       .raw(true);
     this.#agentAnswers = db
       .prepare(
-        `SELECT c.hash, c.occurrence, c.id, r.session, r.text, r.id, c.model, r.input_tokens, r.output_tokens,
-           r.via_batch FROM calls c JOIN responses r ON r.id = c.response_id WHERE c.agent = ?`,
+        `SELECT c.hash, c.occurrence, c.id, r.session, r.text, r.id, r.input_tokens, r.output_tokens, r.via_batch
+         FROM calls c JOIN responses r ON r.id = c.response_id WHERE c.agent = ?`,
       )
       .raw(true);
     this.#resultOf = db.prepare("SELECT result FROM responses WHERE id = ?").pluck(true);
@@ -154,7 +153,7 @@ export class SqliteStore implements Store {
   agentAnswersSync(agent: string): AgentAnswers {
     const answers: AgentAnswers = new Map();
     // all() beats iterate() for the few hundred rows an agent typically has.
-    type Row = [string, number, number, number, string, number, string, number | null, number | null, number];
+    type Row = [string, number, number, number, string, number, number | null, number | null, number];
     for (const row of this.#agentAnswers.all(agent) as Row[]) {
       let byOccurrence = answers.get(row[0]);
       if (!byOccurrence) {
@@ -162,7 +161,9 @@ export class SqliteStore implements Store {
         answers.set(row[0], byOccurrence);
       }
       const stored = new StoredRow(row[2], row[3], row[4], row[5], this.#resultOf);
-      stored.spend = { model: row[6], inputTokens: row[7] ?? 0, outputTokens: row[8] ?? 0, viaBatch: row[9] === 1 };
+      stored.inputTokens = row[6] ?? 0;
+      stored.outputTokens = row[7] ?? 0;
+      stored.viaBatch = row[8] === 1;
       byOccurrence[row[1]] = stored;
     }
     return answers;
@@ -446,7 +447,9 @@ class StoredRow implements StoredAnswer {
   readonly callId: number;
   readonly session: number;
   readonly text: string;
-  spend: AnswerSpend | undefined;
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  viaBatch: boolean | undefined;
   readonly #responseId: number;
   readonly #resultOf: Statement;
   #result: LLMResult | undefined;
