@@ -6,7 +6,7 @@ import type { JsonSchema } from "../../core/llm.js";
 import { anthropicError, anthropicSuccess } from "./anthropic-respond.js";
 import { type AnthropicVersion, validateMessagesBody } from "./anthropic-validation.js";
 import type { OfferedTool } from "./fake-server-types.js";
-import { arrayOf, isObject, objectOf, stringOf } from "./json-shape.js";
+import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
 import type { Answer, RequestFacts, Route } from "./provider-routes.js";
 import { headerValue } from "./request-headers.js";
 import { wireIds } from "./wire-ids.js";
@@ -31,7 +31,7 @@ export function describeMessagesRequest(body: unknown): RequestFacts {
   const last = messages.at(-1);
   return {
     model: stringOf(request.model),
-    prompt: _lastUserText(messages),
+    prompt: lastUserText(messages, "text"),
     tools: arrayOf(request.tools).flatMap(_tool),
     schema: _schema(objectOf(objectOf(request.output_config).format)),
     afterToolResult:
@@ -67,22 +67,6 @@ export function renderMessage(model: string, answer: Answer, version: AnthropicV
 }
 
 // --- internal ---
-
-function _lastUserText(messages: readonly Record<string, unknown>[]): string {
-  for (const message of [...messages].reverse()) {
-    if (message.role !== "user") continue;
-    const text =
-      typeof message.content === "string"
-        ? message.content
-        : arrayOf(message.content)
-            .map((block) => objectOf(block))
-            .filter((block) => block.type === "text")
-            .map((block) => String(block.text ?? ""))
-            .join("\n");
-    if (text !== "") return text;
-  }
-  return "";
-}
 
 function _tool(tool: unknown): OfferedTool[] {
   const entry = objectOf(tool);

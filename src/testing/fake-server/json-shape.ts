@@ -37,3 +37,24 @@ export function jsonTypeName(value: unknown): string {
 export function firstUnknownKey(body: JsonObject, allowed: ReadonlySet<string>): string | undefined {
   return Object.keys(body).find((key) => !allowed.has(key));
 }
+
+/**
+ * The text of the last user message that has text: `messages` are items with
+ * `role` and `content` (a string, or parts of which those of `textPartType` carry `text`).
+ */
+export function lastUserText(messages: readonly unknown[], textPartType: string): string {
+  for (const item of [...messages].reverse()) {
+    const message = objectOf(item);
+    if ((message.type ?? "message") !== "message" || message.role !== "user") continue;
+    const text =
+      typeof message.content === "string"
+        ? message.content
+        : arrayOf(message.content)
+            .map((part) => objectOf(part))
+            .filter((part) => part.type === textPartType)
+            .map((part) => String(part.text ?? ""))
+            .join("\n");
+    if (text !== "") return text;
+  }
+  return "";
+}

@@ -4,7 +4,7 @@
  */
 import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
-import { arrayOf, isObject, objectOf, stringOf } from "./json-shape.js";
+import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
 import { validateChatBody } from "./openai-chat-validation.js";
 import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
 import type { Answer, RequestFacts } from "./provider-routes.js";
@@ -28,7 +28,7 @@ export function describeChatRequest(body: unknown): RequestFacts {
   const format = objectOf(request.response_format);
   return {
     model: stringOf(request.model),
-    prompt: _lastUserText(messages),
+    prompt: lastUserText(messages, "text"),
     tools: arrayOf(request.tools).flatMap(_tool),
     schema: _schema(format),
     afterToolResult: messages.at(-1)?.role === "tool",
@@ -73,22 +73,6 @@ export function renderChatCompletion(model: string, answer: Answer): unknown {
 }
 
 // --- internal ---
-
-function _lastUserText(messages: readonly Record<string, unknown>[]): string {
-  for (const message of [...messages].reverse()) {
-    if (message.role !== "user") continue;
-    const text =
-      typeof message.content === "string"
-        ? message.content
-        : arrayOf(message.content)
-            .map((part) => objectOf(part))
-            .filter((part) => part.type === "text")
-            .map((part) => String(part.text ?? ""))
-            .join("\n");
-    if (text !== "") return text;
-  }
-  return "";
-}
 
 function _tool(tool: unknown): OfferedTool[] {
   const entry = objectOf(tool);

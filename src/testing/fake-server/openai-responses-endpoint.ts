@@ -4,7 +4,7 @@
  */
 import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
-import { arrayOf, isObject, objectOf, stringOf } from "./json-shape.js";
+import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
 import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
 import { validateResponsesBody } from "./openai-responses-validation.js";
 import type { Answer, RequestFacts } from "./provider-routes.js";
@@ -29,7 +29,7 @@ export function describeResponsesRequest(body: unknown): RequestFacts {
   const format = objectOf(objectOf(request.text).format);
   return {
     model: stringOf(request.model),
-    prompt: typeof input === "string" ? input : _lastUserText(items),
+    prompt: typeof input === "string" ? input : lastUserText(items, "input_text"),
     tools: arrayOf(request.tools).flatMap(_tool),
     schema: _schema(format),
     afterToolResult: objectOf(items.at(-1)).type === "function_call_output",
@@ -95,23 +95,6 @@ export function renderResponse(request: Record<string, unknown>, answer: Answer)
 }
 
 // --- internal ---
-
-function _lastUserText(items: readonly unknown[]): string {
-  for (const item of [...items].reverse()) {
-    const entry = objectOf(item);
-    if ((entry.type ?? "message") !== "message" || entry.role !== "user") continue;
-    const text =
-      typeof entry.content === "string"
-        ? entry.content
-        : arrayOf(entry.content)
-            .map((part) => objectOf(part))
-            .filter((part) => part.type === "input_text")
-            .map((part) => String(part.text ?? ""))
-            .join("\n");
-    if (text !== "") return text;
-  }
-  return "";
-}
 
 function _tool(tool: unknown): OfferedTool[] {
   const entry = objectOf(tool);
