@@ -67,13 +67,15 @@ export async function submitBatches(
   collected: readonly CollectedCall[],
   options: SubmitOptions,
 ): Promise<SubmitReport> {
+  const runId = randomUUID().slice(0, 8);
+  // Custom ids unique to this submission: a result can only ever match the call it was made for,
+  // even if reconciling picked the wrong provider batch (Anthropic keeps no tag to match on).
   const calls: PlannedCall[] = collected.map((entry, index) => ({
     ...entry,
-    item: { customId: `c${index}`, request: entry.call.request },
+    item: { customId: `s${options.session}-${runId}-${index}`, request: entry.call.request },
   }));
   const plans = planBatches(calls, options.batchApiFor);
   const preview = previewOf(plans);
-  const runId = randomUUID().slice(0, 8);
   const tagOf = (index: number) => `pllm-s${options.session}-${runId}-${index}`;
   if (options.preview || (options.approve && !(await options.approve(preview)))) {
     const submitted = plans.map((plan, index) => ({
