@@ -54,7 +54,11 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
     }
     let providerBatchId = batch.providerBatchId;
     if (batch.state === "submitting") {
-      providerBatchId = await api.find(batch.tag, { createdAfter: batch.createdAt, requestCount: batch.requestCount });
+      providerBatchId = await api.find(batch.tag, {
+        createdAfter: batch.createdAt,
+        requestCount: batch.requestCount,
+        exclude: await store.knownBatchIds(batch.provider),
+      });
       if (providerBatchId === undefined) {
         await store.updateBatch(batch.id, {
           state: "abandoned",

@@ -71,10 +71,12 @@ export interface BatchApi {
   /**
    * The id of a batch created for `tag`, if the provider has one. Providers that
    * keep no tag (Anthropic) match on creation time and request count instead.
+   * `hint.createdAfter`: milliseconds since the epoch, when the intent was
+   * recorded; `hint.exclude`: provider ids the store already knows.
    */
   find(
     tag: string,
-    hint: { readonly createdAfter: number; readonly requestCount: number },
+    hint: { readonly createdAfter: number; readonly requestCount: number; readonly exclude?: ReadonlySet<string> },
   ): Promise<string | undefined>;
   status(id: string): Promise<BatchStatus>;
   /** Results of a batch that has ended (completed, expired, cancelled). */

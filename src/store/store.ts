@@ -200,6 +200,8 @@ export interface Store {
     id: number,
     change: { readonly state: StoredBatchState; readonly providerBatchId?: string; readonly message?: string },
   ): Promise<void>;
+  /** Provider ids of every batch of `provider` the store has recorded. */
+  knownBatchIds(provider: string): Promise<ReadonlySet<string>>;
   /** Batches in state `submitting` or `pending`. */
   openBatches(): Promise<readonly BatchRecord[]>;
   /** The calls of a batch, by custom id. */

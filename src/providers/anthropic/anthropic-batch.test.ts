@@ -239,15 +239,17 @@ describe("Anthropic BatchApi find (no tag: creation time and request count)", ()
     }
   }
 
-  it("finds the newest batch of that size created since createdAfter, allowing a minute of clock skew", async () => {
+  it("finds the unknown batch of that size created closest to createdAfter, allowing a minute of clock skew", async () => {
     const start = tomorrow;
     const old = await submitAt(start - 10 * 60_000, 5, "old");
     const skewed = await submitAt(start - 30_000, 2, "skewed");
-    await submitAt(start, 3, "first");
+    const first = await submitAt(start, 3, "first");
     const second = await submitAt(start + 1000, 3, "second");
     await submitAt(start + 2000, 4, "other");
 
-    expect(await batch.find("tag", { createdAfter: start, requestCount: 3 })).toBe(second);
+    expect(await batch.find("tag", { createdAfter: start, requestCount: 3 })).toBe(first);
+    // A batch the store already recorded for another intent is never the answer.
+    expect(await batch.find("tag", { createdAfter: start, requestCount: 3, exclude: new Set([first]) })).toBe(second);
     expect(await batch.find("tag", { createdAfter: start, requestCount: 2 })).toBe(skewed);
     expect(await batch.find("tag", { createdAfter: start, requestCount: 6 })).toBeUndefined();
     // Created more than a minute before createdAfter: not this submission, whatever its size.

@@ -46,17 +46,24 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
      * Anthropic batches carry no tag, so a batch created for `tag` is
      * recognised by when it was made and its size: the newest batch created at
      * or after `createdAfter` (less a minute of clock skew between us and
-     * Anthropic) whose request count equals `requestCount`. The list is newest
-     * first, so the search stops at the first older batch.
+     * Anthropic) whose request count equals `requestCount` and that the store
+     * does not already know (`exclude`); of those, the one created closest to
+     * the intent. The list is newest first, so the search stops at the first
+     * older batch. Custom ids are unique per submission, so a wrong match can
+     * never store an answer under another call.
      */
-    async find(_tag, { createdAfter, requestCount }) {
+    async find(_tag, { createdAfter, requestCount, exclude }) {
       const since = createdAfter - clockSkewMs;
       return _call(undefined, async () => {
+        let best: { id: string; distance: number } | undefined;
         for await (const batch of client().messages.batches.list({ limit: 100 })) {
-          if (Date.parse(batch.created_at) < since) return undefined;
-          if (_total(batch.request_counts) === requestCount) return batch.id;
+          const created = Date.parse(batch.created_at);
+          if (created < since) break;
+          if (_total(batch.request_counts) !== requestCount || exclude?.has(batch.id)) continue;
+          const distance = Math.abs(created - createdAfter);
+          if (!best || distance < best.distance) best = { id: batch.id, distance };
         }
-        return undefined;
+        return best?.id;
       });
     },
 

@@ -280,6 +280,14 @@ export class SqliteStore implements Store {
     );
   }
 
+  async knownBatchIds(provider: string): Promise<ReadonlySet<string>> {
+    const ids = this.#db
+      .prepare("SELECT provider_batch_id FROM batches WHERE provider = ? AND provider_batch_id IS NOT NULL")
+      .pluck(true)
+      .all(provider) as string[];
+    return new Set(ids);
+  }
+
   async openBatches(): Promise<readonly BatchRecord[]> {
     const rows = this.#db
       .prepare("SELECT * FROM batches WHERE state IN ('submitting', 'pending') ORDER BY id")
