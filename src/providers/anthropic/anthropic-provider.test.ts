@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { closeStubServers, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { createAnthropicProvider } from "./anthropic-provider.js";
@@ -14,47 +13,6 @@ const payloads = JSON.parse(
 const fixtures = payloads.anthropic;
 const apiKey = "sk-ant-test-secret-0123456789";
 
-interface Reply {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body: unknown;
-}
-
-interface Received {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-}
-
-/** A loopback server answering every request with `reply`, recording what it received. */
-async function startServer(reply: Reply) {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      received.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: text && JSON.parse(text),
-      });
-      response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-      response.end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  servers.push(server);
-  return { url: `http://127.0.0.1:${port}`, received };
-}
-
-const servers: ReturnType<typeof createServer>[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-});
 beforeEach(() => {
   vi.stubEnv("ANTHROPIC_API_KEY", "");
   vi.stubEnv("ANTHROPIC_BASE_URL", "");
@@ -80,7 +38,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
 
 describe("createAnthropicProvider through the real SDK", () => {
   it("sends the body toAnthropicBody builds and parses the answer", async () => {
-    const server = await startServer({
+    const server = await startStubServer({
       status: 200,
       headers: { "request-id": "req_1" },
       body: fixtures.text_success.body,
@@ -103,7 +61,7 @@ describe("createAnthropicProvider through the real SDK", () => {
 
   it("reads the key from ANTHROPIC_API_KEY", async () => {
     vi.stubEnv("ANTHROPIC_API_KEY", "sk-from-env");
-    const server = await startServer({ status: 200, body: fixtures.text_success.body });
+    const server = await startStubServer({ status: 200, body: fixtures.text_success.body });
     await createAnthropicProvider({ baseURL: server.url }).generate(request);
     expect(server.received[0].headers.authorization).toBe("Bearer sk-from-env");
   });
@@ -117,7 +75,7 @@ describe("createAnthropicProvider through the real SDK", () => {
   });
 
   it("uses an injected client with its retries turned off", async () => {
-    const server = await startServer({ status: 529, body: fixtures.error_529_overloaded.body });
+    const server = await startStubServer({ status: 529, body: fixtures.error_529_overloaded.body });
     const client = new Anthropic({ apiKey, baseURL: server.url }); // SDK default: 2 retries
     const error = await failureOf(createAnthropicProvider({ client }).generate(request));
     expect(error.kind).toBe("overloaded");
@@ -127,7 +85,7 @@ describe("createAnthropicProvider through the real SDK", () => {
 
 describe("Anthropic errors through the real SDK", () => {
   it("429 rate_limit_error: rate limited, with retry-after and the request id", async () => {
-    const server = await startServer({
+    const server = await startStubServer({
       status: 429,
       headers: { "retry-after": "7", "request-id": "req_from_header" },
       body: fixtures.error_429.body,
@@ -149,7 +107,7 @@ describe("Anthropic errors through the real SDK", () => {
   });
 
   it("429 with retry-after-ms and no request-id header: the body's request id", async () => {
-    const server = await startServer({
+    const server = await startStubServer({
       status: 429,
       headers: { "retry-after-ms": "250" },
       body: fixtures.error_429.body,
@@ -160,7 +118,7 @@ describe("Anthropic errors through the real SDK", () => {
   });
 
   it("529 overloaded_error: overloaded, retryable", async () => {
-    const server = await startServer({ status: 529, body: fixtures.error_529_overloaded.body });
+    const server = await startStubServer({ status: 529, body: fixtures.error_529_overloaded.body });
     const error = await failureOf(createAnthropicProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toMatchObject({
       kind: "overloaded",
@@ -172,7 +130,7 @@ describe("Anthropic errors through the real SDK", () => {
   });
 
   it("401 authentication_error: authentication, and the key never shows in the message", async () => {
-    const server = await startServer({ status: 401, body: fixtures.error_401.body });
+    const server = await startStubServer({ status: 401, body: fixtures.error_401.body });
     const error = await failureOf(createAnthropicProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ kind: "authentication", statusCode: 401, providerMessage: "invalid x-api-key" });
@@ -182,7 +140,7 @@ describe("Anthropic errors through the real SDK", () => {
   });
 
   it("400 invalid_request_error: request rejected, not retryable", async () => {
-    const server = await startServer({ status: 400, body: fixtures.error_400.body });
+    const server = await startStubServer({ status: 400, body: fixtures.error_400.body });
     const error = await failureOf(createAnthropicProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect(error).toMatchObject({ kind: "request-rejected", statusCode: 400, isRetryable: false });
@@ -190,8 +148,8 @@ describe("Anthropic errors through the real SDK", () => {
   });
 
   it("connection refused: network, no status", async () => {
-    const server = await startServer({ status: 200, body: {} });
-    await Promise.all(servers.splice(0).map((open) => new Promise((resolve) => open.close(resolve))));
+    const server = await startStubServer({ status: 200, body: {} });
+    await closeStubServers();
     const error = await failureOf(createAnthropicProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(TransientProviderError);
     expect(error.kind).toBe("network");
@@ -199,7 +157,7 @@ describe("Anthropic errors through the real SDK", () => {
   });
 
   it("an abort is rethrown as it is, not classified", async () => {
-    const server = await startServer({ status: 200, body: fixtures.text_success.body });
+    const server = await startStubServer({ status: 200, body: fixtures.text_success.body });
     const provider = createAnthropicProvider({ apiKey, baseURL: server.url });
     const error = await provider.generate(request, { signal: AbortSignal.abort() }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIUserAbortError);

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { GoogleGenAI } from "@google/genai";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { closeStubServers, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { createGoogleProvider } from "./google-provider.js";
@@ -14,46 +13,6 @@ const payloads = JSON.parse(
 const fixtures = payloads.gemini;
 const apiKey = "AIza-test-secret-0123456789";
 
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-interface Received {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-}
-
-/** A loopback server answering every request with `reply`, recording what it received. */
-async function startServer(reply: Reply) {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      received.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: text && JSON.parse(text),
-      });
-      response.writeHead(reply.status, { "content-type": "application/json; charset=UTF-8" });
-      response.end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  servers.push(server);
-  return { url: `http://127.0.0.1:${port}`, received };
-}
-
-const servers: ReturnType<typeof createServer>[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-});
 beforeEach(() => {
   vi.stubEnv("GOOGLE_API_KEY", "");
   vi.stubEnv("GEMINI_API_KEY", "");
@@ -79,7 +38,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
 
 describe("createGoogleProvider through the real SDK", () => {
   it("sends exactly the REST body toGeminiRestBody builds and parses the answer", async () => {
-    const server = await startServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
+    const server = await startStubServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
     const provider = createGoogleProvider({ apiKey, baseURL: server.url });
     expect(provider.name).toBe("google");
 
@@ -97,7 +56,7 @@ describe("createGoogleProvider through the real SDK", () => {
   });
 
   it("the SDK sends the REST body for a request using every mapped feature", async () => {
-    const server = await startServer({ status: 200, body: fixtures.tool_call.body });
+    const server = await startStubServer({ status: 200, body: fixtures.tool_call.body });
     const full: LLMRequest = {
       provider: "google",
       model: "gemini-3-flash-preview",
@@ -132,7 +91,7 @@ describe("createGoogleProvider through the real SDK", () => {
   });
 
   it("reads the key from GEMINI_API_KEY, and GOOGLE_API_KEY wins when both are set", async () => {
-    const server = await startServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
+    const server = await startStubServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
     vi.stubEnv("GEMINI_API_KEY", "gemini-key");
     await createGoogleProvider({ baseURL: server.url }).generate(request);
     vi.stubEnv("GOOGLE_API_KEY", "google-key");
@@ -149,13 +108,13 @@ describe("createGoogleProvider through the real SDK", () => {
   });
 
   it("honours apiVersion", async () => {
-    const server = await startServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
+    const server = await startStubServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
     await createGoogleProvider({ apiKey, baseURL: server.url, apiVersion: "v1" }).generate(request);
     expect(server.received[0].url).toBe("/v1/models/gemini-2.5-flash:generateContent");
   });
 
   it("makes one attempt even with an injected client that retries", async () => {
-    const server = await startServer({
+    const server = await startStubServer({
       status: 503,
       body: { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } },
     });
@@ -171,7 +130,7 @@ describe("createGoogleProvider through the real SDK", () => {
 
 describe("Gemini errors through the real SDK", () => {
   it("429 RESOURCE_EXHAUSTED: rate limited, with the RetryInfo delay", async () => {
-    const server = await startServer({ status: 429, body: fixtures.error_429.body });
+    const server = await startStubServer({ status: 429, body: fixtures.error_429.body });
     const error = await failureOf(createGoogleProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(TransientProviderError);
     expect(error).toMatchObject({
@@ -186,7 +145,7 @@ describe("Gemini errors through the real SDK", () => {
   });
 
   it("400 API_KEY_INVALID: authentication, and the key never shows in the message", async () => {
-    const server = await startServer({ status: 400, body: fixtures.error_400_invalid_api_key.body });
+    const server = await startStubServer({ status: 400, body: fixtures.error_400_invalid_api_key.body });
     const error = await failureOf(createGoogleProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({
@@ -200,7 +159,7 @@ describe("Gemini errors through the real SDK", () => {
   });
 
   it("404 NOT_FOUND: request rejected", async () => {
-    const server = await startServer({ status: 404, body: fixtures.error_404.body });
+    const server = await startStubServer({ status: 404, body: fixtures.error_404.body });
     const error = await failureOf(createGoogleProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect(error).toMatchObject({
@@ -212,8 +171,8 @@ describe("Gemini errors through the real SDK", () => {
   });
 
   it("connection refused: network, no status", async () => {
-    const server = await startServer({ status: 200, body: {} });
-    await Promise.all(servers.splice(0).map((open) => new Promise((resolve) => open.close(resolve))));
+    const server = await startStubServer({ status: 200, body: {} });
+    await closeStubServers();
     const error = await failureOf(createGoogleProvider({ apiKey, baseURL: server.url }).generate(request));
     expect(error).toBeInstanceOf(TransientProviderError);
     expect(error.kind).toBe("network");
@@ -222,7 +181,7 @@ describe("Gemini errors through the real SDK", () => {
   });
 
   it("an abort is rethrown as it is, not classified", async () => {
-    const server = await startServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
+    const server = await startStubServer({ status: 200, body: fixtures.text_success_with_system_instruction.body });
     const provider = createGoogleProvider({ apiKey, baseURL: server.url });
     const error = await provider.generate(request, { signal: AbortSignal.abort() }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
