@@ -23,7 +23,7 @@ import {
   StoreError,
 } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
-import type { CallDefaults } from "./core/prepare-call.js";
+import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type CostReport, costReport } from "./dashboard/cost-report.js";
@@ -32,14 +32,7 @@ import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/ru
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { costOf, type ModelPrice } from "./providers/model-prices.js";
 import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
-import {
-  createStrategy,
-  loadPrices,
-  mergeDefaults,
-  pickDefaults,
-  providerFactories,
-  strategyNames,
-} from "./run-parts.js";
+import { createStrategy, loadPrices, pickDefaults, providerFactories, strategyNames } from "./run-parts.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store } from "./store/store.js";
 
@@ -189,7 +182,7 @@ export class Parallellm implements AsyncDisposable {
       state = { seq: 0, occurrences: new Map() };
       this.#agents.set(name, state);
     }
-    const defaults = agentDefaults ? mergeDefaults(this.#defaults, agentDefaults) : this.#defaults;
+    const defaults = agentDefaults ? mergeCallOptions(this.#defaults, agentDefaults) : this.#defaults;
     const agent = new Agent(
       name,
       state,

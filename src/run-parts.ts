@@ -52,14 +52,6 @@ export function pickDefaults(options: ParallellmOptions): CallDefaults {
   return { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions };
 }
 
-export function mergeDefaults(base: CallDefaults, extra: CallDefaults): CallDefaults {
-  const merged = { ...base, ...extra };
-  if (base.instructions && extra.instructions) {
-    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
-  }
-  return merged;
-}
-
 export function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {
   const clients = options.clients ?? {};
   // Built-in providers make their SDK client on the first send, so a replay needs no key.

@@ -7,9 +7,14 @@ import type { Document } from "../documents/document.js";
 import { type CallEngine, haltSignal } from "./call-engine.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
-import { InputError } from "./errors.js";
 import type { LLM } from "./llm.js";
-import { type AskOptions, allHashParts, type CallDefaults, prepareCall, type ResolvedModel } from "./prepare-call.js";
+import {
+  type AskOptions,
+  type CallDefaults,
+  mergeCallOptions,
+  prepareCall,
+  type ResolvedModel,
+} from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
 import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
 import type { InferOutput, SchemaInput, ToolsInput } from "./schema.js";
@@ -59,7 +64,7 @@ export class Agent {
     documents: Document | readonly Document[],
     options?: AskOptions<S>,
   ): ResponseHandle<S extends undefined ? unknown : InferOutput<S>> {
-    const merged = mergeOptions(this.#defaults, options);
+    const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
     const state = this.#state;
     const occurrence = state.occurrences.get(call.hash) ?? 0;
@@ -88,8 +93,7 @@ export class Agent {
       return handle;
     }
     if (engine.collects && useStored) {
-      // A batch call fails in a later run, where this ask's location means nothing: skip the stack.
-      engine.collect(key, call, seq, undefined, handle as ResponseHandle);
+      engine.collect(key, call, seq, handle as ResponseHandle);
       return handle;
     }
     const askSite = new Error("ask");
@@ -118,7 +122,7 @@ export class Agent {
    */
   conversation(name = "default", options: ConversationOptions = {}): Conversation {
     const { branch = "main", ...defaults } = options;
-    const agent = new Agent(this.name, this.#state, this.#context, mergeOptions(this.#defaults, defaults));
+    const agent = new Agent(this.name, this.#state, this.#context, mergeCallOptions(this.#defaults, defaults));
     return new Conversation(agent, this.#context.conversations, name, branch, undefined);
   }
 
@@ -142,17 +146,4 @@ export class Agent {
   ): Promise<ToolRun<S extends undefined ? unknown : InferOutput<S>>> {
     return runTools(this, prompt, options);
   }
-}
-
-function mergeOptions(defaults: CallDefaults, options: AskOptions | undefined): AskOptions {
-  if (!options) return defaults;
-  const merged: AskOptions = { ...defaults, ...options };
-  // Not an array: left to prepareCall's option checks.
-  if (Array.isArray(options.hashBy) && options.hashBy.some((part) => !allHashParts.includes(part))) {
-    throw new InputError(`hashBy may contain ${allHashParts.join(", ")}; got ${JSON.stringify(options.hashBy)}.`);
-  }
-  if (defaults.instructions && options.instructions) {
-    return { ...merged, instructions: `${defaults.instructions}\n\n${options.instructions}` };
-  }
-  return merged;
 }

@@ -48,7 +48,6 @@ export interface CollectedEntry {
   readonly key: CallKey;
   readonly seq: number;
   readonly call: PreparedCall;
-  readonly askSite: Error | undefined;
   readonly handle: ResponseHandle;
   /** `collected`: undecided; `batched`: goes into a batch at close; `sent`: sent directly (hybrid). */
   state: "collected" | "batched" | "sent";
@@ -109,14 +108,6 @@ export class CallEngine {
     this.#options = options;
   }
 
-  get session(): number {
-    return this.#options.session;
-  }
-
-  get store(): Store {
-    return this.#options.store;
-  }
-
   /** An agent scope opens: its stored answers are read on its first ask. */
   enterAgent(agent: string): void {
     const entry = this.#agentAnswers.get(agent);
@@ -172,8 +163,9 @@ export class CallEngine {
   }
 
   /** Collect a call for a batch; awaiting it halts the agent (batch) or waits for the round (hybrid). */
-  collect(key: CallKey, call: PreparedCall, seq: number, askSite: Error | undefined, handle: ResponseHandle): void {
-    const entry: CollectedEntry = { key, seq, call, askSite, handle, state: "collected", waiters: [] };
+  collect(key: CallKey, call: PreparedCall, seq: number, handle: ResponseHandle): void {
+    // No ask location: capturing a stack per collected call costs memory, and a batch call fails in a later run.
+    const entry: CollectedEntry = { key, seq, call, handle, state: "collected", waiters: [] };
     this.#collected.push(entry);
     this.stats.collected++;
     handle._defer("absent", () => this.#awaitCollected(entry));
@@ -304,7 +296,7 @@ export class CallEngine {
     const promise = this.send(entry.key, entry.call, {
       seq: entry.seq,
       keepStored: false,
-      askSite: entry.askSite,
+      askSite: undefined,
       isNew: true,
     });
     entry.handle._await(promise);

@@ -168,3 +168,19 @@ function buildLlmJson(llm: ResolvedModel): string {
     ["provider", JSON.stringify(llm.provider)],
   ]);
 }
+
+/**
+ * Options layered over defaults (run, agent, ask): later ones win, except that
+ * instructions are joined, the outer ones first.
+ */
+export function mergeCallOptions<Options extends CallDefaults>(
+  base: CallDefaults,
+  extra: Options | undefined,
+): Options {
+  if (!extra) return base as Options;
+  const merged = { ...base, ...extra };
+  if (base.instructions && extra.instructions) {
+    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
+  }
+  return merged;
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { rejectionOf } from "../../../test/rejection.js";
 import { closeStubServers, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
@@ -27,14 +28,7 @@ const request: LLMRequest = {
   options: { maxTokens: 100 },
 };
 
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, ProviderError);
 
 describe("createAnthropicProvider through the real SDK", () => {
   it("sends the body toAnthropicBody builds and parses the answer", async () => {

@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rejectionOf } from "../../../test/rejection.js";
 import { startFakeProviderServer } from "./fake-provider-server.js";
 import type { FakeProviderServer } from "./fake-server-types.js";
 
@@ -24,15 +25,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Anthropic.APIError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
+const caught = (promise: Promise<unknown>) =>
+  rejectionOf<InstanceType<typeof Anthropic.APIError>>(promise, Anthropic.APIError);
 
 /** A raw request as SDK 0.x sends it: `x-api-key` and version 2023-06-01. */
 function legacyRequest(body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,5 +1,6 @@
 import OpenAI, { toFile } from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rejectionOf } from "../../../test/rejection.js";
 import { startFakeProviderServer } from "./fake-provider-server.js";
 import type { FakeProviderServer } from "./fake-server-types.js";
 
@@ -88,15 +89,8 @@ function withoutIdsAndTimes(value: unknown): unknown {
   );
 }
 
-async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
+const caught = (promise: Promise<unknown>) =>
+  rejectionOf<InstanceType<typeof OpenAI.APIError>>(promise, OpenAI.APIError);
 
 describe("OpenAI batches: lifecycle", () => {
   it("validates, runs and completes after the configured polls, echoing metadata", async () => {

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rejectionOf } from "../../../test/rejection.js";
 import { startFakeProviderServer } from "./fake-provider-server.js";
 import type { FakeProviderServer } from "./fake-server-types.js";
 
@@ -33,15 +34,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
+const caught = (promise: Promise<unknown>) =>
+  rejectionOf<InstanceType<typeof OpenAI.APIError>>(promise, OpenAI.APIError);
 
 describe("OpenAI Responses API", () => {
   it("answers text deterministically, shaped like the fixtures", async () => {
