@@ -9,6 +9,9 @@ import type { BatchApi, BatchStatus } from "../providers/provider.js";
 import type { BatchRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
 
+/** Batch answers' requests and documents were stored with the batch's intent. */
+const noDocuments: ReadonlyMap<string, string> = new Map();
+
 export interface SyncOptions {
   readonly store: Store;
   readonly session: number;
@@ -154,7 +157,7 @@ async function ingest(
           provider: batch.provider,
           model: batch.model,
           canonical: undefined,
-          documents: new Map(),
+          documents: noDocuments,
           result: item.result,
           sentAt: batch.createdAt,
           receivedAt,
