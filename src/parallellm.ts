@@ -28,7 +28,7 @@ import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type CostReport, costReport } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
-import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
+import { type DriftReport, formatSummary, isFinished, type RunSummary } from "./dashboard/run-summary.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { costOf, type ModelPrice } from "./providers/model-prices.js";
 import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
@@ -134,19 +134,18 @@ export class Parallellm implements AsyncDisposable {
     for (let runs = 1; ; runs++) {
       const pllm = await Parallellm.open(directory, options);
       let result: T;
+      let summary: RunSummary;
       try {
         result = await pipeline(pllm);
       } finally {
-        await pllm.close();
+        summary = await pllm.close();
       }
-      const summary = await pllm.close();
       if (summary.batches.failed.length > 0 && runOptions.untilDone) {
         throw new BatchFailedError(
           `${summary.batches.failed.length} batch(es) failed permanently: ${summary.batches.failed.map((failed) => failed.message).join("; ")}. Their calls are recorded as failures; fix the requests and rerun.`,
         );
       }
-      const done = summary.batches.pending === 0 && summary.halted === 0 && summary.batches.submitted.length === 0;
-      if (!runOptions.untilDone || done) return { result, summary, runs };
+      if (!runOptions.untilDone || isFinished(summary)) return { result, summary, runs };
       if (runOptions.maxRuns !== undefined && runs >= runOptions.maxRuns) return { result, summary, runs };
       runOptions.onWait?.(summary, interval);
       await new Promise((resolve) => setTimeout(resolve, interval));

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
-import type { RunSummary } from "../dashboard/run-summary.js";
+import { isFinished, type RunSummary } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import type { StrategyName } from "../strategies/strategy.js";
@@ -77,7 +77,7 @@ export const runCommand = defineCommand({
 function statusOf(summary: RunSummary): RunStatus {
   const submitted = summary.batches.submitted.filter((batch) => batch.providerBatchId !== undefined).length;
   return {
-    done: summary.batches.pending === 0 && summary.halted === 0 && submitted === 0,
+    done: isFinished(summary),
     pendingBatches: summary.batches.pending,
     halted: summary.halted,
     submitted,

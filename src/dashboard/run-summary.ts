@@ -129,6 +129,11 @@ function batchLines(summary: RunSummary): string[] {
   return lines;
 }
 
+/** Nothing is left to do: no batch pending at a provider (those this run submitted included) and no agent halted. */
+export function isFinished(summary: RunSummary): boolean {
+  return summary.batches.pending === 0 && summary.halted === 0;
+}
+
 export function formatSummary(summary: RunSummary): string {
   const asked = summary.replayed + summary.sent;
   const lines = [
