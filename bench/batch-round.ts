@@ -81,6 +81,9 @@ export async function batchRoundBenchmark(): Promise<Figure[]> {
       if (submit.result.batches.submitted.length !== 1 || !preview.result.batches.previewOnly) {
         throw new Error("expected one batch");
       }
+      // The batch ends at the provider before the next run opens (the fake server writes its result files then).
+      const batchId = submit.result.batches.submitted[0].providerBatchId!;
+      while ((await options.clients!.openai!.batches.retrieve(batchId)).status !== "completed");
       const ingest = await time(() => Parallellm.open(workspace, options));
       pllm = ingest.result;
       const replay = await time(() => pipeline(pllm));

@@ -5,6 +5,9 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** Lines written at once: a 200 MB batch should not need a second 200 MB string. */
+const linesPerWrite = 10_000;
+
 export class BatchArchive {
   readonly directory: string;
 
@@ -13,21 +16,27 @@ export class BatchArchive {
   }
 
   writeInput(tag: string, lines: readonly string[]): string {
-    return this.#write(`${tag}.input.jsonl`, lines);
+    const file = this.#create(`${tag}.input.jsonl`);
+    for (let start = 0; start < lines.length; start += linesPerWrite) {
+      file.append(lines.slice(start, start + linesPerWrite));
+    }
+    return file.path;
   }
 
-  writeOutput(tag: string, lines: readonly string[]): string {
-    return this.#write(`${tag}.output.jsonl`, lines);
+  /** The output file of a batch, written a chunk at a time as its results arrive. */
+  createOutput(tag: string): { readonly path: string; append(lines: readonly string[]): void } {
+    return this.#create(`${tag}.output.jsonl`);
   }
 
-  #write(name: string, lines: readonly string[]): string {
+  #create(name: string): { readonly path: string; append(lines: readonly string[]): void } {
     mkdirSync(this.directory, { recursive: true });
     const path = join(this.directory, name);
     writeFileSync(path, "");
-    // In chunks: a 200 MB batch should not need a second 200 MB string.
-    for (let start = 0; start < lines.length; start += 10_000) {
-      appendFileSync(path, `${lines.slice(start, start + 10_000).join("\n")}\n`);
-    }
-    return path;
+    return {
+      path,
+      append: (lines) => {
+        if (lines.length > 0) appendFileSync(path, `${lines.join("\n")}\n`);
+      },
+    };
   }
 }

@@ -8,6 +8,7 @@ import type { ProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
 import type { BatchRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
+import { ResultLines } from "./result-lines.js";
 
 /** Batch answers' requests and documents were stored with the batch's intent. */
 const noDocuments: ReadonlyMap<string, string> = new Map();
@@ -130,46 +131,53 @@ async function ingest(
     report.ingested++;
     return;
   }
-  const results = await api.results(batch.providerBatchId);
-  options.archive.writeOutput(batch.tag, results.rawLines);
-  report.warnings.push(...results.warnings.map((warning) => `${batch.tag}: ${warning}`));
-  const seen = new Set<string>();
+  const output = options.archive.createOutput(batch.tag);
+  const lines = new ResultLines(batch.tag);
   let answers = 0;
-  const writes: Promise<unknown>[] = [];
+  let outcomes = 0;
   const receivedAt = Date.now();
-  for (const item of results.items) {
-    const call = calls.get(item.customId);
-    if (!call) {
-      report.warnings.push(`${batch.tag}: a result for unknown custom id "${item.customId}" was ignored.`);
-      continue;
+  // A chunk at a time: its lines archived, its answers committed, before the next one is read.
+  for await (const chunk of api.results(batch.providerBatchId)) {
+    output.append(chunk.lines.map((line) => line.raw));
+    report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
+    const writes: Promise<unknown>[] = [];
+    for (const [customId, outcome] of lines.accept(chunk.lines)) {
+      const call = calls.get(customId);
+      if (!call) {
+        report.warnings.push(`${batch.tag}: a result for unknown custom id "${customId}" was ignored.`);
+        continue;
+      }
+      outcomes++;
+      if (outcome.status === "succeeded") {
+        answers++;
+        writes.push(
+          store.saveResponse({
+            agent: call.agent,
+            hash: call.hash,
+            occurrence: call.occurrence,
+            seq: call.seq,
+            session,
+            provider: batch.provider,
+            model: batch.model,
+            canonical: undefined,
+            documents: noDocuments,
+            result: outcome.result,
+            sentAt: batch.createdAt,
+            receivedAt,
+            mode: "replace",
+            viaBatch: true,
+          }),
+        );
+      } else if (outcome.status === "failed") writes.push(failure(call, outcome.error));
     }
-    if (seen.has(item.customId)) {
-      report.warnings.push(`${batch.tag}: a second result for custom id "${item.customId}" was ignored.`);
-      continue;
-    }
-    seen.add(item.customId);
-    if (item.status === "succeeded") {
-      answers++;
-      writes.push(
-        store.saveResponse({
-          ...call,
-          session,
-          provider: batch.provider,
-          model: batch.model,
-          canonical: undefined,
-          documents: noDocuments,
-          result: item.result,
-          sentAt: batch.createdAt,
-          receivedAt,
-          mode: "replace",
-          viaBatch: true,
-        }),
-      );
-    } else if (item.status === "failed") writes.push(failure(call, item.error));
+    await Promise.all(writes);
   }
-  await Promise.all(writes);
+  report.warnings.push(...lines.warnings);
+  // Results that a later line contradicted: their answers no longer count; the calls are collected again.
+  const withdrawn = lines.withdrawn.flatMap((customId) => calls.get(customId) ?? []);
+  if (withdrawn.length > 0) answers -= await store.discardAnswers(withdrawn);
   report.answers += answers;
-  const missing = calls.size - seen.size;
+  const missing = calls.size - outcomes + withdrawn.length;
   await store.updateBatch(batch.id, {
     state: "ingested",
     message: `${status.state}; ${answers} answers${missing > 0 ? `, ${missing} without a result (collected again)` : ""}`,

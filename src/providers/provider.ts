@@ -53,12 +53,19 @@ export type BatchItemResult =
   | { readonly customId: string; readonly status: "failed"; readonly error: ProviderError }
   | { readonly customId: string; readonly status: "expired" | "cancelled" };
 
-export interface BatchResults {
-  readonly items: readonly BatchItemResult[];
-  /** The raw output lines (JSONL), for the workspace archive. */
-  readonly rawLines: readonly string[];
-  /** Lines that could not be read (malformed JSON, no custom id...): skipped, reported. */
-  readonly warnings: readonly string[];
+/** One line of a batch's results as received, and what it says. */
+export interface BatchResultLine {
+  /** The line as received (one JSON document): archived, and compared to tell a repeat from a conflict. */
+  readonly raw: string;
+  /** The per-request outcome, or why the line was skipped (malformed JSON, no custom id...), saying where it was. */
+  readonly outcome: BatchItemResult | { readonly warning: string };
+}
+
+/** A stretch of a batch's results: a few thousand lines, so a 50,000-line batch never sits in memory whole. */
+export interface BatchResultChunk {
+  readonly lines: readonly BatchResultLine[];
+  /** What concerns the batch rather than a line (e.g. a completed batch with no output). */
+  readonly warnings?: readonly string[];
 }
 
 /** A provider's Batch API: submit, status, results, through the official SDK. */
@@ -79,8 +86,12 @@ export interface BatchApi {
     hint: { readonly createdAfter: number; readonly requestCount: number; readonly exclude?: ReadonlySet<string> },
   ): Promise<string | undefined>;
   status(id: string): Promise<BatchStatus>;
-  /** Results of a batch that has ended (completed, expired, cancelled). */
-  results(id: string): Promise<BatchResults>;
+  /**
+   * Results of a batch that has ended (completed, expired, cancelled), read as
+   * they download. Lines come in the provider's order; repeated custom ids are
+   * passed on as they are (the ingest decides).
+   */
+  results(id: string): AsyncIterable<BatchResultChunk>;
   cancel(id: string): Promise<void>;
 }
 

@@ -189,6 +189,12 @@ export interface Store {
   /** Commit an answer (and its canonical request and documents) durably; returns the call's id. */
   saveResponse(record: ResponseRecord): Promise<number>;
   saveFailure(record: FailureRecord): Promise<void>;
+  /**
+   * Take back the answers of these calls (a batch gave conflicting results for
+   * them): they count as unanswered, so the next run asks again. Resolves to
+   * how many calls had an answer.
+   */
+  discardAnswers(keys: readonly CallKey[]): Promise<number>;
   /** Every call that has an answer in use, for drift detection. */
   answeredCalls(): Promise<readonly AnsweredCall[]>;
   /** How many calls have an answer, and how many of those earlier sessions stored; the core falls back to `answeredCalls`. */

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { readBatchResults } from "../../../test/read-batch-results.js";
 import {
   AuthenticationError,
   InputError,
@@ -132,7 +133,7 @@ describe("Anthropic BatchApi against the fake server", () => {
     await untilCompleted(id);
     expect(await batch.status(id)).toEqual({ state: "completed", total: 3, finished: 3 });
 
-    const results = await batch.results(id);
+    const results = await readBatchResults(batch.results(id));
     expect(results.warnings).toEqual([]);
     expect(results.rawLines).toHaveLength(3);
     expect(results.rawLines.map((line) => JSON.parse(line).custom_id).sort()).toEqual(["plain", "structured", "tool"]);
@@ -162,7 +163,7 @@ describe("Anthropic BatchApi against the fake server", () => {
     server.setBatchBehavior({ failRequest: ({ customId }) => ({ "call-1": 529, "call-2": 400 })[customId] });
     const id = await submit(items(3));
     await untilCompleted(id);
-    const outcomes = byId((await batch.results(id)).items);
+    const outcomes = byId((await readBatchResults(batch.results(id))).items);
 
     expect(outcomes["call-0"]?.status).toBe("succeeded");
     const overloaded = outcomes["call-1"];
@@ -186,7 +187,7 @@ describe("Anthropic BatchApi against the fake server", () => {
     server.setBatchBehavior({ outcome: "expired", finishedBeforeEnd: 1 });
     const id = await submit(items(3));
     await untilCompleted(id);
-    const outcomes = byId((await batch.results(id)).items);
+    const outcomes = byId((await readBatchResults(batch.results(id))).items);
     expect(outcomes["call-0"]?.status).toBe("succeeded");
     expect(outcomes["call-1"]).toEqual({ customId: "call-1", status: "expired" });
     expect(outcomes["call-2"]).toEqual({ customId: "call-2", status: "expired" });
@@ -198,14 +199,14 @@ describe("Anthropic BatchApi against the fake server", () => {
     await batch.cancel(id);
     expect(server.requests.at(-1)).toMatchObject({ method: "POST", path: `/v1/messages/batches/${id}/cancel` });
     expect((await batch.status(id)).state).toBe("completed");
-    const { items: outcomes } = await batch.results(id);
+    const { items: outcomes } = await readBatchResults(batch.results(id));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["cancelled", "cancelled"]);
   });
 
   it("refuses results before the batch has ended", async () => {
     server.setBatchBehavior({ completeAfterPolls: 10 });
     const id = await submit(items(1));
-    const error = await batch.results(id).catch((caught: unknown) => caught);
+    const error = await readBatchResults(batch.results(id)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ParallellmError);
     expect(error).not.toBeInstanceOf(ProviderError);
     expect((error as Error).message).toMatch(/has no results yet \(processing_status "in_progress"\)/);
@@ -285,7 +286,7 @@ describe("Anthropic BatchApi results: a hostile results file", () => {
     const stub = await startStub(jsonl);
     try {
       const api = createAnthropicProvider({ apiKey: "sk-ant-stub", baseURL: stub.url }).batch!;
-      const results = await api.results("msgbatch_stub");
+      const results = await readBatchResults(api.results("msgbatch_stub"));
       expect(results.items).toEqual([{ customId: "good", status: "expired" }]);
       expect(results.rawLines).toHaveLength(4);
       expect(results.warnings).toEqual([

@@ -8,8 +8,9 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { InputError, ParallellmError } from "../../core/errors.js";
 import type { BatchApi, BatchStatus } from "../provider.js";
+import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
-import { readAnthropicBatchResults } from "./read-anthropic-batch-results.js";
+import { readAnthropicBatchLines } from "./read-anthropic-batch-lines.js";
 import { toAnthropicBody } from "./to-anthropic-body.js";
 
 /** Per-batch limits of Message Batches: whichever is reached first. */
@@ -72,7 +73,7 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
       return _status(batch);
     },
 
-    async results(id) {
+    async *results(id) {
       const batch = await _call(undefined, () => client().messages.batches.retrieve(id));
       const url = batch.results_url;
       if (batch.processing_status !== "ended" || !url) {
@@ -82,13 +83,12 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
       }
       // Read the raw JSONL rather than `batches.results()`, whose decoder throws
       // on the first malformed line: we archive every line and skip bad ones.
-      const text = await _call(undefined, async () => {
-        const response = await client()
+      const response = await _call(undefined, () =>
+        client()
           .get(url, { headers: { Accept: "application/binary" } })
-          .asResponse();
-        return response.text();
-      });
-      return readAnthropicBatchResults(id, text);
+          .asResponse(),
+      );
+      for await (const lines of jsonLineChunks(response.body)) yield { lines: readAnthropicBatchLines(id, lines) };
     },
 
     async cancel(id) {

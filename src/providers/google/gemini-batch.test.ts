@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { readBatchResults } from "../../../test/read-batch-results.js";
 import { ParallellmError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../../testing/index.js";
@@ -103,7 +104,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
     expect(await batch.status(id)).toEqual({ state: "in-progress" });
     expect(await batch.status(id)).toEqual({ state: "completed" });
 
-    const { items: results, rawLines, warnings } = await batch.results(id);
+    const { items: results, rawLines, warnings } = await readBatchResults(batch.results(id));
 
     expect(warnings).toEqual([]);
     expect(results.map((result) => [result.customId, result.status])).toEqual([
@@ -175,7 +176,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
       { customId: "busy", request: ask("Three") },
     ]);
 
-    const { items } = await batch.results(id);
+    const { items } = await readBatchResults(batch.results(id));
 
     expect(items[0]).toMatchObject({ customId: "good", status: "succeeded" });
     expect(items[1]).toMatchObject({ customId: "bad", status: "failed" });
@@ -199,7 +200,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
     ]);
 
     expect(await batch.status(id)).toEqual({ state: "expired" });
-    expect(await batch.results(id)).toEqual({ items: [], rawLines: [], warnings: [] });
+    expect(await readBatchResults(batch.results(id))).toEqual({ items: [], rawLines: [], warnings: [] });
   });
 
   it("a failed batch has no results", async () => {
@@ -207,7 +208,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
     const { id } = await submit([{ customId: "a", request: ask("One") }]);
 
     expect(await batch.status(id)).toEqual({ state: "failed" });
-    expect(await batch.results(id)).toEqual({ items: [], rawLines: [], warnings: [] });
+    expect(await readBatchResults(batch.results(id))).toEqual({ items: [], rawLines: [], warnings: [] });
   });
 
   it("cancel ends the batch; the results of processed requests are kept", async () => {
@@ -221,7 +222,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
     await batch.cancel(id);
 
     expect(await batch.status(id)).toEqual({ state: "cancelled" });
-    const { items } = await batch.results(id);
+    const { items } = await readBatchResults(batch.results(id));
     expect(items.map((item) => [item.customId, item.status])).toEqual([["a", "succeeded"]]);
   });
 
@@ -229,7 +230,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
     server.setBatchBehavior({ completeAfterPolls: 10 });
     const { id } = await submit([{ customId: "a", request: ask("One") }]);
 
-    const error = await batch.results(id).catch((caught: unknown) => caught);
+    const error = await readBatchResults(batch.results(id)).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ParallellmError);
     expect((error as Error).message).toContain(`Batch ${id} has not ended (state JOB_STATE_RUNNING)`);
@@ -287,7 +288,7 @@ describe("Gemini BatchApi on odd Operations", () => {
   it("warns when a succeeded batch carries no metadata.output (the recorded Operation has only `response`)", async () => {
     const api = await serving(fixtures.batch_status_succeeded_inline.body);
 
-    const results = await api.results("batches/tti3ik8qob66dxcvynlg5swnutyntbi926ac");
+    const results = await readBatchResults(api.results("batches/tti3ik8qob66dxcvynlg5swnutyntbi926ac"));
 
     expect(results.items).toEqual([]);
     expect(results.warnings).toEqual([
@@ -295,7 +296,7 @@ describe("Gemini BatchApi on odd Operations", () => {
     ]);
   });
 
-  it("skips responses without a key, repeated keys and empty entries, with warnings", async () => {
+  it("skips responses without a key and empty entries, with warnings; repeats are passed on for the ingest to judge", async () => {
     const recorded = fixtures.batch_status_succeeded_inline.body;
     const [paris, tokyo] = recorded.response.inlinedResponses.inlinedResponses;
     const output = {
@@ -311,16 +312,16 @@ describe("Gemini BatchApi on odd Operations", () => {
     };
     const api = await serving({ ...recorded, metadata: { ...recorded.metadata, output } });
 
-    const results = await api.results("batches/x");
+    const results = await readBatchResults(api.results("batches/x"));
 
-    expect(results.items).toHaveLength(2);
+    expect(results.items.map((item) => item.customId)).toEqual(["paris", "paris", "request-2"]);
     expect(results.items[0]).toMatchObject({ customId: "paris", status: "succeeded" });
     expect(results.items[0].status === "succeeded" && results.items[0].result).toMatchObject({
       text: "The capital of France is **Paris**.",
       model: "gemini-2.5-flash-lite",
       usage: { inputTokens: 8, outputTokens: 8, totalTokens: 16 },
     });
-    expect(results.items[1]).toMatchObject({
+    expect(results.items[2]).toMatchObject({
       customId: "request-2",
       status: "failed",
       error: { statusCode: 500, model: "gemini-2.5-flash-lite", providerMessage: "Internal error encountered." },
@@ -328,7 +329,6 @@ describe("Gemini BatchApi on odd Operations", () => {
     expect(results.rawLines).toHaveLength(5);
     expect(results.warnings).toEqual([
       "[google] Response 1 of batch batches/x has no metadata.key, so it cannot be matched to its call; skipped.",
-      '[google] Response 2 of batch batches/x repeats the result of key "paris"; kept once.',
       '[google] Response 3 of batch batches/x (key "empty") has neither a response nor an error; skipped.',
     ]);
   });

@@ -6,10 +6,10 @@
  */
 import type { GoogleGenAI, InlinedRequest } from "@google/genai";
 import { ParallellmError } from "../../core/errors.js";
-import type { BatchApi, BatchItem, BatchResults } from "../provider.js";
+import type { BatchApi, BatchItem } from "../provider.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
-import { fromGeminiBatchResponses } from "./from-gemini-batch-responses.js";
 import { mapGeminiBatchState } from "./map-gemini-batch-state.js";
+import { readGeminiBatchResponses } from "./read-gemini-batch-responses.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 import { toGeminiRestBody } from "./to-gemini-rest-body.js";
 
@@ -67,7 +67,7 @@ export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBa
         }
       }),
     status: async (id) => mapGeminiBatchState((await get(id)).state),
-    async results(id): Promise<BatchResults> {
+    async *results(id) {
       const job = await get(id);
       const { state } = mapGeminiBatchState(job.state);
       if (state === "in-progress") {
@@ -76,15 +76,22 @@ export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBa
         );
       }
       const responses = job.dest?.inlinedResponses;
-      if (responses) return fromGeminiBatchResponses(responses, { id, model: job.model?.replace(/^models\//, "") });
+      if (responses) {
+        const batch = { id, model: job.model?.replace(/^models\//, "") };
+        for (let start = 0; start < responses.length; start += responsesPerChunk) {
+          yield { lines: readGeminiBatchResponses(responses.slice(start, start + responsesPerChunk), batch, start) };
+        }
+        return;
+      }
       // Expired and failed batches have no results by design; a succeeded one must have some.
-      const warnings =
-        state === "completed"
-          ? [
-              `[google] Batch ${id} succeeded but carries no inline output (metadata.output${job.dest?.fileName ? `; results file ${job.dest.fileName} is not read` : ""}); its calls will be collected again.`,
-            ]
-          : [];
-      return { items: [], rawLines: [], warnings };
+      if (state === "completed") {
+        yield {
+          lines: [],
+          warnings: [
+            `[google] Batch ${id} succeeded but carries no inline output (metadata.output${job.dest?.fileName ? `; results file ${job.dest.fileName} is not read` : ""}); its calls will be collected again.`,
+          ],
+        };
+      }
     },
     async cancel(id) {
       await _call(undefined, () => client().batches.cancel({ name: id, config: oneAttempt }));
@@ -93,6 +100,9 @@ export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBa
 }
 
 // --- internal ---
+
+/** Inline results arrive whole with the batch; they are read and stored a few thousand at a time. */
+const responsesPerChunk = 5000;
 
 /** One attempt even if an injected client was built with `retryOptions`: strategies retry, and create is not idempotent. */
 const oneAttempt = { httpOptions: { retryOptions: { attempts: 1 } } };

@@ -4,6 +4,7 @@
  */
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { readBatchResults } from "../../../test/read-batch-results.js";
 import {
   AuthenticationError,
   ParallellmError,
@@ -181,7 +182,7 @@ describe("OpenAI batch: round trip", () => {
       expect(await pollUntilEnded(provider.batch!, id)).toEqual(["in-progress", "completed"]);
       expect(await provider.batch!.status(id)).toEqual({ state: "completed", total: 3, finished: 3 });
 
-      const results = await provider.batch!.results(id);
+      const results = await readBatchResults(provider.batch!.results(id));
       expect(results.warnings).toEqual([]);
       expect(results.rawLines).toHaveLength(3);
       const answers = byCustomId(results.items);
@@ -211,7 +212,7 @@ describe("OpenAI batch: partial outcomes", () => {
       ["a", "b", "c"].map((customId) => ({ customId, request: request(customId) })),
     );
     await pollUntilEnded(api, id);
-    const items = byCustomId((await api.results(id)).items);
+    const items = byCustomId((await readBatchResults(api.results(id))).items);
 
     expect(succeeded(items.a).text).toMatch(/^Answer to: a/);
     const serverError = failed(items.b);
@@ -233,7 +234,7 @@ describe("OpenAI batch: partial outcomes", () => {
     const { id } = await submit(api, [{ customId: "a", request: request("x") }]);
 
     expect(await pollUntilEnded(api, id)).toEqual(["completed"]);
-    const results = await api.results(id);
+    const results = await readBatchResults(api.results(id));
     expect(failed(results.items[0])).toMatchObject({ kind: "overloaded", statusCode: 503 });
     expect(results.rawLines).toHaveLength(1);
   });
@@ -248,7 +249,7 @@ describe("OpenAI batch: partial outcomes", () => {
 
     expect(await pollUntilEnded(api, id)).toEqual(["expired"]);
     expect(await api.status(id)).toEqual({ state: "expired", total: 3, finished: 3 });
-    const items = byCustomId((await api.results(id)).items);
+    const items = byCustomId((await readBatchResults(api.results(id))).items);
     expect(succeeded(items.a).text).toMatch(/^Answer to: a/);
     expect(items.b).toEqual({ customId: "b", status: "expired" });
     expect(items.c).toEqual({ customId: "c", status: "expired" });
@@ -261,7 +262,7 @@ describe("OpenAI batch: partial outcomes", () => {
 
     await api.cancel(id);
     expect(await pollUntilEnded(api, id)).toEqual(["cancelled"]);
-    expect((await api.results(id)).items).toEqual([{ customId: "a", status: "cancelled" }]);
+    expect((await readBatchResults(api.results(id))).items).toEqual([{ customId: "a", status: "cancelled" }]);
   });
 
   it("reports a batch that failed validation with the API's reasons, and no results", async () => {
@@ -272,14 +273,14 @@ describe("OpenAI batch: partial outcomes", () => {
     const status = await api.status(id);
     expect(status).toMatchObject({ state: "failed", total: 0 });
     expect(status.message).toBe("line 1: This line is not parseable as valid JSON. (invalid_json_line)");
-    expect(await api.results(id)).toEqual({ items: [], rawLines: [], warnings: [] });
+    expect(await readBatchResults(api.results(id))).toEqual({ items: [], rawLines: [], warnings: [] });
   });
 
   it("refuses to read results before the batch has ended", async () => {
     server.setBatchBehavior({ completeAfterPolls: 5 });
     const api = providerFor().batch!;
     const { id } = await submit(api, [{ customId: "a", request: request("x") }]);
-    const error = await failure(api.results(id));
+    const error = await failure(readBatchResults(api.results(id)));
 
     expect(error).toBeInstanceOf(ParallellmError);
     expect((error as Error).message).toMatch(/has not ended/);

@@ -10,10 +10,11 @@ import { toFile } from "openai";
 import { ParallellmError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import type { BatchApi } from "../provider.js";
+import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { mapOpenAIBatchStatus } from "./map-openai-batch-status.js";
 import type { OpenAIBatchEndpoint } from "./parse-openai-batch-line.js";
-import { type OpenAIBatchResultFile, readOpenAIBatchResults } from "./read-openai-batch-results.js";
+import { readOpenAIBatchLines } from "./read-openai-batch-lines.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
@@ -80,32 +81,31 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
       return _call(undefined, async () => mapOpenAIBatchStatus(await client().batches.retrieve(id, requestOptions)));
     },
 
-    async results(id) {
-      return _call(undefined, async () => {
-        const openai = client();
-        const batch = await openai.batches.retrieve(id, requestOptions);
-        if (mapOpenAIBatchStatus(batch).state === "in-progress") {
-          throw new ParallellmError(
-            `[openai] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,
-          );
+    async *results(id) {
+      const openai = client();
+      const batch = await _call(undefined, () => openai.batches.retrieve(id, requestOptions));
+      if (mapOpenAIBatchStatus(batch).state === "in-progress") {
+        throw new ParallellmError(
+          `[openai] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,
+        );
+      }
+      const { endpoint } = batch;
+      if (endpoint !== "/v1/responses" && endpoint !== "/v1/chat/completions") {
+        throw new ParallellmError(
+          `[openai] Batch ${id} is for ${endpoint}; parallellm reads only /v1/responses and /v1/chat/completions batches.`,
+        );
+      }
+      // A batch can complete with every request failed: then there is no output file (and vice versa).
+      for (const [file, fileId] of [
+        ["output", batch.output_file_id],
+        ["error", batch.error_file_id],
+      ] as const) {
+        if (!fileId) continue;
+        const content = await _call(undefined, () => openai.files.content(fileId, requestOptions));
+        for await (const lines of jsonLineChunks(content.body)) {
+          yield { lines: readOpenAIBatchLines(lines, file, { id, endpoint, model: batch.model }) };
         }
-        if (batch.endpoint !== "/v1/responses" && batch.endpoint !== "/v1/chat/completions") {
-          throw new ParallellmError(
-            `[openai] Batch ${id} is for ${batch.endpoint}; parallellm reads only /v1/responses and /v1/chat/completions batches.`,
-          );
-        }
-        const files: OpenAIBatchResultFile[] = [];
-        // A batch can complete with every request failed: then there is no output file (and vice versa).
-        for (const [kind, fileId] of [
-          ["output", batch.output_file_id],
-          ["error", batch.error_file_id],
-        ] as const) {
-          if (!fileId) continue;
-          const content = await openai.files.content(fileId, requestOptions);
-          files.push({ kind, text: await content.text() });
-        }
-        return readOpenAIBatchResults(files, { id, endpoint: batch.endpoint, model: batch.model });
-      });
+      }
     },
 
     async cancel(id) {

@@ -217,6 +217,17 @@ export class SqliteStore implements Store {
     );
   }
 
+  async discardAnswers(keys: readonly CallKey[]): Promise<number> {
+    const discard = this.#db.prepare(
+      "UPDATE calls SET response_id = NULL WHERE agent = ? AND hash = ? AND occurrence = ? AND response_id IS NOT NULL",
+    );
+    return this.#write(() =>
+      this.#db.transaction(() =>
+        keys.reduce((count, key) => count + discard.run(key.agent, key.hash, key.occurrence).changes, 0),
+      )(),
+    );
+  }
+
   async answeredCalls(): Promise<readonly AnsweredCall[]> {
     const rows = this.#db
       .prepare("SELECT c.id, r.session, c.agent FROM calls c JOIN responses r ON r.id = c.response_id ORDER BY c.id")

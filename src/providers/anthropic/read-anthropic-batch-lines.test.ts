@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ProviderRequestError, TransientProviderError } from "../../core/errors.js";
+import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { parseAnthropicBatchLine } from "./parse-anthropic-batch-line.js";
-import { readAnthropicBatchResults } from "./read-anthropic-batch-results.js";
+import { readAnthropicBatchLines } from "./read-anthropic-batch-lines.js";
 
 const fixtures = JSON.parse(
   readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
@@ -77,8 +78,23 @@ describe("parseAnthropicBatchLine on the recorded shapes", () => {
   });
 });
 
-describe("readAnthropicBatchResults on hostile input", () => {
-  it("skips unreadable lines with warnings that say where and why, never throwing", () => {
+/** The text as a downloaded body, in small pieces (split inside lines), read the way the adapter reads it. */
+async function readText(text: string) {
+  const bytes = new TextEncoder().encode(text);
+  async function* body() {
+    for (let start = 0; start < bytes.length; start += 7) yield bytes.slice(start, start + 7);
+  }
+  const lines = [];
+  for await (const chunk of jsonLineChunks(body())) lines.push(...readAnthropicBatchLines("msgbatch_x", chunk));
+  return {
+    items: lines.flatMap(({ outcome }) => ("warning" in outcome ? [] : [outcome])),
+    rawLines: lines.map((line) => line.raw),
+    warnings: lines.flatMap(({ outcome }) => ("warning" in outcome ? [outcome.warning] : [])),
+  };
+}
+
+describe("readAnthropicBatchLines on hostile input", () => {
+  it("skips unreadable lines with warnings that say where and why, never throwing", async () => {
     const text = [
       line("batch_result_line_succeeded"),
       "",
@@ -94,7 +110,7 @@ describe("readAnthropicBatchResults on hostile input", () => {
       "   ",
     ].join("\n");
 
-    const results = readAnthropicBatchResults("msgbatch_x", text);
+    const results = await readText(text);
 
     expect(results.items.map((item) => [item.customId, item.status])).toEqual([
       ["my-first-request", "succeeded"],
@@ -116,36 +132,8 @@ describe("readAnthropicBatchResults on hostile input", () => {
     ]);
   });
 
-  it("keeps an exact repeat once, and leaves out a custom_id whose results disagree", () => {
-    const expired = JSON.stringify({ custom_id: "twice", result: { type: "expired" } });
-    const canceled = JSON.stringify({ custom_id: "clash", result: { type: "canceled" } });
-    const text = [
-      expired,
-      expired,
-      canceled,
-      JSON.stringify({ custom_id: "clash", result: { type: "expired" } }),
-      canceled,
-      JSON.stringify({ custom_id: "fine", result: { type: "canceled" } }),
-    ].join("\n");
-
-    const results = readAnthropicBatchResults("msgbatch_x", text);
-
-    expect(results.items).toEqual([
-      { customId: "twice", status: "expired" },
-      { customId: "fine", status: "cancelled" },
-    ]);
-    expect(results.rawLines).toHaveLength(6);
-    expect(results.warnings).toEqual([
-      expect.stringMatching(/line 2: repeats the result of custom_id "twice"; kept once\.$/),
-      expect.stringMatching(
-        /line 4: custom_id "clash" appears again with a different result; all its results are left out\.$/,
-      ),
-      expect.stringMatching(/line 5: custom_id "clash" appears again; all its results are left out\.$/),
-    ]);
-  });
-
-  it("truncates long lines in warnings", () => {
-    const results = readAnthropicBatchResults("msgbatch_x", `{${"x".repeat(10_000)}`);
+  it("truncates long lines in warnings", async () => {
+    const results = await readText(`{${"x".repeat(10_000)}`);
     expect(results.warnings[0].length).toBeLessThan(300);
     expect(results.rawLines[0]).toHaveLength(10_001);
   });

@@ -1,0 +1,59 @@
+/**
+ * Tells a batch's result lines apart as they arrive, chunk after chunk: the
+ * first result of a custom id is passed on; an exact repeat is dropped with a
+ * warning; a different result under the same id drops every result of that id
+ * (which one is right cannot be known) — including one passed on in an earlier
+ * chunk, which is then `withdrawn` — so the call counts as unanswered and is
+ * collected again.
+ */
+import { hash } from "node:crypto";
+import type { BatchItemResult, BatchResultLine } from "../providers/provider.js";
+
+export class ResultLines {
+  readonly warnings: string[] = [];
+  readonly #tag: string;
+  /** A digest of the line each custom id was first seen on: enough to tell a repeat from a conflict. */
+  readonly #seen = new Map<string, string>();
+  readonly #conflicting = new Set<string>();
+  readonly #withdrawn: string[] = [];
+
+  constructor(tag: string) {
+    this.#tag = tag;
+  }
+
+  /** The outcomes of `lines` to keep, by custom id. */
+  accept(lines: readonly BatchResultLine[]): Map<string, BatchItemResult> {
+    const kept = new Map<string, BatchItemResult>();
+    for (const { raw, outcome } of lines) {
+      if ("warning" in outcome) {
+        this.warnings.push(`${this.#tag}: ${outcome.warning}`);
+        continue;
+      }
+      const { customId } = outcome;
+      if (this.#conflicting.has(customId)) {
+        this.warnings.push(`${this.#tag}: custom id "${customId}" appears again; all its results are left out.`);
+        continue;
+      }
+      const digest = hash("sha1", raw, "base64");
+      const earlier = this.#seen.get(customId);
+      if (earlier === undefined) {
+        this.#seen.set(customId, digest);
+        kept.set(customId, outcome);
+      } else if (earlier === digest) {
+        this.warnings.push(`${this.#tag}: a repeated result for custom id "${customId}" was kept once.`);
+      } else {
+        this.#conflicting.add(customId);
+        this.warnings.push(
+          `${this.#tag}: custom id "${customId}" has two different results; all its results are left out.`,
+        );
+        if (!kept.delete(customId)) this.#withdrawn.push(customId);
+      }
+    }
+    return kept;
+  }
+
+  /** Custom ids passed on by an earlier `accept` whose results later disagreed. */
+  get withdrawn(): readonly string[] {
+    return this.#withdrawn;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The ingest against a real SQLite store, with a stand-in BatchApi whose
+ * results arrive in chunks: a result contradicted in a later chunk is taken back.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { tempWorkspace } from "../../test/helpers.js";
+import { emptyUsage, type LLMResult } from "../core/llm.js";
+import type { BatchApi, BatchResultChunk, BatchResultLine } from "../providers/provider.js";
+import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
+import { BatchArchive } from "./batch-archive.js";
+import { syncBatches } from "./sync-batches.js";
+
+const answer = (customId: string, text: string): BatchResultLine => {
+  const result: LLMResult = {
+    text,
+    toolCalls: [],
+    usage: emptyUsage,
+    finishReason: { unified: "stop", raw: "stop" },
+    responseId: undefined,
+    model: undefined,
+  };
+  return { raw: JSON.stringify({ customId, text }), outcome: { customId, status: "succeeded", result } };
+};
+
+function batchApi(chunks: readonly BatchResultChunk[]): BatchApi {
+  return {
+    limits: { maxRequests: 10, maxBytes: 1000 },
+    inputLine: () => "{}",
+    submit: async () => ({ id: "b-1" }),
+    find: async () => undefined,
+    status: async () => ({ state: "completed" }),
+    async *results() {
+      yield* chunks;
+    },
+    cancel: async () => {},
+  };
+}
+
+it("stores each chunk's answers, takes back one that a later chunk contradicts, and archives every line", async () => {
+  const workspace = tempWorkspace();
+  mkdirSync(workspace, { recursive: true });
+  const store = await createSqliteStore(join(workspace, "store.sqlite"));
+  try {
+    const calls = ["a", "b", "c"].map((customId, seq) => ({
+      customId,
+      agent: `agent-${customId}`,
+      hash: `hash-${customId}`,
+      occurrence: 0,
+      seq,
+      canonical: "{}",
+      documents: new Map<string, string>(),
+    }));
+    const id = await store.recordBatchIntent({
+      tag: "t1",
+      provider: "openai",
+      model: "gpt-4.1-mini",
+      session: 1,
+      bytes: 3,
+      createdAt: Date.now(),
+      calls,
+    });
+    await store.updateBatch(id, { state: "pending", providerBatchId: "b-1" });
+    const chunks = [
+      { lines: [answer("a", "A"), answer("b", "B")] },
+      { lines: [answer("a", "not A"), answer("b", "B")], warnings: ["a note"] },
+    ];
+    const archive = new BatchArchive(workspace);
+
+    const report = await syncBatches({ store, session: 2, archive, batchApiFor: () => batchApi(chunks) });
+
+    expect(report).toMatchObject({ ingested: 1, answers: 1, pending: 0 });
+    expect(report.warnings).toEqual([
+      "t1: a note",
+      't1: custom id "a" has two different results; all its results are left out.',
+      't1: a repeated result for custom id "b" was kept once.',
+    ]);
+    expect(store.lookupSync({ agent: "agent-a", hash: "hash-a", occurrence: 0 })).toBeUndefined();
+    expect(store.lookupSync({ agent: "agent-b", hash: "hash-b", occurrence: 0 })?.text).toBe("B");
+    expect(readFileSync(join(archive.directory, "t1.output.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    expect(await store.openBatches()).toEqual([]);
+  } finally {
+    await store.close();
+  }
+});
