@@ -91,6 +91,8 @@ export async function batchRoundBenchmark(): Promise<Figure[]> {
       if (replay.result !== asks || summary.sent !== 0 || summary.replayed !== asks) {
         throw new Error(`replay answered ${replay.result} of ${asks}`);
       }
+      // The library's peak: the floors below read the whole output file at once.
+      const peakRss = peakRssMb();
       const outputFile = readdirSync(join(workspace, "batches")).find((file) => file.endsWith(".output.jsonl"))!;
       const outputLines = readFileSync(join(workspace, "batches", outputFile), "utf8")
         .split("\n")
@@ -142,7 +144,7 @@ export async function batchRoundBenchmark(): Promise<Figure[]> {
         },
         { benchmark: name, metric: "ratio ingest / floor", value: ingest.ms / floorIngest, unit: "x", target: "<= 3" },
         { benchmark: name, metric: "replay", value: replay.ms, unit: "ms" },
-        { benchmark: name, metric: "peak RSS", value: peakRssMb(), unit: "MB", target: "<= 400" },
+        { benchmark: name, metric: "peak RSS (before the floors)", value: peakRss, unit: "MB", target: "<= 400" },
       ];
     });
   } finally {

@@ -10,7 +10,7 @@ import { BatchArchive } from "./batch/batch-archive.js";
 import { dryRunReport } from "./batch/dry-run-report.js";
 import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
-import { Agent, type AgentState } from "./core/agent.js";
+import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
 import { ConversationBook } from "./core/conversation-book.js";
 import {
@@ -44,6 +44,8 @@ export class Parallellm implements AsyncDisposable {
   readonly #store: Store;
   readonly #engine: CallEngine;
   readonly #conversations: ConversationBook;
+  /** What every agent scope shares. */
+  readonly #agentContext: AgentContext;
   readonly #options: ParallellmOptions;
   readonly #defaults: CallDefaults;
   readonly #agents = new Map<string, AgentState>();
@@ -76,6 +78,12 @@ export class Parallellm implements AsyncDisposable {
       providerFor: (name) => registry.get(name),
     });
     this.#conversations = new ConversationBook(store, session);
+    this.#agentContext = {
+      engine: this.#engine,
+      resolveLLM,
+      conversations: this.#conversations,
+      log: (text) => this.#log(text),
+    };
   }
 
   /**
@@ -178,16 +186,11 @@ export class Parallellm implements AsyncDisposable {
     this.#assertOpen();
     let state = this.#agents.get(name);
     if (!state) {
-      state = { seq: 0, occurrences: new Map() };
+      state = new AgentState();
       this.#agents.set(name, state);
     }
     const defaults = agentDefaults ? mergeCallOptions(this.#defaults, agentDefaults) : this.#defaults;
-    const agent = new Agent(
-      name,
-      state,
-      { engine: this.#engine, resolveLLM, conversations: this.#conversations, log: (text) => this.#log(text) },
-      defaults,
-    );
+    const agent = new Agent(name, state, this.#agentContext, defaults);
     this.#engine.enterAgent(name);
     try {
       return await fn(agent);
@@ -435,6 +438,9 @@ export class Parallellm implements AsyncDisposable {
       return await this.#finish();
     } finally {
       this.#removeSignalHandlers?.();
+      // A closed workspace object may be kept around (`await using`, a variable): it holds nothing big.
+      this.#agents.clear();
+      this.#engine.release();
     }
   }
 

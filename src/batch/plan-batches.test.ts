@@ -16,16 +16,31 @@ const request = (provider: "openai" | "anthropic", model: string, text: string, 
   messages: [{ role: "user", content: [{ type: "text", text }] }],
 });
 
+/** The plans, and the lines each batch was given. */
+function plan(
+  calls: readonly { item: { customId: string; request: LLMRequest } }[],
+  apiFor: (provider: string) => BatchApi,
+) {
+  const lines: string[][] = [];
+  const plans = planBatches(calls, apiFor, (batch, line) => {
+    lines[batch] ??= [];
+    lines[batch].push(line);
+  });
+  return { plans, lines };
+}
+
 describe("planBatches", () => {
   it("splits 120,000 small calls to one OpenAI model into batches of at most 50,000", () => {
     const calls = Array.from({ length: 120_000 }, (_, index) => ({
       item: { customId: `c${index}`, request: request("openai", "gpt-4.1-mini", `Label ${index}`) },
     }));
-    const plans = planBatches(calls, (provider) => apis[provider]);
-    expect(plans.map((plan) => plan.calls.length)).toEqual([50_000, 50_000, 20_000]);
-    expect(plans.flatMap((plan) => plan.calls)).toEqual(calls);
-    for (const plan of plans)
-      expect(plan.bytes).toBe(plan.lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0));
+    const { plans, lines } = plan(calls, (provider) => apis[provider]);
+    expect(plans.map((batch) => batch.calls.length)).toEqual([50_000, 50_000, 20_000]);
+    expect(plans.flatMap((batch) => batch.calls)).toEqual(calls);
+    expect(lines.map((batch) => batch.length)).toEqual([50_000, 50_000, 20_000]);
+    expect(JSON.parse(lines[2][0]).custom_id).toBe("c100000");
+    for (const [index, batch] of plans.entries())
+      expect(batch.bytes).toBe(lines[index].reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0));
   });
 
   it("splits by bytes with large prompts, never past the byte limit", () => {
@@ -34,10 +49,11 @@ describe("planBatches", () => {
     const calls = Array.from({ length: 25 }, (_, index) => ({
       item: { customId: `c${index}`, request: request("openai", "gpt-4.1-mini", `${big} ${index}`) },
     }));
-    const plans = planBatches(calls, () => limited);
+    const { plans, lines } = plan(calls, () => limited);
     expect(plans.length).toBe(3);
-    for (const plan of plans) expect(plan.bytes).toBeLessThanOrEqual(1_000_000);
-    expect(plans.reduce((sum, plan) => sum + plan.calls.length, 0)).toBe(25);
+    for (const batch of plans) expect(batch.bytes).toBeLessThanOrEqual(1_000_000);
+    expect(plans.reduce((sum, batch) => sum + batch.calls.length, 0)).toBe(25);
+    expect(lines.flat()).toHaveLength(25);
   });
 
   it("groups by provider, model and endpoint", () => {
@@ -48,8 +64,8 @@ describe("planBatches", () => {
       request("openai", "gpt-4.1-mini", "d", "chat"),
       request("openai", "gpt-4.1-mini", "e"),
     ].map((entry, index) => ({ item: { customId: `c${index}`, request: entry } }));
-    const plans = planBatches(calls, (provider) => apis[provider]);
-    expect(plans.map((plan) => [plan.provider, plan.model, plan.calls.map((call) => call.item.customId)])).toEqual([
+    const { plans } = plan(calls, (provider) => apis[provider]);
+    expect(plans.map((batch) => [batch.provider, batch.model, batch.calls.map((call) => call.item.customId)])).toEqual([
       ["openai", "gpt-4.1-mini", ["c0", "c4"]],
       ["anthropic", "claude-sonnet-4-6", ["c1"]],
       ["openai", "gpt-4.1", ["c2"]],
@@ -60,6 +76,6 @@ describe("planBatches", () => {
   it("refuses a single request larger than the byte limit, saying what to do", () => {
     const tiny: BatchApi = { ...openai, limits: { maxRequests: 10, maxBytes: 100 } };
     const calls = [{ item: { customId: "c0", request: request("openai", "gpt-4.1-mini", "y".repeat(500)) } }];
-    expect(() => planBatches(calls, () => tiny)).toThrow(/more than the batch limit of 100; .*strategy "async"/);
+    expect(() => plan(calls, () => tiny)).toThrow(/more than the batch limit of 100; .*strategy "async"/);
   });
 });

@@ -13,15 +13,19 @@ export interface PlannedBatch<Call extends PlannableCall> {
   readonly provider: string;
   readonly model: string;
   readonly calls: readonly Call[];
-  /** `inputLine` of each call, in order. */
-  readonly lines: readonly string[];
   /** Bytes of the JSONL input (lines and newlines). */
   readonly bytes: number;
 }
 
+/**
+ * Each call's input line goes to `writeLine(batch, line)` as soon as it is
+ * made (`batch`: the index of its plan), so the lines of a 200 MB batch never
+ * all sit in memory.
+ */
 export function planBatches<Call extends PlannableCall>(
   calls: readonly Call[],
   batchApiFor: (provider: string) => BatchApi,
+  writeLine: (batch: number, line: string) => void,
 ): PlannedBatch<Call>[] {
   const groups = new Map<string, Call[]>();
   for (const call of calls) {
@@ -36,10 +40,10 @@ export function planBatches<Call extends PlannableCall>(
     const { provider, model } = group[0].item.request;
     const api = batchApiFor(provider);
     const { maxRequests, maxBytes } = api.limits;
-    let current: { calls: Call[]; lines: string[]; bytes: number } = { calls: [], lines: [], bytes: 0 };
+    let current: { calls: Call[]; bytes: number } = { calls: [], bytes: 0 };
     const flush = () => {
       if (current.calls.length > 0) plans.push({ provider, model, ...current });
-      current = { calls: [], lines: [], bytes: 0 };
+      current = { calls: [], bytes: 0 };
     };
     for (const call of group) {
       const line = api.inputLine(call.item);
@@ -51,8 +55,8 @@ export function planBatches<Call extends PlannableCall>(
       }
       if (current.calls.length >= maxRequests || current.bytes + size > maxBytes) flush();
       current.calls.push(call);
-      current.lines.push(line);
       current.bytes += size;
+      writeLine(plans.length, line);
     }
     flush();
   }

@@ -5,11 +5,12 @@
  * open (see sync-batches.ts) and never leads to a second submission.
  */
 import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { ProviderError } from "../core/errors.js";
 import type { PreparedCall } from "../core/prepare-call.js";
 import type { BatchApi, BatchItem } from "../providers/provider.js";
 import type { CallKey, Store } from "../store/store.js";
-import type { BatchArchive } from "./batch-archive.js";
+import type { ArchiveFile, BatchArchive } from "./batch-archive.js";
 import { type PlannedBatch, planBatches } from "./plan-batches.js";
 
 export interface CollectedCall {
@@ -70,13 +71,29 @@ export async function submitBatches(
   const runId = randomUUID().slice(0, 8);
   // Custom ids unique to this submission: a result can only ever match the call it was made for,
   // even if reconciling picked the wrong provider batch (Anthropic keeps no tag to match on).
-  const calls: PlannedCall[] = collected.map((entry, index) => ({
-    ...entry,
-    item: { customId: `s${options.session}-${runId}-${index}`, request: entry.call.request },
+  const calls: PlannedCall[] = collected.map(({ key, seq, call }, index) => ({
+    key,
+    seq,
+    call,
+    item: { customId: `s${options.session}-${runId}-${index}`, request: call.request },
   }));
-  const plans = planBatches(calls, options.batchApiFor);
-  const preview = previewOf(plans);
   const tagOf = (index: number) => `pllm-s${options.session}-${runId}-${index}`;
+  const inputs: ArchiveFile[] = [];
+  let plans: PlannedBatch<PlannedCall>[];
+  try {
+    plans = planBatches(calls, options.batchApiFor, (batch, line) => {
+      inputs[batch] ??= options.archive.createInput(tagOf(batch));
+      inputs[batch].add(line);
+    });
+  } catch (error) {
+    for (const input of inputs) {
+      input.close();
+      rmSync(input.path, { force: true });
+    }
+    throw error;
+  }
+  for (const input of inputs) input.close();
+  const preview = previewOf(plans);
   if (options.preview || (options.approve && !(await options.approve(preview)))) {
     const submitted = plans.map((plan, index) => ({
       provider: plan.provider,
@@ -85,22 +102,24 @@ export async function submitBatches(
       providerBatchId: undefined,
       requestCount: plan.calls.length,
       bytes: plan.bytes,
-      inputPath: options.archive.writeInput(tagOf(index), plan.lines),
+      inputPath: inputs[index].path,
     }));
     return { submitted, preview, sent: false };
   }
   const submitted: SubmittedBatch[] = [];
-  for (const [index, plan] of plans.entries()) submitted.push(await submitOne(plan, tagOf(index), options));
+  for (const [index, plan] of plans.entries()) {
+    submitted.push(await submitOne(plan, tagOf(index), inputs[index].path, options));
+  }
   return { submitted, preview, sent: true };
 }
 
 async function submitOne(
   plan: PlannedBatch<PlannedCall>,
   tag: string,
+  inputPath: string,
   options: SubmitOptions,
 ): Promise<SubmittedBatch> {
-  const { store, archive } = options;
-  const inputPath = archive.writeInput(tag, plan.lines);
+  const { store } = options;
   const batchId = await store.recordBatchIntent({
     tag,
     provider: plan.provider,
@@ -108,13 +127,8 @@ async function submitOne(
     session: options.session,
     bytes: plan.bytes,
     createdAt: Date.now(),
-    calls: plan.calls.map((call) => ({
-      ...call.key,
-      customId: call.item.customId,
-      seq: call.seq,
-      canonical: call.call.canonical.json,
-      documents: call.call.canonical.documents,
-    })),
+    requestCount: plan.calls.length,
+    calls: intentCalls(plan.calls),
   });
   const base = {
     provider: plan.provider,
@@ -128,7 +142,7 @@ async function submitOne(
     const { id } = await options.batchApiFor(plan.provider).submit({
       model: plan.model,
       items: plan.calls.map((call) => call.item),
-      lines: plan.lines,
+      inputPath,
       tag,
     });
     options.afterCreate?.(id);
@@ -142,6 +156,20 @@ async function submitOne(
       await store.updateBatch(batchId, { state: "abandoned", message });
     }
     return { ...base, providerBatchId: undefined, error: message };
+  }
+}
+
+function* intentCalls(calls: readonly PlannedCall[]) {
+  for (const { key, item, seq, call } of calls) {
+    yield {
+      agent: key.agent,
+      hash: key.hash,
+      occurrence: key.occurrence,
+      customId: item.customId,
+      seq,
+      canonical: call.canonical.json,
+      documents: call.canonical.documents,
+    };
   }
 }
 

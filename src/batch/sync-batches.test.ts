@@ -59,6 +59,7 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
       session: 1,
       bytes: 3,
       createdAt: Date.now(),
+      requestCount: calls.length,
       calls,
     });
     await store.updateBatch(id, { state: "pending", providerBatchId: "b-1" });

@@ -4,14 +4,12 @@
  * errors to failures); what expired, was cancelled or failed is collected again
  * by this run simply because it has no answer and is no longer pending.
  */
+import { noDocuments } from "../core/canonical.js";
 import type { ProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
 import type { BatchRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
 import { ResultLines } from "./result-lines.js";
-
-/** Batch answers' requests and documents were stored with the batch's intent. */
-const noDocuments: ReadonlyMap<string, string> = new Map();
 
 export interface SyncOptions {
   readonly store: Store;
@@ -137,40 +135,45 @@ async function ingest(
   let outcomes = 0;
   const receivedAt = Date.now();
   // A chunk at a time: its lines archived, its answers committed, before the next one is read.
-  for await (const chunk of api.results(batch.providerBatchId)) {
-    output.append(chunk.lines.map((line) => line.raw));
-    report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
-    const writes: Promise<unknown>[] = [];
-    for (const [customId, outcome] of lines.accept(chunk.lines)) {
-      const call = calls.get(customId);
-      if (!call) {
-        report.warnings.push(`${batch.tag}: a result for unknown custom id "${customId}" was ignored.`);
-        continue;
+  try {
+    for await (const chunk of api.results(batch.providerBatchId)) {
+      output.append(chunk.lines.map((line) => line.raw));
+      report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
+      const writes: Promise<unknown>[] = [];
+      for (const [customId, outcome] of lines.accept(chunk.lines)) {
+        const call = calls.get(customId);
+        if (!call) {
+          report.warnings.push(`${batch.tag}: a result for unknown custom id "${customId}" was ignored.`);
+          continue;
+        }
+        outcomes++;
+        if (outcome.status === "succeeded") {
+          answers++;
+          writes.push(
+            store.saveResponse({
+              agent: call.agent,
+              hash: call.hash,
+              occurrence: call.occurrence,
+              seq: call.seq,
+              session,
+              provider: batch.provider,
+              model: batch.model,
+              canonical: undefined,
+              // Stored with the batch's intent.
+              documents: noDocuments,
+              result: outcome.result,
+              sentAt: batch.createdAt,
+              receivedAt,
+              mode: "replace",
+              viaBatch: true,
+            }),
+          );
+        } else if (outcome.status === "failed") writes.push(failure(call, outcome.error));
       }
-      outcomes++;
-      if (outcome.status === "succeeded") {
-        answers++;
-        writes.push(
-          store.saveResponse({
-            agent: call.agent,
-            hash: call.hash,
-            occurrence: call.occurrence,
-            seq: call.seq,
-            session,
-            provider: batch.provider,
-            model: batch.model,
-            canonical: undefined,
-            documents: noDocuments,
-            result: outcome.result,
-            sentAt: batch.createdAt,
-            receivedAt,
-            mode: "replace",
-            viaBatch: true,
-          }),
-        );
-      } else if (outcome.status === "failed") writes.push(failure(call, outcome.error));
+      await Promise.all(writes);
     }
-    await Promise.all(writes);
+  } finally {
+    output.close();
   }
   report.warnings.push(...lines.warnings);
   // Results that a later line contradicted: their answers no longer count; the calls are collected again.

@@ -20,9 +20,23 @@ import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
 import type { InferOutput, SchemaInput, ToolsInput } from "./schema.js";
 
 /** Sequence state of one agent name within a run; shared by every scope of that name. */
-export interface AgentState {
-  seq: number;
-  readonly occurrences: Map<string, number>;
+export class AgentState {
+  seq = 0;
+  // Most agents ask each request once, and many ask once in all (one per item of a big
+  // forEach): the first hash is counted without a Map.
+  #firstHash: string | undefined;
+  #firstCount = 0;
+  #counts: Map<string, number> | undefined;
+
+  /** The occurrence of `hash` for this ask: 0 the first time the agent asks it, then 1, 2... */
+  nextOccurrence(hash: string): number {
+    if (this.#firstHash === undefined) this.#firstHash = hash;
+    if (hash === this.#firstHash) return this.#firstCount++;
+    this.#counts ??= new Map();
+    const occurrence = this.#counts.get(hash) ?? 0;
+    this.#counts.set(hash, occurrence + 1);
+    return occurrence;
+  }
 }
 
 export interface AgentContext {
@@ -67,8 +81,7 @@ export class Agent {
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
     const state = this.#state;
-    const occurrence = state.occurrences.get(call.hash) ?? 0;
-    state.occurrences.set(call.hash, occurrence + 1);
+    const occurrence = state.nextOccurrence(call.hash);
     const seq = state.seq++;
     const key = { agent: this.name, hash: call.hash, occurrence };
     const handle = new ResponseHandle<S extends undefined ? unknown : InferOutput<S>>(

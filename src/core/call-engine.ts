@@ -48,10 +48,12 @@ export interface CollectedEntry {
   readonly key: CallKey;
   readonly seq: number;
   readonly call: PreparedCall;
-  readonly handle: ResponseHandle;
+  /** Hybrid only: the ask's handle, should its round be sent directly. */
+  readonly handle: ResponseHandle | undefined;
   /** `collected`: undecided; `batched`: goes into a batch at close; `sent`: sent directly (hybrid). */
   state: "collected" | "batched" | "sent";
-  waiters: { resolve: (result: LLMResult) => void; reject: (error: unknown) => void }[];
+  /** Hybrid: whoever awaits the answer while its round is undecided. */
+  waiters: { resolve: (result: LLMResult) => void; reject: (error: unknown) => void }[] | undefined;
 }
 
 export interface CallEngineOptions {
@@ -164,8 +166,17 @@ export class CallEngine {
 
   /** Collect a call for a batch; awaiting it halts the agent (batch) or waits for the round (hybrid). */
   collect(key: CallKey, call: PreparedCall, seq: number, handle: ResponseHandle): void {
-    // No ask location: capturing a stack per collected call costs memory, and a batch call fails in a later run.
-    const entry: CollectedEntry = { key, seq, call, handle, state: "collected", waiters: [] };
+    // Only what submission needs (50,000 of these wait for close in a big round): no ask
+    // location (a batch call fails in a later run), no handle unless hybrid may send it directly.
+    const hybrid = (this.#options.strategy.collect?.directBelow ?? 0) > 0;
+    const entry: CollectedEntry = {
+      key,
+      seq,
+      call,
+      handle: hybrid ? handle : undefined,
+      state: "collected",
+      waiters: undefined,
+    };
     this.#collected.push(entry);
     this.stats.collected++;
     handle._defer("absent", () => this.#awaitCollected(entry));
@@ -183,6 +194,13 @@ export class CallEngine {
       await this.drain();
     }
     return this.#collected.filter((entry) => entry.state !== "sent");
+  }
+
+  /** After close: let go of what the run held (collected calls, answers read ahead, asked ids). */
+  release(): void {
+    this.#collected.length = 0;
+    this.#agentAnswers.clear();
+    this.askedCallIds.clear();
   }
 
   /** The stored answer, when the store can answer synchronously; `null` when it cannot. */
@@ -254,6 +272,7 @@ export class CallEngine {
       );
     }
     return new Promise((resolve, reject) => {
+      entry.waiters ??= [];
       entry.waiters.push({ resolve, reject });
       this.#waiting.set(entry.key.agent, (this.#waiting.get(entry.key.agent) ?? 0) + 1);
       this.#scheduleRoundCheck();
@@ -286,7 +305,7 @@ export class CallEngine {
     for (const entry of round) {
       entry.state = "batched";
       const halt = haltSignal(`Ask #${entry.seq} of agent "${entry.key.agent}" goes into a batch at close.`);
-      for (const waiter of entry.waiters.splice(0)) waiter.reject(halt);
+      for (const waiter of entry.waiters?.splice(0) ?? []) waiter.reject(halt);
     }
   }
 
@@ -299,8 +318,8 @@ export class CallEngine {
       askSite: undefined,
       isNew: true,
     });
-    entry.handle._await(promise);
-    for (const waiter of entry.waiters.splice(0)) promise.then(waiter.resolve, waiter.reject);
+    entry.handle?._await(promise);
+    for (const waiter of entry.waiters?.splice(0) ?? []) promise.then(waiter.resolve, waiter.reject);
   }
 
   #replayed(answer: StoredAnswer, model: string): void {

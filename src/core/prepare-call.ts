@@ -5,7 +5,7 @@
  */
 import type { Document } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
-import { type CanonicalForm, canonicalJson, joinCanonical, sha256, writeCanonical } from "./canonical.js";
+import { type CanonicalForm, canonicalJson, joinCanonical, noDocuments, sha256, writeCanonical } from "./canonical.js";
 import { checkAskOptions } from "./check-ask-options.js";
 import { InputError } from "./errors.js";
 import type { GenerationOptions, LLM, LLMRequest, ProviderName, ToolChoice } from "./llm.js";
@@ -124,7 +124,8 @@ export function prepareCall(
   json = appendMember(json, "toolChoice", member(byOptions, options.toolChoice, documentsByHash));
   json = appendMember(json, "tools", parts.includes("tools") && tools ? memoJson(tools) : undefined);
   json = `${appendMember(json, "v", "1")}}`;
-  const canonical: CanonicalForm = { json, documents: documentsByHash };
+  // Collected batch calls keep their canonical form until close: no empty Map each.
+  const canonical: CanonicalForm = { json, documents: documentsByHash.size > 0 ? documentsByHash : noDocuments };
   const validator = isStandardSchema(options.schema) ? options.schema : undefined;
   return { request, canonical, hash: sha256(json), llm, validator };
 }

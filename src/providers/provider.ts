@@ -26,8 +26,12 @@ export interface BatchSubmission {
   /** Every item has this provider and model (the planner groups them so). */
   readonly model: string;
   readonly items: readonly BatchItem[];
-  /** `inputLine(item)` of each item, in order (already computed for planning). */
-  readonly lines: readonly string[];
+  /**
+   * The JSONL file of `inputLine(item)` for each item, in order, as archived in
+   * the workspace: what a file-based Batch API uploads, so the archive matches
+   * what was sent and no copy of it needs to sit in memory.
+   */
+  readonly inputPath: string;
   /**
    * Unique tag recorded in our store before the batch is created. The adapter
    * stores it with the batch (metadata, display name) when the provider allows,

@@ -134,10 +134,14 @@ export interface BatchIntent {
   readonly session: number;
   readonly bytes: number;
   readonly createdAt: number;
-  readonly calls: readonly (BatchCall & {
-    readonly canonical: string;
-    readonly documents: ReadonlyMap<string, string>;
-  })[];
+  readonly requestCount: number;
+  /** `requestCount` calls; an iterable, so 50,000 of them need not be built at once. */
+  readonly calls: Iterable<
+    BatchCall & {
+      readonly canonical: string;
+      readonly documents: ReadonlyMap<string, string>;
+    }
+  >;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { readBatchResults } from "../../../test/read-batch-results.js";
+import { inputFile, readBatchResults } from "../../../test/batch-api.js";
 import {
   AuthenticationError,
   InputError,
@@ -56,8 +56,8 @@ function items(count: number, prefix = "call"): BatchItem[] {
 }
 
 async function submit(batchItems: readonly BatchItem[]): Promise<string> {
-  const lines = batchItems.map((item) => batch.inputLine(item));
-  const { id } = await batch.submit({ model, items: batchItems, lines, tag: "tag-1" });
+  const inputPath = inputFile(batchItems.map((item) => batch.inputLine(item)));
+  const { id } = await batch.submit({ model, items: batchItems, inputPath, tag: "tag-1" });
   return id;
 }
 

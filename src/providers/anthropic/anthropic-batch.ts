@@ -5,6 +5,7 @@
  *
  * @see https://docs.claude.com/en/docs/build-with-claude/batch-processing
  */
+import { readFileSync } from "node:fs";
 import type Anthropic from "@anthropic-ai/sdk";
 import { InputError, ParallellmError } from "../../core/errors.js";
 import type { BatchApi, BatchStatus } from "../provider.js";
@@ -35,9 +36,12 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
 
     inputLine: (item) => JSON.stringify({ custom_id: item.customId, params: toAnthropicBody(item.request) }),
 
-    async submit({ model, lines }) {
+    async submit({ model, inputPath }) {
       // The archived input lines are what is sent, so the archive matches the batch exactly.
-      const requests = lines.map((line) => JSON.parse(line) as Anthropic.Messages.BatchCreateParams.Request);
+      const requests = readFileSync(inputPath, "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as Anthropic.Messages.BatchCreateParams.Request);
       // Message batches keep no metadata: the tag cannot be stored (see `find`).
       const batch = await _call(model, () => client().messages.batches.create({ requests }));
       return { id: batch.id };

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import { readBatchResults } from "../../../test/read-batch-results.js";
+import { inputFile, readBatchResults } from "../../../test/batch-api.js";
 import { ParallellmError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../../testing/index.js";
@@ -31,7 +31,7 @@ function ask(text: string, extra: Partial<LLMRequest> = {}): LLMRequest {
 }
 
 function submit(items: BatchItem[], tag = `tag-${Math.random()}`, api: BatchApi = batch) {
-  return api.submit({ model, items, tag, lines: items.map((item) => api.inputLine(item)) });
+  return api.submit({ model, items, tag, inputPath: inputFile(items.map((item) => api.inputLine(item))) });
 }
 
 /** The inline requests of the last batch created on the fake server, as they arrived. */

@@ -4,7 +4,7 @@
  */
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { readBatchResults } from "../../../test/read-batch-results.js";
+import { inputFile, readBatchResults } from "../../../test/batch-api.js";
 import {
   AuthenticationError,
   ParallellmError,
@@ -58,8 +58,8 @@ const eventSchema = {
 
 async function submit(api: BatchApi, items: readonly BatchItem[]) {
   const tag = `test-${++tagCount}`;
-  const lines = items.map((item) => api.inputLine(item));
-  const { id } = await api.submit({ model: items[0].request.model, items, lines, tag });
+  const inputPath = inputFile(items.map((item) => api.inputLine(item)));
+  const { id } = await api.submit({ model: items[0].request.model, items, inputPath, tag });
   return { id, tag };
 }
 
@@ -144,7 +144,7 @@ describe("OpenAI batch: input lines and limits", () => {
     expect(mixed).toBeInstanceOf(ParallellmError);
     expect((mixed as Error).message).toMatch(/one endpoint and one model/);
     const otherModel = await failure(
-      api.submit({ model: "gpt-4.1", items: [items[0]], lines: [api.inputLine(items[0])], tag: "t" }),
+      api.submit({ model: "gpt-4.1", items: [items[0]], inputPath: inputFile([api.inputLine(items[0])]), tag: "t" }),
     );
     expect((otherModel as Error).message).toMatch(/bug in the batch planner/);
     expect(server.requests).toHaveLength(0);
@@ -268,7 +268,7 @@ describe("OpenAI batch: partial outcomes", () => {
   it("reports a batch that failed validation with the API's reasons, and no results", async () => {
     const api = providerFor().batch!;
     const item = { customId: "a", request: request("x") };
-    const { id } = await api.submit({ model, items: [item], lines: ["{not json"], tag: "bad-file" });
+    const { id } = await api.submit({ model, items: [item], inputPath: inputFile(["{not json"]), tag: "bad-file" });
 
     const status = await api.status(id);
     expect(status).toMatchObject({ state: "failed", total: 0 });

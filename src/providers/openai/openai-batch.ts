@@ -5,8 +5,8 @@
  *
  * @see https://platform.openai.com/docs/guides/batch
  */
+import { openAsBlob } from "node:fs";
 import type OpenAI from "openai";
-import { toFile } from "openai";
 import { ParallellmError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import type { BatchApi } from "../provider.js";
@@ -40,18 +40,16 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
       return JSON.stringify({ custom_id: item.customId, method: "POST", url, body });
     },
 
-    async submit({ model, items, lines, tag }) {
+    async submit({ model, items, inputPath, tag }) {
       const endpoint = _submissionEndpoint(
         model,
         items.map((item) => item.request),
-        lines.length,
       );
       return _call(model, async () => {
         const openai = client();
-        const file = await openai.files.create(
-          { file: await toFile(Buffer.from(lines.join("\n")), `pllm-${tag}.jsonl`), purpose: "batch" },
-          requestOptions,
-        );
+        // Streamed from the archived file: a 200 MB input is never a 200 MB string here.
+        const input = new File([await openAsBlob(inputPath)], `pllm-${tag}.jsonl`, { type: "application/jsonl" });
+        const file = await openai.files.create({ file: input, purpose: "batch" }, requestOptions);
         const batch = await openai.batches.create(
           { input_file_id: file.id, endpoint, completion_window: "24h", metadata: { pllm_tag: tag } },
           requestOptions,
@@ -126,11 +124,9 @@ function _endpointOf(request: LLMRequest): OpenAIBatchEndpoint {
 }
 
 /** The one endpoint of a submission; a mixed or inconsistent one is a planner bug. */
-function _submissionEndpoint(model: string, requests: readonly LLMRequest[], lineCount: number): OpenAIBatchEndpoint {
-  if (requests.length === 0 || requests.length !== lineCount) {
-    throw new ParallellmError(
-      `[openai] A batch needs one input line per item and at least one item, got ${requests.length} items and ${lineCount} lines. This is a bug in the batch planner.`,
-    );
+function _submissionEndpoint(model: string, requests: readonly LLMRequest[]): OpenAIBatchEndpoint {
+  if (requests.length === 0) {
+    throw new ParallellmError("[openai] A batch needs at least one item. This is a bug in the batch planner.");
   }
   const endpoints = new Set(requests.map(_endpointOf));
   const models = new Set(requests.map((request) => request.model));

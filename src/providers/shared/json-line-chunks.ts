@@ -1,7 +1,8 @@
 /**
  * A downloaded JSONL body → its non-blank lines with their line numbers, in
- * chunks of a few MB, as the bytes arrive: a 200 MB results file never has to
- * be one string, nor one array of lines.
+ * small chunks as the bytes arrive: a 200 MB results file is never one string,
+ * and each chunk can be parsed, stored and dropped while its objects are young
+ * (cheap to collect, never promoted to the old heap).
  */
 
 export interface NumberedLine {
@@ -11,7 +12,7 @@ export interface NumberedLine {
 }
 
 /** Chunks end at the first line boundary past this many characters. */
-const chunkCharacters = 4 * 1024 * 1024;
+const chunkCharacters = 64 * 1024;
 
 export async function* jsonLineChunks(body: AsyncIterable<Uint8Array> | null): AsyncGenerator<NumberedLine[]> {
   if (!body) return;
@@ -28,13 +29,15 @@ export async function* jsonLineChunks(body: AsyncIterable<Uint8Array> | null): A
     characters += line.length;
   };
   for await (const bytes of body) {
-    const text = rest + decoder.decode(bytes, { stream: true });
+    // Lines are cut from each decoded piece; only a line split across pieces is joined.
+    const text = decoder.decode(bytes, { stream: true });
     let start = 0;
     for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-      add(text.slice(start, end));
+      add(start === 0 ? rest + text.slice(0, end) : text.slice(start, end));
+      rest = "";
       start = end + 1;
     }
-    rest = text.slice(start);
+    rest += text.slice(start);
     if (characters >= chunkCharacters) {
       yield chunk;
       chunk = [];

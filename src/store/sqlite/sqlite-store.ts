@@ -259,7 +259,7 @@ export class SqliteStore implements Store {
             intent.provider,
             intent.model,
             intent.session,
-            intent.calls.length,
+            intent.requestCount,
             intent.bytes,
             intent.createdAt,
             intent.createdAt,

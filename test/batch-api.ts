@@ -1,5 +1,15 @@
-/** For adapter tests: every chunk of a `BatchApi.results` stream, gathered. */
+/** For BatchApi adapter tests: an input file to submit, and a results stream gathered. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { BatchItemResult, BatchResultChunk } from "../src/providers/provider.js";
+
+/** `lines` as a JSONL input file, the way the archive writes it; returns its path. */
+export function inputFile(lines: readonly string[]): string {
+  const path = join(mkdtempSync(join(tmpdir(), "pllm-input-")), "input.jsonl");
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
 
 export async function readBatchResults(results: AsyncIterable<BatchResultChunk>): Promise<{
   items: BatchItemResult[];
