@@ -2,7 +2,7 @@
  * Every batch's input and output JSONL, kept in the workspace (`batches/`).
  * Request bodies and result lines hold no credentials: keys travel in headers.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -17,26 +17,41 @@ export class ArchiveFile {
   #fd: number | undefined;
   readonly #buffer = Buffer.allocUnsafe(bufferBytes);
   #used = 0;
+  /** Bytes in the file, buffered ones included: where the next line starts. */
+  #size = 0;
 
   constructor(path: string) {
     this.path = path;
-    this.#fd = openSync(path, "w");
+    this.#fd = openSync(path, "w+");
   }
 
-  add(line: string): void {
+  /** Adds a line; returns the byte offset it starts at, for `lineAt`. */
+  add(line: string): number {
+    const offset = this.#size;
     const bytes = Buffer.byteLength(line) + 1;
+    this.#size += bytes;
     if (this.#used + bytes > bufferBytes) this.#flush();
     if (bytes > bufferBytes) {
-      const whole = Buffer.from(`${line}\n`);
-      for (let written = 0; written < whole.length; ) written += writeSync(this.#fd!, whole, written);
-      return;
+      this.#writeAll(Buffer.from(`${line}\n`), bytes);
+      return offset;
     }
     this.#used += this.#buffer.write(line, this.#used);
     this.#buffer[this.#used++] = 0x0a;
+    return offset;
   }
 
-  append(lines: readonly string[]): void {
-    for (const line of lines) this.add(line);
+  /** The line added at `offset`, read back from the file (rarely needed: no copy is kept in memory). */
+  lineAt(offset: number): string {
+    this.#flush();
+    const pieces: Buffer[] = [];
+    for (let at = offset; ; ) {
+      const piece = Buffer.allocUnsafe(bufferBytes);
+      const read = readSync(this.#fd!, piece, 0, bufferBytes, at);
+      const end = piece.subarray(0, read).indexOf(0x0a);
+      pieces.push(piece.subarray(0, end === -1 ? read : end));
+      if (end !== -1 || read === 0) return Buffer.concat(pieces).toString("utf8");
+      at += read;
+    }
   }
 
   /** Write what is buffered and close the file; it can be read from then on. */
@@ -48,10 +63,12 @@ export class ArchiveFile {
   }
 
   #flush(): void {
-    for (let written = 0; written < this.#used; ) {
-      written += writeSync(this.#fd!, this.#buffer, written, this.#used - written);
-    }
+    this.#writeAll(this.#buffer, this.#used);
     this.#used = 0;
+  }
+
+  #writeAll(bytes: Buffer, length: number): void {
+    for (let written = 0; written < length; ) written += writeSync(this.#fd!, bytes, written, length - written);
   }
 }
 

@@ -11,9 +11,21 @@ const cancelled = (customId: string): BatchResultLine => ({
   outcome: { customId, status: "cancelled" },
 });
 
+/** ResultLines over an in-memory archive. */
+function resultLines() {
+  const archived: string[] = [];
+  const lines = new ResultLines("b1", (offset) => archived[offset]);
+  const accept = (chunk: BatchResultLine[]) =>
+    lines.accept(
+      chunk,
+      chunk.map((line) => archived.push(line.raw) - 1),
+    );
+  return { lines, accept };
+}
+
 it("keeps an exact repeat once, and leaves out every result of a custom id whose results disagree", () => {
-  const lines = new ResultLines("b1");
-  const kept = lines.accept([
+  const { lines, accept } = resultLines();
+  const kept = accept([
     expired("twice"),
     expired("twice"),
     cancelled("clash"),
@@ -34,9 +46,9 @@ it("keeps an exact repeat once, and leaves out every result of a custom id whose
 });
 
 it("withdraws a result passed on in an earlier chunk when a later chunk contradicts it", () => {
-  const lines = new ResultLines("b1");
-  expect([...lines.accept([expired("a"), expired("b")]).keys()]).toEqual(["a", "b"]);
-  expect([...lines.accept([cancelled("a"), expired("b"), expired("c")]).keys()]).toEqual(["c"]);
+  const { lines, accept } = resultLines();
+  expect([...accept([expired("a"), expired("b")]).keys()]).toEqual(["a", "b"]);
+  expect([...accept([cancelled("a"), expired("b"), expired("c")]).keys()]).toEqual(["c"]);
   expect(lines.withdrawn).toEqual(["a"]);
   expect(lines.warnings).toHaveLength(2);
 });

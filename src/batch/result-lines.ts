@@ -6,25 +6,27 @@
  * chunk, which is then `withdrawn` — so the call counts as unanswered and is
  * collected again.
  */
-import { hash } from "node:crypto";
 import type { BatchItemResult, BatchResultLine } from "../providers/provider.js";
 
 export class ResultLines {
   readonly warnings: string[] = [];
   readonly #tag: string;
-  /** A digest of the line each custom id was first seen on: enough to tell a repeat from a conflict. */
-  readonly #seen = new Map<string, string>();
+  readonly #lineAt: (offset: number) => string;
+  /** Where in the archive each custom id was first seen: a repeat is compared with that line, read back. */
+  readonly #seen = new Map<string, number>();
   readonly #conflicting = new Set<string>();
   readonly #withdrawn: string[] = [];
 
-  constructor(tag: string) {
+  /** `lineAt(offset)`: an archived line, by the offset `accept` was given for it. */
+  constructor(tag: string, lineAt: (offset: number) => string) {
     this.#tag = tag;
+    this.#lineAt = lineAt;
   }
 
-  /** The outcomes of `lines` to keep, by custom id. */
-  accept(lines: readonly BatchResultLine[]): Map<string, BatchItemResult> {
+  /** The outcomes of `lines` to keep, by custom id; `offsets[i]` is where `lines[i]` was archived. */
+  accept(lines: readonly BatchResultLine[], offsets: readonly number[]): Map<string, BatchItemResult> {
     const kept = new Map<string, BatchItemResult>();
-    for (const { raw, outcome } of lines) {
+    for (const [index, { raw, outcome }] of lines.entries()) {
       if ("warning" in outcome) {
         this.warnings.push(`${this.#tag}: ${outcome.warning}`);
         continue;
@@ -34,12 +36,11 @@ export class ResultLines {
         this.warnings.push(`${this.#tag}: custom id "${customId}" appears again; all its results are left out.`);
         continue;
       }
-      const digest = hash("sha1", raw, "base64");
       const earlier = this.#seen.get(customId);
       if (earlier === undefined) {
-        this.#seen.set(customId, digest);
+        this.#seen.set(customId, offsets[index]);
         kept.set(customId, outcome);
-      } else if (earlier === digest) {
+      } else if (this.#lineAt(earlier) === raw) {
         this.warnings.push(`${this.#tag}: a repeated result for custom id "${customId}" was kept once.`);
       } else {
         this.#conflicting.add(customId);

@@ -7,9 +7,12 @@
 import { noDocuments } from "../core/canonical.js";
 import type { ProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
-import type { BatchRecord, Store } from "../store/store.js";
+import type { BatchRecord, ResponseRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
 import { ResultLines } from "./result-lines.js";
+
+/** Answers per ingest transaction; their results are small once parsed (the raw lines are already gone). */
+const answersPerCommit = 2000;
 
 export interface SyncOptions {
   readonly store: Store;
@@ -130,17 +133,23 @@ async function ingest(
     return;
   }
   const output = options.archive.createOutput(batch.tag);
-  const lines = new ResultLines(batch.tag);
+  const lines = new ResultLines(batch.tag, (offset) => output.lineAt(offset));
   let answers = 0;
   let outcomes = 0;
   const receivedAt = Date.now();
-  // A chunk at a time: its lines archived, its answers committed, before the next one is read.
+  // Answers are committed a few thousand at a time: one transaction per downloaded
+  // piece would rewrite the same index pages into the WAL hundreds of times.
+  let queued: ResponseRecord[] = [];
+  const commitQueued = async () => {
+    const records = queued;
+    queued = [];
+    await Promise.all(records.map((record) => store.saveResponse(record)));
+  };
   try {
     for await (const chunk of api.results(batch.providerBatchId)) {
-      output.append(chunk.lines.map((line) => line.raw));
       report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
-      const writes: Promise<unknown>[] = [];
-      for (const [customId, outcome] of lines.accept(chunk.lines)) {
+      const offsets = chunk.lines.map((line) => output.add(line.raw));
+      for (const [customId, outcome] of lines.accept(chunk.lines, offsets)) {
         const call = calls.get(customId);
         if (!call) {
           report.warnings.push(`${batch.tag}: a result for unknown custom id "${customId}" was ignored.`);
@@ -149,29 +158,28 @@ async function ingest(
         outcomes++;
         if (outcome.status === "succeeded") {
           answers++;
-          writes.push(
-            store.saveResponse({
-              agent: call.agent,
-              hash: call.hash,
-              occurrence: call.occurrence,
-              seq: call.seq,
-              session,
-              provider: batch.provider,
-              model: batch.model,
-              canonical: undefined,
-              // Stored with the batch's intent.
-              documents: noDocuments,
-              result: outcome.result,
-              sentAt: batch.createdAt,
-              receivedAt,
-              mode: "replace",
-              viaBatch: true,
-            }),
-          );
-        } else if (outcome.status === "failed") writes.push(failure(call, outcome.error));
+          queued.push({
+            agent: call.agent,
+            hash: call.hash,
+            occurrence: call.occurrence,
+            seq: call.seq,
+            session,
+            provider: batch.provider,
+            model: batch.model,
+            canonical: undefined,
+            // Stored with the batch's intent.
+            documents: noDocuments,
+            result: outcome.result,
+            sentAt: batch.createdAt,
+            receivedAt,
+            mode: "replace",
+            viaBatch: true,
+          });
+        } else if (outcome.status === "failed") await failure(call, outcome.error);
       }
-      await Promise.all(writes);
+      if (queued.length >= answersPerCommit) await commitQueued();
     }
+    await commitQueued();
   } finally {
     output.close();
   }

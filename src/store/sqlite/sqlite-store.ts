@@ -546,7 +546,7 @@ function openDatabase(path: string): Database.Database {
     db.pragma("busy_timeout = 5000");
     // Replays are point lookups over the whole store: map it and keep a large page cache.
     db.pragma("mmap_size = 1073741824");
-    db.pragma("cache_size = -65536");
+    db.pragma("cache_size = -16384");
     const migrate = db.transaction(() => {
       for (let index = version; index < sqliteMigrations.length; index++) db.exec(sqliteMigrations[index]);
       db.pragma(`application_id = ${applicationId}`);
