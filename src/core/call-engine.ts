@@ -265,11 +265,7 @@ export class CallEngine {
   #awaitCollected(entry: CollectedEntry): Promise<LLMResult> {
     const directBelow = this.#options.strategy.collect?.directBelow ?? 0;
     if (directBelow === 0 || entry.state === "batched") {
-      return Promise.reject(
-        haltSignal(
-          `Ask #${entry.seq} of agent "${entry.key.agent}" waits for a batch; it is sent when the run closes.`,
-        ),
-      );
+      return Promise.reject(batchedHalt);
     }
     return new Promise((resolve, reject) => {
       entry.waiters ??= [];
@@ -411,6 +407,14 @@ export class CallEngine {
     return result;
   }
 }
+
+/**
+ * What awaiting a batched call throws. One object for all (a big batch round halts
+ * 50,000 agents): agent scopes catch it, and it is only seen by code that catches it itself.
+ */
+const batchedHalt = haltSignal(
+  "This answer goes into a provider batch when the run closes; the agent stops here, and a later run continues from this ask once the batch is done.",
+);
 
 /**
  * A NotAvailable without a stack trace: thrown once per halted agent (50,000 in a

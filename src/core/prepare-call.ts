@@ -72,62 +72,123 @@ export interface PreparedCall {
 
 const optionKeys = ["temperature", "topP", "maxTokens", "stop", "seed"] as const;
 
+/** What an ask's options decide, whatever its documents: the same for every ask made with one options object. */
+interface CallShape {
+  readonly options: AskOptions;
+  readonly resolveLLM: (llm: LLM) => ResolvedModel;
+  readonly llm: ResolvedModel;
+  readonly generation: GenerationOptions | undefined;
+  readonly schema: LLMRequest["schema"];
+  readonly tools: LLMRequest["tools"];
+  readonly validator: StandardSchema | undefined;
+  readonly hashesInstructions: boolean;
+  readonly hashesLlm: boolean;
+  readonly hashesDocuments: boolean;
+  /** The canonical members after `messages`, closing brace included. */
+  readonly tail: string;
+  /** Long strings among those members (`providerOptions`), by hash. */
+  readonly tailDocuments: ReadonlyMap<string, string>;
+}
+
+/**
+ * The last shape made: asks in a pipeline share their agent's (or the run's)
+ * options object, so this one entry spares re-deriving and re-serialising
+ * everything but the documents on nearly every ask.
+ */
+let lastShape: CallShape | undefined;
+
+/** Long strings met while writing one ask's canonical JSON; reused, as asks are prepared one at a time. */
+const foundDocuments = new Map<string, string>();
+
 export function prepareCall(
   documents: Document | readonly Document[],
   options: AskOptions,
   resolveLLM: (llm: LLM) => ResolvedModel,
 ): PreparedCall {
-  checkAskOptions(options);
-  if (options.llm === undefined) {
-    throw new InputError('No llm for this ask; pass llm: "gpt-4.1-mini" (or another model) to ask, agent or open.');
+  let shape = lastShape;
+  if (shape?.options !== options || shape.resolveLLM !== resolveLLM) {
+    shape = callShape(options, resolveLLM);
+    lastShape = shape;
   }
-  const llm = resolveLLM(options.llm);
   const { messages, system } = normalizeDocuments(documents);
   if (messages.length === 0) throw new InputError("ask() got no documents; pass at least a prompt string.");
-
   const instructionParts = options.instructions ? [options.instructions, ...system] : system;
   const instructions = instructionParts.length > 0 ? instructionParts.join("\n\n") : undefined;
-  const generationEntries = optionKeys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]);
-  const generation = generationEntries.length > 0 ? Object.fromEntries(generationEntries) : undefined;
-  const schema = options.schema === undefined ? undefined : toOutputSchema(options.schema, options.schemaName);
-  const tools = options.tools === undefined ? undefined : toToolDefinitions(options.tools);
-  if (options.ignoreCache && options.rewriteCache) {
-    throw new InputError("ignoreCache and rewriteCache contradict each other; pass one of them.");
-  }
-
+  const { llm } = shape;
   const request: LLMRequest = {
     provider: llm.provider,
     model: llm.model,
     api: llm.api,
     instructions,
     messages,
-    schema,
-    tools,
+    schema: shape.schema,
+    tools: shape.tools,
     toolChoice: options.toolChoice,
-    options: generation as GenerationOptions | undefined,
+    options: shape.generation,
     providerOptions: options.providerOptions,
   };
 
-  const parts = options.hashBy ?? allHashParts;
-  const byOptions = parts.includes("options");
-  const documentsByHash = new Map<string, string>();
+  const found = foundDocuments;
+  found.clear();
   // Members in key order, written straight into the JSON (this runs on every replay);
   // equal to canonicalJson of the same object (see prepare-call.test.ts).
   let json = "{";
-  json = appendMember(json, "instructions", member(parts.includes("instructions"), instructions, documentsByHash));
-  json = appendMember(json, "llm", parts.includes("llm") ? llmJson(llm) : undefined);
-  json = appendMember(json, "messages", member(parts.includes("documents"), messages, documentsByHash));
-  json = appendMember(json, "options", member(byOptions, generation, documentsByHash));
-  json = appendMember(json, "providerOptions", member(byOptions, options.providerOptions, documentsByHash));
-  json = appendMember(json, "salt", options.salt === undefined ? undefined : JSON.stringify(options.salt));
-  json = appendMember(json, "schema", parts.includes("schema") && schema ? memoJson(schema) : undefined);
-  json = appendMember(json, "toolChoice", member(byOptions, options.toolChoice, documentsByHash));
-  json = appendMember(json, "tools", parts.includes("tools") && tools ? memoJson(tools) : undefined);
-  json = `${appendMember(json, "v", "1")}}`;
-  // Collected batch calls keep their canonical form until close: no empty Map each.
-  const canonical: CanonicalForm = { json, documents: documentsByHash.size > 0 ? documentsByHash : noDocuments };
-  const validator = isStandardSchema(options.schema) ? options.schema : undefined;
-  return { request, canonical, hash: sha256(json), llm, validator };
+  json = appendMember(json, "instructions", member(shape.hashesInstructions, instructions, found));
+  json = appendMember(json, "llm", shape.hashesLlm ? llmJson(llm) : undefined);
+  json = appendMember(json, "messages", member(shape.hashesDocuments, messages, found));
+  json = `${json}${json.length > 1 ? "," : ""}${shape.tail}`;
+  // Collected batch calls keep their canonical form until close: no Map each unless there are long strings.
+  const documentsByHash =
+    found.size + shape.tailDocuments.size === 0 ? noDocuments : new Map([...shape.tailDocuments, ...found]);
+  const canonical: CanonicalForm = { json, documents: documentsByHash };
+  return { request, canonical, hash: sha256(json), llm, validator: shape.validator };
+}
+
+function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel): CallShape {
+  checkAskOptions(options);
+  if (options.llm === undefined) {
+    throw new InputError('No llm for this ask; pass llm: "gpt-4.1-mini" (or another model) to ask, agent or open.');
+  }
+  if (options.ignoreCache && options.rewriteCache) {
+    throw new InputError("ignoreCache and rewriteCache contradict each other; pass one of them.");
+  }
+  const llm = resolveLLM(options.llm);
+  let generation: Record<string, unknown> | undefined;
+  for (const key of optionKeys) {
+    if (options[key] === undefined) continue;
+    generation ??= {};
+    generation[key] = options[key];
+  }
+  const schema = options.schema === undefined ? undefined : toOutputSchema(options.schema, options.schemaName);
+  const tools = options.tools === undefined ? undefined : toToolDefinitions(options.tools);
+  const parts = options.hashBy ?? allHashParts;
+  const byOptions = parts.includes("options");
+  const tailDocuments = new Map<string, string>();
+  let tail = "";
+  const add = (key: string, value: string | undefined) => {
+    if (value !== undefined) tail += `${tail === "" ? "" : ","}"${key}":${value}`;
+  };
+  add("options", member(byOptions, generation, tailDocuments));
+  add("providerOptions", member(byOptions, options.providerOptions, tailDocuments));
+  add("salt", options.salt === undefined ? undefined : JSON.stringify(options.salt));
+  add("schema", parts.includes("schema") && schema ? memoJson(schema) : undefined);
+  add("toolChoice", member(byOptions, options.toolChoice, tailDocuments));
+  add("tools", parts.includes("tools") && tools ? memoJson(tools) : undefined);
+  add("v", "1");
+  return {
+    options,
+    resolveLLM,
+    llm,
+    generation: generation as GenerationOptions | undefined,
+    schema,
+    tools,
+    validator: isStandardSchema(options.schema) ? options.schema : undefined,
+    hashesInstructions: parts.includes("instructions"),
+    hashesLlm: parts.includes("llm"),
+    hashesDocuments: parts.includes("documents"),
+    tail: `${tail}}`,
+    tailDocuments,
+  };
 }
 
 function appendMember(json: string, key: string, member: string | undefined): string {
