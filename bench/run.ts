@@ -1,37 +1,50 @@
 /**
  * npm run bench [-- name...] — runs the benchmarks, prints a table of figures
  * (ratios against floors measured in the same run) and writes bench/results/latest.json.
+ * Each benchmark runs in a process of its own, so none inherits another's heap,
+ * JIT state or peak RSS.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { asyncThroughputBenchmark } from "./async-throughput.js";
-import { batchRoundBenchmark } from "./batch-round.js";
+import { fileURLToPath } from "node:url";
 import { type Figure, formatFigures } from "./bench-util.js";
-import { faultyThroughputBenchmark } from "./faulty-throughput.js";
-import { replayBenchmark } from "./replay.js";
-import { sdkThroughputBenchmark } from "./sdk-throughput.js";
 
-const benchmarks: Record<string, () => Promise<Figure[]>> = {
-  replay: replayBenchmark,
-  "async-throughput": asyncThroughputBenchmark,
-  "sdk-throughput": sdkThroughputBenchmark,
-  "faulty-throughput": faultyThroughputBenchmark,
-  "batch-round": batchRoundBenchmark,
+/** Each loads its module only in the process that runs it. */
+const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
+  replay: async () => (await import("./replay.js")).replayBenchmark,
+  "async-throughput": async () => (await import("./async-throughput.js")).asyncThroughputBenchmark,
+  "sdk-throughput": async () => (await import("./sdk-throughput.js")).sdkThroughputBenchmark,
+  "faulty-throughput": async () => (await import("./faulty-throughput.js")).faultyThroughputBenchmark,
+  "batch-round": async () => (await import("./batch-round.js")).batchRoundBenchmark,
 };
 
-const chosen = process.argv.slice(2).filter((name) => !name.startsWith("-"));
-for (const name of chosen) {
-  if (!(name in benchmarks))
-    throw new Error(`Unknown benchmark "${name}"; choose from ${Object.keys(benchmarks).join(", ")}.`);
+const [flag, childName] = process.argv.slice(2);
+if (flag === "--child") {
+  // One benchmark, in this process; its figures go to stdout as the last line.
+  const figures = await (await benchmarks[childName]())();
+  console.log(JSON.stringify(figures));
+} else {
+  const chosen = process.argv.slice(2).filter((name) => !name.startsWith("-"));
+  for (const name of chosen) {
+    if (!(name in benchmarks))
+      throw new Error(`Unknown benchmark "${name}"; choose from ${Object.keys(benchmarks).join(", ")}.`);
+  }
+  const figures: Figure[] = [];
+  for (const name of Object.keys(benchmarks)) {
+    if (chosen.length > 0 && !chosen.includes(name)) continue;
+    process.stderr.write(`running ${name}...\n`);
+    const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", name], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (child.status !== 0) throw new Error(`benchmark ${name} failed (exit ${child.status ?? child.signal})`);
+    figures.push(...(JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Figure[]));
+  }
+  console.log(formatFigures(figures));
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL("./results/latest.json", import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
+  );
 }
-const figures: Figure[] = [];
-for (const [name, run] of Object.entries(benchmarks)) {
-  if (chosen.length > 0 && !chosen.includes(name)) continue;
-  process.stderr.write(`running ${name}...\n`);
-  figures.push(...(await run()));
-}
-console.log(formatFigures(figures));
-mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(
-  new URL("./results/latest.json", import.meta.url),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
-);
