@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { tempWorkspace } from "../../test/helpers.js";
+import { providerError } from "../core/errors.js";
 import { emptyUsage, type LLMResult } from "../core/llm.js";
 import type { BatchApi, BatchResultChunk, BatchResultLine } from "../providers/provider.js";
 import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -81,6 +82,55 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
     expect(store.lookupSync({ agent: "agent-b", hash: "hash-b", occurrence: 0 })?.text).toBe("B");
     expect(readFileSync(join(archive.directory, "t1.output.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
     expect(await store.openBatches()).toEqual([]);
+  } finally {
+    await store.close();
+  }
+});
+
+it("keeps a batch pending, with what arrived stored, when its results download breaks off", async () => {
+  const workspace = tempWorkspace();
+  mkdirSync(workspace, { recursive: true });
+  const store = await createSqliteStore(join(workspace, "store.sqlite"));
+  try {
+    const calls = ["a", "b"].map((customId, seq) => ({
+      customId,
+      agent: `agent-${customId}`,
+      hash: `hash-${customId}`,
+      occurrence: 0,
+      seq,
+      canonical: "{}",
+      documents: new Map<string, string>(),
+    }));
+    const id = await store.recordBatchIntent({
+      tag: "t2",
+      provider: "openai",
+      model: "gpt-4.1-mini",
+      session: 1,
+      bytes: 2,
+      createdAt: Date.now(),
+      requestCount: calls.length,
+      calls,
+    });
+    await store.updateBatch(id, { state: "pending", providerBatchId: "b-2" });
+    const broken: BatchApi = {
+      ...batchApi([]),
+      async *results() {
+        yield { lines: [answer("a", "A")] };
+        throw providerError({ provider: "openai", providerMessage: "the download broke off" });
+      },
+    };
+
+    const report = await syncBatches({
+      store,
+      session: 2,
+      archive: new BatchArchive(workspace),
+      batchApiFor: () => broken,
+    });
+
+    expect(report).toMatchObject({ ingested: 0, pending: 1 });
+    expect(report.warnings).toEqual([expect.stringMatching(/^Batch t2: .*the download broke off.* stays pending/)]);
+    expect(store.lookupSync({ agent: "agent-a", hash: "hash-a", occurrence: 0 })?.text).toBe("A");
+    expect((await store.openBatches()).map((batch) => batch.tag)).toEqual(["t2"]);
   } finally {
     await store.close();
   }

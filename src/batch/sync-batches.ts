@@ -5,7 +5,7 @@
  * by this run simply because it has no answer and is no longer pending.
  */
 import { noDocuments } from "../core/canonical.js";
-import type { ProviderError } from "../core/errors.js";
+import { type ProviderError, TransientProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
 import type { BatchRecord, ResponseRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
@@ -75,7 +75,8 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       await store.updateBatch(batch.id, { state: "pending", providerBatchId });
       report.reconciled++;
     }
-    const status = await api.status(providerBatchId!);
+    const status = await keepPendingOnTransientError(batch, report, () => api.status(providerBatchId!));
+    if (status === undefined) continue;
     if (status.state === "in-progress") {
       sessionsStillRunning.add(batch.session);
       report.pending++;
@@ -86,9 +87,28 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       report.pending++;
       continue;
     }
-    await ingest(batch, status, options, report);
+    await keepPendingOnTransientError(batch, report, () => ingest(batch, status, options, report));
   }
   return report;
+}
+
+/**
+ * A provider that cannot be reached (or a download cut off) leaves the batch
+ * pending for the next run instead of failing this one; what was stored stays.
+ */
+async function keepPendingOnTransientError<T>(
+  batch: BatchRecord,
+  report: { pending: number; warnings: string[] },
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof TransientProviderError)) throw error;
+    report.pending++;
+    report.warnings.push(`Batch ${batch.tag}: ${error.message} It stays pending; the next run tries again.`);
+    return undefined;
+  }
 }
 
 async function ingest(
@@ -179,9 +199,10 @@ async function ingest(
       }
       if (queued.length >= answersPerCommit) await commitQueued();
     }
-    await commitQueued();
   } finally {
+    // Also when the download breaks off: what arrived is kept.
     output.close();
+    await commitQueued();
   }
   report.warnings.push(...lines.warnings);
   // Results that a later line contradicted: their answers no longer count; the calls are collected again.

@@ -92,7 +92,8 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
           .get(url, { headers: { Accept: "application/binary" } })
           .asResponse(),
       );
-      for await (const lines of jsonLineChunks(response.body)) yield { lines: readAnthropicBatchLines(id, lines) };
+      for await (const lines of jsonLineChunks(response.body, "anthropic"))
+        yield { lines: readAnthropicBatchLines(id, lines) };
     },
 
     async cancel(id) {

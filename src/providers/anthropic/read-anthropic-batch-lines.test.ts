@@ -85,7 +85,8 @@ async function readText(text: string) {
     for (let start = 0; start < bytes.length; start += 7) yield bytes.slice(start, start + 7);
   }
   const lines = [];
-  for await (const chunk of jsonLineChunks(body())) lines.push(...readAnthropicBatchLines("msgbatch_x", chunk));
+  for await (const chunk of jsonLineChunks(body(), "anthropic"))
+    lines.push(...readAnthropicBatchLines("msgbatch_x", chunk));
   return {
     items: lines.flatMap(({ outcome }) => ("warning" in outcome ? [] : [outcome])),
     rawLines: lines.map((line) => line.raw),

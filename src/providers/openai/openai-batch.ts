@@ -100,7 +100,7 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
       ] as const) {
         if (!fileId) continue;
         const content = await _call(undefined, () => openai.files.content(fileId, requestOptions));
-        for await (const lines of jsonLineChunks(content.body)) {
+        for await (const lines of jsonLineChunks(content.body, "openai")) {
           yield { lines: readOpenAIBatchLines(lines, file, { id, endpoint, model: batch.model }) };
         }
       }

@@ -5,6 +5,9 @@
  * (cheap to collect, never promoted to the old heap).
  */
 
+import { providerError } from "../../core/errors.js";
+import type { ProviderName } from "../../core/llm.js";
+
 export interface NumberedLine {
   readonly text: string;
   /** 1-based, counting blank lines, for warnings that say where a line was. */
@@ -14,7 +17,11 @@ export interface NumberedLine {
 /** Chunks end at the first line boundary past this many characters. */
 const chunkCharacters = 64 * 1024;
 
-export async function* jsonLineChunks(body: AsyncIterable<Uint8Array> | null): AsyncGenerator<NumberedLine[]> {
+/** A body that breaks off mid-download throws a transient (retryable) `ProviderError` of `provider`. */
+export async function* jsonLineChunks(
+  body: AsyncIterable<Uint8Array> | null,
+  provider: ProviderName,
+): AsyncGenerator<NumberedLine[]> {
   if (!body) return;
   const decoder = new TextDecoder();
   let rest = "";
@@ -28,7 +35,7 @@ export async function* jsonLineChunks(body: AsyncIterable<Uint8Array> | null): A
     chunk.push({ text: line, number });
     characters += line.length;
   };
-  for await (const bytes of body) {
+  for await (const bytes of readOrExplain(body, provider, () => number)) {
     // Lines are cut from each decoded piece; only a line split across pieces is joined.
     const text = decoder.decode(bytes, { stream: true });
     let start = 0;
@@ -46,4 +53,20 @@ export async function* jsonLineChunks(body: AsyncIterable<Uint8Array> | null): A
   }
   add(rest + decoder.decode());
   if (chunk.length > 0) yield chunk;
+}
+
+async function* readOrExplain(
+  body: AsyncIterable<Uint8Array>,
+  provider: ProviderName,
+  linesRead: () => number,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    throw providerError({
+      provider,
+      providerMessage: `the batch results download broke off after line ${linesRead()} (${(error as Error).message})`,
+      cause: error,
+    });
+  }
 }
