@@ -65,8 +65,8 @@ export interface SendOptions {
   readonly seq: number;
   /** Keep the stored answer in use (`ignoreCache`) instead of replacing it. */
   readonly keepStored: boolean;
-  /** The Error captured at the ask, for its source location. */
-  readonly askSite: Error | undefined;
+  /** A stack captured at the ask (`Error.captureStackTrace`), for its source location. */
+  readonly askSite: { readonly stack?: string } | undefined;
   /** Nothing was stored for this call (as opposed to a deliberate resend). */
   readonly isNew: boolean;
 }
@@ -408,7 +408,7 @@ export function haltSignal(message: string): NotAvailable {
 }
 
 /** `file:line:column` of the user's ask, from an Error captured there. */
-export function askLocation(site: Error | undefined): string | undefined {
+export function askLocation(site: { readonly stack?: string } | undefined): string | undefined {
   const stack = site?.stack;
   if (!stack) return undefined;
   for (const line of stack.split("\n").slice(1)) {
