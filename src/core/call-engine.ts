@@ -360,8 +360,11 @@ export class CallEngine {
       }
       throw error;
     }
+    // Members listed, not spread from `key`: a spread here costs more than the rest of the record.
     const callId = await store.saveResponse({
-      ...key,
+      agent: key.agent,
+      hash: key.hash,
+      occurrence: key.occurrence,
       seq: options.seq,
       session,
       provider: call.llm.provider,
