@@ -81,7 +81,12 @@ function batchDiscountOf(rows: readonly UsageRow[], prices: Prices): number | un
 
 function linesBy(rows: readonly UsageRow[], keyOf: (row: UsageRow) => string, prices: Prices): CostLine[] {
   const groups = new Map<string, UsageRow[]>();
-  for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
   return [...groups].map(([name, group]) => ({
     name,
     answers: group.reduce((total, row) => total + row.answers, 0),
