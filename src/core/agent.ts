@@ -109,7 +109,8 @@ export class Agent {
       engine.collect(key, call, seq, handle as ResponseHandle);
       return handle;
     }
-    const askSite = new Error("ask");
+    // One stack capture (`new Error` would add a second), formatted only if the call fails.
+    const askSite: { stack?: string } = {};
     Error.captureStackTrace(askSite, this.ask);
     const sendOptions = { seq, keepStored: merged.ignoreCache === true, askSite, isNew: useStored };
     handle._await(

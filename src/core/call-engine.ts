@@ -67,8 +67,8 @@ export interface SendOptions {
   readonly seq: number;
   /** Keep the stored answer in use (`ignoreCache`) instead of replacing it. */
   readonly keepStored: boolean;
-  /** The Error captured at the ask, for its source location. */
-  readonly askSite: Error | undefined;
+  /** A stack captured at the ask (`Error.captureStackTrace`), for its source location. */
+  readonly askSite: { readonly stack?: string } | undefined;
   /** Nothing was stored for this call (as opposed to a deliberate resend). */
   readonly isNew: boolean;
 }
@@ -375,8 +375,11 @@ export class CallEngine {
       }
       throw error;
     }
+    // Members listed, not spread from `key`: a spread here costs more than the rest of the record.
     const callId = await store.saveResponse({
-      ...key,
+      agent: key.agent,
+      hash: key.hash,
+      occurrence: key.occurrence,
       seq: options.seq,
       session,
       provider: call.llm.provider,
@@ -431,7 +434,7 @@ export function haltSignal(message: string): NotAvailable {
 }
 
 /** `file:line:column` of the user's ask, from an Error captured there. */
-export function askLocation(site: Error | undefined): string | undefined {
+export function askLocation(site: { readonly stack?: string } | undefined): string | undefined {
   const stack = site?.stack;
   if (!stack) return undefined;
   for (const line of stack.split("\n").slice(1)) {

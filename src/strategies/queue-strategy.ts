@@ -2,7 +2,6 @@
  * Calls go through a FIFO queue of bounded concurrency (p-queue); `sync` is
  * the same queue with one slot, so requests go out one at a time in ask order.
  */
-import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { LLMResult } from "../core/llm.js";
 import type { RateLimits } from "./rate-limits.js";
@@ -15,7 +14,6 @@ export class QueueStrategy implements Strategy {
   readonly #queue: PQueue;
   readonly #retry: RetryPolicy;
   readonly #throttler: Throttler | undefined;
-  readonly #abort = new AbortController();
   #stopped: Error | undefined;
 
   /** With `limits`, every attempt also waits for its provider's and model's limits (see `Throttler`). */
@@ -28,15 +26,14 @@ export class QueueStrategy implements Strategy {
     this.#queue = new PQueue({ concurrency: throttlerHoldsCap ? Number.POSITIVE_INFINITY : concurrency });
     this.#throttler = limits && new Throttler(limits, { concurrency: throttlerHoldsCap ? concurrency : undefined });
     this.#retry = retry;
-    // Every call in flight listens on the one stop signal.
-    setMaxListeners(0, this.#abort.signal);
   }
 
   run(task: CallTask): Promise<LLMResult> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const limited = this.#throttler?.throttle(task) ?? task;
     return this.#queue.add(() =>
-      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(limited, this.#retry, this.#abort.signal),
+      // No abort signal: stopping never aborts a call in flight, and a signal per attempt costs CPU on every call.
+      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(limited, this.#retry, undefined),
     );
   }
 

@@ -22,7 +22,7 @@ function leakyTask(failures: number): CallTask {
     model: "m",
     request: { provider: "openai", model: "m", api: undefined, messages: [] } as unknown as CallTask["request"],
     send: async (signal) => {
-      signal.addEventListener("abort", () => {});
+      signal?.addEventListener("abort", () => {});
       if (left-- > 0) throw providerError({ provider: "openai", statusCode: 429, retryAfterMs: 1 });
       return answer;
     },
@@ -39,12 +39,26 @@ describe("runWithRetries", () => {
     expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
   });
 
+  it("without a run signal, attempts and retries get none", async () => {
+    const signals: unknown[] = [];
+    const retried = leakyTask(1);
+    const task: CallTask = {
+      ...retried,
+      send: (signal) => {
+        signals.push(signal);
+        return retried.send(signal);
+      },
+    };
+    expect(await runWithRetries(task, { initialDelayMs: 1 }, undefined)).toBe(answer);
+    expect(signals).toEqual([undefined, undefined]);
+  });
+
   it("an abort of the run still reaches the attempt in flight", async () => {
     const run = new AbortController();
     const task: CallTask = {
       ...leakyTask(0),
       send: (signal) =>
-        new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+        new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true })),
     };
     const pending = runWithRetries(task, {}, run.signal);
     const reason = new Error("stop");

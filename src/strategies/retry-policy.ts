@@ -18,7 +18,7 @@ export interface RetryPolicy {
 }
 
 export interface RetryEnvironment {
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   readonly random: () => number;
   readonly now: () => number;
 }
@@ -26,6 +26,7 @@ export interface RetryEnvironment {
 const defaultEnvironment: RetryEnvironment = {
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
+      if (!signal) return void setTimeout(resolve, ms);
       if (signal.aborted) return reject(signal.reason);
       const onAbort = () => {
         clearTimeout(timer);
@@ -55,11 +56,15 @@ export function retryDelay(
   return Math.floor(random() * ceiling);
 }
 
-/** Run a task's attempts until one succeeds, the error is not retryable, or the policy is exhausted. */
+/**
+ * Run a task's attempts until one succeeds, the error is not retryable, or the
+ * policy is exhausted. Without a `signal`, attempts and waits cannot be aborted
+ * (and cost no abort listeners).
+ */
 export async function runWithRetries(
   task: CallTask,
   policy: RetryPolicy,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   environment: RetryEnvironment = defaultEnvironment,
 ): Promise<LLMResult> {
   const maxAttempts = policy.maxAttempts ?? 5;
@@ -71,7 +76,7 @@ export async function runWithRetries(
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       task.attemptFailed(error, attempt);
-      if (!error.isRetryable || attempt >= maxAttempts || signal.aborted) throw error;
+      if (!error.isRetryable || attempt >= maxAttempts || signal?.aborted) throw error;
       const delay = retryDelay(attempt, error, policy, environment.random);
       if (environment.now() + delay - started > maxElapsedMs) throw error;
       await environment.sleep(delay, signal);
@@ -87,8 +92,8 @@ export async function runWithRetries(
  * the run-wide signal those would pile up (memory, and each later request
  * slower than the last).
  */
-function _sendWithOwnSignal(task: CallTask, signal: AbortSignal): Promise<LLMResult> {
-  if (signal.aborted) return task.send(signal);
+function _sendWithOwnSignal(task: CallTask, signal: AbortSignal | undefined): Promise<LLMResult> {
+  if (!signal || signal.aborted) return task.send(signal);
   const attempt = new AbortController();
   const forward = () => attempt.abort(signal.reason);
   signal.addEventListener("abort", forward, { once: true });
