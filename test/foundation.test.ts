@@ -221,7 +221,7 @@ describe("store", () => {
     await pllm.close();
     const db = new Database(join(directory, "store.sqlite"), { readonly: true });
     const documents = db.prepare("SELECT size FROM documents").all();
-    const requests = db.prepare("SELECT canonical FROM requests").all() as { canonical: string }[];
+    const requests = db.prepare("SELECT canonical FROM calls").all() as { canonical: string }[];
     db.close();
     expect(documents).toEqual([{ size: report.length }]);
     expect(requests).toHaveLength(3);

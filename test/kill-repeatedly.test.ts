@@ -74,8 +74,8 @@ function inspectStore(directory: string): Map<string, number> {
     }
     const rows = db
       .prepare(
-        `SELECT c.id, c.response_id, r.id AS rid, r.call_id, r.text, r.created_at, q.canonical
-         FROM responses r LEFT JOIN calls c ON c.id = r.call_id LEFT JOIN requests q ON q.hash = c.hash`,
+        `SELECT c.id, c.response_id, r.id AS rid, r.call_id, r.text, r.created_at, c.canonical
+         FROM responses r LEFT JOIN calls c ON c.id = r.call_id`,
       )
       .all() as {
       id: number;

@@ -42,7 +42,7 @@ it("a 1 MB document asked about 1,000 times grows the store by about 1 MB", asyn
 
   const db = new Database(join(directory, "store.sqlite"), { readonly: true });
   const documents = db.prepare("SELECT count(*) AS count, sum(size) AS size FROM documents").get();
-  const requests = db.prepare("SELECT count(*) AS count, max(length(canonical)) AS longest FROM requests").get();
+  const requests = db.prepare("SELECT count(*) AS count, max(length(canonical)) AS longest FROM calls").get();
   db.close();
   expect(documents).toEqual({ count: 1, size: megabyte });
   expect(requests).toMatchObject({ count: 1000 });

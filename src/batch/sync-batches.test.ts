@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { expect, it } from "vitest";
 import { tempWorkspace } from "../../test/helpers.js";
 import { providerError } from "../core/errors.js";
@@ -50,7 +51,7 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
       hash: `hash-${customId}`,
       occurrence: 0,
       seq,
-      canonical: "{}",
+      canonical: `{"call":"${customId}"}`,
       documents: new Map<string, string>(),
     }));
     const id = await store.recordBatchIntent({
@@ -80,6 +81,13 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
     ]);
     expect(store.lookupSync({ agent: "agent-a", hash: "hash-a", occurrence: 0 })).toBeUndefined();
     expect(store.lookupSync({ agent: "agent-b", hash: "hash-b", occurrence: 0 })?.text).toBe("B");
+    // The canonical request recorded with the intent is kept beside the answered call.
+    const db = new Database(store.location, { readonly: true });
+    expect(db.prepare("SELECT agent, canonical FROM calls").all()).toEqual([
+      { agent: "agent-a", canonical: '{"call":"a"}' },
+      { agent: "agent-b", canonical: '{"call":"b"}' },
+    ]);
+    db.close();
     expect(readFileSync(join(archive.directory, "t1.output.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
     expect(await store.openBatches()).toEqual([]);
   } finally {

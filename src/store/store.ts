@@ -59,7 +59,10 @@ export interface ResponseRecord extends CallKey {
   readonly session: number;
   readonly provider: string;
   readonly model: string;
-  /** Canonical request JSON (what was hashed), long strings as `{ "$doc": hash }`; `undefined` when already stored. */
+  /**
+   * Canonical request JSON (what was hashed), long strings as `{ "$doc": hash }`;
+   * `undefined` when it was stored already (with the call's batch intent).
+   */
   readonly canonical: string | undefined;
   /** The long strings the canonical request refers to, by hash. */
   readonly documents: ReadonlyMap<string, string>;

@@ -124,4 +124,14 @@ export const sqliteMigrations: readonly string[] = [
   ALTER TABLE responses ADD COLUMN cached_tokens INTEGER;
   ALTER TABLE responses ADD COLUMN via_batch INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Canonical requests move into the rows of their calls (and of batch calls not yet
+  -- answered): written with a row that is written anyway, instead of into a table keyed
+  -- by a random hash, whose B-tree took a page write per answer and halved store speed.
+  ALTER TABLE calls ADD COLUMN canonical TEXT;
+  ALTER TABLE batch_calls ADD COLUMN canonical TEXT;
+  UPDATE calls SET canonical = (SELECT canonical FROM requests WHERE requests.hash = calls.hash);
+  UPDATE batch_calls SET canonical = (SELECT canonical FROM requests WHERE requests.hash = batch_calls.hash);
+  DROP TABLE requests;
+  `,
 ];

@@ -41,7 +41,6 @@ export class SqliteStore implements Store {
   readonly #agentAnswers: Statement;
   readonly #resultOf: Statement;
   readonly #insertDocument: Statement;
-  readonly #insertRequest: Statement;
   readonly #upsertCall: Statement;
   readonly #insertResponse: Statement;
   readonly #pointCall: Statement;
@@ -73,14 +72,17 @@ export class SqliteStore implements Store {
       .raw(true);
     this.#resultOf = db.prepare("SELECT result FROM responses WHERE id = ?").pluck(true);
     this.#insertDocument = db.prepare("INSERT OR IGNORE INTO documents (hash, size, content) VALUES (?, ?, ?)");
-    this.#insertRequest = db.prepare("INSERT OR IGNORE INTO requests (hash, canonical) VALUES (?, ?)");
     this.#upsertCall = db
       .prepare(
-        `INSERT INTO calls (agent, hash, occurrence, seq, session, status, provider, model, sent_at, received_at)
-         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)
+        `INSERT INTO calls (agent, hash, occurrence, seq, session, status, provider, model, sent_at, received_at,
+           canonical)
+         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?,
+           -- A batch answer's canonical request was recorded with its batch call.
+           coalesce(?, (SELECT canonical FROM batch_calls WHERE agent = ? AND hash = ? AND occurrence = ? LIMIT 1)))
          ON CONFLICT (agent, hash, occurrence) DO UPDATE SET status = 'done',
            seq = excluded.seq, session = excluded.session, provider = excluded.provider, model = excluded.model,
-           sent_at = excluded.sent_at, received_at = excluded.received_at
+           sent_at = excluded.sent_at, received_at = excluded.received_at,
+           canonical = coalesce(excluded.canonical, canonical)
          RETURNING id, response_id`,
       )
       .raw(true);
@@ -100,7 +102,6 @@ export class SqliteStore implements Store {
     );
     this.#insertResponseRecord = (record: ResponseRecord) => {
       for (const [hash, content] of record.documents) this.#insertDocument.run(hash, content.length, content);
-      if (record.canonical !== undefined) this.#insertRequest.run(record.hash, record.canonical);
       const [callId, currentResponse] = this.#upsertCall.get(
         record.agent,
         record.hash,
@@ -111,6 +112,10 @@ export class SqliteStore implements Store {
         record.model,
         record.sentAt,
         record.receivedAt,
+        record.canonical ?? null,
+        record.agent,
+        record.hash,
+        record.occurrence,
       ) as [number, number | null];
       const { lastInsertRowid } = this.#insertResponse.run(
         callId,
@@ -265,11 +270,19 @@ export class SqliteStore implements Store {
             intent.createdAt,
           );
         const insertCall = this.#db.prepare(
-          "INSERT INTO batch_calls (batch_id, custom_id, agent, hash, occurrence, seq) VALUES (?, ?, ?, ?, ?, ?)",
+          `INSERT INTO batch_calls (batch_id, custom_id, agent, hash, occurrence, seq, canonical)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const call of intent.calls) {
-          insertCall.run(lastInsertRowid, call.customId, call.agent, call.hash, call.occurrence, call.seq);
-          this.#insertRequest.run(call.hash, call.canonical);
+          insertCall.run(
+            lastInsertRowid,
+            call.customId,
+            call.agent,
+            call.hash,
+            call.occurrence,
+            call.seq,
+            call.canonical,
+          );
           for (const [hash, content] of call.documents) this.#insertDocument.run(hash, content.length, content);
         }
         return Number(lastInsertRowid);

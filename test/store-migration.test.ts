@@ -1,0 +1,53 @@
+/**
+ * A store written by an earlier version opens with its answers and batch calls
+ * intact: migration 5 moves canonical requests from their hash-keyed table into
+ * the rows of their calls.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { expect, it } from "vitest";
+import { Parallellm } from "../src/index.js";
+import { sqliteMigrations } from "../src/store/sqlite/sqlite-migrations.js";
+import { MockProvider } from "../src/testing/index.js";
+import { tempWorkspace } from "./helpers.js";
+
+it("a schema-4 store opens: canonical requests move beside their calls, answers still replay", async () => {
+  const directory = tempWorkspace();
+  mkdirSync(directory, { recursive: true });
+  const mock = new MockProvider();
+  const options = { llm: "mock-1", providers: { mock }, summary: false } as const;
+  const first = await Parallellm.open(directory, options);
+  const answer = await first.agent("a", (agent) => agent.ask("What is 2 + 2?").text());
+  await first.close();
+
+  // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call.
+  const db = new Database(join(directory, "store.sqlite"));
+  const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
+    hash: string;
+    canonical: string;
+  };
+  db.exec(`
+    CREATE TABLE requests (hash TEXT PRIMARY KEY, canonical TEXT NOT NULL) WITHOUT ROWID;
+    ALTER TABLE calls DROP COLUMN canonical;
+    ALTER TABLE batch_calls DROP COLUMN canonical;
+    INSERT INTO batches (id, tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
+      VALUES (7, 't', 'mock', 'mock-1', 'ingested', 1, 1, 10, 0, 0);
+    INSERT INTO batch_calls (batch_id, custom_id, agent, hash, occurrence, seq) VALUES (7, 'c0', 'a', '${hash}', 0, 0);
+  `);
+  db.prepare("INSERT INTO requests VALUES (?, ?)").run(hash, canonical);
+  db.pragma(`user_version = ${sqliteMigrations.length - 1}`);
+  db.close();
+
+  const second = await Parallellm.open(directory, options);
+  expect(await second.agent("a", (agent) => agent.ask("What is 2 + 2?").text())).toBe(answer);
+  const summary = await second.close();
+  expect(summary).toMatchObject({ replayed: 1, sent: 0 });
+
+  const migrated = new Database(join(directory, "store.sqlite"), { readonly: true });
+  expect(migrated.pragma("user_version", { simple: true })).toBe(sqliteMigrations.length);
+  expect(migrated.prepare("SELECT canonical FROM calls").pluck().all()).toEqual([canonical]);
+  expect(migrated.prepare("SELECT canonical FROM batch_calls").pluck().all()).toEqual([canonical]);
+  expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'requests'").get()).toBeUndefined();
+  migrated.close();
+});
