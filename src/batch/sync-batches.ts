@@ -4,6 +4,7 @@
  * errors to failures); what expired, was cancelled or failed is collected again
  * by this run simply because it has no answer and is no longer pending.
  */
+import { rmSync } from "node:fs";
 import { noDocuments } from "../core/canonical.js";
 import { type ProviderError, TransientProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
@@ -116,6 +117,7 @@ async function ingest(
   status: BatchStatus,
   options: SyncOptions,
   report: {
+    pending: number;
     ingested: number;
     answers: number;
     failures: number;
@@ -156,6 +158,9 @@ async function ingest(
   const lines = new ResultLines(batch.tag, (offset) => output.lineAt(offset));
   let answers = 0;
   let outcomes = 0;
+  // Results for custom ids that none of this batch's calls has: how many, and the first few.
+  let unknownCount = 0;
+  const unknownExamples: string[] = [];
   const receivedAt = Date.now();
   // Answers are committed a few thousand at a time: one transaction per downloaded
   // piece would rewrite the same index pages into the WAL hundreds of times.
@@ -172,7 +177,7 @@ async function ingest(
       for (const [customId, outcome] of lines.accept(chunk.lines, offsets)) {
         const call = calls.get(customId);
         if (!call) {
-          report.warnings.push(`${batch.tag}: a result for unknown custom id "${customId}" was ignored.`);
+          if (unknownCount++ < 3) unknownExamples.push(`"${customId}"`);
           continue;
         }
         outcomes++;
@@ -205,6 +210,25 @@ async function ingest(
     await commitQueued();
   }
   report.warnings.push(...lines.warnings);
+  if (unknownCount > 0 && outcomes === 0) {
+    // Not one result is for our calls: reconciling (Anthropic keeps no tag) took another batch of the
+    // same size for ours. Its id stays recorded, so the next open looks again without it; our calls wait.
+    rmSync(output.path, { force: true });
+    await store.updateBatch(batch.id, {
+      state: "submitting",
+      message: `${batch.providerBatchId} holds none of these calls; the next open looks for the right batch`,
+    });
+    report.pending++;
+    report.warnings.push(
+      `${batch.tag}: batch ${batch.providerBatchId} at the provider holds none of its calls (it was taken for this one after a crash); the next run looks for the right batch.`,
+    );
+    return;
+  }
+  if (unknownCount > 0) {
+    report.warnings.push(
+      `${batch.tag}: ${unknownCount} result(s) for unknown custom ids (${unknownExamples.join(", ")}) were ignored.`,
+    );
+  }
   // Results that a later line contradicted: their answers no longer count; the calls are collected again.
   const withdrawn = lines.withdrawn.flatMap((customId) => calls.get(customId) ?? []);
   if (withdrawn.length > 0) answers -= await store.discardAnswers(withdrawn);
