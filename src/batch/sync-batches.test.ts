@@ -10,7 +10,7 @@ import { tempWorkspace } from "../../test/helpers.js";
 import { providerError } from "../core/errors.js";
 import { emptyUsage, type LLMResult } from "../core/llm.js";
 import type { BatchApi, BatchResultChunk, BatchResultLine } from "../providers/provider.js";
-import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
+import { createSqliteStore, type SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { BatchArchive } from "./batch-archive.js";
 import { syncBatches } from "./sync-batches.js";
 
@@ -40,12 +40,29 @@ function batchApi(chunks: readonly BatchResultChunk[]): BatchApi {
   };
 }
 
-it("stores each chunk's answers, takes back one that a later chunk contradicts, and archives every line", async () => {
+/** A fresh workspace with its store; closed when `body` ends. */
+async function withStore(body: (store: SqliteStore, workspace: string) => Promise<void>): Promise<void> {
   const workspace = tempWorkspace();
   mkdirSync(workspace, { recursive: true });
   const store = await createSqliteStore(join(workspace, "store.sqlite"));
   try {
-    const calls = ["a", "b", "c"].map((customId, seq) => ({
+    await body(store, workspace);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Records the intent of a batch `tag` whose calls are `customIds` (agent `agent-<id>`, hash `hash-<id>`). */
+function recordIntent(store: SqliteStore, tag: string, provider: string, customIds: readonly string[]) {
+  return store.recordBatchIntent({
+    tag,
+    provider,
+    model: "some-model",
+    session: 1,
+    bytes: customIds.length,
+    createdAt: Date.now(),
+    requestCount: customIds.length,
+    calls: customIds.map((customId, seq) => ({
       customId,
       agent: `agent-${customId}`,
       hash: `hash-${customId}`,
@@ -53,17 +70,13 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
       seq,
       canonical: `{"call":"${customId}"}`,
       documents: new Map<string, string>(),
-    }));
-    const id = await store.recordBatchIntent({
-      tag: "t1",
-      provider: "openai",
-      model: "gpt-4.1-mini",
-      session: 1,
-      bytes: 3,
-      createdAt: Date.now(),
-      requestCount: calls.length,
-      calls,
-    });
+    })),
+  });
+}
+
+it("stores each chunk's answers, takes back one that a later chunk contradicts, and archives every line", async () => {
+  await withStore(async (store, workspace) => {
+    const id = await recordIntent(store, "t1", "openai", ["a", "b", "c"]);
     await store.updateBatch(id, { state: "pending", providerBatchId: "b-1" });
     const chunks = [
       { lines: [answer("a", "A"), answer("b", "B")] },
@@ -90,35 +103,12 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
     db.close();
     expect(readFileSync(join(archive.directory, "t1.output.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
     expect(await store.openBatches()).toEqual([]);
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 it("keeps a batch pending, with what arrived stored, when its results download breaks off", async () => {
-  const workspace = tempWorkspace();
-  mkdirSync(workspace, { recursive: true });
-  const store = await createSqliteStore(join(workspace, "store.sqlite"));
-  try {
-    const calls = ["a", "b"].map((customId, seq) => ({
-      customId,
-      agent: `agent-${customId}`,
-      hash: `hash-${customId}`,
-      occurrence: 0,
-      seq,
-      canonical: "{}",
-      documents: new Map<string, string>(),
-    }));
-    const id = await store.recordBatchIntent({
-      tag: "t2",
-      provider: "openai",
-      model: "gpt-4.1-mini",
-      session: 1,
-      bytes: 2,
-      createdAt: Date.now(),
-      requestCount: calls.length,
-      calls,
-    });
+  await withStore(async (store, workspace) => {
+    const id = await recordIntent(store, "t2", "openai", ["a", "b"]);
     await store.updateBatch(id, { state: "pending", providerBatchId: "b-2" });
     const broken: BatchApi = {
       ...batchApi([]),
@@ -139,36 +129,13 @@ it("keeps a batch pending, with what arrived stored, when its results download b
     expect(report.warnings).toEqual([expect.stringMatching(/^Batch t2: .*the download broke off.* stays pending/)]);
     expect(store.lookupSync({ agent: "agent-a", hash: "hash-a", occurrence: 0 })?.text).toBe("A");
     expect((await store.openBatches()).map((batch) => batch.tag)).toEqual(["t2"]);
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 it("a batch taken for ours by mistake (its results hold none of our calls) is set aside, and the right one is found next time", async () => {
-  const workspace = tempWorkspace();
-  mkdirSync(workspace, { recursive: true });
-  const store = await createSqliteStore(join(workspace, "store.sqlite"));
-  try {
-    const calls = ["a", "b"].map((customId, seq) => ({
-      customId,
-      agent: `agent-${customId}`,
-      hash: `hash-${customId}`,
-      occurrence: 0,
-      seq,
-      canonical: "{}",
-      documents: new Map<string, string>(),
-    }));
+  await withStore(async (store, workspace) => {
     // A crash between create and record: the intent has no provider id.
-    await store.recordBatchIntent({
-      tag: "t3",
-      provider: "anthropic",
-      model: "claude-sonnet-4-6",
-      session: 1,
-      bytes: 2,
-      createdAt: Date.now(),
-      requestCount: calls.length,
-      calls,
-    });
+    await recordIntent(store, "t3", "anthropic", ["a", "b"]);
     const finds: ReadonlySet<string>[] = [];
     // Another batch of the same size looks closest; ours is found once that one is excluded.
     const anthropic: BatchApi = {
@@ -201,7 +168,5 @@ it("a batch taken for ours by mistake (its results hold none of our calls) is se
     expect(second).toMatchObject({ reconciled: 1, ingested: 1, pending: 0, answers: 2 });
     expect(finds.map((excluded) => [...excluded])).toEqual([[], ["theirs"]]);
     expect(store.lookupSync({ agent: "agent-b", hash: "hash-b", occurrence: 0 })?.text).toBe("B");
-  } finally {
-    await store.close();
-  }
+  });
 });
