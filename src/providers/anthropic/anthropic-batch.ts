@@ -27,7 +27,7 @@ export interface AnthropicBatchLimits {
  *
  * @throws InputError when a limit is not a positive integer.
  */
-export function createAnthropicBatchApi(client: () => Anthropic, limits: AnthropicBatchLimits = {}): BatchApi {
+export function createAnthropicBatchApi(client: () => Promise<Anthropic>, limits: AnthropicBatchLimits = {}): BatchApi {
   return {
     limits: {
       maxRequests: _limit("maxRequests", limits.maxRequests ?? 100_000),
@@ -43,7 +43,7 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
         .filter((line) => line !== "")
         .map((line) => JSON.parse(line) as Anthropic.Messages.BatchCreateParams.Request);
       // Message batches keep no metadata: the tag cannot be stored (see `find`).
-      const batch = await _call(model, () => client().messages.batches.create({ requests }));
+      const batch = await _call(model, async () => (await client()).messages.batches.create({ requests }));
       return { id: batch.id };
     },
 
@@ -61,7 +61,7 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
       const since = createdAfter - clockSkewMs;
       return _call(undefined, async () => {
         let best: { id: string; distance: number } | undefined;
-        for await (const batch of client().messages.batches.list({ limit: 100 })) {
+        for await (const batch of (await client()).messages.batches.list({ limit: 100 })) {
           const created = Date.parse(batch.created_at);
           if (created < since) break;
           if (_total(batch.request_counts) !== requestCount || exclude?.has(batch.id)) continue;
@@ -73,12 +73,12 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
     },
 
     async status(id) {
-      const batch = await _call(undefined, () => client().messages.batches.retrieve(id));
+      const batch = await _call(undefined, async () => (await client()).messages.batches.retrieve(id));
       return _status(batch);
     },
 
     async *results(id) {
-      const batch = await _call(undefined, () => client().messages.batches.retrieve(id));
+      const batch = await _call(undefined, async () => (await client()).messages.batches.retrieve(id));
       const url = batch.results_url;
       if (batch.processing_status !== "ended" || !url) {
         throw new ParallellmError(
@@ -87,17 +87,15 @@ export function createAnthropicBatchApi(client: () => Anthropic, limits: Anthrop
       }
       // Read the raw JSONL rather than `batches.results()`, whose decoder throws
       // on the first malformed line: we archive every line and skip bad ones.
-      const response = await _call(undefined, () =>
-        client()
-          .get(url, { headers: { Accept: "application/binary" } })
-          .asResponse(),
+      const response = await _call(undefined, async () =>
+        (await client()).get(url, { headers: { Accept: "application/binary" } }).asResponse(),
       );
       for await (const lines of jsonLineChunks(response.body, "anthropic"))
         yield { lines: readAnthropicBatchLines(id, lines) };
     },
 
     async cancel(id) {
-      await _call(undefined, () => client().messages.batches.cancel(id));
+      await _call(undefined, async () => (await client()).messages.batches.cancel(id));
     },
   };
 }

@@ -2,11 +2,13 @@
  * The Anthropic adapter: one Messages call per request, and Message Batches,
  * through `@anthropic-ai/sdk`, with SDK retries off (strategies retry).
  */
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
+import { anthropicSdk } from "./anthropic-sdk.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
 import { toAnthropicBody } from "./to-anthropic-body.js";
@@ -38,12 +40,11 @@ export interface AnthropicProviderSettings {
  * const anthropic = createAnthropicProvider({ baseURL: "http://127.0.0.1:8080" });
  */
 export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): Provider {
-  let client: Anthropic | undefined;
-  const getClient = (): Anthropic => (client ??= _createClient(settings));
+  const getClient = sharedClient(() => _createClient(settings));
   return {
     name: "anthropic",
     async generate(request, options) {
-      const ready = getClient();
+      const ready = await getClient();
       const body = toAnthropicBody(request) as unknown as Anthropic.MessageCreateParamsNonStreaming;
       try {
         const message = await ready.messages.create(body, { signal: options?.signal });
@@ -62,7 +63,9 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
 
 // --- internal ---
 
-function _createClient(settings: AnthropicProviderSettings): Anthropic {
+async function _createClient(settings: AnthropicProviderSettings): Promise<Anthropic> {
+  // Loaded even for an injected client: its errors are told apart by the SDK's classes.
+  const { default: Anthropic } = await anthropicSdk.load();
   if (settings.client) return settings.client.withOptions({ maxRetries: 0 });
   const apiKey = settings.apiKey ?? process.env["ANTHROPIC_API_KEY"];
   if (!apiKey) {

@@ -3,9 +3,9 @@
  *
  * @see https://docs.claude.com/en/api/errors
  */
-import { APIConnectionError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { type ProviderError, providerError } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
+import { anthropicSdk } from "./anthropic-sdk.js";
 
 /**
  * Classify `error` thrown by an SDK call (`model` is unknown for batch calls
@@ -15,8 +15,9 @@ import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
  * `undefined`: the caller rethrows it unchanged.
  */
 export function convertAnthropicError(error: unknown, model: string | undefined): ProviderError | undefined {
-  if (!(error instanceof APIError) || error instanceof APIUserAbortError) return undefined;
-  if (error instanceof APIConnectionError || error.status === undefined) {
+  const sdk = anthropicSdk.loaded;
+  if (!sdk || !(error instanceof sdk.APIError) || error instanceof sdk.APIUserAbortError) return undefined;
+  if (error instanceof sdk.APIConnectionError || error.status === undefined) {
     return providerError({ provider: "anthropic", model, providerMessage: error.message, cause: error });
   }
   const body = (error.error ?? {}) as { request_id?: unknown };

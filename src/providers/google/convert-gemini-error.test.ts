@@ -1,7 +1,11 @@
 import { ApiError } from "@google/genai";
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { AuthenticationError } from "../../core/errors.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
+import { geminiSdk } from "./gemini-sdk.js";
+
+// Errors are told apart by the SDK's classes once a call has loaded it; here, no call is made.
+beforeAll(() => geminiSdk.load());
 
 const apiError = (status: number, body: unknown) =>
   new ApiError({ status, message: typeof body === "string" ? body : JSON.stringify(body) });

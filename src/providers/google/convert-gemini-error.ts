@@ -3,8 +3,8 @@
  *
  * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
  */
-import { ApiError } from "@google/genai";
 import { AuthenticationError, type ProviderError, providerError } from "../../core/errors.js";
+import { geminiSdk } from "./gemini-sdk.js";
 
 /**
  * Classify `error` thrown by a `@google/genai` call (`model` is `undefined`
@@ -17,7 +17,8 @@ import { AuthenticationError, type ProviderError, providerError } from "../../co
  * unchanged.
  */
 export function convertGeminiError(error: unknown, model: string | undefined): ProviderError | undefined {
-  if (error instanceof ApiError) {
+  const sdk = geminiSdk.loaded;
+  if (sdk && error instanceof sdk.ApiError) {
     const body = _parseBody(error.message);
     const details = Array.isArray(body["details"]) ? (body["details"] as Record<string, unknown>[]) : [];
     const providerMessage = typeof body["message"] === "string" ? body["message"] : error.message;

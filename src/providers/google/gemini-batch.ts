@@ -32,10 +32,11 @@ export interface GeminiBatchLimits {
  * that only replays needs no key.
  *
  * @example
- * const batch = createGeminiBatchApi(() => new GoogleGenAI({ apiKey }), { maxRequests: 1000 });
+ * const batch = createGeminiBatchApi(async () => new GoogleGenAI({ apiKey }), { maxRequests: 1000 });
  */
-export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBatchLimits = {}): BatchApi {
-  const get = (id: string) => _call(undefined, () => client().batches.get({ name: id, config: oneAttempt }));
+export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits: GeminiBatchLimits = {}): BatchApi {
+  const get = (id: string) =>
+    _call(undefined, async () => (await client()).batches.get({ name: id, config: oneAttempt }));
   return {
     limits: {
       maxRequests: _checkLimit("maxRequests", limits.maxRequests ?? 100_000),
@@ -46,7 +47,7 @@ export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBa
     async submit({ model, items, tag }) {
       const src = items.map(_inlinedRequest);
       const job = await _call(model, () =>
-        client().batches.create({ model, src, config: { displayName: tag, ...oneAttempt } }),
+        client().then((google) => google.batches.create({ model, src, config: { displayName: tag, ...oneAttempt } })),
       );
       if (!job.name) {
         throw new ParallellmError(
@@ -57,7 +58,7 @@ export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBa
     },
     find: (tag) =>
       _call(undefined, async () => {
-        const pager = await client().batches.list({ config: { pageSize: 100, ...oneAttempt } });
+        const pager = await (await client()).batches.list({ config: { pageSize: 100, ...oneAttempt } });
         for (;;) {
           const match = pager.page.find((job) => job.displayName === tag && job.name);
           if (match) return match.name;
@@ -94,7 +95,7 @@ export function createGeminiBatchApi(client: () => GoogleGenAI, limits: GeminiBa
       }
     },
     async cancel(id) {
-      await _call(undefined, () => client().batches.cancel({ name: id, config: oneAttempt }));
+      await _call(undefined, async () => (await client()).batches.cancel({ name: id, config: oneAttempt }));
     },
   };
 }

@@ -3,13 +3,15 @@
  * API, through `@google/genai` (Gemini Developer API), without SDK retries
  * (strategies retry).
  */
-import { type GenerateContentConfig, type GenerateContentParameters, GoogleGenAI } from "@google/genai";
+import type { GenerateContentConfig, GenerateContentParameters, GoogleGenAI } from "@google/genai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
+import { geminiSdk } from "./gemini-sdk.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
@@ -40,11 +42,7 @@ export interface GoogleProviderSettings {
  * const google = createGoogleProvider({ baseURL: "http://127.0.0.1:8080" });
  */
 export function createGoogleProvider(settings: GoogleProviderSettings = {}): Provider {
-  let client: GoogleGenAI | undefined;
-  const getClient = () => {
-    client ??= _createClient(settings);
-    return client;
-  };
+  const getClient = sharedClient(() => _createClient(settings));
   return {
     name: "google",
     batch: createGeminiBatchApi(getClient, settings.batchLimits),
@@ -61,7 +59,7 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         } as GenerateContentConfig,
       } as GenerateContentParameters;
       try {
-        return fromGeminiResponse(await getClient().models.generateContent(parameters));
+        return fromGeminiResponse(await (await getClient()).models.generateContent(parameters));
       } catch (error) {
         throw (
           convertGeminiError(error, request.model) ?? convertUnreadableResponse(error, "google", request.model) ?? error
@@ -73,7 +71,9 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
 
 // --- internal ---
 
-function _createClient(settings: GoogleProviderSettings): GoogleGenAI {
+async function _createClient(settings: GoogleProviderSettings): Promise<GoogleGenAI> {
+  // Loaded even for an injected client: its errors are told apart by the SDK's classes.
+  const { GoogleGenAI } = await geminiSdk.load();
   if (settings.client) return settings.client;
   // GOOGLE_API_KEY wins when both are set, as in the SDK.
   const apiKey = settings.apiKey ?? (process.env["GOOGLE_API_KEY"] || process.env["GEMINI_API_KEY"]);

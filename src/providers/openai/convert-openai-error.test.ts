@@ -1,7 +1,11 @@
 import OpenAI from "openai";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AuthenticationError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
+import { openaiSdk } from "./openai-sdk.js";
+
+// Errors are told apart by the SDK's classes once a call has loaded it; here, no call is made.
+beforeAll(() => openaiSdk.load());
 
 function apiError(status: number, body: unknown, headers: Record<string, string> = {}, text?: string) {
   return OpenAI.APIError.generate(status, body as object | undefined, text, new Headers(headers));

@@ -4,10 +4,11 @@
  *
  * @see https://platform.openai.com/docs/guides/error-codes
  */
-import OpenAI from "openai";
+import type * as OpenAISdk from "openai";
 import { type ProviderError, providerError } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
 import { isRecord } from "./json-record.js";
+import { openaiSdk } from "./openai-sdk.js";
 
 /**
  * The `ProviderError` for an SDK `APIError` (status, the provider's message,
@@ -20,7 +21,8 @@ import { isRecord } from "./json-record.js";
  * are masked in the message.
  */
 export function convertOpenAIError(error: unknown, model: string | undefined): ProviderError | undefined {
-  if (!(error instanceof OpenAI.APIError) || error instanceof OpenAI.APIUserAbortError) return undefined;
+  const sdk = openaiSdk.loaded;
+  if (!sdk || !(error instanceof sdk.APIError) || error instanceof sdk.APIUserAbortError) return undefined;
   const statusCode = typeof error.status === "number" ? error.status : undefined;
   return providerError({
     provider: "openai",
@@ -37,7 +39,7 @@ export function convertOpenAIError(error: unknown, model: string | undefined): P
 
 const _maxMessageLength = 1000;
 
-function _providerMessage(error: InstanceType<typeof OpenAI.APIError>, statusCode: number | undefined): string {
+function _providerMessage(error: InstanceType<typeof OpenAISdk.APIError>, statusCode: number | undefined): string {
   const body = error.error;
   let message: string;
   if (isRecord(body) && typeof body["message"] === "string") {

@@ -29,7 +29,10 @@ export const openaiBatchLimits: BatchApi["limits"] = { maxRequests: 50_000, maxB
  * `/v1/responses` otherwise. The submission's `tag` is kept in the batch's
  * `metadata.pllm_tag`, which is how `find` recognises it.
  */
-export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<BatchApi["limits"]> = {}): BatchApi {
+export function createOpenAIBatchApi(
+  client: () => Promise<OpenAI>,
+  limits: Partial<BatchApi["limits"]> = {},
+): BatchApi {
   return {
     limits: { ...openaiBatchLimits, ...limits },
 
@@ -46,7 +49,7 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
         items.map((item) => item.request),
       );
       return _call(model, async () => {
-        const openai = client();
+        const openai = await client();
         // Streamed from the archived file: a 200 MB input is never a 200 MB string here.
         const input = new File([await openAsBlob(inputPath)], `pllm-${tag}.jsonl`, { type: "application/jsonl" });
         const file = await openai.files.create({ file: input, purpose: "batch" }, requestOptions);
@@ -67,7 +70,7 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
     async find(tag, { createdAfter }) {
       const oldest = createdAfter - dayMs;
       return _call(undefined, async () => {
-        for await (const batch of client().batches.list({ limit: 100 }, requestOptions)) {
+        for await (const batch of (await client()).batches.list({ limit: 100 }, requestOptions)) {
           if (batch.metadata?.["pllm_tag"] === tag) return batch.id;
           if (batch.created_at * 1000 < oldest) return undefined;
         }
@@ -76,11 +79,13 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
     },
 
     async status(id) {
-      return _call(undefined, async () => mapOpenAIBatchStatus(await client().batches.retrieve(id, requestOptions)));
+      return _call(undefined, async () =>
+        mapOpenAIBatchStatus(await (await client()).batches.retrieve(id, requestOptions)),
+      );
     },
 
     async *results(id) {
-      const openai = client();
+      const openai = await _call(undefined, client);
       const batch = await _call(undefined, () => openai.batches.retrieve(id, requestOptions));
       if (mapOpenAIBatchStatus(batch).state === "in-progress") {
         throw new ParallellmError(
@@ -107,7 +112,7 @@ export function createOpenAIBatchApi(client: () => OpenAI, limits: Partial<Batch
     },
 
     async cancel(id) {
-      await _call(undefined, () => client().batches.cancel(id, requestOptions));
+      await _call(undefined, async () => (await client()).batches.cancel(id, requestOptions));
     },
   };
 }

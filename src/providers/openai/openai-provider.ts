@@ -3,15 +3,17 @@
  * `api: "chat"` (for OpenAI-compatible servers such as vLLM, Ollama or
  * llama.cpp). Translates and classifies; never retries.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, LLMResult } from "../../core/llm.js";
 import type { BatchApi, Provider } from "../provider.js";
+import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
+import { openaiSdk } from "./openai-sdk.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
@@ -48,16 +50,12 @@ export interface OpenAIProviderSettings {
  * const result = await openai.generate({ provider: "openai", model: "llama-3", api: "chat", messages });
  */
 export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Provider {
-  let client: OpenAI | undefined = settings.client;
-  const getClient = (): OpenAI => {
-    client ??= _createClient(settings);
-    return client;
-  };
+  const getClient = sharedClient(() => _createClient(settings));
   return {
     name: "openai",
     batch: createOpenAIBatchApi(getClient, settings.batchLimits),
     async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult> {
-      const openai = getClient();
+      const openai = await getClient();
       // Per request, so an injected client's own `maxRetries` cannot add hidden retries.
       const requestOptions = { signal: options?.signal, maxRetries: 0 };
       try {
@@ -78,7 +76,10 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
 
 // --- internal ---
 
-function _createClient(settings: OpenAIProviderSettings): OpenAI {
+async function _createClient(settings: OpenAIProviderSettings): Promise<OpenAI> {
+  // Loaded even for an injected client: its errors are told apart by the SDK's classes.
+  const { default: OpenAI } = await openaiSdk.load();
+  if (settings.client) return settings.client;
   const apiKey = settings.apiKey ?? process.env["OPENAI_API_KEY"];
   if (!apiKey) {
     throw new AuthenticationError(
