@@ -50,14 +50,19 @@ async function runOnce(kind: RunKind, url: string, directory: string): Promise<R
     summary: false,
   };
   if (kind === "preview") {
-    // Collect, plan, serialise and archive, without uploading: our side alone.
-    const preview = await time(async () => {
-      const pllm = await Parallellm.open(join(directory, "preview"), { ...options, batch: { preview: true } });
-      await pipeline(pllm);
-      return pllm.close();
-    });
-    if (!preview.result.batches.previewOnly) throw new Error("expected a preview");
-    return { ms: { preview: preview.ms }, peakRssMb: peakRssMb() };
+    // Collect, plan, serialise and archive, without uploading: our side alone. Twice, like
+    // the floor (the better of two), so both are measured warm; the first is reported too.
+    const previews: number[] = [];
+    for (const name of ["preview-1", "preview-2"]) {
+      const preview = await time(async () => {
+        const pllm = await Parallellm.open(join(directory, name), { ...options, batch: { preview: true } });
+        await pipeline(pllm);
+        return pllm.close();
+      });
+      if (!preview.result.batches.previewOnly) throw new Error("expected a preview");
+      previews.push(preview.ms);
+    }
+    return { ms: { previewCold: previews[0], preview: Math.min(...previews) }, peakRssMb: peakRssMb() };
   }
   const workspace = join(directory, "batch-round");
   if (kind === "submit") {
@@ -153,8 +158,13 @@ export async function batchRoundBenchmark(): Promise<Figure[]> {
         target,
       });
       return [
-        figure("collect + plan + serialise + archive (preview run)", preview.ms.preview, "ms"),
-        figure("floor: hash + JSON-serialise the same requests", floorSerialise, "ms"),
+        figure(
+          "collect + plan + serialise + archive (preview run, first in its process)",
+          preview.ms.previewCold,
+          "ms",
+        ),
+        figure("collect + plan + serialise + archive (preview run, better of two)", preview.ms.preview, "ms"),
+        figure("floor: hash + JSON-serialise the same requests (better of two)", floorSerialise, "ms"),
         figure("ratio collect..archive / floor", preview.ms.preview / floorSerialise, "x", "<= 3"),
         figure("collect (pipeline run, nothing sent)", submit.ms.collect, "ms"),
         figure(

@@ -25,10 +25,11 @@ const warmUp = Array.from({ length: asks }, (_, index) => `Warm up ${index}.`);
 /** Timed rounds per contender; the median is reported (one round swings by ±10% on a busy 2-core box). */
 const rounds = 3;
 
-const targets: { readonly name: string; readonly llm: LLM }[] = [
-  { name: "openai (responses)", llm: "gpt-4.1-mini" },
-  { name: "anthropic", llm: "claude-sonnet-4-6" },
-  { name: "google", llm: "gemini-2.5-flash" },
+/** Each provider through parallellm, and the name of its own SDK's contender (that SDK alone). */
+const targets: { readonly name: string; readonly llm: LLM; readonly sdkAlone: string }[] = [
+  { name: "openai (responses)", llm: "gpt-4.1-mini", sdkAlone: "floor: the openai SDK alone + p-limit" },
+  { name: "anthropic", llm: "claude-sonnet-4-6", sdkAlone: "the anthropic SDK alone + p-limit" },
+  { name: "google", llm: "gemini-2.5-flash", sdkAlone: "the @google/genai SDK alone + p-limit" },
 ];
 
 export async function sdkThroughputBenchmark(): Promise<Figure[]> {
@@ -73,6 +74,30 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
               ),
             ),
         },
+        {
+          name: "the anthropic SDK alone + p-limit",
+          run: (list) =>
+            Promise.all(
+              list.map((prompt) =>
+                limit(() =>
+                  clients.anthropic.messages.create({
+                    model: "claude-sonnet-4-6",
+                    max_tokens: 1024,
+                    messages: [{ role: "user", content: prompt }],
+                  }),
+                ),
+              ),
+            ),
+        },
+        {
+          name: "the @google/genai SDK alone + p-limit",
+          run: (list) =>
+            Promise.all(
+              list.map((prompt) =>
+                limit(() => clients.google.models.generateContent({ model: "gemini-2.5-flash", contents: prompt })),
+              ),
+            ),
+        },
         ...targets.map((target) => ({ name: target.name, run: parallellm(target.llm) })),
       ];
       // Every contender warm first; then the timed rounds in turn, so none gets a better moment of the machine.
@@ -103,6 +128,12 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
             target: "<= 1.2",
           },
           { benchmark: "sdk-throughput", metric: `${target.name} ratio to the floor`, value: run / floor, unit: "x" },
+          {
+            benchmark: "sdk-throughput",
+            metric: `${target.name} ratio to its own SDK alone (${median(target.sdkAlone).toFixed(0)} ms)`,
+            value: run / median(target.sdkAlone),
+            unit: "x",
+          },
         );
         if (target.name.startsWith("openai")) {
           figures.push({
