@@ -46,8 +46,8 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
     inputLine: (item) => JSON.stringify({ key: item.customId, request: toGeminiRestBody(item.request) }),
     async submit({ model, items, tag }) {
       const src = items.map(_inlinedRequest);
-      const job = await _call(model, () =>
-        client().then((google) => google.batches.create({ model, src, config: { displayName: tag, ...oneAttempt } })),
+      const job = await _call(model, async () =>
+        (await client()).batches.create({ model, src, config: { displayName: tag, ...oneAttempt } }),
       );
       if (!job.name) {
         throw new ParallellmError(
