@@ -346,7 +346,7 @@ export class CallEngine {
         provider: call.llm.provider,
         model: call.llm.model,
         request: call.request,
-        send: (signal) => provider.generate(call.request, { signal }),
+        send: () => provider.generate(call.request),
         attemptFailed: (error, attempt) => {
           this.stats.failedAttempts++;
           void store

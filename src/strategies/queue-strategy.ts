@@ -2,6 +2,7 @@
  * Calls go through a FIFO queue of bounded concurrency (p-queue); `sync` is
  * the same queue with one slot, so requests go out one at a time in ask order.
  */
+import { setMaxListeners } from "node:events";
 import PQueue from "p-queue";
 import type { LLMResult } from "../core/llm.js";
 import type { RateLimits } from "./rate-limits.js";
@@ -15,6 +16,8 @@ export class QueueStrategy implements Strategy {
   readonly #retry: RetryPolicy;
   readonly #throttler: Throttler | undefined;
   #stopped: Error | undefined;
+  /** Aborted by `stop`: ends the waits before retries (a retry is a new request; none goes out after a stop). */
+  readonly #stop = new AbortController();
 
   /** With `limits`, every attempt also waits for its provider's and model's limits (see `Throttler`). */
   constructor(name: StrategyName, concurrency: number, retry: RetryPolicy = {}, limits?: RateLimits) {
@@ -26,21 +29,26 @@ export class QueueStrategy implements Strategy {
     this.#queue = new PQueue({ concurrency: throttlerHoldsCap ? Number.POSITIVE_INFINITY : concurrency });
     this.#throttler = limits && new Throttler(limits, { concurrency: throttlerHoldsCap ? concurrency : undefined });
     this.#retry = retry;
+    // Every call waiting to retry listens on the one stop signal.
+    setMaxListeners(0, this.#stop.signal);
   }
 
   run(task: CallTask): Promise<LLMResult> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const limited = this.#throttler?.throttle(task) ?? task;
     return this.#queue.add(() =>
-      // No abort signal: stopping never aborts a call in flight, and a signal per attempt costs CPU on every call.
-      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(limited, this.#retry, undefined),
+      this.#stopped ? Promise.reject(this.#stopped) : runWithRetries(limited, this.#retry, this.#stop.signal),
     );
   }
 
-  /** Queued calls, and calls waiting for a limit, reject with `reason`; calls in flight finish (answers are stored). */
+  /**
+   * Queued calls, calls waiting for a limit and calls waiting to retry reject with
+   * `reason`; attempts in flight finish (their answers are stored).
+   */
   stop(reason: Error): void {
     this.#stopped ??= reason;
     this.#throttler?.stop(reason);
+    if (!this.#stop.signal.aborted) this.#stop.abort(reason);
   }
 
   drain(): Promise<void> {

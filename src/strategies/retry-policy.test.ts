@@ -21,8 +21,7 @@ function leakyTask(failures: number): CallTask {
     provider: "openai",
     model: "m",
     request: { provider: "openai", model: "m", api: undefined, messages: [] } as unknown as CallTask["request"],
-    send: async (signal) => {
-      signal?.addEventListener("abort", () => {});
+    send: async () => {
       if (left-- > 0) throw providerError({ provider: "openai", statusCode: 429, retryAfterMs: 1 });
       return answer;
     },
@@ -31,39 +30,41 @@ function leakyTask(failures: number): CallTask {
 }
 
 describe("runWithRetries", () => {
-  it("leaves no listener on the run's signal, however many attempts and retries", async () => {
-    const run = new AbortController();
+  it("leaves no listener on the stop signal, however many attempts and retries", async () => {
+    const stop = new AbortController();
     for (let index = 0; index < 50; index++) {
-      expect(await runWithRetries(leakyTask(index % 3), { initialDelayMs: 1 }, run.signal)).toBe(answer);
+      expect(await runWithRetries(leakyTask(index % 3), { initialDelayMs: 1 }, stop.signal)).toBe(answer);
     }
-    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
+    expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
   });
 
-  it("without a run signal, attempts and retries get none", async () => {
-    const signals: unknown[] = [];
-    const retried = leakyTask(1);
-    const task: CallTask = {
-      ...retried,
-      send: (signal) => {
-        signals.push(signal);
-        return retried.send(signal);
-      },
-    };
-    expect(await runWithRetries(task, { initialDelayMs: 1 }, undefined)).toBe(answer);
-    expect(signals).toEqual([undefined, undefined]);
-  });
-
-  it("an abort of the run still reaches the attempt in flight", async () => {
-    const run = new AbortController();
+  it("a stop ends the wait before a retry at once and starts no new attempt", async () => {
+    const stop = new AbortController();
+    let attempts = 0;
     const task: CallTask = {
       ...leakyTask(0),
-      send: (signal) =>
-        new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason), { once: true })),
+      send: async () => {
+        attempts++;
+        throw providerError({ provider: "openai", statusCode: 429, retryAfterMs: 60_000 });
+      },
     };
-    const pending = runWithRetries(task, {}, run.signal);
+    const pending = runWithRetries(task, {}, stop.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const reason = new Error("stop");
-    run.abort(reason);
+    stop.abort(reason);
     await expect(pending).rejects.toBe(reason);
-    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
+    expect(attempts).toBe(1);
+    expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
+  });
+
+  it("a stop never aborts the attempt in flight: its answer is kept", async () => {
+    const stop = new AbortController();
+    const task: CallTask = {
+      ...leakyTask(0),
+      send: () => new Promise((resolve) => setTimeout(() => resolve(answer), 20)),
+    };
+    const pending = runWithRetries(task, {}, stop.signal);
+    stop.abort(new Error("stop"));
+    expect(await pending).toBe(answer);
   });
 });

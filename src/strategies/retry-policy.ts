@@ -58,44 +58,30 @@ export function retryDelay(
 
 /**
  * Run a task's attempts until one succeeds, the error is not retryable, or the
- * policy is exhausted. Without a `signal`, attempts and waits cannot be aborted
- * (and cost no abort listeners).
+ * policy is exhausted. Once `stop` is aborted no new attempt starts and a wait
+ * before a retry ends at once, rejecting with its reason; an attempt in flight
+ * is never aborted (its answer may already be paid for, and is stored).
  */
 export async function runWithRetries(
   task: CallTask,
   policy: RetryPolicy,
-  signal: AbortSignal | undefined,
+  stop: AbortSignal | undefined,
   environment: RetryEnvironment = defaultEnvironment,
 ): Promise<LLMResult> {
   const maxAttempts = policy.maxAttempts ?? 5;
   const maxElapsedMs = policy.maxElapsedMs ?? 300_000;
   const started = environment.now();
   for (let attempt = 1; ; attempt++) {
+    if (stop?.aborted) throw stop.reason;
     try {
-      return await _sendWithOwnSignal(task, signal);
+      return await task.send();
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       task.attemptFailed(error, attempt);
-      if (!error.isRetryable || attempt >= maxAttempts || signal?.aborted) throw error;
+      if (!error.isRetryable || attempt >= maxAttempts) throw error;
       const delay = retryDelay(attempt, error, policy, environment.random);
       if (environment.now() + delay - started > maxElapsedMs) throw error;
-      await environment.sleep(delay, signal);
+      await environment.sleep(delay, stop);
     }
   }
-}
-
-// --- internal ---
-
-/**
- * One attempt, with a signal of its own that follows the run's. The SDKs add
- * an abort listener to the signal of every request and never remove it; on
- * the run-wide signal those would pile up (memory, and each later request
- * slower than the last).
- */
-function _sendWithOwnSignal(task: CallTask, signal: AbortSignal | undefined): Promise<LLMResult> {
-  if (!signal || signal.aborted) return task.send(signal);
-  const attempt = new AbortController();
-  const forward = () => attempt.abort(signal.reason);
-  signal.addEventListener("abort", forward, { once: true });
-  return task.send(attempt.signal).finally(() => signal.removeEventListener("abort", forward));
 }

@@ -12,8 +12,8 @@ export interface CallTask {
   readonly model: string;
   /** What is sent (for limits that count tokens). */
   readonly request: LLMRequest;
-  /** One attempt at the provider; `signal`, when given, aborts it. */
-  send(signal: AbortSignal | undefined): Promise<LLMResult>;
+  /** One attempt at the provider. Never aborted: stopping lets attempts in flight finish. */
+  send(): Promise<LLMResult>;
   /** Told about every failed attempt, retried or not (the failures table records each). */
   attemptFailed(error: ProviderError, attempt: number): void;
 }

@@ -52,7 +52,7 @@ function harness(limits: RateLimits, options: { concurrency?: number } = {}) {
         return result(settings.reported);
       },
     };
-    return throttler.throttle(task).send(new AbortController().signal);
+    return throttler.throttle(task).send();
   };
   const startOf = (name: string) => started.find((entry) => entry.name === name)?.at;
   return { throttler, call, started, startOf, maxInFlight: () => maxInFlight };

@@ -56,11 +56,11 @@ export class Throttler {
       model: task.model,
       request: task.request,
       attemptFailed: (error, attempt) => task.attemptFailed(error, attempt),
-      send: async (signal) => {
+      send: async () => {
         const permit = await this.#acquire(lane, tokens);
         let reported: number | undefined;
         try {
-          const result = await task.send(signal);
+          const result = await task.send();
           reported = _reportedTokens(result.usage);
           return result;
         } finally {
