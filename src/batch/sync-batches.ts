@@ -4,7 +4,6 @@
  * errors to failures); what expired, was cancelled or failed is collected again
  * by this run simply because it has no answer and is no longer pending.
  */
-import { rmSync } from "node:fs";
 import { noDocuments } from "../core/canonical.js";
 import { type ProviderError, TransientProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
@@ -117,7 +116,6 @@ async function ingest(
   status: BatchStatus,
   options: SyncOptions,
   report: {
-    pending: number;
     ingested: number;
     answers: number;
     failures: number;
@@ -210,20 +208,6 @@ async function ingest(
     await commitQueued();
   }
   report.warnings.push(...lines.warnings);
-  if (unknownCount > 0 && outcomes === 0) {
-    // Not one result is for our calls: reconciling (Anthropic keeps no tag) took another batch of the
-    // same size for ours. Its id stays recorded, so the next open looks again without it; our calls wait.
-    rmSync(output.path, { force: true });
-    await store.updateBatch(batch.id, {
-      state: "submitting",
-      message: `${batch.providerBatchId} holds none of these calls; the next open looks for the right batch`,
-    });
-    report.pending++;
-    report.warnings.push(
-      `${batch.tag}: batch ${batch.providerBatchId} at the provider holds none of its calls (it was taken for this one after a crash); the next run looks for the right batch.`,
-    );
-    return;
-  }
   if (unknownCount > 0) {
     report.warnings.push(
       `${batch.tag}: ${unknownCount} result(s) for unknown custom ids (${unknownExamples.join(", ")}) were ignored.`,
