@@ -16,12 +16,12 @@ import { type Figure, time, withTempDirectory } from "./bench-util.js";
 const asks = 10_000;
 const concurrency = 64;
 const models = ["gpt-4.1-mini", "claude-sonnet-4-6", "gemini-2.5-flash"];
-const serverScript = new URL("./faulty-server.ts", import.meta.url).pathname;
+const serverScript = new URL("../test/fixtures/faulty-server-child.ts", import.meta.url).pathname;
 
 interface FaultyServer {
   readonly url: string;
-  /** Requests received (and how many failed) since the last call. */
-  stats(): Promise<{ readonly requests: number; readonly failed: number }>;
+  /** Requests received since the last call. */
+  stats(): Promise<{ readonly requests: number }>;
   stop(): void;
 }
 
@@ -101,7 +101,7 @@ function startFaultyServer(rate: number, dropRate: number): Promise<FaultyServer
         url,
         stats: async () => {
           child.stdin.write("stats\n");
-          return JSON.parse(await nextLine()) as { requests: number; failed: number };
+          return JSON.parse(await nextLine()) as { requests: number };
         },
         stop: () => child.kill(),
       }),

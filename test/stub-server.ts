@@ -1,5 +1,5 @@
 /**
- * A loopback HTTP server for adapter tests that need one fixed answer (an
+ * A loopback HTTP server for adapter tests that need planned answers (an
  * error body, a recorded payload) and a record of what the SDK sent.
  * Servers close after each test.
  */
@@ -11,6 +11,8 @@ export interface StubReply {
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly body: unknown;
+  /** Answer this late (a client timeout, an abort while waiting). */
+  readonly delayMs?: number;
 }
 
 export interface StubReceived {
@@ -24,13 +26,23 @@ const servers: Server[] = [];
 
 /** Close every stub server now (a test of refused connections), as happens after each test. */
 export async function closeStubServers(): Promise<void> {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    servers.splice(0).map((server) => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
+  );
 }
 
 afterEach(closeStubServers);
 
-/** A server on 127.0.0.1 answering every request with `reply`, recording what it received. */
-export async function startStubServer(reply: StubReply): Promise<{ url: string; received: StubReceived[] }> {
+/**
+ * A server on 127.0.0.1 answering its requests with `replies` in order (the
+ * last one to every request after it), recording what it received.
+ */
+export async function startStubServer(
+  ...replies: [StubReply, ...StubReply[]]
+): Promise<{ url: string; received: StubReceived[] }> {
   const received: StubReceived[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -43,8 +55,13 @@ export async function startStubServer(reply: StubReply): Promise<{ url: string; 
         headers: request.headers,
         body: text && JSON.parse(text),
       });
-      response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-      response.end(JSON.stringify(reply.body));
+      const reply = replies[Math.min(received.length - 1, replies.length - 1)];
+      const send = () => {
+        response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        response.end(JSON.stringify(reply.body));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -25,10 +25,12 @@ export class ArchiveFile {
     this.#fd = openSync(path, "w+");
   }
 
-  /** Adds a line; returns the byte offset it starts at, for `lineAt`. */
-  add(line: string): number {
+  /**
+   * Adds a line; returns the byte offset it starts at, for `lineAt`. `bytes`:
+   * its UTF-8 length with the newline, when the caller measured it already.
+   */
+  add(line: string, bytes = Buffer.byteLength(line) + 1): number {
     const offset = this.#size;
-    const bytes = Buffer.byteLength(line) + 1;
     this.#size += bytes;
     if (this.#used + bytes > bufferBytes) this.#flush();
     if (bytes > bufferBytes) {

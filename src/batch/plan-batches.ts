@@ -18,14 +18,14 @@ export interface PlannedBatch<Call extends PlannableCall> {
 }
 
 /**
- * Each call's input line goes to `writeLine(batch, line)` as soon as it is
- * made (`batch`: the index of its plan), so the lines of a 200 MB batch never
- * all sit in memory.
+ * Each call's input line goes to `writeLine(batch, line, bytes)` as soon as it
+ * is made (`batch`: the index of its plan; `bytes`: its size with the newline),
+ * so the lines of a 200 MB batch never all sit in memory.
  */
 export function planBatches<Call extends PlannableCall>(
   calls: readonly Call[],
   batchApiFor: (provider: string) => BatchApi,
-  writeLine: (batch: number, line: string) => void,
+  writeLine: (batch: number, line: string, bytes: number) => void,
 ): PlannedBatch<Call>[] {
   const groups = new Map<string, Call[]>();
   for (const call of calls) {
@@ -56,7 +56,7 @@ export function planBatches<Call extends PlannableCall>(
       if (current.calls.length >= maxRequests || current.bytes + size > maxBytes) flush();
       current.calls.push(call);
       current.bytes += size;
-      writeLine(plans.length, line);
+      writeLine(plans.length, line, size);
     }
     flush();
   }

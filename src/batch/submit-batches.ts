@@ -81,9 +81,9 @@ export async function submitBatches(
   const inputs: ArchiveFile[] = [];
   let plans: PlannedBatch<PlannedCall>[];
   try {
-    plans = planBatches(calls, options.batchApiFor, (batch, line) => {
+    plans = planBatches(calls, options.batchApiFor, (batch, line, bytes) => {
       inputs[batch] ??= options.archive.createInput(tagOf(batch));
-      inputs[batch].add(line);
+      inputs[batch].add(line, bytes);
     });
   } catch (error) {
     for (const input of inputs) {

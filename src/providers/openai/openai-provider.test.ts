@@ -3,10 +3,11 @@
  * 127.0.0.1 that answers with the recorded fixture bodies.
  */
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type StubReply, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { createOpenAIProvider } from "./openai-provider.js";
@@ -19,62 +20,13 @@ const fixtures = (
   ) as { openai: Record<string, { body: unknown }> }
 ).openai;
 
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers?: Record<string, string>;
-  readonly delayMs?: number;
+/** A stub server answering with `replies` in order; the SDK's base URL for it. */
+async function serve(...replies: [StubReply, ...StubReply[]]) {
+  const { url, received } = await startStubServer(...replies);
+  return { baseURL: `${url}/v1`, received };
 }
-
-interface Received {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-}
-
-let server: Server;
-let baseURL: string;
-let replies: Reply[] = [];
-let received: Received[] = [];
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      received.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: text ? JSON.parse(text) : undefined,
-      });
-      const reply = replies.shift() ?? { status: 500, body: { error: { message: "no reply planned" } } };
-      const send = () => {
-        const payload = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
-        response.writeHead(reply.status, {
-          "content-type": typeof reply.body === "string" ? "text/plain" : "application/json",
-          ...reply.headers,
-        });
-        response.end(payload);
-      };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
 
 afterEach(() => {
-  replies = [];
-  received = [];
   vi.unstubAllEnvs();
 });
 
@@ -100,7 +52,7 @@ describe("createOpenAIProvider", () => {
   });
 
   it("calls the Responses API by default and parses the answer", async () => {
-    replies.push({ status: 200, body: fixtures["responses_tool_call"].body });
+    const { baseURL, received } = await serve({ status: 200, body: fixtures["responses_tool_call"].body });
     const provider = createOpenAIProvider({ apiKey: "test-key", baseURL });
     const result = await provider.generate(ask);
     expect(received).toHaveLength(1);
@@ -118,7 +70,7 @@ describe("createOpenAIProvider", () => {
   });
 
   it("calls Chat Completions for api: chat", async () => {
-    replies.push({ status: 200, body: fixtures["chat_text_success"].body });
+    const { baseURL, received } = await serve({ status: 200, body: fixtures["chat_text_success"].body });
     const request: LLMRequest = { ...ask, api: "chat" };
     const result = await createOpenAIProvider({ apiKey: "test-key", baseURL }).generate(request);
     expect(received[0]).toMatchObject({ method: "POST", url: "/v1/chat/completions" });
@@ -129,9 +81,8 @@ describe("createOpenAIProvider", () => {
 
   it("reads the key from OPENAI_API_KEY, once, lazily", async () => {
     vi.stubEnv("OPENAI_API_KEY", "env-key");
+    const { baseURL, received } = await serve({ status: 200, body: fixtures["responses_text_success"].body });
     const provider = createOpenAIProvider({ baseURL });
-    replies.push({ status: 200, body: fixtures["responses_text_success"].body });
-    replies.push({ status: 200, body: fixtures["responses_text_success"].body });
     await provider.generate(ask);
     await provider.generate(ask);
     expect(received.map((request) => request.headers["authorization"])).toEqual(["Bearer env-key", "Bearer env-key"]);
@@ -139,6 +90,7 @@ describe("createOpenAIProvider", () => {
 
   it("refuses to call without a key, with a message that says what to do", async () => {
     vi.stubEnv("OPENAI_API_KEY", "");
+    const { baseURL, received } = await serve({ status: 200, body: fixtures["responses_text_success"].body });
     const error = await failure(createOpenAIProvider({ baseURL }).generate(ask));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ kind: "authentication", provider: "openai" });
@@ -147,12 +99,12 @@ describe("createOpenAIProvider", () => {
   });
 
   it("uses an injected client, without its retries", async () => {
-    const client = new OpenAI({ apiKey: "injected-key", baseURL }); // maxRetries defaults to 2
-    replies.push({
+    const { baseURL, received } = await serve({
       status: 429,
       body: fixtures["error_429_rate_limit"].body,
       headers: { "retry-after": "2", "x-request-id": "req_429" },
     });
+    const client = new OpenAI({ apiKey: "injected-key", baseURL }); // maxRetries defaults to 2
     const error = await failure(createOpenAIProvider({ client }).generate(ask));
     expect(received).toHaveLength(1);
     expect(received[0].headers["authorization"]).toBe("Bearer injected-key");
@@ -168,15 +120,17 @@ describe("createOpenAIProvider", () => {
   });
 
   it("does not retry 5xx itself, and reads retry-after-ms", async () => {
-    replies.push({ status: 503, body: { error: { message: "overloaded" } }, headers: { "retry-after-ms": "750" } });
-    replies.push({ status: 200, body: fixtures["responses_text_success"].body });
+    const { baseURL, received } = await serve(
+      { status: 503, body: { error: { message: "overloaded" } }, headers: { "retry-after-ms": "750" } },
+      { status: 200, body: fixtures["responses_text_success"].body },
+    );
     const error = await failure(createOpenAIProvider({ apiKey: "k", baseURL }).generate(ask));
     expect(received).toHaveLength(1);
     expect(error).toMatchObject({ kind: "overloaded", statusCode: 503, retryAfterMs: 750 });
   });
 
   it("turns a 400 into a ProviderRequestError with the provider's message", async () => {
-    replies.push({ status: 400, body: fixtures["error_400"].body });
+    const { baseURL } = await serve({ status: 400, body: fixtures["error_400"].body });
     const error = await failure(createOpenAIProvider({ apiKey: "k", baseURL }).generate({ ...ask, api: "chat" }));
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect((error as ProviderError).providerMessage).toMatch(/^max_tokens is too large: 20480/);
@@ -184,7 +138,7 @@ describe("createOpenAIProvider", () => {
   });
 
   it("turns a 401 into an AuthenticationError that shows no key", async () => {
-    replies.push({ status: 401, body: fixtures["error_401"].body });
+    const { baseURL } = await serve({ status: 401, body: fixtures["error_401"].body });
     const error = await failure(createOpenAIProvider({ apiKey: "sk-secret-value-1234", baseURL }).generate(ask));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).not.toMatch(/VKMIs|secret-value/);
@@ -203,7 +157,11 @@ describe("createOpenAIProvider", () => {
   });
 
   it("classifies a client timeout as network", async () => {
-    replies.push({ status: 200, body: fixtures["responses_text_success"].body, delayMs: 2000 });
+    const { baseURL, received } = await serve({
+      status: 200,
+      body: fixtures["responses_text_success"].body,
+      delayMs: 2000,
+    });
     const client = new OpenAI({ apiKey: "k", baseURL, timeout: 100 });
     const error = await failure(createOpenAIProvider({ client }).generate(ask));
     expect(error).toMatchObject({ kind: "network", providerMessage: "Request timed out." });
@@ -211,7 +169,7 @@ describe("createOpenAIProvider", () => {
   });
 
   it("rethrows an abort through the caller's signal unchanged", async () => {
-    replies.push({ status: 200, body: fixtures["responses_text_success"].body, delayMs: 2000 });
+    const { baseURL } = await serve({ status: 200, body: fixtures["responses_text_success"].body, delayMs: 2000 });
     const controller = new AbortController();
     const pending = createOpenAIProvider({ apiKey: "k", baseURL }).generate(ask, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
