@@ -112,8 +112,11 @@ export function prepareCall(
   }
   const { messages, system } = normalizeDocuments(documents);
   if (messages.length === 0) throw new InputError("ask() got no documents; pass at least a prompt string.");
-  const instructionParts = options.instructions ? [options.instructions, ...system] : system;
-  const instructions = instructionParts.length > 0 ? instructionParts.join("\n\n") : undefined;
+  // Most asks carry no system messages: their instructions are the options' own, no array built.
+  const instructions =
+    system.length === 0
+      ? options.instructions || undefined
+      : (options.instructions ? [options.instructions, ...system] : system).join("\n\n");
   const { llm } = shape;
   const request: LLMRequest = {
     provider: llm.provider,
