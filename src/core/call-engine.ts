@@ -179,7 +179,8 @@ export class CallEngine {
     };
     this.#collected.push(entry);
     this.stats.collected++;
-    handle._defer("absent", () => this.#awaitCollected(entry));
+    if (hybrid) handle._defer("absent", () => this.#awaitCollected(entry));
+    else handle._halt(batchedHaltPromise);
   }
 
   /**
@@ -262,11 +263,9 @@ export class CallEngine {
     await this.#options.strategy.drain();
   }
 
+  /** Hybrid: wait for the round to be decided. */
   #awaitCollected(entry: CollectedEntry): Promise<LLMResult> {
-    const directBelow = this.#options.strategy.collect?.directBelow ?? 0;
-    if (directBelow === 0 || entry.state === "batched") {
-      return Promise.reject(batchedHalt);
-    }
+    if (entry.state === "batched") return batchedHaltPromise;
     return new Promise((resolve, reject) => {
       entry.waiters ??= [];
       entry.waiters.push({ resolve, reject });
@@ -418,6 +417,9 @@ export class CallEngine {
 const batchedHalt = haltSignal(
   "This answer goes into a provider batch when the run closes; the agent stops here, and a later run continues from this ask once the batch is done.",
 );
+/** `batchedHalt` as a rejected promise, marked handled: awaiting it costs no unhandled-rejection bookkeeping. */
+const batchedHaltPromise: Promise<never> = Promise.reject(batchedHalt);
+batchedHaltPromise.catch(() => {});
 
 /**
  * A NotAvailable without a stack trace: thrown once per halted agent (50,000 in a

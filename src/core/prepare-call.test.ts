@@ -46,6 +46,15 @@ describe("prepareCall", () => {
     expect(call.request.instructions).toBe("You classify.\n\nBe terse.");
   });
 
+  it("hashes a lone prompt string as the message it becomes", () => {
+    for (const prompt of ["Say \"hi\"\n", "z".repeat(3000)]) {
+      const call = prepareCall(prompt, { llm: "m" }, resolveLLM);
+      const asMessage = prepareCall([{ role: "user", content: [{ type: "text", text: prompt }] }], { llm: "m" }, resolveLLM);
+      expect(call.canonical.json).toBe(asMessage.canonical.json);
+      expect([...call.canonical.documents]).toEqual([...asMessage.canonical.documents]);
+    }
+  });
+
   it("leaves parts out of the hash with hashBy", () => {
     const withModel = (llm: string) => prepareCall("hi", { llm, hashBy: ["documents"] }, resolveLLM).hash;
     expect(withModel("a")).toBe(withModel("b"));

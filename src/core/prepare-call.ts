@@ -8,7 +8,7 @@ import { normalizeDocuments } from "../documents/normalize-documents.js";
 import { type CanonicalForm, canonicalJson, joinCanonical, noDocuments, sha256, writeCanonical } from "./canonical.js";
 import { checkAskOptions } from "./check-ask-options.js";
 import { InputError } from "./errors.js";
-import type { GenerationOptions, LLM, LLMRequest, ProviderName, ToolChoice } from "./llm.js";
+import type { GenerationOptions, LLM, LLMRequest, Message, ProviderName, ToolChoice } from "./llm.js";
 import {
   isStandardSchema,
   type SchemaInput,
@@ -138,7 +138,7 @@ export function prepareCall(
   let json = "{";
   json = appendMember(json, "instructions", member(shape.hashesInstructions, instructions, found));
   json = appendMember(json, "llm", shape.hashesLlm ? llmJson(llm) : undefined);
-  json = appendMember(json, "messages", member(shape.hashesDocuments, messages, found));
+  json = appendMember(json, "messages", shape.hashesDocuments ? messagesJson(documents, messages, found) : undefined);
   json = `${json}${json.length > 1 ? "," : ""}${shape.tail}`;
   // Collected batch calls keep their canonical form until close: no Map each unless there are long strings.
   const documentsByHash =
@@ -192,6 +192,15 @@ function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel)
     tail: `${tail}}`,
     tailDocuments,
   };
+}
+
+/**
+ * Canonical JSON of the messages. A lone prompt string (most asks) is written
+ * straight into the shape `writeCanonical` gives its one message.
+ */
+function messagesJson(documents: Document | readonly Document[], messages: Message[], found: Map<string, string>) {
+  if (typeof documents !== "string") return writeCanonical(messages, found);
+  return `[{"content":[{"text":${writeCanonical(documents, found)},"type":"text"}],"role":"user"}]`;
 }
 
 function appendMember(json: string, key: string, member: string | undefined): string {

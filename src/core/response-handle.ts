@@ -22,6 +22,8 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   #deferred: (() => Promise<LLMResult>) | undefined;
   #validator: StandardSchema | undefined;
   #replayed = false;
+  /** Set when awaiting the answer can only halt the agent (batch): one settled promise shared by many handles. */
+  #halted: Promise<never> | undefined;
 
   /** @internal created by the agent */
   constructor(agent: string, hash: string, occurrence: number, seq: number, validator: StandardSchema | undefined) {
@@ -50,6 +52,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
       case "failed":
         return Promise.reject(this.#error);
       default:
+        if (this.#halted) return this.#halted;
         if (this.#pending) return this.#pending;
         if (this.#deferred) return this.#deferred();
         return Promise.reject(
@@ -61,6 +64,7 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   text(): Promise<string> {
     // Replays are the hot path: skip the async frame when the answer is here.
     if (this.#status === "ready") return Promise.resolve(this.#stored!.text);
+    if (this.#halted) return this.#halted;
     return this.result().then((result) => result.text);
   }
 
@@ -118,11 +122,13 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#replayed = replayed;
     this.#pending = undefined;
     this.#deferred = undefined;
+    this.#halted = undefined;
   }
 
   /** @internal */
   _await(promise: Promise<LLMResult>): void {
     this.#status = "pending";
+    this.#halted = undefined;
     this.#pending = promise.then(
       (result) => {
         this._ready({ text: result.text, result }, false);
@@ -142,7 +148,18 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#status = "failed";
     this.#error = error;
     this.#pending = undefined;
+    this.#halted = undefined;
     this.#deferred = undefined;
+  }
+
+  /**
+   * @internal collected for a batch at close: awaiting the answer halts the agent.
+   * `halted` is rejected and handled already, so awaiting it costs no unhandled-rejection
+   * bookkeeping (a big round halts 50,000 agents).
+   */
+  _halt(halted: Promise<never>): void {
+    this.#status = "absent";
+    this.#halted = halted;
   }
 
   /** @internal collected (`"absent"`) or in a provider batch (`"pending"`); `wait` halts or waits for a round. */

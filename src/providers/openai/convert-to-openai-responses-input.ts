@@ -25,8 +25,11 @@ import { toJsonText } from "./to-json-text.js";
 export function convertToOpenAIResponsesInput(messages: readonly Message[]): Record<string, unknown>[] {
   const input: Record<string, unknown>[] = [];
   for (const message of messages) {
-    if (message.role === "assistant") input.push(..._assistantItems(message.content));
-    else input.push(..._userItems(message.content));
+    const parts = message.content;
+    if (message.role === "assistant") input.push(..._assistantItems(parts));
+    // A lone text part, the most common message, without the general path's arrays.
+    else if (parts.length === 1 && parts[0].type === "text") input.push({ role: "user", content: parts[0].text });
+    else input.push(..._userItems(parts));
   }
   return input;
 }
