@@ -26,7 +26,7 @@ import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
-import { type CostReport, costReport } from "./dashboard/cost-report.js";
+import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
 import { type DriftReport, formatSummary, isFinished, type RunSummary } from "./dashboard/run-summary.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
@@ -421,9 +421,9 @@ export class Parallellm implements AsyncDisposable {
   }
 
   /** The cost lines of the summary; the store is read only when this run paid for something. */
-  async #runCost(): Promise<CostReport> {
+  async #runCost(): Promise<SessionCost> {
     const paid = this.#engine.stats.received > 0 || (this.#batchSync?.answers ?? 0) > 0;
-    return costReport(paid ? await this.#store.usage() : [], this.session, this.#engine.replayedSpend(), this.#prices);
+    return sessionCost(paid ? await this.#store.usage(this.session) : [], this.#engine.replayedSpend(), this.#prices);
   }
 
   #summaryOutput(): (text: string) => void {

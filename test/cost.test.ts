@@ -47,6 +47,12 @@ describe("cost", () => {
     expect(second.cost.savedByReplay).toBeCloseTo(2 * perCall);
     expect(second.cost.allTime.total).toBeCloseTo(3 * perCall);
     expect(second.printed).toMatch(/saved {5}\$1\.1200 by replay/);
+    // The summary reads this session's answers only; the workspace's totals are pllm.cost().
+    expect(second.summary.cost.session.total).toBeCloseTo(perCall);
+    expect(second.summary.cost.session.byModel).toEqual([
+      { name: "gpt-4.1-mini", answers: 1, inputTokens: 1_000_000, outputTokens: 100_000, cost: perCall },
+    ]);
+    expect(second.summary.cost).not.toHaveProperty("allTime");
   });
 
   it("shows tokens without a cost for unknown models, and takes prices from the option or a JSON file", async () => {
@@ -87,9 +93,12 @@ describe("cost of batches", () => {
     const pllm = await Parallellm.open(directory, options);
     await pipeline(pllm);
     const cost = await pllm.cost();
-    await pllm.close();
+    const summary = await pllm.close();
     const full = costOf("gpt-4.1-mini", { input: usage.inputTokens, output: usage.outputTokens })!;
     expect(cost.session.total).toBeCloseTo(full / 2);
     expect(cost.savedByBatch.session).toBeCloseTo(full / 2);
+    // Ingested at this run's open: the summary counts them as this session's.
+    expect(summary.cost.session.total).toBeCloseTo(full / 2);
+    expect(summary.cost.savedByBatch.session).toBeCloseTo(full / 2);
   });
 });

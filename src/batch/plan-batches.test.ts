@@ -22,10 +22,15 @@ function plan(
   apiFor: (provider: string) => BatchApi,
 ) {
   const lines: string[][] = [];
-  const plans = planBatches(calls, apiFor, (batch, line) => {
-    lines[batch] ??= [];
-    lines[batch].push(line);
-  });
+  const plans = planBatches(
+    calls,
+    (call) => call.item,
+    apiFor,
+    (batch, line) => {
+      lines[batch] ??= [];
+      lines[batch].push(line);
+    },
+  );
   return { plans, lines };
 }
 

@@ -5,48 +5,58 @@
 import { InputError } from "../core/errors.js";
 import type { BatchApi, BatchItem } from "../providers/provider.js";
 
-export interface PlannableCall {
-  readonly item: BatchItem;
-}
-
-export interface PlannedBatch<Call extends PlannableCall> {
+export interface PlannedBatch<Call> {
   readonly provider: string;
   readonly model: string;
   readonly calls: readonly Call[];
+  /** Each call's index in the planned list (what its custom id is made from). */
+  readonly indices: readonly number[];
   /** Bytes of the JSONL input (lines and newlines). */
   readonly bytes: number;
 }
 
 /**
- * Each call's input line goes to `writeLine(batch, line, bytes)` as soon as it
- * is made (`batch`: the index of its plan; `bytes`: its size with the newline),
- * so the lines of a 200 MB batch never all sit in memory.
+ * `itemOf(call, index)` gives each call's batch item (`index`: its place in
+ * `calls`). Each input line goes to `writeLine(batch, line, bytes)` as soon as
+ * it is made (`batch`: the index of its plan; `bytes`: its size with the
+ * newline), so the lines of a 200 MB batch never all sit in memory.
  */
-export function planBatches<Call extends PlannableCall>(
+export function planBatches<Call>(
   calls: readonly Call[],
+  itemOf: (call: Call, index: number) => BatchItem,
   batchApiFor: (provider: string) => BatchApi,
   writeLine: (batch: number, line: string, bytes: number) => void,
 ): PlannedBatch<Call>[] {
-  const groups = new Map<string, Call[]>();
-  for (const call of calls) {
-    const { provider, model, api } = call.item.request;
+  const groups = new Map<string, number[]>();
+  // Calls come in runs of one model: a call like the one before joins its group without a lookup.
+  let last: { provider: string; model: string; api: string | undefined; group: number[] } | undefined;
+  for (let index = 0; index < calls.length; index++) {
+    const { provider, model, api } = itemOf(calls[index], index).request;
+    if (last && last.provider === provider && last.model === model && last.api === api) {
+      last.group.push(index);
+      continue;
+    }
     const key = `${provider}\u0000${model}\u0000${api ?? ""}`;
-    const group = groups.get(key);
-    if (group) group.push(call);
-    else groups.set(key, [call]);
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
+    group.push(index);
+    last = { provider, model, api, group };
   }
   const plans: PlannedBatch<Call>[] = [];
   for (const group of groups.values()) {
-    const { provider, model } = group[0].item.request;
+    const { provider, model } = itemOf(calls[group[0]], group[0]).request;
     const api = batchApiFor(provider);
     const { maxRequests, maxBytes } = api.limits;
-    let current: { calls: Call[]; bytes: number } = { calls: [], bytes: 0 };
+    let current: { calls: Call[]; indices: number[]; bytes: number } = { calls: [], indices: [], bytes: 0 };
     const flush = () => {
       if (current.calls.length > 0) plans.push({ provider, model, ...current });
-      current = { calls: [], bytes: 0 };
+      current = { calls: [], indices: [], bytes: 0 };
     };
-    for (const call of group) {
-      const line = api.inputLine(call.item);
+    for (const index of group) {
+      const line = api.inputLine(itemOf(calls[index], index));
       const size = Buffer.byteLength(line) + 1;
       if (size > maxBytes) {
         throw new InputError(
@@ -54,7 +64,8 @@ export function planBatches<Call extends PlannableCall>(
         );
       }
       if (current.calls.length >= maxRequests || current.bytes + size > maxBytes) flush();
-      current.calls.push(call);
+      current.calls.push(calls[index]);
+      current.indices.push(index);
       current.bytes += size;
       writeLine(plans.length, line, size);
     }

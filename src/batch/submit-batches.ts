@@ -60,10 +60,6 @@ export interface SubmitReport {
   readonly sent: boolean;
 }
 
-interface PlannedCall extends CollectedCall {
-  readonly item: BatchItem;
-}
-
 export async function submitBatches(
   collected: readonly CollectedCall[],
   options: SubmitOptions,
@@ -71,17 +67,16 @@ export async function submitBatches(
   const runId = randomUUID().slice(0, 8);
   // Custom ids unique to this submission: a result can only ever match the call it was made for,
   // even if reconciling picked the wrong provider batch (Anthropic keeps no tag to match on).
-  const calls: PlannedCall[] = collected.map(({ key, seq, call }, index) => ({
-    key,
-    seq,
-    call,
-    item: { customId: `s${options.session}-${runId}-${index}`, request: call.request },
-  }));
+  const customIdOf = (index: number) => `s${options.session}-${runId}-${index}`;
+  const itemOf = (call: CollectedCall, index: number): BatchItem => ({
+    customId: customIdOf(index),
+    request: call.call.request,
+  });
   const tagOf = (index: number) => `pllm-s${options.session}-${runId}-${index}`;
   const inputs: ArchiveFile[] = [];
-  let plans: PlannedBatch<PlannedCall>[];
+  let plans: PlannedBatch<CollectedCall>[];
   try {
-    plans = planBatches(calls, options.batchApiFor, (batch, line, bytes) => {
+    plans = planBatches(collected, itemOf, options.batchApiFor, (batch, line, bytes) => {
       inputs[batch] ??= options.archive.createInput(tagOf(batch));
       inputs[batch].add(line, bytes);
     });
@@ -108,15 +103,16 @@ export async function submitBatches(
   }
   const submitted: SubmittedBatch[] = [];
   for (const [index, plan] of plans.entries()) {
-    submitted.push(await submitOne(plan, tagOf(index), inputs[index].path, options));
+    submitted.push(await submitOne(plan, tagOf(index), inputs[index].path, customIdOf, options));
   }
   return { submitted, preview, sent: true };
 }
 
 async function submitOne(
-  plan: PlannedBatch<PlannedCall>,
+  plan: PlannedBatch<CollectedCall>,
   tag: string,
   inputPath: string,
+  customIdOf: (index: number) => string,
   options: SubmitOptions,
 ): Promise<SubmittedBatch> {
   const { store } = options;
@@ -128,7 +124,7 @@ async function submitOne(
     bytes: plan.bytes,
     createdAt: Date.now(),
     requestCount: plan.calls.length,
-    calls: intentCalls(plan.calls),
+    calls: intentCalls(plan, customIdOf),
   });
   const base = {
     provider: plan.provider,
@@ -141,7 +137,7 @@ async function submitOne(
   try {
     const { id } = await options.batchApiFor(plan.provider).submit({
       model: plan.model,
-      items: plan.calls.map((call) => call.item),
+      items: plan.calls.map((call, at) => ({ customId: customIdOf(plan.indices[at]), request: call.call.request })),
       inputPath,
       tag,
     });
@@ -159,13 +155,14 @@ async function submitOne(
   }
 }
 
-function* intentCalls(calls: readonly PlannedCall[]) {
-  for (const { key, item, seq, call } of calls) {
+function* intentCalls(plan: PlannedBatch<CollectedCall>, customIdOf: (index: number) => string) {
+  for (let at = 0; at < plan.calls.length; at++) {
+    const { key, seq, call } = plan.calls[at];
     yield {
       agent: key.agent,
       hash: key.hash,
       occurrence: key.occurrence,
-      customId: item.customId,
+      customId: customIdOf(plan.indices[at]),
       seq,
       canonical: call.canonical.json,
       documents: call.canonical.documents,
@@ -173,7 +170,7 @@ function* intentCalls(calls: readonly PlannedCall[]) {
   }
 }
 
-function previewOf(plans: readonly PlannedBatch<PlannedCall>[]): BatchPreview[] {
+function previewOf(plans: readonly PlannedBatch<CollectedCall>[]): BatchPreview[] {
   const byModel = new Map<string, BatchPreview>();
   for (const plan of plans) {
     const key = `${plan.provider}/${plan.model}`;

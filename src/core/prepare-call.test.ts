@@ -47,9 +47,13 @@ describe("prepareCall", () => {
   });
 
   it("hashes a lone prompt string as the message it becomes", () => {
-    for (const prompt of ["Say \"hi\"\n", "z".repeat(3000)]) {
+    for (const prompt of ['Say "hi"\n', "z".repeat(3000)]) {
       const call = prepareCall(prompt, { llm: "m" }, resolveLLM);
-      const asMessage = prepareCall([{ role: "user", content: [{ type: "text", text: prompt }] }], { llm: "m" }, resolveLLM);
+      const asMessage = prepareCall(
+        [{ role: "user", content: [{ type: "text", text: prompt }] }],
+        { llm: "m" },
+        resolveLLM,
+      );
       expect(call.canonical.json).toBe(asMessage.canonical.json);
       expect([...call.canonical.documents]).toEqual([...asMessage.canonical.documents]);
     }

@@ -34,20 +34,23 @@ export interface CostReport {
 
 type Prices = Readonly<Record<string, ModelPrice>>;
 
-export function costReport(
-  rows: readonly UsageRow[],
-  session: number,
+/**
+ * What a run's summary says of cost: this session's spending and savings, read
+ * from this session's answers alone (a workspace with a million agents closes as
+ * fast as a new one). The workspace's totals, by model and agent: `pllm.cost()`.
+ */
+export type SessionCost = Omit<CostReport, "allTime" | "savedByBatch"> & {
+  readonly savedByBatch: { readonly session: number | undefined };
+};
+
+/** `sessionRows`: usage rows of this session only. */
+export function sessionCost(
+  sessionRows: readonly UsageRow[],
   replayed: readonly AnswerSpend[],
   prices: Prices = {},
-): CostReport {
-  const sessionRows = rows.filter((row) => row.session === session);
+): SessionCost {
   return {
     session: { total: totalOf(sessionRows, prices), byModel: linesBy(sessionRows, (row) => row.model, prices) },
-    allTime: {
-      total: totalOf(rows, prices),
-      byModel: linesBy(rows, (row) => row.model, prices),
-      byAgent: linesBy(rows, (row) => row.agent, prices),
-    },
     savedByReplay: sum(
       replayed.map((spend) =>
         costOf(
@@ -57,8 +60,30 @@ export function costReport(
         ),
       ),
     ),
-    savedByBatch: { session: batchDiscountOf(sessionRows, prices), allTime: batchDiscountOf(rows, prices) },
+    savedByBatch: { session: batchDiscountOf(sessionRows, prices) },
     pricesTakenOn,
+  };
+}
+
+export function costReport(
+  rows: readonly UsageRow[],
+  session: number,
+  replayed: readonly AnswerSpend[],
+  prices: Prices = {},
+): CostReport {
+  const thisSession = sessionCost(
+    rows.filter((row) => row.session === session),
+    replayed,
+    prices,
+  );
+  return {
+    ...thisSession,
+    allTime: {
+      total: totalOf(rows, prices),
+      byModel: linesBy(rows, (row) => row.model, prices),
+      byAgent: linesBy(rows, (row) => row.agent ?? "", prices),
+    },
+    savedByBatch: { session: thisSession.savedByBatch.session, allTime: batchDiscountOf(rows, prices) },
   };
 }
 

@@ -1,7 +1,7 @@
 /** The one-screen summary every run ends with. */
 import type { DryRunRow } from "../batch/dry-run-report.js";
 import { costOf, pricesTakenOn } from "../providers/model-prices.js";
-import type { CostReport } from "./cost-report.js";
+import type { SessionCost } from "./cost-report.js";
 
 export interface DriftReport {
   /** False when an agent halted: an incomplete run cannot judge drift. */
@@ -61,7 +61,8 @@ export interface RunSummary {
   readonly inPendingBatches: number;
   readonly drift: DriftReport;
   readonly batches: BatchSummary;
-  readonly cost: CostReport;
+  /** This session's; the workspace's totals are `pllm.cost()`. */
+  readonly cost: SessionCost;
   /** `strategy: "dry-run"`: the calls that would be sent, counted and priced. */
   readonly dryRun?: readonly DryRunRow[];
 }
@@ -80,7 +81,7 @@ function dryRunLines(rows: readonly DryRunRow[]): string[] {
   return lines;
 }
 
-function costLines(cost: CostReport): string[] {
+function costLines(cost: SessionCost): string[] {
   const lines: string[] = [];
   const spent = cost.session.byModel;
   if (spent.length > 0) {

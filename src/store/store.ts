@@ -45,7 +45,8 @@ export interface AnswerSpend {
 /** Tokens of stored answers, grouped (see `Store.usage`). */
 export interface UsageRow {
   readonly model: string;
-  readonly agent: string;
+  /** `undefined` in one session's rows, which are by model and batch only. */
+  readonly agent: string | undefined;
   readonly session: number;
   readonly viaBatch: boolean;
   readonly answers: number;
@@ -225,8 +226,11 @@ export interface Store {
   saveConversation(nodes: readonly ConversationNodeRecord[], heads: readonly ConversationHeadRecord[]): Promise<void>;
   /** Every node of one conversation of an agent, oldest first, and its branch heads. */
   loadConversation(agent: string, conversation: string): Promise<StoredConversation>;
-  /** Tokens of every answer received (each one was paid for), by model, agent, session and batch. */
-  usage(): Promise<readonly UsageRow[]>;
+  /**
+   * Tokens of every answer received (each one was paid for), by model, agent,
+   * session and batch; when `session` is given, only its answers, by model and batch.
+   */
+  usage(session?: number): Promise<readonly UsageRow[]>;
   saveUserdata(key: string, json: string, session: number): Promise<void>;
   loadUserdata(key: string): Promise<string | undefined>;
   close(): Promise<void>;

@@ -21,6 +21,9 @@ export interface AnthropicMessageParam {
  * @throws InputError for a part Anthropic cannot take (an unsupported media type, a document in an assistant turn).
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicMessageParam[] {
+  // The most common ask, one user prompt, without the general path's arrays.
+  const lone = messages.length === 1 && messages[0].content.length === 1 ? messages[0].content[0] : undefined;
+  if (lone?.type === "text" && lone.text !== "") return [{ role: messages[0].role, content: lone.text }];
   const turns: { role: "user" | "assistant"; blocks: Record<string, unknown>[] }[] = [];
   for (const message of messages) {
     const blocks = message.content.flatMap((part) => _toBlock(part, message.role));

@@ -51,6 +51,8 @@ export class SqliteStore implements Store {
   #queued: { record: ResponseRecord; resolve: (callId: number) => void; reject: (error: unknown) => void }[] = [];
 
   readonly #lock: WorkspaceLock | undefined;
+  /** The session this store began, and the last answer id stored before it. */
+  #session: { readonly id: number; readonly afterResponse: number } | undefined;
 
   /** Open the store at `path`; `lock` (see `createSqliteStore`) is released at `close()`. */
   constructor(path: string, lock?: WorkspaceLock) {
@@ -139,7 +141,9 @@ export class SqliteStore implements Store {
         .prepare("INSERT INTO sessions (started_at, strategy, pid) VALUES (?, ?, ?)")
         .run(info.startedAt, info.strategy, info.pid),
     );
-    return Number(result.lastInsertRowid);
+    const afterResponse = this.#db.prepare("SELECT coalesce(max(id), 0) FROM responses").pluck(true).get() as number;
+    this.#session = { id: Number(result.lastInsertRowid), afterResponse };
+    return this.#session.id;
   }
 
   async endSession(session: number, summary: unknown): Promise<void> {
@@ -352,19 +356,37 @@ export class SqliteStore implements Store {
     return new Set(rows.map(([agent, hash, occurrence]) => answerKey({ agent, hash, occurrence })));
   }
 
-  async usage(): Promise<readonly UsageRow[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT c.model, c.agent, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
-           coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-         FROM responses r JOIN calls c ON c.id = r.call_id
-         GROUP BY c.model, c.agent, r.session, r.via_batch`,
-      )
-      .raw(true)
-      .all() as [string, string, number, number, number, number, number, number][];
+  async usage(session?: number): Promise<readonly UsageRow[]> {
+    type Row = [string, string | null, number, number, number, number, number, number];
+    let rows: Row[];
+    if (session === undefined) {
+      rows = this.#db
+        .prepare(
+          `SELECT c.model, c.agent, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
+             coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+           FROM responses r JOIN calls c ON c.id = r.call_id
+           GROUP BY c.model, c.agent, r.session, r.via_batch`,
+        )
+        .raw(true)
+        .all() as Row[];
+    } else {
+      // Answer ids only grow and sessions never overlap (the workspace lock): the session
+      // this store began starts after the last answer stored before it.
+      const after = session === this.#session?.id ? this.#session.afterResponse : 0;
+      rows = this.#db
+        .prepare(
+          `SELECT c.model, NULL, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
+             coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+           FROM responses r JOIN calls c ON c.id = r.call_id
+           WHERE r.id > ? AND r.session = ?
+           GROUP BY c.model, r.via_batch`,
+        )
+        .raw(true)
+        .all(after, session) as Row[];
+    }
     return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
       model,
-      agent,
+      agent: agent ?? undefined,
       session,
       viaBatch: viaBatch === 1,
       answers,
