@@ -93,8 +93,12 @@ export class CallEngine {
   newCalls = 0;
   readonly #options: CallEngineOptions;
   readonly #inFlight = new Set<Promise<unknown>>();
-  /** Stored answers of agents with a scope open, read once per agent; entries leave as they are replayed. */
-  readonly #agentAnswers = new Map<string, { scopes: number; answers: AgentAnswers | undefined }>();
+  /**
+   * Stored answers of agents with a scope open, read on an agent's second ask (its
+   * first is a point lookup: most agents, one per item of a forEach, ask once);
+   * entries leave as they are replayed.
+   */
+  readonly #agentAnswers = new Map<string, { scopes: number; asked: boolean; answers: AgentAnswers | undefined }>();
   #fatal: Error | undefined;
   readonly #collected: CollectedEntry[] = [];
   #pendingInBatches: ReadonlySet<string> = new Set();
@@ -114,7 +118,7 @@ export class CallEngine {
   enterAgent(agent: string): void {
     const entry = this.#agentAnswers.get(agent);
     if (entry) entry.scopes++;
-    else this.#agentAnswers.set(agent, { scopes: 1, answers: undefined });
+    else this.#agentAnswers.set(agent, { scopes: 1, asked: false, answers: undefined });
   }
 
   leaveAgent(agent: string): void {
@@ -211,7 +215,10 @@ export class CallEngine {
     const store = this.#options.store;
     let answer: StoredAnswer | undefined;
     const entry = this.#agentAnswers.get(key.agent);
-    if (entry && store.agentAnswersSync) {
+    if (entry && !entry.asked && store.lookupSync) {
+      entry.asked = true;
+      answer = store.lookupSync(key);
+    } else if (entry && store.agentAnswersSync) {
       entry.answers ??= store.agentAnswersSync(key.agent);
       const byOccurrence = entry.answers.get(key.hash);
       if (byOccurrence) {

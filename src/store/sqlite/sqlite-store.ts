@@ -62,7 +62,8 @@ export class SqliteStore implements Store {
     const db = this.#db;
     this.#lookup = db
       .prepare(
-        `SELECT c.id, r.session, r.text, r.id FROM calls c JOIN responses r ON r.id = c.response_id
+        `SELECT c.id, r.session, r.text, r.id, r.input_tokens, r.output_tokens, r.via_batch
+         FROM calls c JOIN responses r ON r.id = c.response_id
          WHERE c.agent = ? AND c.hash = ? AND c.occurrence = ?`,
       )
       .raw(true);
@@ -155,8 +156,14 @@ export class SqliteStore implements Store {
   }
 
   lookupSync(key: CallKey): StoredAnswer | undefined {
-    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as [number, number, string, number] | undefined;
-    return row && new StoredRow(row[0], row[1], row[2], row[3], this.#resultOf);
+    type Row = [number, number, string, number, number | null, number | null, number];
+    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as Row | undefined;
+    if (!row) return undefined;
+    const stored = new StoredRow(row[0], row[1], row[2], row[3], this.#resultOf);
+    stored.inputTokens = row[4] ?? 0;
+    stored.outputTokens = row[5] ?? 0;
+    stored.viaBatch = row[6] === 1;
+    return stored;
   }
 
   agentAnswersSync(agent: string): AgentAnswers {
