@@ -394,8 +394,7 @@ export class Parallellm implements AsyncDisposable {
       cohortLock: this.#options.cohortLock,
     });
     this.#engine.setPendingCalls(await this.#store.pendingCalls());
-    const answered = await this.#store.answeredCount?.(this.session);
-    this.#engine.setStoreEmpty(answered?.total === 0);
+    this.#engine.setStoreEmpty(!(await this.#store.hasAnswers()));
   }
 
   async #submitCollected(): Promise<SubmitReport | undefined> {

@@ -205,6 +205,8 @@ export interface Store {
   discardAnswers(keys: readonly CallKey[]): Promise<number>;
   /** Every call that has an answer in use, for drift detection. */
   answeredCalls(): Promise<readonly AnsweredCall[]>;
+  /** Whether any answer was ever stored (read at every open: cheap, whatever the store's size). */
+  hasAnswers(): Promise<boolean>;
   /** How many calls have an answer, and how many of those earlier sessions stored; the core falls back to `answeredCalls`. */
   answeredCount?(session: number): Promise<{ readonly total: number; readonly earlier: number }>;
   /** Record a batch before it is created at the provider (state `submitting`); returns its id. */

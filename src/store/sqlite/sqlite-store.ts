@@ -252,6 +252,10 @@ export class SqliteStore implements Store {
     return rows.map(([callId, session, agent]) => ({ callId, session, agent }));
   }
 
+  async hasAnswers(): Promise<boolean> {
+    return this.#db.prepare("SELECT EXISTS (SELECT 1 FROM responses)").pluck(true).get() === 1;
+  }
+
   async answeredCount(session: number): Promise<{ total: number; earlier: number }> {
     const [total, earlier] = this.#db
       .prepare(
