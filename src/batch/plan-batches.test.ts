@@ -24,7 +24,8 @@ function plan(
   const lines: string[][] = [];
   const plans = planBatches(
     calls,
-    (call) => call.item,
+    (call) => call.item.request,
+    (index) => calls[index].item.customId,
     apiFor,
     (batch, line) => {
       lines[batch] ??= [];

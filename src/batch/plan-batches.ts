@@ -3,7 +3,8 @@
  * so no batch exceeds the provider's request-count or byte limit.
  */
 import { InputError } from "../core/errors.js";
-import type { BatchApi, BatchItem } from "../providers/provider.js";
+import type { LLMRequest } from "../core/llm.js";
+import type { BatchApi } from "../providers/provider.js";
 
 export interface PlannedBatch<Call> {
   readonly provider: string;
@@ -16,14 +17,16 @@ export interface PlannedBatch<Call> {
 }
 
 /**
- * `itemOf(call, index)` gives each call's batch item (`index`: its place in
- * `calls`). Each input line goes to `writeLine(batch, line, bytes)` as soon as
- * it is made (`batch`: the index of its plan; `bytes`: its size with the
- * newline), so the lines of a 200 MB batch never all sit in memory.
+ * `requestOf(call)` gives each call's request and `customIdOf(index)` its custom
+ * id (`index`: its place in `calls`). Each input line goes to
+ * `writeLine(batch, line, bytes)` as soon as it is made (`batch`: the index of
+ * its plan; `bytes`: its size with the newline), so the lines of a 200 MB batch
+ * never all sit in memory.
  */
 export function planBatches<Call>(
   calls: readonly Call[],
-  itemOf: (call: Call, index: number) => BatchItem,
+  requestOf: (call: Call) => LLMRequest,
+  customIdOf: (index: number) => string,
   batchApiFor: (provider: string) => BatchApi,
   writeLine: (batch: number, line: string, bytes: number) => void,
 ): PlannedBatch<Call>[] {
@@ -31,7 +34,7 @@ export function planBatches<Call>(
   // Calls come in runs of one model: a call like the one before joins its group without a lookup.
   let last: { provider: string; model: string; api: string | undefined; group: number[] } | undefined;
   for (let index = 0; index < calls.length; index++) {
-    const { provider, model, api } = itemOf(calls[index], index).request;
+    const { provider, model, api } = requestOf(calls[index]);
     if (last && last.provider === provider && last.model === model && last.api === api) {
       last.group.push(index);
       continue;
@@ -47,7 +50,7 @@ export function planBatches<Call>(
   }
   const plans: PlannedBatch<Call>[] = [];
   for (const group of groups.values()) {
-    const { provider, model } = itemOf(calls[group[0]], group[0]).request;
+    const { provider, model } = requestOf(calls[group[0]]);
     const api = batchApiFor(provider);
     const { maxRequests, maxBytes } = api.limits;
     let current: { calls: Call[]; indices: number[]; bytes: number } = { calls: [], indices: [], bytes: 0 };
@@ -56,7 +59,7 @@ export function planBatches<Call>(
       current = { calls: [], indices: [], bytes: 0 };
     };
     for (const index of group) {
-      const line = api.inputLine(itemOf(calls[index], index));
+      const line = api.inputLine({ customId: customIdOf(index), request: requestOf(calls[index]) });
       const size = Buffer.byteLength(line) + 1;
       if (size > maxBytes) {
         throw new InputError(

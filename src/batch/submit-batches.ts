@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { ProviderError } from "../core/errors.js";
 import type { PreparedCall } from "../core/prepare-call.js";
-import type { BatchApi, BatchItem } from "../providers/provider.js";
+import type { BatchApi } from "../providers/provider.js";
 import type { CallKey, Store } from "../store/store.js";
 import type { ArchiveFile, BatchArchive } from "./batch-archive.js";
 import { type PlannedBatch, planBatches } from "./plan-batches.js";
@@ -68,15 +68,11 @@ export async function submitBatches(
   // Custom ids unique to this submission: a result can only ever match the call it was made for,
   // even if reconciling picked the wrong provider batch (Anthropic keeps no tag to match on).
   const customIdOf = (index: number) => `s${options.session}-${runId}-${index}`;
-  const itemOf = (call: CollectedCall, index: number): BatchItem => ({
-    customId: customIdOf(index),
-    request: call.call.request,
-  });
   const tagOf = (index: number) => `pllm-s${options.session}-${runId}-${index}`;
   const inputs: ArchiveFile[] = [];
   let plans: PlannedBatch<CollectedCall>[];
   try {
-    plans = planBatches(collected, itemOf, options.batchApiFor, (batch, line, bytes) => {
+    plans = planBatches(collected, requestOf, customIdOf, options.batchApiFor, (batch, line, bytes) => {
       inputs[batch] ??= options.archive.createInput(tagOf(batch));
       inputs[batch].add(line, bytes);
     });
@@ -169,6 +165,8 @@ function* intentCalls(plan: PlannedBatch<CollectedCall>, customIdOf: (index: num
     };
   }
 }
+
+const requestOf = (collected: CollectedCall) => collected.call.request;
 
 function previewOf(plans: readonly PlannedBatch<CollectedCall>[]): BatchPreview[] {
   const byModel = new Map<string, BatchPreview>();
