@@ -178,6 +178,46 @@ describe("batch lifecycle", () => {
     expect(server.batchesOf("openai").length - before).toBe(2); // the teams batch once, then the games
   });
 
+  it("anthropic: a batch matched by mistake when reconciling (another's, of the same size) is set aside; its own is found", async () => {
+    const directory = tempWorkspace();
+    const llm = "claude-sonnet-4-6";
+    const before = server.batchesOf("anthropic").length;
+    const crash = new Error("simulated crash after create");
+    const first = await runOnce(directory, {
+      llm,
+      strategy: "batch",
+      batch: {
+        afterCreate: () => {
+          throw crash;
+        },
+      },
+    });
+    expect(first.summary.batches.submitted).toMatchObject([{ error: crash.message }]);
+    // Another submission of the same size (another workspace on the same key), created later...
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const foreign = await server.clientsFor().anthropic.messages.batches.create({
+      requests: [
+        { custom_id: "theirs-0", params: { model: llm, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] } },
+      ],
+    });
+    // ...but nearer the intent's recorded time (a skewed clock): reconciling, which can only
+    // match Anthropic batches on time and size, picks it.
+    const db = new Database(join(directory, "store.sqlite"));
+    db.prepare("UPDATE batches SET created_at = ?").run(Date.parse(foreign.created_at));
+    db.close();
+
+    const second = await runOnce(directory, { llm, strategy: "batch" });
+    expect(second.summary.batches.warnings.join("\n")).toMatch(/holds none of its calls/);
+    // Nothing of the foreign batch is stored, and the teams call is not collected again: its batch exists.
+    expect(second.summary).toMatchObject({ replayed: 0, collected: 0, inPendingBatches: 1 });
+
+    const third = await runOnce(directory, { llm, strategy: "batch" });
+    expect(third.summary.batches).toMatchObject({ ingested: 1, ingestedAnswers: 1 });
+    expect(third.summary).toMatchObject({ replayed: 1, collected: 28 });
+    // The teams batch once (never resubmitted), the foreign one, then the games.
+    expect(server.batchesOf("anthropic").length - before).toBe(3);
+  });
+
   it("an expired batch: what finished is ingested, the rest is collected again", async () => {
     server.setBatchBehavior({ outcome: "expired", finishedBeforeEnd: 2 });
     const directory = tempWorkspace();

@@ -1,7 +1,7 @@
 /**
  * A store written by an earlier version opens with its answers and batch calls
  * intact: migration 5 moves canonical requests from their hash-keyed table into
- * the rows of their calls.
+ * the rows of their calls; migration 6 adds the batches' rejected reconcile matches.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +21,8 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   const answer = await first.agent("a", (agent) => agent.ask("What is 2 + 2?").text());
   await first.close();
 
-  // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call.
+  // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call,
+  // no rejected matches on batches.
   const db = new Database(join(directory, "store.sqlite"));
   const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
     hash: string;
@@ -31,12 +32,13 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     CREATE TABLE requests (hash TEXT PRIMARY KEY, canonical TEXT NOT NULL) WITHOUT ROWID;
     ALTER TABLE calls DROP COLUMN canonical;
     ALTER TABLE batch_calls DROP COLUMN canonical;
+    ALTER TABLE batches DROP COLUMN rejected_ids;
     INSERT INTO batches (id, tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
       VALUES (7, 't', 'mock', 'mock-1', 'ingested', 1, 1, 10, 0, 0);
     INSERT INTO batch_calls (batch_id, custom_id, agent, hash, occurrence, seq) VALUES (7, 'c0', 'a', '${hash}', 0, 0);
   `);
   db.prepare("INSERT INTO requests VALUES (?, ?)").run(hash, canonical);
-  db.pragma(`user_version = ${sqliteMigrations.length - 1}`);
+  db.pragma("user_version = 4");
   db.close();
 
   const second = await Parallellm.open(directory, options);
@@ -49,5 +51,6 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   expect(migrated.prepare("SELECT canonical FROM calls").pluck().all()).toEqual([canonical]);
   expect(migrated.prepare("SELECT canonical FROM batch_calls").pluck().all()).toEqual([canonical]);
   expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'requests'").get()).toBeUndefined();
+  expect(migrated.prepare("SELECT rejected_ids FROM batches").pluck().all()).toEqual([null]);
   migrated.close();
 });

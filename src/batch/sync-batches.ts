@@ -62,7 +62,7 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       providerBatchId = await api.find(batch.tag, {
         createdAfter: batch.createdAt,
         requestCount: batch.requestCount,
-        exclude: await store.knownBatchIds(batch.provider),
+        exclude: new Set([...(await store.knownBatchIds(batch.provider)), ...batch.rejectedIds]),
       });
       if (providerBatchId === undefined) {
         await store.updateBatch(batch.id, {
@@ -116,6 +116,7 @@ async function ingest(
   status: BatchStatus,
   options: SyncOptions,
   report: {
+    pending: number;
     ingested: number;
     answers: number;
     failures: number;
@@ -206,6 +207,21 @@ async function ingest(
     // Also when the download breaks off: what arrived is kept.
     output.close();
     await commitQueued();
+  }
+  if (outcomes === 0 && unknownCount > 0) {
+    // Custom ids are unique to a submission: results without one of ours are another
+    // submission's. Only reconciling can match such a batch (a provider that keeps no tag
+    // matches on creation time and size): look again, without it, at the next open.
+    await store.rejectBatchMatch(
+      batch.id,
+      batch.providerBatchId,
+      `matched ${batch.providerBatchId} when reconciling, whose results were another submission's; looking again`,
+    );
+    report.pending++;
+    report.warnings.push(
+      `${batch.tag}: provider batch ${batch.providerBatchId}, matched to it after a crash, holds none of its calls (another submission's, of the same size); the next open looks for its own batch again.`,
+    );
+    return;
   }
   report.warnings.push(...lines.warnings);
   if (unknownCount > 0) {

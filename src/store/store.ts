@@ -124,6 +124,8 @@ export interface BatchRecord {
   readonly bytes: number;
   readonly createdAt: number;
   readonly message: string | undefined;
+  /** Provider batches matched to this intent by reconciling whose results were another submission's. */
+  readonly rejectedIds: readonly string[];
 }
 
 export interface BatchCall extends CallKey {
@@ -216,6 +218,12 @@ export interface Store {
     id: number,
     change: { readonly state: StoredBatchState; readonly providerBatchId?: string; readonly message?: string },
   ): Promise<void>;
+  /**
+   * Reconciling matched the wrong provider batch to this intent (its results are
+   * another submission's): the intent's outcome is unknown again (`submitting`,
+   * no provider id), and `providerBatchId` is never matched to it again.
+   */
+  rejectBatchMatch(id: number, providerBatchId: string, message: string): Promise<void>;
   /** Provider ids of every batch of `provider` the store has recorded. */
   knownBatchIds(provider: string): Promise<ReadonlySet<string>>;
   /** Batches in state `submitting` or `pending`. */

@@ -134,4 +134,9 @@ export const sqliteMigrations: readonly string[] = [
   UPDATE batch_calls SET canonical = (SELECT canonical FROM requests WHERE requests.hash = batch_calls.hash);
   DROP TABLE requests;
   `,
+  `
+  -- Provider batches that reconciling matched to an intent and whose results then
+  -- proved to be another submission's (a JSON array): never matched to it again.
+  ALTER TABLE batches ADD COLUMN rejected_ids TEXT;
+  `,
 ];

@@ -319,6 +319,17 @@ export class SqliteStore implements Store {
     );
   }
 
+  async rejectBatchMatch(id: number, providerBatchId: string, message: string): Promise<void> {
+    this.#write(() =>
+      this.#db
+        .prepare(
+          `UPDATE batches SET state = 'submitting', provider_batch_id = NULL, message = ?, updated_at = ?,
+             rejected_ids = json_insert(coalesce(rejected_ids, '[]'), '$[#]', ?) WHERE id = ?`,
+        )
+        .run(message, Date.now(), providerBatchId, id),
+    );
+  }
+
   async knownBatchIds(provider: string): Promise<ReadonlySet<string>> {
     const ids = this.#db
       .prepare("SELECT provider_batch_id FROM batches WHERE provider = ? AND provider_batch_id IS NOT NULL")
@@ -343,6 +354,7 @@ export class SqliteStore implements Store {
       bytes: row["bytes"] as number,
       createdAt: row["created_at"] as number,
       message: (row["message"] as string | null) ?? undefined,
+      rejectedIds: JSON.parse((row["rejected_ids"] as string | null) ?? "[]") as string[],
     }));
   }
 
