@@ -178,44 +178,64 @@ describe("batch lifecycle", () => {
     expect(server.batchesOf("openai").length - before).toBe(2); // the teams batch once, then the games
   });
 
-  it("anthropic: a batch matched by mistake when reconciling (another's, of the same size) is set aside; its own is found", async () => {
+  /**
+   * A crash between create and record of the teams batch (Anthropic, which keeps no tag),
+   * then `foreign` other submissions of the same size, made later but, for the first, at
+   * the time the intent recorded (a skewed clock): reconciling, which can only match on
+   * time and size, picks that one first, then the one created nearest it.
+   */
+  async function crashAmongSameSizeBatches(foreign: number) {
     const directory = tempWorkspace();
     const llm = "claude-sonnet-4-6";
-    const before = server.batchesOf("anthropic").length;
     const crash = new Error("simulated crash after create");
-    const first = await runOnce(directory, {
-      llm,
-      strategy: "batch",
-      batch: {
-        afterCreate: () => {
-          throw crash;
-        },
-      },
-    });
+    const afterCreate = () => {
+      throw crash;
+    };
+    const first = await runOnce(directory, { llm, strategy: "batch", batch: { afterCreate } });
     expect(first.summary.batches.submitted).toMatchObject([{ error: crash.message }]);
-    // Another submission of the same size (another workspace on the same key), created later...
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const foreign = await server.clientsFor().anthropic.messages.batches.create({
-      requests: [
-        { custom_id: "theirs-0", params: { model: llm, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] } },
-      ],
-    });
-    // ...but nearer the intent's recorded time (a skewed clock): reconciling, which can only
-    // match Anthropic batches on time and size, picks it.
+    const created: number[] = [];
+    for (let index = 0; index < foreign; index++) {
+      await new Promise((resolve) => setTimeout(resolve, index === 0 ? 100 : 20));
+      const batch = await server.clientsFor().anthropic.messages.batches.create({
+        requests: [
+          {
+            custom_id: `theirs-${index}`,
+            params: { model: llm, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] },
+          },
+        ],
+      });
+      created.push(Date.parse(batch.created_at));
+    }
     const db = new Database(join(directory, "store.sqlite"));
-    db.prepare("UPDATE batches SET created_at = ?").run(Date.parse(foreign.created_at));
+    db.prepare("UPDATE batches SET created_at = ?").run(created[0]);
     db.close();
+    return { directory, run: () => runOnce(directory, { llm, strategy: "batch" }) };
+  }
 
-    const second = await runOnce(directory, { llm, strategy: "batch" });
-    expect(second.summary.batches.warnings.join("\n")).toMatch(/holds none of its calls/);
+  it("anthropic: a batch matched by mistake when reconciling (another's, same size) is set aside; its own is found", async () => {
+    const before = server.batchesOf("anthropic").length;
+    const { run } = await crashAmongSameSizeBatches(1);
+    const second = await run();
+    expect(second.summary.batches.warnings.join("\n")).toMatch(/holds none of its calls.*looks for its own batch/);
     // Nothing of the foreign batch is stored, and the teams call is not collected again: its batch exists.
     expect(second.summary).toMatchObject({ replayed: 0, collected: 0, inPendingBatches: 1 });
 
-    const third = await runOnce(directory, { llm, strategy: "batch" });
+    const third = await run();
     expect(third.summary.batches).toMatchObject({ ingested: 1, ingestedAnswers: 1 });
     expect(third.summary).toMatchObject({ replayed: 1, collected: 28 });
     // The teams batch once (never resubmitted), the foreign one, then the games.
     expect(server.batchesOf("anthropic").length - before).toBe(3);
+  });
+
+  it("anthropic: after a second wrong match the intent's calls are collected again, not looked for run after run", async () => {
+    const { run } = await crashAmongSameSizeBatches(2);
+    expect((await run()).summary).toMatchObject({ collected: 0, inPendingBatches: 1 });
+    const third = await run();
+    expect(third.summary.batches.warnings.join("\n")).toMatch(
+      /its own batch was not found, so its calls are collected again/,
+    );
+    expect(third.summary).toMatchObject({ replayed: 0, collected: 1, inPendingBatches: 0 });
+    expect(third.summary.batches.submitted).toHaveLength(1);
   });
 
   it("an expired batch: what finished is ingested, the rest is collected again", async () => {

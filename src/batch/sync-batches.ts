@@ -13,6 +13,8 @@ import { ResultLines } from "./result-lines.js";
 
 /** Answers per ingest transaction; their results are small once parsed (the raw lines are already gone). */
 const answersPerCommit = 2000;
+/** Provider batches tried, one after another, as an intent's own when reconciling proved the first wrong. */
+const maxMatchesPerIntent = 2;
 
 export interface SyncOptions {
   readonly store: Store;
@@ -117,6 +119,7 @@ async function ingest(
   options: SyncOptions,
   report: {
     pending: number;
+    abandoned: number;
     ingested: number;
     answers: number;
     failures: number;
@@ -211,16 +214,19 @@ async function ingest(
   if (outcomes === 0 && unknownCount > 0) {
     // Custom ids are unique to a submission: results without one of ours are another
     // submission's. Only reconciling can match such a batch (a provider that keeps no tag
-    // matches on creation time and size): look again, without it, at the next open.
-    await store.rejectBatchMatch(
-      batch.id,
-      batch.providerBatchId,
-      `matched ${batch.providerBatchId} when reconciling, whose results were another submission's; looking again`,
-    );
-    report.pending++;
-    report.warnings.push(
-      `${batch.tag}: provider batch ${batch.providerBatchId}, matched to it after a crash, holds none of its calls (another submission's, of the same size); the next open looks for its own batch again.`,
-    );
+    // matches on creation time and size). Look once more without it at the next open; a
+    // second wrong match means the intent's own batch is not to be found: its calls are
+    // collected again (with many batches of the same size, looking on could take many runs).
+    const foreign = `provider batch ${batch.providerBatchId}, matched to it after a crash, holds none of its calls (another submission's, of the same size)`;
+    if (batch.rejectedIds.length + 1 < maxMatchesPerIntent) {
+      await store.rejectBatchMatch(batch.id, batch.providerBatchId, `${foreign}; looking again`);
+      report.pending++;
+      report.warnings.push(`${batch.tag}: ${foreign}; the next open looks for its own batch again.`);
+    } else {
+      await store.updateBatch(batch.id, { state: "abandoned", message: `${foreign}; its calls are collected again` });
+      report.abandoned++;
+      report.warnings.push(`${batch.tag}: ${foreign}; its own batch was not found, so its calls are collected again.`);
+    }
     return;
   }
   report.warnings.push(...lines.warnings);
