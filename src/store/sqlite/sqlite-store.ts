@@ -156,31 +156,20 @@ export class SqliteStore implements Store {
   }
 
   lookupSync(key: CallKey): StoredAnswer | undefined {
-    type Row = [number, number, string, number, number | null, number | null, number];
-    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as Row | undefined;
-    if (!row) return undefined;
-    const stored = new StoredRow(row[0], row[1], row[2], row[3], this.#resultOf);
-    stored.inputTokens = row[4] ?? 0;
-    stored.outputTokens = row[5] ?? 0;
-    stored.viaBatch = row[6] === 1;
-    return stored;
+    const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as AnswerColumns | undefined;
+    return row && new StoredRow(row, 0, this.#resultOf);
   }
 
   agentAnswersSync(agent: string): AgentAnswers {
     const answers: AgentAnswers = new Map();
     // all() beats iterate() for the few hundred rows an agent typically has.
-    type Row = [string, number, number, number, string, number, number | null, number | null, number];
-    for (const row of this.#agentAnswers.all(agent) as Row[]) {
+    for (const row of this.#agentAnswers.all(agent) as [string, number, ...AnswerColumns][]) {
       let byOccurrence = answers.get(row[0]);
       if (!byOccurrence) {
         byOccurrence = [];
         answers.set(row[0], byOccurrence);
       }
-      const stored = new StoredRow(row[2], row[3], row[4], row[5], this.#resultOf);
-      stored.inputTokens = row[6] ?? 0;
-      stored.outputTokens = row[7] ?? 0;
-      stored.viaBatch = row[8] === 1;
-      byOccurrence[row[1]] = stored;
+      byOccurrence[row[1]] = new StoredRow(row, 2, this.#resultOf);
     }
     return answers;
   }
@@ -520,22 +509,29 @@ export class SqliteStore implements Store {
  * A stored answer whose result (usage, tool calls...) is read and decoded only when
  * something beyond the text is needed: most replays only want the text.
  */
+/** What the replay queries select of an answer, in this order: call id, session, text, response id, tokens, batch. */
+type AnswerColumns = [number, number, string, number, number | null, number | null, number];
+
 class StoredRow implements StoredAnswer {
   readonly callId: number;
   readonly session: number;
   readonly text: string;
-  inputTokens: number | undefined;
-  outputTokens: number | undefined;
-  viaBatch: boolean | undefined;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly viaBatch: boolean;
   readonly #responseId: number;
   readonly #resultOf: Statement;
   #result: LLMResult | undefined;
 
-  constructor(callId: number, session: number, text: string, responseId: number, resultOf: Statement) {
-    this.callId = callId;
-    this.session = session;
-    this.text = text;
-    this.#responseId = responseId;
+  /** From the `AnswerColumns` of `row` that start at `at`. */
+  constructor(row: readonly unknown[], at: number, resultOf: Statement) {
+    this.callId = row[at] as number;
+    this.session = row[at + 1] as number;
+    this.text = row[at + 2] as string;
+    this.#responseId = row[at + 3] as number;
+    this.inputTokens = (row[at + 4] as number | null) ?? 0;
+    this.outputTokens = (row[at + 5] as number | null) ?? 0;
+    this.viaBatch = row[at + 6] === 1;
     this.#resultOf = resultOf;
   }
 
