@@ -32,6 +32,7 @@ export type { AskOptions, CallDefaults, HashPart } from "./core/prepare-call.js"
 export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
 export type { RunToolsOptions, ToolHandler, ToolHandlers, ToolRun, ToolStep } from "./core/run-tools.js";
 export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";
+export type { CostLine, CostReport, SessionCost } from "./dashboard/cost-report.js";
 export type { RunSummary } from "./dashboard/run-summary.js";
 export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
