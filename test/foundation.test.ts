@@ -204,6 +204,14 @@ describe("drift", () => {
     expect(changed.drift.staleAgents).toEqual(["a"]);
     await expect(run(directory, ["one", "four"], true)).rejects.toThrow(/Strict replay failed/);
   });
+
+  it("counts a call added to a replayed run as drift, without stale answers", async () => {
+    const directory = tempWorkspace();
+    expect((await run(directory, ["one"])).drift.drifted).toBe(false);
+    const grown = await run(directory, ["one", "two"]);
+    expect(grown.drift).toMatchObject({ judged: true, staleAnswers: 0, newCalls: 1, drifted: true });
+    expect((await run(directory, ["one", "two"])).drift).toMatchObject({ drifted: false, newCalls: 0 });
+  });
 });
 
 describe("store", () => {
