@@ -36,6 +36,9 @@ import { createStrategy, loadPrices, pickDefaults, providerFactories, strategyNa
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store } from "./store/store.js";
 
+/** forEach workers started per turn of the event loop. */
+const workersPerSlice = 64;
+
 export class Parallellm implements AsyncDisposable {
   /** The workspace directory. */
   readonly directory: string;
@@ -240,7 +243,21 @@ export class Parallellm implements AsyncDisposable {
         this.#items.done++;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
+    // Calls that are sent (not collected for batches): workers start a slice at a time,
+    // with a turn of the event loop between slices, so the first requests go out while
+    // the next slice prepares its asks. (Collecting runs start them all at once: a
+    // hybrid round is decided when every open agent waits, which a slice would fake.)
+    const workers: Promise<void>[] = [];
+    const count = Math.min(concurrency, list.length);
+    const slice = this.#engine.collects ? count : workersPerSlice;
+    for (let started = 0; started < count; started++) {
+      if (started > 0 && started % slice === 0) await new Promise((resolve) => setImmediate(resolve));
+      const running = worker();
+      // Its failure is forEach's (Promise.all below); not an unhandled rejection meanwhile.
+      running.catch(() => {});
+      workers.push(running);
+    }
+    await Promise.all(workers);
     return results;
   }
 

@@ -338,6 +338,32 @@ describe("asks and answers", () => {
     expect(failures).toEqual([{ agent: "broken", status_code: 400, message: "bad field" }]);
   });
 
+  it("forEach over many items starts its workers in slices: results in item order, an early failure rejects it", async () => {
+    const mock = new MockProvider({ latencyMs: 1 });
+    const pllm = await Parallellm.open(tempWorkspace(), { llm: "mock-1", providers: { mock }, summary: false });
+    const items = Array.from({ length: 300 }, (_, index) => index);
+    const results = await pllm.forEach(
+      items,
+      (item) => `item-${item}`,
+      async (item, agent) => `${item}: ${await agent.ask(`Item ${item}`).text()}`,
+      { concurrency: 300 },
+    );
+    expect(results.map((result) => Number.parseInt(result ?? "", 10))).toEqual(items);
+    // The second item's worker fails while later slices are still starting: forEach rejects
+    // with its error, and it is never an unhandled rejection.
+    const failing = pllm.forEach(
+      items,
+      (item) => `again-${item}`,
+      async (item, agent) => {
+        if (item === 1) throw new Error("item 1 is broken");
+        return agent.ask(`Again ${item}`).text();
+      },
+      { concurrency: 300 },
+    );
+    await expect(failing).rejects.toThrow("item 1 is broken");
+    await pllm.close();
+  });
+
   it("throws provider errors at await naming the agent and the ask's location (onError: throw)", async () => {
     const mock = new MockProvider().failNext({ status: 400, message: "unknown parameter" });
     const pllm = await Parallellm.open(tempWorkspace(), { llm: "mock-1", providers: { mock }, summary: false });
