@@ -4,8 +4,8 @@
  * (2,000 / 100 x 50 ms), and to what a user would otherwise write: the Vercel
  * AI SDK's generateText under p-limit, same concurrency, same server. The server
  * runs in its own process (`pllm fake-server`), as a real provider would.
- * Every contender runs one untimed round first; then three timed rounds, taken in
- * turn (round-robin), and the median of each contender's three.
+ * Every contender runs one untimed round first; then five timed rounds, taken in
+ * turn (round-robin), and the median of each contender's five.
  */
 import { join } from "node:path";
 import { createOpenAI } from "@ai-sdk/openai";
@@ -23,7 +23,7 @@ const prompts = Array.from({ length: asks }, (_, index) => `Summarise item ${ind
 /** Each contender first runs one untimed round (JIT, connection pool), as a long pipeline would be warm. */
 const warmUp = Array.from({ length: asks }, (_, index) => `Warm up ${index}.`);
 /** Timed rounds per contender; the median is reported (one round swings by ±10% on a busy 2-core box). */
-const rounds = 3;
+const rounds = 5;
 
 /** Each provider through parallellm, and the name of its own SDK's contender (that SDK alone). */
 const targets: { readonly name: string; readonly llm: LLM; readonly sdkAlone: string }[] = [
