@@ -8,7 +8,6 @@
  * them: a preview run, the run that collects and submits, the run that ingests
  * and replays. Peak RSS is the largest of theirs.
  */
-import { spawnSync } from "node:child_process";
 import { hash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { Parallellm, type ParallellmOptions } from "parallellm";
 import { fakeProviderClients } from "parallellm/testing";
-import { type Figure, peakRssMb, startFakeServerProcess, time, withTempDirectory } from "./bench-util.js";
+import { type Figure, peakRssMb, runJsonChild, startFakeServerProcess, time, withTempDirectory } from "./bench-util.js";
 
 const asks = Number(process.env.BATCH_ROUND_ASKS ?? 50_000);
 const promptOf = (index: number) =>
@@ -95,13 +94,7 @@ async function runOnce(kind: RunKind, url: string, directory: string): Promise<R
 
 /** Runs `runOnce` in a fresh process; its figures come back on stdout as JSON. */
 function runInChild(kind: RunKind, url: string, directory: string): RunFigures {
-  const child = spawnSync(
-    process.execPath,
-    ["--import", "tsx", fileURLToPath(import.meta.url), "batch-round-run", kind, url, directory],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
-  );
-  if (child.status !== 0) throw new Error(`the ${kind} run failed (${child.status})`);
-  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as RunFigures;
+  return runJsonChild(fileURLToPath(import.meta.url), ["batch-round-run", kind, url, directory], `the ${kind} run`);
 }
 
 function serialisationFloor(): number {

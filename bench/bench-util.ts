@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmarks: timing, temp workspaces, reporting. */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,20 @@ export function formatFigures(figures: readonly Figure[]): string {
       `| ${figure.benchmark} | ${figure.metric} | ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit} | ${figure.target ?? ""} |`,
   );
   return ["| benchmark | metric | value | target |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+/**
+ * Runs `script` (a TypeScript module) with `args` in a process of its own and
+ * returns the JSON it printed as its last line of stdout.
+ */
+export function runJsonChild<T>(script: string, args: readonly string[], what: string): T {
+  const child = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`${what} failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as T;
 }
 
 /** `pllm fake-server` (built) in a child process; resolves with its URL once it listens. */

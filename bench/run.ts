@@ -4,10 +4,9 @@
  * Each benchmark runs in a process of its own, so none inherits another's heap,
  * JIT state or peak RSS.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Figure, formatFigures } from "./bench-util.js";
+import { type Figure, formatFigures, runJsonChild } from "./bench-util.js";
 
 /** Each loads its module only in the process that runs it. */
 const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
@@ -33,13 +32,7 @@ if (flag === "--child") {
   for (const name of Object.keys(benchmarks)) {
     if (chosen.length > 0 && !chosen.includes(name)) continue;
     process.stderr.write(`running ${name}...\n`);
-    const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", name], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (child.status !== 0) throw new Error(`benchmark ${name} failed (exit ${child.status ?? child.signal})`);
-    figures.push(...(JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Figure[]));
+    figures.push(...runJsonChild<Figure[]>(fileURLToPath(import.meta.url), ["--child", name], `benchmark ${name}`));
   }
   console.log(formatFigures(figures));
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });

@@ -38,9 +38,11 @@ export interface BatchSyncReport {
   readonly warnings: readonly string[];
 }
 
-export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport> {
-  const { store } = options;
-  const report = {
+/** The report as it is filled in. */
+type Tally = ReturnType<typeof emptyTally>;
+
+function emptyTally() {
+  return {
     pending: 0,
     ingested: 0,
     answers: 0,
@@ -50,6 +52,11 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
     abandoned: 0,
     warnings: [] as string[],
   };
+}
+
+export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport> {
+  const { store } = options;
+  const report = emptyTally();
   const ended: { batch: BatchRecord & { providerBatchId: string }; status: BatchStatus }[] = [];
   const sessionsStillRunning = new Set<number>();
   for (const batch of await store.openBatches()) {
@@ -100,7 +107,7 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
  */
 async function keepPendingOnTransientError<T>(
   batch: BatchRecord,
-  report: { pending: number; warnings: string[] },
+  report: Tally,
   step: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
@@ -117,15 +124,7 @@ async function ingest(
   batch: BatchRecord & { providerBatchId: string },
   status: BatchStatus,
   options: SyncOptions,
-  report: {
-    pending: number;
-    abandoned: number;
-    ingested: number;
-    answers: number;
-    failures: number;
-    failedBatches: { tag: string; message: string }[];
-    warnings: string[];
-  },
+  report: Tally,
 ): Promise<void> {
   const { store, session } = options;
   const api = options.batchApiFor(batch.provider)!;

@@ -246,23 +246,10 @@ export class SqliteStore implements Store {
   }
 
   async answeredCount(session: number): Promise<{ total: number; earlier: number }> {
-    // The session this store began: answers of earlier sessions are the ones stored before
-    // it (ids only grow), so the calls table alone answers, without a join per call.
-    const [total, earlier] = (
-      session === this.#session?.id
-        ? this.#db
-            .prepare(
-              "SELECT count(*), count(CASE WHEN response_id <= ? THEN 1 END) FROM calls WHERE response_id IS NOT NULL",
-            )
-            .raw(true)
-            .get(this.#session.afterResponse)
-        : this.#db
-            .prepare(
-              `SELECT count(*), count(CASE WHEN r.session < ? THEN 1 END) FROM calls c JOIN responses r ON r.id = c.response_id`,
-            )
-            .raw(true)
-            .get(session)
-    ) as [number, number];
+    const [total, earlier] = this.#db
+      .prepare("SELECT count(*), count(CASE WHEN response_id <= ? THEN 1 END) FROM calls WHERE response_id IS NOT NULL")
+      .raw(true)
+      .get(this.#lastAnswerBefore(session)) as [number, number];
     return { total, earlier };
   }
 
@@ -393,9 +380,6 @@ export class SqliteStore implements Store {
         .raw(true)
         .all() as Row[];
     } else {
-      // Answer ids only grow and sessions never overlap (the workspace lock): the session
-      // this store began starts after the last answer stored before it.
-      const after = session === this.#session?.id ? this.#session.afterResponse : 0;
       rows = this.#db
         .prepare(
           `SELECT c.model, NULL, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
@@ -405,7 +389,7 @@ export class SqliteStore implements Store {
            GROUP BY c.model, r.via_batch`,
         )
         .raw(true)
-        .all(after, session) as Row[];
+        .all(this.#lastAnswerBefore(session), session) as Row[];
     }
     return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
       model,
@@ -417,6 +401,19 @@ export class SqliteStore implements Store {
       outputTokens,
       cachedInputTokens,
     }));
+  }
+
+  /**
+   * The id of the last answer stored before `session` began. Answer ids only grow and
+   * sessions never overlap (the workspace lock), so a session's answers are the ones
+   * after it: known for the session this store began, looked up for any other.
+   */
+  #lastAnswerBefore(session: number): number {
+    if (session === this.#session?.id) return this.#session.afterResponse;
+    return this.#db
+      .prepare("SELECT coalesce(max(id), 0) FROM responses WHERE session < ?")
+      .pluck(true)
+      .get(session) as number;
   }
 
   async saveUserdata(key: string, json: string, session: number): Promise<void> {
@@ -516,13 +513,13 @@ export class SqliteStore implements Store {
   }
 }
 
+/** What the replay queries select of an answer, in this order: call id, session, text, response id, tokens, batch. */
+type AnswerColumns = [number, number, string, number, number | null, number | null, number];
+
 /**
  * A stored answer whose result (usage, tool calls...) is read and decoded only when
  * something beyond the text is needed: most replays only want the text.
  */
-/** What the replay queries select of an answer, in this order: call id, session, text, response id, tokens, batch. */
-type AnswerColumns = [number, number, string, number, number | null, number | null, number];
-
 class StoredRow implements StoredAnswer {
   readonly callId: number;
   readonly session: number;
