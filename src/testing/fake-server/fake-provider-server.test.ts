@@ -97,6 +97,27 @@ describe("concurrency and latency", () => {
       await slow.close();
     }
   });
+
+  it("counts latency from the request's arrival: the server's own work is inside it, not added to it", async () => {
+    // The latency function itself holds the server for 200 ms, as a slow parse would.
+    const busy = await startFakeProviderServer({
+      latencyMs: () => {
+        const until = performance.now() + 200;
+        while (performance.now() < until);
+        return 300;
+      },
+    });
+    try {
+      const started = performance.now();
+      await busy.clientsFor().openai.responses.create({ model: gpt, input: "Hi" });
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(290);
+      // Added on top, the answer would take 500 ms.
+      expect(elapsed).toBeLessThan(450);
+    } finally {
+      await busy.close();
+    }
+  });
 });
 
 describe("scripting", () => {

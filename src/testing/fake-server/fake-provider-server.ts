@@ -166,6 +166,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     this.#inFlight += 1;
     this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
     try {
@@ -202,7 +203,9 @@ class FakeProviderHttpServer implements FakeProviderServer {
       };
       this.#log.push(entry);
       this.#counts[module.provider] += 1;
-      await sleep(typeof this.#latency === "function" ? this.#latency(context) : this.#latency);
+      const latency = typeof this.#latency === "function" ? this.#latency(context) : this.#latency;
+      // Counted from arrival: under load, reading and parsing would otherwise add to every answer's latency.
+      await sleep(latency - (performance.now() - arrived));
       const decision = await this.#decide(module, found?.route, exchange, context, parsed.ok, entry.time);
       if (decision === "drop") {
         entry.dropped = true;

@@ -204,7 +204,11 @@ export interface RateLimitSettings {
 export interface FakeProviderServerOptions {
   /** Port on 127.0.0.1. @default 0 (a free port) */
   readonly port?: number;
-  /** Delay before each response. @default 0 */
+  /**
+   * How long each response takes, counted from the request's arrival: reading,
+   * parsing and answering it happen within this time, as at a real provider.
+   * @default 0
+   */
   readonly latencyMs?: Latency;
   /**
    * When a request offers tools and no script answers it, call the first tool
