@@ -11,7 +11,7 @@
  * chaining the other way round overruns the model's). Neither library counts
  * tokens in a rolling window either: p-queue counts tasks, and bottleneck's
  * reservoir refills at fixed times (and it has had no release since 2019). So
- * the windows and their joint check are here; p-queue still orders the calls
+ * the windows and their joint check are here; the queue still orders the calls
  * and drains them (`QueueStrategy`).
  */
 import type { Usage } from "../core/llm.js";
