@@ -18,6 +18,8 @@ export const fakeServerCommand = defineCommand({
       port: args.port === undefined ? undefined : parseWhole(args.port, "--port"),
       latencyMs: parseWhole(args.latency, "--latency"),
       autoToolCalls: args["auto-tool-calls"] === true,
+      // No one can read the log of a server in its own process: keep memory flat however long it runs.
+      logRequests: false,
     });
     // The first line is the URL, so a parent process can read it.
     process.stdout.write(`${server.url}\n`);

@@ -68,6 +68,20 @@ describe("request log", () => {
   });
 });
 
+describe("logRequests: false", () => {
+  it("keeps no request, still counting them", async () => {
+    const quiet = await startFakeProviderServer({ logRequests: false });
+    try {
+      await quiet.clientsFor().openai.responses.create({ model: gpt, input: "Hi" });
+      expect(quiet.requests).toEqual([]);
+      expect(quiet.counts.openai).toBe(1);
+      expect(quiet.maxInFlight).toBe(1);
+    } finally {
+      await quiet.close();
+    }
+  });
+});
+
 describe("concurrency and latency", () => {
   it("tracks inFlight and maxInFlight under concurrent calls", async () => {
     server.setLatency(200);

@@ -201,7 +201,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
         status: undefined,
         dropped: false,
       };
-      this.#log.push(entry);
+      if (this.#options.logRequests !== false) this.#log.push(entry);
       this.#counts[module.provider] += 1;
       const latency = typeof this.#latency === "function" ? this.#latency(context) : this.#latency;
       // Counted from arrival: under load, reading and parsing would otherwise add to every answer's latency.

@@ -222,6 +222,13 @@ export interface FakeProviderServerOptions {
   readonly random?: () => number;
   /** Refuse requests over this rate with 429; see `RateLimitSettings`. @default no limit */
   readonly rateLimit?: RateLimitSettings;
+  /**
+   * Keep every request in `requests`. A server whose log nobody reads (the
+   * standalone `pllm fake-server`) turns it off, so its memory stays flat over
+   * millions of requests; `counts` and `maxInFlight` are kept either way.
+   * @default true
+   */
+  readonly logRequests?: boolean;
 }
 
 /** Official SDK clients pointed at the fake server, with retries off. */
@@ -239,7 +246,7 @@ export interface FakeProviderServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
-  /** Every request received since start or the last `resetLog()`, in arrival order. */
+  /** Every request received since start or the last `resetLog()`, in arrival order (empty with `logRequests: false`). */
   readonly requests: readonly LoggedRequest[];
   /** Requests being handled right now. */
   readonly inFlight: number;
