@@ -4,8 +4,9 @@
  * (2,000 / 100 x 50 ms), and to what a user would otherwise write: the Vercel
  * AI SDK's generateText under p-limit, same concurrency, same server. The server
  * runs in its own process (`pllm fake-server`), as a real provider would.
- * Every contender runs one untimed round first; then five timed rounds, taken in
- * turn (round-robin), and the median of each contender's five.
+ * Every contender runs one untimed round first; then seven timed rounds, each
+ * taking every contender once in a shuffled order, and the median of each
+ * contender's seven.
  */
 import { join } from "node:path";
 import { createOpenAI } from "@ai-sdk/openai";
@@ -23,7 +24,7 @@ const prompts = Array.from({ length: asks }, (_, index) => `Summarise item ${ind
 /** Each contender first runs one untimed round (JIT, connection pool), as a long pipeline would be warm. */
 const warmUp = Array.from({ length: asks }, (_, index) => `Warm up ${index}.`);
 /** Timed rounds per contender; the median is reported (one round swings by ±10% on a busy 2-core box). */
-const rounds = 5;
+const rounds = 7;
 
 /** Each provider through parallellm, and the name of its own SDK's contender (that SDK alone). */
 const targets: { readonly name: string; readonly llm: LLM; readonly sdkAlone: string }[] = [
@@ -100,11 +101,14 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
         },
         ...targets.map((target) => ({ name: target.name, run: parallellm(target.llm) })),
       ];
-      // Every contender warm first; then the timed rounds in turn, so none gets a better moment of the machine.
+      // Every contender warm first; then the timed rounds, so none gets a better moment of the machine.
+      // Each round in its own order: in a fixed order, a round allocates the same each time and the
+      // one major GC it needs falls on the same contender every round (+50 ms to one of them, measured).
       for (const contender of contenders) await contender.run(warmUp);
       const times = new Map(contenders.map((contender) => [contender.name, [] as number[]]));
+      const random = seededRandom(2026);
       for (let round = 0; round < rounds; round++) {
-        for (const contender of contenders)
+        for (const contender of shuffled(contenders, random))
           times.get(contender.name)!.push((await time(() => contender.run(prompts))).ms);
       }
       const median = (name: string) => times.get(name)!.sort((a, b) => a - b)[Math.floor(rounds / 2)];
@@ -150,4 +154,25 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
   } finally {
     server.stop();
   }
+}
+
+/** Fisher–Yates, with `random` in [0, 1). */
+function shuffled<T>(list: readonly T[], random: () => number): T[] {
+  const copy = [...list];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other], copy[index]];
+  }
+  return copy;
+}
+
+/** mulberry32: the same orders on every run, so two runs of the benchmark compare. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value ^= value + Math.imul(value ^ (value >>> 7), 61 | value);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
 }
