@@ -62,3 +62,24 @@ export function startFakeServerProcess(latencyMs: number): Promise<{ url: string
     createInterface({ input: child.stdout }).once("line", (url) => resolve({ url, stop: () => child.kill() }));
   });
 }
+
+/** Fisher–Yates, with `random` in [0, 1). */
+export function shuffled<T>(list: readonly T[], random: () => number): T[] {
+  const copy = [...list];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other], copy[index]];
+  }
+  return copy;
+}
+
+/** mulberry32: the same orders on every run, so two runs of the benchmark compare. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value ^= value + Math.imul(value ^ (value >>> 7), 61 | value);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}

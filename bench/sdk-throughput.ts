@@ -17,7 +17,7 @@ import { generateText } from "ai";
 import pLimit from "p-limit";
 import { type LLM, Parallellm } from "parallellm";
 import { fakeProviderClients } from "parallellm/testing";
-import { type Figure, startFakeServerProcess, time, withTempDirectory } from "./bench-util.js";
+import { type Figure, seededRandom, shuffled, startFakeServerProcess, time, withTempDirectory } from "./bench-util.js";
 
 const asks = 2000;
 const concurrency = 100;
@@ -168,25 +168,4 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
   } finally {
     server.stop();
   }
-}
-
-/** Fisher–Yates, with `random` in [0, 1). */
-function shuffled<T>(list: readonly T[], random: () => number): T[] {
-  const copy = [...list];
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other], copy[index]];
-  }
-  return copy;
-}
-
-/** mulberry32: the same orders on every run, so two runs of the benchmark compare. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value ^= value + Math.imul(value ^ (value >>> 7), 61 | value);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
