@@ -17,7 +17,7 @@ export class QueueStrategy implements Strategy {
   readonly #limit: LimitFunction;
   /** Calls run or queued, and who waits for them all to end (`drain`). */
   #outstanding = 0;
-  #idle: (() => void)[] = [];
+  readonly #idle: (() => void)[] = [];
   readonly #retry: RetryPolicy;
   readonly #throttler: Throttler | undefined;
   #stopped: Error | undefined;
