@@ -214,11 +214,16 @@ describe("batch lifecycle", () => {
 
   it("anthropic: a batch matched by mistake when reconciling (another's, same size) is set aside; its own is found", async () => {
     const before = server.batchesOf("anthropic").length;
-    const { run } = await crashAmongSameSizeBatches(1);
+    const { directory, run } = await crashAmongSameSizeBatches(1);
     const second = await run();
     expect(second.summary.batches.warnings.join("\n")).toMatch(/holds none of its calls.*looks for its own batch/);
     // Nothing of the foreign batch is stored, and the teams call is not collected again: its batch exists.
     expect(second.summary).toMatchObject({ replayed: 0, collected: 0, inPendingBatches: 1 });
+    // Nor is it kept in the archive as the teams batch's output.
+    const archived = readdirSync(join(directory, "batches")).map((file) =>
+      readFileSync(join(directory, "batches", file), "utf8"),
+    );
+    expect(archived.join("\n")).not.toContain("theirs-0");
 
     const third = await run();
     expect(third.summary.batches).toMatchObject({ ingested: 1, ingestedAnswers: 1 });

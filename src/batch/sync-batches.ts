@@ -4,6 +4,7 @@
  * errors to failures); what expired, was cancelled or failed is collected again
  * by this run simply because it has no answer and is no longer pending.
  */
+import { rmSync } from "node:fs";
 import { noDocuments } from "../core/canonical.js";
 import { type ProviderError, TransientProviderError } from "../core/errors.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
@@ -217,6 +218,8 @@ async function ingest(
     // second wrong match means the intent's own batch is not to be found: its calls are
     // collected again (with many batches of the same size, looking on could take many runs).
     const foreign = `provider batch ${batch.providerBatchId}, matched to it after a crash, holds none of its calls (another submission's, of the same size)`;
+    // Another submission's results are not this batch's archive.
+    rmSync(output.path, { force: true });
     if (batch.rejectedIds.length + 1 < maxMatchesPerIntent) {
       await store.rejectBatchMatch(batch.id, batch.providerBatchId, `${foreign}; looking again`);
       report.pending++;
