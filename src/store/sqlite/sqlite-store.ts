@@ -368,29 +368,22 @@ export class SqliteStore implements Store {
 
   async usage(session?: number): Promise<readonly UsageRow[]> {
     type Row = [string, string | null, number, number, number, number, number, number];
-    let rows: Row[];
-    if (session === undefined) {
-      rows = this.#db
+    const totals = (agent: string, where: string, groupBy: string) =>
+      this.#db
         .prepare(
-          `SELECT c.model, c.agent, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
+          `SELECT c.model, ${agent}, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
              coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-           FROM responses r JOIN calls c ON c.id = r.call_id
-           GROUP BY c.model, c.agent, r.session, r.via_batch`,
+           FROM responses r JOIN calls c ON c.id = r.call_id ${where} GROUP BY ${groupBy}`,
         )
-        .raw(true)
-        .all() as Row[];
-    } else {
-      rows = this.#db
-        .prepare(
-          `SELECT c.model, NULL, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
-             coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-           FROM responses r JOIN calls c ON c.id = r.call_id
-           WHERE r.id > ? AND r.session = ?
-           GROUP BY c.model, r.via_batch`,
-        )
-        .raw(true)
-        .all(this.#lastAnswerBefore(session), session) as Row[];
-    }
+        .raw(true);
+    const rows = (
+      session === undefined
+        ? totals("c.agent", "", "c.model, c.agent, r.session, r.via_batch").all()
+        : totals("NULL", "WHERE r.id > ? AND r.session = ?", "c.model, r.via_batch").all(
+            this.#lastAnswerBefore(session),
+            session,
+          )
+    ) as Row[];
     return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
       model,
       agent: agent ?? undefined,

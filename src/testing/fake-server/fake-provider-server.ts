@@ -190,29 +190,34 @@ class FakeProviderHttpServer implements FakeProviderServer {
       };
       const facts = found?.route.describe?.(exchange) ?? { ...noFacts, model: stringOf(objectOf(exchange.body).model) };
       const context: ReplyContext = { provider: module.provider, path: url.pathname, body: exchange.body, ...facts };
-      const entry: MutableLoggedRequest = {
-        provider: module.provider,
-        path: redactPath(url),
-        method,
-        model: context.model,
-        headers: redactHeaders(request.headers),
-        body: exchange.body,
-        time: Date.now(),
-        status: undefined,
-        dropped: false,
-      };
-      if (this.#options.logRequests !== false) this.#log.push(entry);
+      const time = Date.now();
+      // Made (headers and path redacted) only when the log is kept.
+      const entry: MutableLoggedRequest | undefined =
+        this.#options.logRequests === false
+          ? undefined
+          : {
+              provider: module.provider,
+              path: redactPath(url),
+              method,
+              model: context.model,
+              headers: redactHeaders(request.headers),
+              body: exchange.body,
+              time,
+              status: undefined,
+              dropped: false,
+            };
+      if (entry) this.#log.push(entry);
       this.#counts[module.provider] += 1;
       const latency = typeof this.#latency === "function" ? this.#latency(context) : this.#latency;
       // Counted from arrival: under load, reading and parsing would otherwise add to every answer's latency.
       await sleep(latency - (performance.now() - arrived));
-      const decision = await this.#decide(module, found?.route, exchange, context, parsed.ok, entry.time);
+      const decision = await this.#decide(module, found?.route, exchange, context, parsed.ok, time);
       if (decision === "drop") {
-        entry.dropped = true;
+        if (entry) entry.dropped = true;
         request.socket.destroy();
         return;
       }
-      entry.status = decision.status;
+      if (entry) entry.status = decision.status;
       writeWireResponse(response, this.#hostility.spoil(method, context, decision));
     } catch (error) {
       // Reached only when reading the request fails, before a provider is known.
