@@ -1,7 +1,7 @@
 /** `pllm fake-server`: the offline provider server, standalone, for tests in other languages or processes. */
 import { defineCommand } from "citty";
 import { startFakeProviderServer } from "../testing/index.js";
-import { CliError } from "./cli-error.js";
+import { UsageError } from "./cli-error.js";
 
 export const fakeServerCommand = defineCommand({
   meta: {
@@ -34,6 +34,6 @@ export const fakeServerCommand = defineCommand({
 
 function parseWhole(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new CliError(`${flag} takes a whole number, got "${text}".`);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} takes a whole number, got "${text}".`);
   return value;
 }

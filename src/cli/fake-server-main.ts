@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `npx parallellm-fake`: the same as `pllm fake-server`. */
-import { runMain } from "citty";
 import { fakeServerCommand } from "./fake-server-command.js";
+import { runCli } from "./run-cli.js";
 
-await runMain(fakeServerCommand);
+process.exitCode = await runCli(fakeServerCommand, process.argv.slice(2));

@@ -12,7 +12,7 @@ import { isFinished, type RunSummary } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import type { StrategyName } from "../strategies/strategy.js";
-import { CliError } from "./cli-error.js";
+import { UsageError } from "./cli-error.js";
 import { loadPipeline } from "./load-pipeline.js";
 
 /** What each run of `--wait` reports back to the waiting parent. */
@@ -135,13 +135,13 @@ function runChild(argv: string[], statusFile: string): Promise<number> {
 
 function seconds(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new CliError(`${flag} takes a number of seconds, got "${text}".`);
+  if (!Number.isFinite(value) || value < 0) throw new UsageError(`${flag} takes a number of seconds, got "${text}".`);
   return value * 1000;
 }
 
 function parseStrategy(text: string): StrategyName {
   const names: StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
   if (!names.includes(text as StrategyName))
-    throw new CliError(`--strategy must be one of ${names.join(", ")}, got "${text}".`);
+    throw new UsageError(`--strategy must be one of ${names.join(", ")}, got "${text}".`);
   return text as StrategyName;
 }
