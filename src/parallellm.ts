@@ -191,9 +191,16 @@ export class Parallellm implements AsyncDisposable {
     if (!state) {
       state = new AgentState();
       this.#agents.set(name, state);
+    } else if (state.running) {
+      // Two live scopes would share one call sequence: their asks interleave by timing, so a
+      // rerun could hand each the other's answers.
+      throw new InputError(
+        `Agent "${name}" is already running in this run. Two agents with one name share one call sequence, so a rerun could give each the other's answers. Give each agent a name of its own (add the item's id), or await the first before starting the second.`,
+      );
     }
     const defaults = agentDefaults ? mergeCallOptions(this.#defaults, agentDefaults) : this.#defaults;
     const agent = new Agent(name, state, this.#agentContext, defaults);
+    state.running = true;
     this.#engine.enterAgent(name);
     try {
       return await fn(agent);
@@ -208,6 +215,7 @@ export class Parallellm implements AsyncDisposable {
       }
       throw error;
     } finally {
+      state.running = false;
       this.#engine.leaveAgent(name);
     }
   }

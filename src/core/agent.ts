@@ -19,9 +19,11 @@ import { ResponseHandle } from "./response-handle.js";
 import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
 import type { InferOutput, SchemaInput, ToolsInput } from "./schema.js";
 
-/** Sequence state of one agent name within a run; shared by every scope of that name. */
+/** Sequence state of one agent name within a run; scopes of that name run one after another and continue it. */
 export class AgentState {
   seq = 0;
+  /** A scope of this name is running (a second one at the same time is refused). */
+  running = false;
   // Most agents ask each request once, and many ask once in all (one per item of a big
   // forEach): the first hash is counted without a Map.
   #firstHash: string | undefined;

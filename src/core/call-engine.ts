@@ -98,7 +98,7 @@ export class CallEngine {
    * first is a point lookup: most agents, one per item of a forEach, ask once);
    * entries leave as they are replayed.
    */
-  readonly #agentAnswers = new Map<string, { scopes: number; asked: boolean; answers: AgentAnswers | undefined }>();
+  readonly #agentAnswers = new Map<string, { asked: boolean; answers: AgentAnswers | undefined }>();
   #fatal: Error | undefined;
   readonly #collected: CollectedEntry[] = [];
   #pendingInBatches: ReadonlySet<string> = new Set();
@@ -116,14 +116,11 @@ export class CallEngine {
 
   /** An agent scope opens: its stored answers are read on its first ask. */
   enterAgent(agent: string): void {
-    const entry = this.#agentAnswers.get(agent);
-    if (entry) entry.scopes++;
-    else this.#agentAnswers.set(agent, { scopes: 1, asked: false, answers: undefined });
+    this.#agentAnswers.set(agent, { asked: false, answers: undefined });
   }
 
   leaveAgent(agent: string): void {
-    const entry = this.#agentAnswers.get(agent);
-    if (entry && --entry.scopes === 0) this.#agentAnswers.delete(agent);
+    this.#agentAnswers.delete(agent);
     if (this.#waiting.size > 0) this.#scheduleRoundCheck();
   }
 
