@@ -31,9 +31,13 @@ it("refuses the same name nested inside itself and across forEach and agent", as
   const pllm = await open(tempWorkspace());
   await expect(pllm.agent("outer", () => pllm.agent("outer", () => 1))).rejects.toThrow(/already running/);
   const running = pllm.agent("item-1", (agent) => agent.ask("One.").text());
-  await expect(pllm.forEach([1, 2], (n) => `item-${n}`, (n, agent) => agent.ask(`${n}`).text())).rejects.toThrow(
-    /Agent "item-1" is already running/,
-  );
+  await expect(
+    pllm.forEach(
+      [1, 2],
+      (n) => `item-${n}`,
+      (n, agent) => agent.ask(`${n}`).text(),
+    ),
+  ).rejects.toThrow(/Agent "item-1" is already running/);
   await running;
   await pllm.close();
 });
