@@ -469,6 +469,7 @@ export class Parallellm implements AsyncDisposable {
   }
 
   async #finish(): Promise<RunSummary> {
+    this.#engine.refuseAsks();
     await this.#engine.drain();
     this.#dashboard?.stop();
     this.#dashboard = undefined;
@@ -478,6 +479,7 @@ export class Parallellm implements AsyncDisposable {
       this.#options.strategy === "dry-run" ? await dryRunReport(await this.#engine.takeCollected()) : undefined;
     const stats = this.#engine.stats;
     const sync = this.#batchSync;
+    const unfinishedAgents = this.#unfinishedAgents();
     const submitted = submission?.submitted ?? [];
     const summary: RunSummary = {
       session: this.session,
@@ -485,7 +487,8 @@ export class Parallellm implements AsyncDisposable {
       workspace: this.directory,
       elapsedMs: Date.now() - this.#startedAt,
       ...stats,
-      drift: await this.#judgeDrift(),
+      unfinishedAgents,
+      drift: await this.#judgeDrift(unfinishedAgents.count > 0),
       dryRun,
       cost: await this.#runCost(),
       batches: {
@@ -514,10 +517,22 @@ export class Parallellm implements AsyncDisposable {
     return summary;
   }
 
-  async #judgeDrift(): Promise<DriftReport> {
+  /** Agents still running when the workspace closed (their code was not awaited): how many, and the first few. */
+  #unfinishedAgents(): RunSummary["unfinishedAgents"] {
+    const names: string[] = [];
+    let count = 0;
+    for (const [name, state] of this.#agents) {
+      if (!state.running) continue;
+      if (count++ < 5) names.push(name);
+    }
+    return { count, names };
+  }
+
+  /** Whether this run asked for other calls than the store holds; not judged when the run did not finish. */
+  async #judgeDrift(unfinished: boolean): Promise<DriftReport> {
     const { halted, failedAgents } = this.#engine.stats;
     const newCalls = this.#engine.newCalls;
-    if (halted > 0 || failedAgents > 0) {
+    if (halted > 0 || failedAgents > 0 || unfinished) {
       return { judged: false, staleAnswers: 0, staleAgents: [], newCalls, drifted: false };
     }
     const asked = this.#engine.askedCallIds;

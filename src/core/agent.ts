@@ -80,6 +80,7 @@ export class Agent {
     documents: Document | readonly Document[],
     options?: AskOptions<S>,
   ): ResponseHandle<S extends undefined ? unknown : InferOutput<S>> {
+    this.#context.engine.assertTakingAsks(this.name);
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
     const state = this.#state;

@@ -12,7 +12,7 @@ import {
   type StoredAnswer,
 } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
-import { AuthenticationError, NotAvailable, ProviderError } from "./errors.js";
+import { AuthenticationError, InputError, Interrupted, NotAvailable, ProviderError } from "./errors.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
@@ -100,6 +100,8 @@ export class CallEngine {
    */
   readonly #agentAnswers = new Map<string, { asked: boolean; answers: AgentAnswers | undefined }>();
   #fatal: Error | undefined;
+  /** close() began: asks made from now on are refused. */
+  #closing = false;
   readonly #collected: CollectedEntry[] = [];
   #pendingInBatches: ReadonlySet<string> = new Set();
   /** Hybrid: how many collected calls each agent is waiting for. */
@@ -259,6 +261,23 @@ export class CallEngine {
   stopSending(reason: Error): void {
     this.#fatal ??= reason;
     this.#options.strategy.stop(reason);
+  }
+
+  /**
+   * close() began: every later ask is refused before anything is sent or collected, so
+   * no request goes out whose answer the closing store could not keep.
+   */
+  refuseAsks(): void {
+    this.#closing = true;
+  }
+
+  /** Throws when asks are refused: an interrupted run halts the agent; otherwise asking after close() is a mistake. */
+  assertTakingAsks(agent: string): void {
+    if (!this.#closing) return;
+    if (this.#fatal instanceof Interrupted) throw this.#fatal;
+    throw new InputError(
+      `Agent "${agent}" asked after close() began, so nothing was sent. Await every pllm.agent(...) and pllm.forEach(...) before closing the workspace.`,
+    );
   }
 
   /** Resolves when every sent call has been answered or has failed. */

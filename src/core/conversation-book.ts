@@ -3,7 +3,9 @@
  * committed together once per turn of the event loop (and at close), so
  * rebuilding a long history costs one commit per turn, not one per message.
  */
+
 import type { ConversationHeadRecord, ConversationNodeRecord, Store, StoredConversation } from "../store/store.js";
+import { InputError } from "./errors.js";
 
 /** @internal one per run: queues conversation writes and settles answers that arrived. */
 export class ConversationBook {
@@ -26,13 +28,13 @@ export class ConversationBook {
   }
 
   addNode(node: ConversationNodeRecord): void {
-    if (this.#closed) return;
+    this.#assertOpen(node);
     this.#nodes.set(node.id, node);
     this.#schedule();
   }
 
   moveHead(head: ConversationHeadRecord): void {
-    if (this.#closed) return;
+    this.#assertOpen(head);
     this.#heads.set(JSON.stringify([head.agent, head.conversation, head.branch]), head);
     this.#schedule();
   }
@@ -59,10 +61,17 @@ export class ConversationBook {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  /** The last flush of the run; later writes (answers settling after close) are dropped. */
+  /** The last flush of the run; a later change to a conversation is refused (it could not be stored). */
   async close(): Promise<void> {
     await this.flush();
     this.#closed = true;
+  }
+
+  #assertOpen(where: { readonly agent: string; readonly conversation: string }): void {
+    if (!this.#closed) return;
+    throw new InputError(
+      `Conversation "${where.conversation}" of agent "${where.agent}" changed after the workspace closed, so the change could not be stored. Await every pllm.agent(...) and pllm.forEach(...) before closing the workspace.`,
+    );
   }
 
   #schedule(): void {

@@ -59,6 +59,8 @@ export interface RunSummary {
   readonly outputTokens: number;
   readonly collected: number;
   readonly inPendingBatches: number;
+  /** Agents still running when the workspace closed (not awaited): their later asks were refused. */
+  readonly unfinishedAgents: { readonly count: number; readonly names: readonly string[] };
   readonly drift: DriftReport;
   readonly batches: BatchSummary;
   /** This session's; the workspace's totals are `pllm.cost()`. */
@@ -149,11 +151,17 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.dryRun) lines.push(...dryRunLines(summary.dryRun));
   lines.push(...costLines(summary.cost));
   if (summary.failedAgents > 0) lines.push(`  errors    ${summary.failedAgents} agents stopped on an error (recorded)`);
+  const unfinished = summary.unfinishedAgents;
+  if (unfinished.count > 0) {
+    lines.push(
+      `  unfinished ${unfinished.count} agents were still running at close (${unfinished.names.join(", ")}${unfinished.count > unfinished.names.length ? ", …" : ""}); their later asks were refused: await pllm.agent() and forEach() before close()`,
+    );
+  }
   if (summary.inputTokens + summary.outputTokens > 0) {
     lines.push(`  tokens    ${summary.inputTokens} in, ${summary.outputTokens} out (sent this run)`);
   }
   const drift = summary.drift;
-  if (!drift.judged) lines.push("  drift     not judged: some agents halted");
+  if (!drift.judged) lines.push("  drift     not judged: some agents did not finish");
   else if (drift.drifted) {
     const agents = drift.staleAgents.length > 0 ? ` (agents: ${drift.staleAgents.join(", ")})` : "";
     lines.push(
