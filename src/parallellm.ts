@@ -61,6 +61,8 @@ export class Parallellm implements AsyncDisposable {
   readonly #items = { done: 0, total: 0 };
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   #closed: Promise<RunSummary> | undefined;
+  /** The signal that stopped this run, if one did. */
+  #interruptedBy: NodeJS.Signals | undefined;
 
   private constructor(directory: string, store: Store, session: number, options: ParallellmOptions, startedAt: number) {
     this.directory = directory;
@@ -387,11 +389,10 @@ export class Parallellm implements AsyncDisposable {
     const setting = this.#options.handleSignals ?? true;
     if (setting === false) return;
     const graceMs = (typeof setting === "object" ? setting.graceMs : undefined) ?? 10_000;
-    let interrupted = false;
     const onSignal = (signal: NodeJS.Signals) => {
       const code = signal === "SIGINT" ? 130 : 143;
-      if (interrupted) process.exit(code);
-      interrupted = true;
+      if (this.#interruptedBy) process.exit(code);
+      this.#interruptedBy = signal;
       this.#summaryOutput()(
         `\n${signal}: sending nothing new; waiting up to ${graceMs / 1000}s for calls in flight, then saving. ${signal === "SIGINT" ? "Ctrl-C" : "Signal"} again to quit at once.`,
       );
@@ -480,6 +481,12 @@ export class Parallellm implements AsyncDisposable {
     const stats = this.#engine.stats;
     const sync = this.#batchSync;
     const unfinishedAgents = this.#unfinishedAgents();
+    const complete =
+      stats.halted === 0 &&
+      stats.failedAgents === 0 &&
+      stats.failed === 0 &&
+      unfinishedAgents.count === 0 &&
+      this.#interruptedBy === undefined;
     const submitted = submission?.submitted ?? [];
     const summary: RunSummary = {
       session: this.session,
@@ -487,8 +494,10 @@ export class Parallellm implements AsyncDisposable {
       workspace: this.directory,
       elapsedMs: Date.now() - this.#startedAt,
       ...stats,
+      interruptedBy: this.#interruptedBy,
       unfinishedAgents,
-      drift: await this.#judgeDrift(unfinishedAgents.count > 0),
+      complete,
+      drift: await this.#judgeDrift(complete),
       dryRun,
       cost: await this.#runCost(),
       batches: {
@@ -528,18 +537,20 @@ export class Parallellm implements AsyncDisposable {
     return { count, names };
   }
 
-  /** Whether this run asked for other calls than the store holds; not judged when the run did not finish. */
-  async #judgeDrift(unfinished: boolean): Promise<DriftReport> {
-    const { halted, failedAgents } = this.#engine.stats;
+  /**
+   * Whether this run asked for other calls than the store holds; judged only for a run
+   * that finished every agent. New calls are drift only when the run before finished too:
+   * after an interrupted, crashed or halted run they are the rest of its work.
+   */
+  async #judgeDrift(complete: boolean): Promise<DriftReport> {
     const newCalls = this.#engine.newCalls;
-    if (halted > 0 || failedAgents > 0 || unfinished) {
-      return { judged: false, staleAnswers: 0, staleAgents: [], newCalls, drifted: false };
-    }
+    if (!complete) return { judged: false, staleAnswers: 0, staleAgents: [], newCalls, drifted: false };
+    const newCallsDrift = newCalls > 0 && (await this.#previousRunFinished());
     const asked = this.#engine.askedCallIds;
     const counts = await this.#store.answeredCount?.(this.session);
     if (counts && counts.total === asked.size) {
       // Everything stored was asked: no need to list the calls.
-      const drifted = counts.earlier > 0 && newCalls > 0;
+      const drifted = counts.earlier > 0 && newCallsDrift;
       return { judged: true, staleAnswers: 0, staleAgents: [], newCalls, drifted };
     }
     const answered = await this.#store.answeredCalls();
@@ -551,8 +562,14 @@ export class Parallellm implements AsyncDisposable {
       staleAnswers: stale.length,
       staleAgents,
       newCalls,
-      drifted: hadHistory && (stale.length > 0 || newCalls > 0),
+      drifted: hadHistory && (stale.length > 0 || newCallsDrift),
     };
+  }
+
+  /** The session before this one ended, and finished every agent. */
+  async #previousRunFinished(): Promise<boolean> {
+    const previous = await this.#store.previousSession(this.session);
+    return (previous?.summary as Partial<RunSummary> | undefined)?.complete === true;
   }
 
   #assertOpen(): void {

@@ -58,4 +58,6 @@ it("keeps every answer delivered before a SIGKILL, and the rerun sends only the 
   expect(texts.every((text) => typeof text === "string")).toBe(true);
   expect(mock.requestCount).toBe(200 - stored.size);
   expect(summary.replayed).toBe(stored.size);
+  // The killed run never ended: the calls it did not get to are its unfinished work, not drift.
+  expect(summary.drift).toMatchObject({ judged: true, newCalls: 200 - stored.size, drifted: false });
 });

@@ -63,8 +63,10 @@ it("SIGINT in an async run: no new sends, answers in flight are stored, exit 130
     (index) => `item-${index}`,
     (index, agent) => agent.ask(`Describe item ${index}.`).text(),
   );
-  await pllm.close();
+  const rerun = await pllm.close();
   expect(server.requests.length).toBe(60 - stored);
+  // The calls the interrupted run never sent are its unfinished work, not a changed pipeline.
+  expect(rerun.drift).toMatchObject({ judged: true, newCalls: 60 - stored, staleAnswers: 0, drifted: false });
 });
 
 it("SIGINT in a batch run still submits what was collected", async () => {

@@ -59,8 +59,15 @@ export interface RunSummary {
   readonly outputTokens: number;
   readonly collected: number;
   readonly inPendingBatches: number;
+  /** The signal (SIGINT, SIGTERM) that stopped the run: calls not sent by then are sent by the next run. */
+  readonly interruptedBy: string | undefined;
   /** Agents still running when the workspace closed (not awaited): their later asks were refused. */
   readonly unfinishedAgents: { readonly count: number; readonly names: readonly string[] };
+  /**
+   * Every agent finished: none halted, stopped on an error, was left running or was
+   * interrupted, and no call failed. Only then is drift judged.
+   */
+  readonly complete: boolean;
   readonly drift: DriftReport;
   readonly batches: BatchSummary;
   /** This session's; the workspace's totals are `pllm.cost()`. */
@@ -143,6 +150,9 @@ export function formatSummary(summary: RunSummary): string {
     `parallellm · session ${summary.session} · ${summary.strategy} · ${summary.workspace} · ${(summary.elapsedMs / 1000).toFixed(1)}s`,
     `  calls     ${asked} asked: ${summary.replayed} replayed from the store, ${summary.sent} sent, ${summary.received} received, ${summary.failed} failed`,
   ];
+  if (summary.interruptedBy) {
+    lines.push(`  stopped   by ${summary.interruptedBy}: calls not sent by then are sent by the next run`);
+  }
   if (summary.failedAttempts > 0)
     lines.push(`  retries   ${summary.failedAttempts} failed attempts (see the failures table)`);
   if (summary.halted > 0)

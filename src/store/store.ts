@@ -188,6 +188,11 @@ export interface Store {
   /** Start a session; returns its number (1, 2, ...). */
   beginSession(info: SessionInfo): Promise<number>;
   endSession(session: number, summary: unknown): Promise<void>;
+  /**
+   * The latest session before `session`, with the summary it ended with
+   * (`undefined` when it never ended: killed or crashed); `undefined` when there was none.
+   */
+  previousSession(session: number): Promise<{ readonly summary: unknown } | undefined>;
   lookup(key: CallKey): Promise<StoredAnswer | undefined>;
   /** Synchronous lookup for embedded stores; the core falls back to `lookup`. */
   lookupSync?(key: CallKey): StoredAnswer | undefined;

@@ -155,6 +155,13 @@ export class SqliteStore implements Store {
     );
   }
 
+  async previousSession(session: number): Promise<{ readonly summary: unknown } | undefined> {
+    const row = this.#db.prepare("SELECT summary FROM sessions WHERE id < ? ORDER BY id DESC LIMIT 1").get(session) as
+      | { summary: string | null }
+      | undefined;
+    return row && { summary: row.summary === null ? undefined : JSON.parse(row.summary) };
+  }
+
   lookupSync(key: CallKey): StoredAnswer | undefined {
     const row = this.#lookup.get(key.agent, key.hash, key.occurrence) as AnswerColumns | undefined;
     return row && new StoredRow(row, 0, this.#resultOf);
