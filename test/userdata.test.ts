@@ -43,7 +43,9 @@ it("round-trips JSON, Dates, binary, Maps, Sets, bigints and ready response hand
   await pllm.close();
 
   pllm = await Parallellm.open(directory, options);
-  expect(await pllm.load("value")).toEqual({ ...value, buffer: new Uint8Array(Buffer.from("raw")) });
+  const loaded = await pllm.load<typeof value>("value");
+  expect(loaded).toEqual(value);
+  expect(Buffer.isBuffer(loaded?.buffer)).toBe(true);
   expect(await pllm.load("top-level date")).toEqual(new Date(5));
   expect(await pllm.load("never saved")).toBeUndefined();
   const saved = await pllm.load<{ answer: ResponseHandle; when: Date }>("answer");
@@ -51,6 +53,47 @@ it("round-trips JSON, Dates, binary, Maps, Sets, bigints and ready response hand
   expect(saved!.answer.status()).toBe("ready");
   expect(saved!.answer.replayed).toBe(true);
   expect(await saved!.answer.text()).toBe(text);
+  await pllm.close();
+});
+
+it("round-trips the values JSON would change: NaN, ±Infinity, -0, undefined in arrays, our own tag as a key", async () => {
+  const directory = tempWorkspace();
+  const options = { llm: "mock-1", providers: { mock: new MockProvider() }, summary: false } as const;
+  const value = {
+    numbers: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0],
+    holes: [1, undefined, 3],
+    lookalike: { $pllm: "date", value: "2025-01-01T00:00:00.000Z" },
+    nested: new Map([["k", { $pllm: "set", value: [1] }]]),
+  };
+  let pllm = await Parallellm.open(directory, options);
+  await pllm.save("value", value);
+  await pllm.save("nothing", undefined);
+  await pllm.close();
+  pllm = await Parallellm.open(directory, options);
+  const loaded = await pllm.load<typeof value>("value");
+  expect(loaded).toEqual(value);
+  expect(Object.is(loaded?.numbers[3], -0)).toBe(true);
+  expect(loaded?.holes).toHaveLength(3);
+  expect(await pllm.load("nothing")).toBeUndefined();
+  await pllm.close();
+});
+
+it("refuses values that would load back as something else", async () => {
+  const pllm = await Parallellm.open(tempWorkspace(), {
+    llm: "mock-1",
+    providers: { mock: new MockProvider() },
+    summary: false,
+  });
+  class Point {
+    constructor(readonly x: number) {}
+  }
+  await expect(pllm.save("pattern", { match: /ab+c/ })).rejects.toThrow(
+    /save\("pattern"\) got a RegExp at "match", which would not load back as the same value/,
+  );
+  await expect(pllm.save("error", [new Error("boom")])).rejects.toThrow(/got a Error at "0"/);
+  await expect(pllm.save("point", new Point(1))).rejects.toThrow(/got a Point/);
+  await expect(pllm.save("floats", new Float32Array([1.5]))).rejects.toThrow(/got a Float32Array/);
+  await expect(pllm.save("url", new URL("https://example.com"))).rejects.toThrow(/got a URL/);
   await pllm.close();
 });
 

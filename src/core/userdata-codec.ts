@@ -1,6 +1,8 @@
 /**
- * Userdata values as JSON text: plain JSON plus Dates, binary, Maps, Sets and
- * response handles (saved by identity, hydrated from the store on load).
+ * Userdata values as JSON text: plain JSON plus Dates, binary, Maps, Sets,
+ * bigints, the numbers JSON cannot write (NaN, ±Infinity, -0) and response
+ * handles (saved by identity, hydrated from the store on load). A value that
+ * would load back as something else (a class instance, a RegExp) is refused.
  */
 import { InputError } from "./errors.js";
 import { ResponseHandle } from "./response-handle.js";
@@ -18,7 +20,13 @@ export function encodeUserdata(key: string, value: unknown): string {
   try {
     return JSON.stringify(value, function replace(this: Record<string, unknown>, name: string, member: unknown) {
       const original = this[name];
+      // JSON would write these as null (NaN, ±Infinity, undefined in an array) or 0 (-0).
+      if (typeof original === "number" && (!Number.isFinite(original) || Object.is(original, -0))) {
+        return { [tag]: "number", value: Object.is(original, -0) ? "-0" : String(original) };
+      }
+      if (original === undefined && (name === "" || Array.isArray(this))) return { [tag]: "undefined" };
       if (original instanceof Date) return { [tag]: "date", value: original.toISOString() };
+      if (Buffer.isBuffer(original)) return { [tag]: "buffer", value: original.toString("base64") };
       if (original instanceof Uint8Array) return { [tag]: "bytes", value: Buffer.from(original).toString("base64") };
       if (original instanceof Map) return { [tag]: "map", value: [...original.entries()] };
       if (original instanceof Set) return { [tag]: "set", value: [...original.values()] };
@@ -35,6 +43,16 @@ export function encodeUserdata(key: string, value: unknown): string {
       if (typeof member === "function" || typeof member === "symbol") {
         throw new InputError(`save("${key}") got a ${typeof member} at "${name}"; only data can be saved.`);
       }
+      if (typeof original === "object" && original !== null && !Array.isArray(original)) {
+        const prototype = Object.getPrototypeOf(original);
+        if (prototype !== Object.prototype && prototype !== null) {
+          throw new InputError(
+            `save("${key}") got a ${prototype?.constructor?.name ?? "class instance"} at "${name}", which would not load back as the same value; save plain data (objects, arrays, strings, numbers, booleans, null, Dates, bytes, Maps, Sets, bigints, response handles) and convert the rest first (a RegExp to its source, an Error to its message, a class instance to a plain object).`,
+          );
+        }
+        // An object of the user's with our tag's name as a key: saved as its entries, so it never loads as something else.
+        if (tag in original) return { [tag]: "object", value: Object.entries(original) };
+      }
       return member;
     });
   } catch (error) {
@@ -48,6 +66,14 @@ export function decodeUserdata(json: string, hydrate: (reference: ResponseRefere
     if (member === null || typeof member !== "object" || !(tag in member)) return member;
     const { [tag]: kind, value } = member as { [tag]: string; value: unknown };
     switch (kind) {
+      case "number":
+        return Number(value);
+      case "undefined":
+        return undefined;
+      case "object":
+        return Object.fromEntries(value as [string, unknown][]);
+      case "buffer":
+        return Buffer.from(value as string, "base64");
       case "date":
         return new Date(value as string);
       case "bytes":
