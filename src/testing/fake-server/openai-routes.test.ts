@@ -22,6 +22,7 @@ const weatherTool = {
     type: "object",
     properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
     required: ["city", "unit"],
+    additionalProperties: false,
   },
 };
 
