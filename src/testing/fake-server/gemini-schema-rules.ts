@@ -91,9 +91,7 @@ export function geminiHonouredSchema(schema: JsonObject): JsonSchema {
 
 function _refWithSiblings(node: JsonObject): string | undefined {
   if (typeof node.$ref === "string") {
-    const sibling = Object.keys(node).some(
-      (key) => !key.startsWith("$") && key !== "description" && key !== "default",
-    );
+    const sibling = Object.keys(node).some((key) => !key.startsWith("$") && key !== "description" && key !== "default");
     if (sibling) {
       const name = node.$ref.split("/").at(-1) || node.$ref;
       return `$ref '${name}' was set alongside unsupported fields. If a schema node has $ref set, then only description and default can be set alongside it`;

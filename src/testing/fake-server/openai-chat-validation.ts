@@ -3,8 +3,8 @@
  * `ChatCompletionCreateParamsBase` of openai 6.49 (a superset of providers.md §1.1).
  */
 import { arrayOf, isObject, objectOf } from "./json-shape.js";
-import { checkCommonFields, invalidType, invalidValue, missingParameter } from "./openai-validation.js";
 import { checkOpenAIObjectRoot, checkOpenAIStrictSchema } from "./openai-strict-schema-rules.js";
+import { checkCommonFields, invalidType, invalidValue, missingParameter } from "./openai-validation.js";
 import type { ProviderFailure } from "./provider-routes.js";
 
 const chatFields = new Set([
@@ -94,7 +94,11 @@ export function validateChatBody(body: unknown): ProviderFailure | undefined {
     const jsonSchema = objectOf(format.json_schema);
     if (typeof jsonSchema.name !== "string") return missingParameter("response_format.json_schema.name");
     if (jsonSchema.strict === true && isObject(jsonSchema.schema)) {
-      const site = { label: `response_format '${jsonSchema.name}'`, param: "response_format", code: "invalid_json_schema" };
+      const site = {
+        label: `response_format '${jsonSchema.name}'`,
+        param: "response_format",
+        code: "invalid_json_schema",
+      };
       const problem = checkOpenAIStrictSchema(jsonSchema.schema, site);
       if (problem) return problem;
     }

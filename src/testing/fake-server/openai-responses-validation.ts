@@ -3,6 +3,7 @@
  * `ResponseCreateParamsBase` of openai 6.49 (a superset of providers.md §1.2).
  */
 import { arrayOf, isObject, objectOf } from "./json-shape.js";
+import { checkOpenAIObjectRoot, checkOpenAIStrictSchema } from "./openai-strict-schema-rules.js";
 import {
   checkCommonFields,
   invalidType,
@@ -10,7 +11,6 @@ import {
   missingParameter,
   unknownParameter,
 } from "./openai-validation.js";
-import { checkOpenAIObjectRoot, checkOpenAIStrictSchema } from "./openai-strict-schema-rules.js";
 import type { ProviderFailure } from "./provider-routes.js";
 
 const responsesFields = new Set([
@@ -69,7 +69,11 @@ export function validateResponsesBody(body: unknown): ProviderFailure | undefine
     if ("function" in entry) return unknownParameter(`tools[${index}].function`);
     if (typeof entry.name !== "string") return missingParameter(`tools[${index}].name`);
     if (!isObject(entry.parameters)) continue;
-    const site = { label: `function '${entry.name}'`, param: `tools[${index}].parameters`, code: "invalid_function_parameters" };
+    const site = {
+      label: `function '${entry.name}'`,
+      param: `tools[${index}].parameters`,
+      code: "invalid_function_parameters",
+    };
     // The Responses API makes function tools strict unless told `strict: false`.
     const problem =
       entry.strict === false
@@ -82,7 +86,11 @@ export function validateResponsesBody(body: unknown): ProviderFailure | undefine
     if (typeof format.name !== "string") return missingParameter("text.format.name");
     if (!isObject(format.schema)) return missingParameter("text.format.schema");
     if (format.strict === true) {
-      const site = { label: `response_format '${format.name}'`, param: "text.format.schema", code: "invalid_json_schema" };
+      const site = {
+        label: `response_format '${format.name}'`,
+        param: "text.format.schema",
+        code: "invalid_json_schema",
+      };
       const problem = checkOpenAIStrictSchema(format.schema, site);
       if (problem) return problem;
     }

@@ -66,7 +66,10 @@ export function checkOpenAIStrictSchema(schema: JsonObject, site: StrictSchemaSi
 export function checkOpenAIObjectRoot(schema: JsonObject, site: StrictSchemaSite): ProviderFailure | undefined {
   if (schema.type === "object" && schema.anyOf === undefined) return undefined;
   const got = typeof schema.type === "string" ? schema.type : "None";
-  return _failure(site, `Invalid schema for ${site.label}: schema must be a JSON Schema of 'type: "object"', got 'type: "${got}"'.`);
+  return _failure(
+    site,
+    `Invalid schema for ${site.label}: schema must be a JSON Schema of 'type: "object"', got 'type: "${got}"'.`,
+  );
 }
 
 // --- internal ---
@@ -74,7 +77,8 @@ export function checkOpenAIObjectRoot(schema: JsonObject, site: StrictSchemaSite
 function _check(node: JsonObject, path: readonly string[], site: StrictSchemaSite): ProviderFailure | undefined {
   const context = _context(path);
   const keyword = notPermitted.find((name) => node[name] !== undefined);
-  if (keyword) return _failure(site, `Invalid schema for ${site.label}: In context=${context}, '${keyword}' is not permitted.`);
+  if (keyword)
+    return _failure(site, `Invalid schema for ${site.label}: In context=${context}, '${keyword}' is not permitted.`);
   if (typeof node.pattern === "string" && unsupportedRegex.test(node.pattern)) {
     const at = ["$", ...path, "pattern"].join(".");
     return _failure(site, `Invalid JSON schema: regex lookaround is not supported. Found at ${at}.`);
@@ -87,7 +91,9 @@ function _check(node: JsonObject, path: readonly string[], site: StrictSchemaSit
       );
     }
     const required = Array.isArray(node.required) ? node.required : [];
-    const missing = Object.keys(isObject(node.properties) ? node.properties : {}).find((key) => !required.includes(key));
+    const missing = Object.keys(isObject(node.properties) ? node.properties : {}).find(
+      (key) => !required.includes(key),
+    );
     if (missing !== undefined) {
       return _failure(
         site,

@@ -6,7 +6,16 @@ import type { JsonObject } from "./json-shape.js";
 import { isObject } from "./json-shape.js";
 
 /** Keywords whose value is one subschema. */
-const singleSchemaKeywords = ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"];
+const singleSchemaKeywords = [
+  "items",
+  "additionalProperties",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+];
 /** Keywords whose value is a list of subschemas. */
 const listSchemaKeywords = ["anyOf", "oneOf", "allOf", "prefixItems"];
 /** Keywords whose value maps names to subschemas. */
@@ -62,7 +71,11 @@ export function findRefCycle(
   root: JsonObject,
   allowed: (steps: readonly PathStep[]) => boolean = () => false,
 ): string | undefined {
-  const _visit = (node: JsonObject, steps: readonly PathStep[], active: ReadonlyMap<string, number>): string | undefined => {
+  const _visit = (
+    node: JsonObject,
+    steps: readonly PathStep[],
+    active: ReadonlyMap<string, number>,
+  ): string | undefined => {
     const ref = node.$ref;
     if (typeof ref === "string") {
       const enteredAt = active.get(ref);
