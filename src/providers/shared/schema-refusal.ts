@@ -29,11 +29,9 @@ export function isSchemaRefusal(value: unknown): value is SchemaRefusal {
 export function memoisePerSchema<T>(prepare: (schema: JsonSchema) => T): (schema: JsonSchema) => T {
   const prepared = new WeakMap<JsonSchema, T>();
   return (schema) => {
-    let result = prepared.get(schema);
-    if (result === undefined) {
-      result = prepare(schema);
-      prepared.set(schema, result);
-    }
+    if (prepared.has(schema)) return prepared.get(schema) as T;
+    const result = prepare(schema);
+    prepared.set(schema, result);
     return result;
   };
 }
