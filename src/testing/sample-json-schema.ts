@@ -103,8 +103,11 @@ function sample(root: JsonSchema, given: JsonSchema, seed: string, path: string,
   switch (typeOf(schema)) {
     case "object": {
       const properties = (schema["properties"] ?? {}) as Record<string, JsonSchema>;
+      const required = Array.isArray(schema["required"]) ? schema["required"] : undefined;
       const out: Record<string, unknown> = {};
       for (const [key, propertySchema] of Object.entries(properties)) {
+        // Deep down, optional properties are left out: that is where a recursive schema ends.
+        if (depth > 4 && required && !required.includes(key)) continue;
         out[key] = depth > 12 ? null : sample(root, propertySchema, seed, `${path}.${key}`, depth + 1);
       }
       return out;
@@ -120,7 +123,9 @@ function sample(root: JsonSchema, given: JsonSchema, seed: string, path: string,
       const pattern = schema["pattern"];
       if (typeof pattern === "string") {
         let choices = 0;
-        const matching = sampleRegex(pattern, (count) => pick(seed, `${path}#re${choices++}`, count));
+        const matching = sampleRegex(pattern, (count, attempt) =>
+          pick(seed, `${path}#re${attempt}.${choices++}`, count),
+        );
         if (matching !== undefined) return matching;
       }
       const format = schema["format"];

@@ -2,18 +2,26 @@
  * A string that matches a regular expression, for the offline providers'
  * structured-output answers (`pattern` in JSON Schema). Covers what schema
  * patterns use: literals, escapes (`\d`, `\w`, `\s`), classes and ranges,
- * groups, alternation, quantifiers and anchors. Lookaround, word boundaries
- * and backreferences are not covered: `undefined` then.
+ * groups, alternation, quantifiers and anchors. Lookaround is skipped while
+ * generating and checked after (a few tries); word boundaries and
+ * backreferences are not covered: `undefined` then.
  */
 
-/** A string matching `pattern`, each choice made by `choose(count)` (an index below `count`); undefined when not covered. */
-export function sampleRegex(pattern: string, choose: (count: number) => number): string | undefined {
+/**
+ * A string matching `pattern`; `choose(count, attempt)` makes each choice (an
+ * index below `count`). Undefined when the pattern is not covered.
+ */
+export function sampleRegex(pattern: string, choose: (count: number, attempt: number) => number): string | undefined {
   try {
     const parser = new _Parser(pattern);
     const tree = parser.alternation();
     if (!parser.atEnd()) return undefined;
-    const text = _render(tree, choose);
-    return new RegExp(pattern, "u").test(text) ? text : undefined;
+    const regex = new RegExp(pattern, "u");
+    for (let attempt = 0; attempt < _attempts; attempt++) {
+      const text = _render(tree, (count) => choose(count, attempt));
+      if (regex.test(text)) return text;
+    }
+    return undefined;
   } catch {
     return undefined;
   }
@@ -32,6 +40,8 @@ const wordCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 const printable = `${wordCharacters} -.:@/`;
 /** Unbounded quantifiers repeat at most this many times more than their minimum. */
 const extraRepeats = 2;
+/** Tries at a pattern whose lookaround the rendering skipped. */
+const _attempts = 8;
 
 function _render(node: _Node, choose: (count: number) => number): string {
   switch (node.kind) {
@@ -89,11 +99,14 @@ class _Parser {
       case ".":
         return { kind: "set", characters: printable };
       case "(": {
-        if (this.#pattern.startsWith("?:", this.#position)) this.#position += 2;
-        else if (this.#peek() === "?") throw new Error("lookaround and named groups are not covered");
+        const lookaround = /^\?<?[=!]/.exec(this.#pattern.slice(this.#position));
+        if (lookaround) this.#position += lookaround[0].length;
+        else if (this.#pattern.startsWith("?:", this.#position)) this.#position += 2;
+        else if (this.#peek() === "?") throw new Error("named groups are not covered");
         const group = this.alternation();
         if (this.#next() !== ")") throw new Error("unclosed group");
-        return group;
+        // A lookaround matches no characters: it is checked on the whole string instead.
+        return lookaround ? { kind: "choice", branches: [[]] } : group;
       }
       case "[":
         return this.#characterClass();
