@@ -97,6 +97,17 @@ describe("prepareAnthropicSchema", () => {
     }
   });
 
+  it("prepares definitions under $defs and draft-07 definitions alike", () => {
+    for (const keyword of ["$defs", "definitions"]) {
+      const prepared = toAnthropicOutputSchema({
+        type: "object",
+        properties: { a: { $ref: `#/${keyword}/A` } },
+        [keyword]: { A: { type: "integer", minimum: 2 } },
+      });
+      expect(prepared[keyword]).toEqual({ A: { type: "integer", description: "{minimum: 2}" } });
+    }
+  });
+
   it("prepares each schema object once, and never changes it", () => {
     const schema = jsonOf(z.object({ n: z.number().int().min(1) }));
     const copy = structuredClone(schema);

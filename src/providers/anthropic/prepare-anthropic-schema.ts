@@ -81,11 +81,12 @@ function _prepare(node: unknown, path: readonly SchemaStep[]): JsonSchema | Sche
   const out: Record<string, unknown> = {};
   delete rest["$schema"];
 
-  const defs = take("$defs");
-  if (typeof defs === "object" && defs !== null) {
-    const prepared = _prepareEach(defs as Record<string, unknown>, path, "$defs");
+  for (const keyword of ["$defs", "definitions"]) {
+    const defs = take(keyword);
+    if (typeof defs !== "object" || defs === null) continue;
+    const prepared = _prepareEach(defs as Record<string, unknown>, path, keyword);
     if (isSchemaRefusal(prepared)) return prepared;
-    out["$defs"] = prepared;
+    out[keyword] = prepared;
   }
   const ref = take("$ref");
   if (typeof ref === "string") return { ...out, $ref: ref };

@@ -44,6 +44,18 @@ describe("prepareGeminiSchema", () => {
     expect(prepared["properties"]).toEqual({ a: { $ref: "#/$defs/A", description: '{type: "object"}' } });
   });
 
+  it("moves draft-07 definitions to $defs, refs included", () => {
+    const prepared = toGeminiJsonSchema(
+      { type: "object", properties: { a: { $ref: "#/definitions/A" } }, definitions: { A: { type: "string" } } },
+      "The schema",
+    );
+    expect(prepared).toEqual({
+      type: "object",
+      properties: { a: { $ref: "#/$defs/A" } },
+      $defs: { A: { type: "string" } },
+    });
+  });
+
   it("refuses recursion through required properties only, and takes it through an optional one", () => {
     type Node = { name: string; children: Node[] };
     const Node: z.ZodType<Node> = z.object({

@@ -19,7 +19,8 @@
  * alongside unsupported fields", as public bug reports quote it) — those
  * siblings move into the description too; and recursion ("Cyclic references
  * … may only be used within non-required properties") through required
- * properties only, which is refused at ask.
+ * properties only, which is refused at ask. Draft-07 `definitions` become
+ * `$defs`, the only form the list names.
  *
  * @see https://ai.google.dev/gemini-api/docs/structured-output
  */
@@ -67,7 +68,7 @@ const _kept = new Set([
   "required",
   "propertyOrdering",
 ]);
-const _schemaMaps = new Set(["properties", "$defs"]);
+const _schemaMaps = new Set(["properties", "$defs", "definitions"]);
 const _schemaLists = new Set(["anyOf", "oneOf", "prefixItems"]);
 
 function _prepare(node: unknown): unknown {
@@ -75,9 +76,12 @@ function _prepare(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   const moved: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (_kept.has(key)) out[key] = value;
+    if (key === "$ref" && typeof value === "string") out[key] = value.replace(/^#\/definitions\//, "#/$defs/");
+    else if (_kept.has(key)) out[key] = value;
     else if (_schemaMaps.has(key) && typeof value === "object" && value !== null) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, _prepare(entry)]));
+      // Gemini knows `$defs` only; draft-07 `definitions` are moved there (and refs to them above).
+      const target = key === "definitions" ? "$defs" : key;
+      out[target] = Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, _prepare(entry)]));
     } else if (_schemaLists.has(key) && Array.isArray(value)) out[key] = value.map(_prepare);
     else if (key === "items" || key === "additionalProperties") out[key] = _prepare(value);
     else if (key === "enum" && Array.isArray(value) && value.every(_isStringOrNumber)) out[key] = value;
