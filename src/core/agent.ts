@@ -101,7 +101,8 @@ export class Agent {
       handle._ready(stored, true);
       return handle;
     }
-    engine.providerFor(call.llm.provider);
+    // Refused here, not at send or at batch close: an ask the provider cannot take fails where it was made.
+    engine.providerFor(call.llm.provider).checkRequest?.(call.request);
     if (useStored && engine.inPendingBatch(key)) {
       handle._defer("pending", () =>
         Promise.reject(haltSignal(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),

@@ -12,6 +12,14 @@ export interface Provider {
    * Throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried.
    */
   generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult>;
+  /**
+   * Throws an `InputError` (what, where, what to do) when this provider cannot
+   * take the request at all, e.g. a schema outside the JSON-Schema subset its
+   * API accepts. Called at `ask` for every call not answered from the store,
+   * before anything is sent or collected for a batch: keep it cheap (memoise
+   * per schema object).
+   */
+  checkRequest?(request: LLMRequest): void;
   /** The provider's Batch API, when it has one. */
   readonly batch?: BatchApi;
 }

@@ -1,9 +1,13 @@
 /**
  * A deterministic value that satisfies a JSON schema, derived from a seed.
- * Used by the offline providers to answer structured-output requests.
+ * Used by the offline providers to answer structured-output requests. Like a
+ * model, it also follows constraints stated in a description in the form the
+ * providers' SDKs write them when the API cannot take them as keywords
+ * (`"A score\n\n{minimum: 1, maximum: 30}"`).
  */
 import { createHash } from "node:crypto";
 import type { JsonSchema } from "../core/llm.js";
+import { sampleRegex } from "./sample-regex.js";
 
 /** Pick deterministically: the same seed and path always give the same value. */
 function pick(seed: string, path: string, modulo: number): number {
@@ -32,9 +36,56 @@ function typeOf(schema: JsonSchema): string | undefined {
   return undefined;
 }
 
-function sample(root: JsonSchema, schema: JsonSchema, seed: string, path: string, depth: number): unknown {
+/**
+ * The `{keyword: JSON, ...}` block that ends a description, as an object; `{}`
+ * when there is none or it cannot be read.
+ */
+function describedConstraints(description: unknown): Record<string, unknown> {
+  if (typeof description !== "string" || !description.endsWith("}")) return {};
+  const start = description.startsWith("{") ? 0 : description.lastIndexOf("\n\n{") + 2;
+  if (start === 1) return {};
+  const block = description.slice(start);
+  const constraints: Record<string, unknown> = {};
+  let position = 1;
+  while (position < block.length - 1) {
+    const key = /^([A-Za-z$][\w$]*): /.exec(block.slice(position));
+    if (!key) return {};
+    position += key[0].length;
+    const end = jsonValueEnd(block, position);
+    try {
+      constraints[key[1]] = JSON.parse(block.slice(position, end));
+    } catch {
+      return {};
+    }
+    position = end + (block.startsWith(", ", end) ? 2 : 0);
+  }
+  return constraints;
+}
+
+/** Where the JSON value starting at `start` ends: the first `,` or `}` outside strings and brackets. */
+function jsonValueEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = start; index < text.length; index++) {
+    const character = text[index];
+    if (inString) {
+      if (character === "\\") index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === "[" || character === "{") depth++;
+    else if (character === "]" || character === "}") {
+      if (depth === 0) return index;
+      depth--;
+    } else if (character === "," && depth === 0) return index;
+  }
+  return text.length;
+}
+
+function sample(root: JsonSchema, given: JsonSchema, seed: string, path: string, depth: number): unknown {
   // Not a schema object (`true`, or an invalid schema a test sends on purpose): any value fits; never throw.
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return null;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) return null;
+  const described = describedConstraints(given["description"]);
+  const schema: JsonSchema = Object.keys(described).length === 0 ? given : { ...described, ...given };
   if (typeof schema["$ref"] === "string") return sample(root, resolveRef(root, schema["$ref"]), seed, path, depth + 1);
   if ("const" in schema) return schema["const"];
   const choices = (schema["enum"] as unknown[] | undefined) ?? undefined;
@@ -52,8 +103,11 @@ function sample(root: JsonSchema, schema: JsonSchema, seed: string, path: string
   switch (typeOf(schema)) {
     case "object": {
       const properties = (schema["properties"] ?? {}) as Record<string, JsonSchema>;
+      const required = Array.isArray(schema["required"]) ? schema["required"] : undefined;
       const out: Record<string, unknown> = {};
       for (const [key, propertySchema] of Object.entries(properties)) {
+        // Deep down, optional properties are left out: that is where a recursive schema ends.
+        if (depth > 4 && required && !required.includes(key)) continue;
         out[key] = depth > 12 ? null : sample(root, propertySchema, seed, `${path}.${key}`, depth + 1);
       }
       return out;
@@ -66,9 +120,19 @@ function sample(root: JsonSchema, schema: JsonSchema, seed: string, path: string
       return Array.from({ length }, (_, index) => sample(root, items, seed, `${path}[${index}]`, depth + 1));
     }
     case "string": {
+      const pattern = schema["pattern"];
+      if (typeof pattern === "string") {
+        let choices = 0;
+        const matching = sampleRegex(pattern, (count, attempt) =>
+          pick(seed, `${path}#re${attempt}.${choices++}`, count),
+        );
+        if (matching !== undefined) return matching;
+      }
       const format = schema["format"];
       if (format === "date-time") return "2026-01-01T00:00:00Z";
       if (format === "date") return "2026-01-01";
+      if (format === "time") return "12:00:00";
+      if (format === "uuid") return "123e4567-e89b-42d3-a456-426614174000";
       if (format === "email") return `${words[pick(seed, path, words.length)]}@example.com`;
       if (format === "uri" || format === "url") return `https://example.com/${words[pick(seed, path, words.length)]}`;
       const minLength = Number(schema["minLength"] ?? 0);
@@ -78,14 +142,8 @@ function sample(root: JsonSchema, schema: JsonSchema, seed: string, path: string
       return typeof maxLength === "number" ? text.slice(0, maxLength) : text;
     }
     case "integer":
-    case "number": {
-      const minimum = Number(schema["minimum"] ?? schema["exclusiveMinimum"] ?? 0);
-      const maximum = Number(schema["maximum"] ?? schema["exclusiveMaximum"] ?? minimum + 100);
-      const span = Math.max(1, Math.floor(maximum - minimum));
-      let value = Math.ceil(minimum) + pick(seed, path, span);
-      if (schema["exclusiveMinimum"] !== undefined && value <= minimum) value = Math.floor(minimum) + 1;
-      return value;
-    }
+    case "number":
+      return sampleNumber(schema, seed, path);
     case "boolean":
       return pick(seed, path, 2) === 1;
     case "null":
@@ -93,6 +151,22 @@ function sample(root: JsonSchema, schema: JsonSchema, seed: string, path: string
     default:
       return words[pick(seed, path, words.length)];
   }
+}
+
+/** A number within the schema's bounds (inclusive or exclusive) and a multiple of its `multipleOf`. */
+function sampleNumber(schema: JsonSchema, seed: string, path: string): number {
+  const step = typeof schema["multipleOf"] === "number" ? schema["multipleOf"] : 1;
+  const low = schema["minimum"] ?? schema["exclusiveMinimum"];
+  const high = schema["maximum"] ?? schema["exclusiveMaximum"];
+  const minimum = typeof low === "number" ? low : typeof high === "number" ? Math.min(0, high - 100) : 0;
+  const maximum = typeof high === "number" ? high : minimum + 100;
+  // The multiples of `step` inside the range, ends excluded where the schema says so.
+  let first = Math.ceil(minimum / step);
+  let last = Math.floor(maximum / step);
+  if (schema["exclusiveMinimum"] !== undefined && first * step <= minimum) first++;
+  if (schema["exclusiveMaximum"] !== undefined && last * step >= maximum) last--;
+  if (last < first) return (minimum + maximum) / 2;
+  return (first + pick(seed, path, last - first + 1)) * step;
 }
 
 /** A value satisfying `schema`, the same for the same `seed`. */

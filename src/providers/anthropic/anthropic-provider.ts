@@ -5,12 +5,14 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
 import { anthropicSdk } from "./anthropic-sdk.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
+import { toAnthropicOutputSchema } from "./prepare-anthropic-schema.js";
 import { toAnthropicBody } from "./to-anthropic-body.js";
 
 export interface AnthropicProviderSettings {
@@ -43,6 +45,10 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
   const getClient = sharedClient(() => _createClient(settings));
   return {
     name: "anthropic",
+    checkRequest(request) {
+      if (request.schema) toAnthropicOutputSchema(request.schema.jsonSchema);
+      checkToolParameters(request.tools, "Anthropic");
+    },
     async generate(request, options) {
       const ready = await getClient();
       const body = toAnthropicBody(request) as unknown as Anthropic.MessageCreateParamsNonStreaming;

@@ -161,10 +161,10 @@ describe("toAnthropicBody options", () => {
   it("merges providerOptions.output_config with the schema's format", () => {
     const body = toAnthropicBody({
       ...base,
-      schema: { name: "answer", jsonSchema: { type: "object" } },
+      schema: { name: "answer", jsonSchema: { type: "string" } },
       providerOptions: { output_config: { effort: "low" } },
     });
-    expect(body.output_config).toEqual({ format: { type: "json_schema", schema: { type: "object" } }, effort: "low" });
+    expect(body.output_config).toEqual({ format: { type: "json_schema", schema: { type: "string" } }, effort: "low" });
     expect(toAnthropicBody({ ...base, providerOptions: { output_config: { effort: "low" } } }).output_config).toEqual({
       effort: "low",
     });

@@ -4,6 +4,7 @@
  */
 import type { LLMRequest } from "../../core/llm.js";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
+import { toAnthropicOutputSchema } from "./prepare-anthropic-schema.js";
 import { prepareAnthropicTools } from "./prepare-anthropic-tools.js";
 
 /** `max_tokens` is required by Anthropic; this is sent when `options.maxTokens` is unset. */
@@ -17,7 +18,8 @@ export const defaultAnthropicMaxTokens = 4096;
  *   (shared/reference/providers.md §2). A user on an older API version can
  *   still force them through `providerOptions`.
  * - `seed` has no Anthropic equivalent and is not sent.
- * - Structured output uses the native `output_config.format` (JSON schema).
+ * - Structured output uses the native `output_config.format` (JSON schema), with
+ *   the schema in the subset Anthropic takes (see `prepare-anthropic-schema.ts`).
  * - `providerOptions` are merged last, at the top level; `output_config` one
  *   level deeper, so `{ output_config: { effort } }` keeps the schema.
  *
@@ -27,7 +29,9 @@ export const defaultAnthropicMaxTokens = 4096;
  */
 export function toAnthropicBody(request: LLMRequest): Record<string, unknown> {
   const options = request.options ?? {};
-  const format = request.schema ? { format: { type: "json_schema", schema: request.schema.jsonSchema } } : undefined;
+  const format = request.schema
+    ? { format: { type: "json_schema", schema: toAnthropicOutputSchema(request.schema.jsonSchema) } }
+    : undefined;
   const extraOutputConfig = request.providerOptions?.["output_config"] as Record<string, unknown> | undefined;
   // `output_config` also holds `effort`: a user setting it keeps the schema's format.
   const outputConfig = format || extraOutputConfig ? { ...format, ...extraOutputConfig } : undefined;

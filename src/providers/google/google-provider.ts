@@ -6,12 +6,14 @@
 import type { GenerateContentConfig, GenerateContentParameters, GoogleGenAI } from "@google/genai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
+import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
 import { geminiSdk } from "./gemini-sdk.js";
+import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
@@ -46,6 +48,11 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
   return {
     name: "google",
     batch: createGeminiBatchApi(getClient, settings.batchLimits),
+    checkRequest(request) {
+      if (request.schema) toGeminiJsonSchema(request.schema.jsonSchema, "The schema");
+      checkToolParameters(request.tools, "Gemini");
+      for (const tool of request.tools ?? []) toGeminiJsonSchema(tool.parameters, `Tool "${tool.name}" parameters`);
+    },
     async generate(request, options) {
       const { model, contents, config } = toGeminiRequest(request);
       const parameters = {

@@ -4,6 +4,7 @@
  * @see https://ai.google.dev/gemini-api/docs/function-calling
  */
 import type { ToolChoice, ToolDefinition } from "../../core/llm.js";
+import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
 
 /** The `tools` / `toolConfig` fields; empty when the request has no tools. */
 export function prepareGeminiTools(
@@ -17,8 +18,8 @@ export function prepareGeminiTools(
         functionDeclarations: tools.map((tool) => ({
           name: tool.name,
           ...(tool.description === undefined ? {} : { description: tool.description }),
-          // JSON Schema as is; `parameters` would need Gemini's OpenAPI-subset schema.
-          parametersJsonSchema: tool.parameters,
+          // JSON Schema (in Gemini's subset); `parameters` would need Gemini's OpenAPI-subset schema.
+          parametersJsonSchema: toGeminiJsonSchema(tool.parameters, `Tool "${tool.name}" parameters`),
         })),
       },
     ],

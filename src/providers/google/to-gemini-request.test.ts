@@ -31,7 +31,7 @@ describe("toGeminiRestBody against the recorded request bodies", () => {
     expect(body).toEqual(fixtures.text_success_with_system_instruction.request);
   });
 
-  it("structured_output: the whole body matches (responseMimeType + responseJsonSchema)", () => {
+  it("structured_output: the whole body matches (responseMimeType + responseJsonSchema), string lengths described", () => {
     const recorded = fixtures.structured_output.request;
     const body = toGeminiRestBody({
       provider: "google",
@@ -39,7 +39,20 @@ describe("toGeminiRestBody against the recorded request bodies", () => {
       messages: [user("populate the following object")],
       schema: { name: "object", jsonSchema: recorded.generationConfig.responseJsonSchema },
     });
-    expect(body).toEqual(recorded);
+    // Gemini ignores `minLength`/`maxLength`: they travel in the description, where the model reads them.
+    const { stringWithLength, ...properties } = recorded.generationConfig.responseJsonSchema.properties;
+    const { minLength, maxLength, ...lengthless } = stringWithLength;
+    const described = { ...lengthless, description: `{maxLength: ${maxLength}, minLength: ${minLength}}` };
+    expect(body).toEqual({
+      ...recorded,
+      generationConfig: {
+        ...recorded.generationConfig,
+        responseJsonSchema: {
+          ...recorded.generationConfig.responseJsonSchema,
+          properties: { ...properties, stringWithLength: described },
+        },
+      },
+    });
   });
 
   it("tool_call: contents and generationConfig match; the tool is declared with parametersJsonSchema", () => {

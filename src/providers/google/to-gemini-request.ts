@@ -4,6 +4,7 @@
  */
 import type { LLMRequest } from "../../core/llm.js";
 import { convertToGeminiContents } from "./convert-to-gemini-contents.js";
+import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
 import { prepareGeminiTools } from "./prepare-gemini-tools.js";
 
 /** What `client.models.generateContent` takes. */
@@ -15,7 +16,8 @@ export interface GeminiRequest {
 }
 
 /**
- * Build the SDK parameters for `request`. `providerOptions` are
+ * Build the SDK parameters for `request`; JSON schemas in the subset Gemini
+ * takes (see `prepare-gemini-schema.ts`). `providerOptions` are
  * `GenerateContentConfig` fields (`topK`, `thinkingConfig`, `safetySettings`...),
  * merged into `config` last. `toGeminiRestBody` derives the REST body from
  * this, so a direct call and a batch line always agree.
@@ -34,7 +36,12 @@ export function toGeminiRequest(request: LLMRequest): GeminiRequest {
     ...(options.maxTokens === undefined ? {} : { maxOutputTokens: options.maxTokens }),
     ...(options.stop && options.stop.length > 0 ? { stopSequences: [...options.stop] } : {}),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(request.schema ? { responseMimeType: "application/json", responseJsonSchema: request.schema.jsonSchema } : {}),
+    ...(request.schema
+      ? {
+          responseMimeType: "application/json",
+          responseJsonSchema: toGeminiJsonSchema(request.schema.jsonSchema, "The schema"),
+        }
+      : {}),
     ...prepareGeminiTools(request.tools, request.toolChoice),
     ...request.providerOptions,
   };

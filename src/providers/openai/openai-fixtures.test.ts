@@ -214,7 +214,12 @@ describe("body builders against the constructed request fixtures", () => {
     const built = toOpenAIChatBody(request);
     expect(built["model"]).toEqual(expected["model"]);
     expect(built["messages"]).toEqual(expected["messages"]);
-    expect(built["tools"]).toEqual(expected["tools"]);
+    // The fixture's tool is not strict; ours is, since its parameters can be made strict (closed).
+    const expectedTools = (expected["tools"] as { function: Record<string, unknown> }[]).map((tool) => ({
+      ...tool,
+      function: { ...tool.function, parameters: { ...weatherParameters, additionalProperties: false }, strict: true },
+    }));
+    expect(built["tools"]).toEqual(expectedTools);
     expect(Object.keys(built).sort()).toEqual(Object.keys(expected).sort());
   });
 
@@ -240,7 +245,7 @@ describe("body builders against the constructed request fixtures", () => {
     expect(tool).toEqual({ role: "tool", tool_call_id: "call_abc123", content: '{"temperature":22}' });
   });
 
-  it("responses_tool_result_request (tools differ only in `strict`)", () => {
+  it("responses_tool_result_request", () => {
     const expected = body("responses_tool_result_request");
     const built = toOpenAIResponsesBody({
       provider: "openai",
@@ -279,8 +284,11 @@ describe("body builders against the constructed request fixtures", () => {
     });
     expect(built["model"]).toEqual(expected["model"]);
     expect(built["input"]).toEqual(expected["input"]);
-    // The fixture's tool is strict; ours are sent with strict: false (see toOpenAIResponsesBody).
-    const expectedTools = (expected["tools"] as Record<string, unknown>[]).map((tool) => ({ ...tool, strict: false }));
+    // The fixture's tool is strict, and so is ours, closed as strict mode requires.
+    const expectedTools = (expected["tools"] as { parameters: Record<string, unknown> }[]).map((tool) => ({
+      ...tool,
+      parameters: { ...tool.parameters, additionalProperties: false },
+    }));
     expect(built["tools"]).toEqual(expectedTools);
     expect(Object.keys(built).sort()).toEqual(Object.keys(expected).sort());
   });

@@ -7,6 +7,7 @@ import type OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, LLMResult } from "../../core/llm.js";
 import type { BatchApi, Provider } from "../provider.js";
+import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
@@ -54,6 +55,8 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
   return {
     name: "openai",
     batch: createOpenAIBatchApi(getClient, settings.batchLimits),
+    // Any output schema goes: strict when it can be made strict, else `strict: false`.
+    checkRequest: (request) => checkToolParameters(request.tools, "OpenAI"),
     async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult> {
       const openai = await getClient();
       // Per request, so an injected client's own `maxRetries` cannot add hidden retries.

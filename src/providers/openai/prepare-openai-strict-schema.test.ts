@@ -92,7 +92,6 @@ describe("prepareOpenAIStrictSchema", () => {
       { type: "object", properties: { a: { type: "string" } }, additionalProperties: true },
     ],
     ["a free-form object", { type: "object", properties: { any: { type: "object" } } }],
-    ["oneOf", { type: "object", properties: { a: { oneOf: [{ type: "string" }, { type: "number" }] } } }],
     ["allOf", { type: "object", properties: { a: { allOf: [{ type: "string" }] } } }],
     [
       "patternProperties",
@@ -120,11 +119,45 @@ describe("prepareOpenAIStrictSchema", () => {
     expect(strict?.["additionalProperties"]).toBe(false);
   });
 
-  it("gives up on zod records and discriminated unions", () => {
-    expect(
-      prepareOpenAIStrictSchema(z.toJSONSchema(z.object({ r: z.record(z.string(), z.number()) }))),
-    ).toBeUndefined();
+  it("gives up on zod records and tuples", () => {
+    for (const schema of [
+      z.object({ r: z.record(z.string(), z.number()) }),
+      z.object({ t: z.tuple([z.string(), z.number()]) }),
+    ]) {
+      expect(prepareOpenAIStrictSchema(z.toJSONSchema(schema))).toBeUndefined();
+    }
+  });
+
+  it("sends zod's discriminated unions (oneOf) as anyOf, strict", () => {
     const union = z.discriminatedUnion("k", [z.object({ k: z.literal("a") }), z.object({ k: z.literal("b") })]);
-    expect(prepareOpenAIStrictSchema(z.toJSONSchema(z.object({ u: union })))).toBeUndefined();
+    const prepared = prepareOpenAIStrictSchema(z.toJSONSchema(z.object({ u: union })));
+    const u = (prepared?.["properties"] as Record<string, Record<string, unknown>> | undefined)?.["u"] ?? {};
+    expect(u["oneOf"]).toBeUndefined();
+    expect(u["anyOf"]).toHaveLength(2);
+  });
+
+  it("moves constraints strict mode does not take into the description, and stays strict", () => {
+    const prepared = prepareOpenAIStrictSchema({
+      type: "object",
+      properties: {
+        email: { type: "string", pattern: "^(?!\\.)[a-z.]+@x\\.com$", description: "Work address" },
+        site: { type: "string", format: "uri" },
+        tags: { type: "array", items: { type: "string" }, uniqueItems: true, maxItems: 3 },
+        code: { type: "string", pattern: "^[A-Z]{3}$" },
+      },
+    });
+    expect(prepared?.["properties"]).toEqual({
+      email: { type: "string", description: 'Work address\n\n{pattern: "^(?!\\\\.)[a-z.]+@x\\\\.com$"}' },
+      site: { type: "string", description: '{format: "uri"}' },
+      tags: { type: "array", items: { type: "string" }, maxItems: 3, description: "{uniqueItems: true}" },
+      code: { type: "string", pattern: "^[A-Z]{3}$" },
+    });
+  });
+
+  it("gives up past strict mode's limits (here: more than 10 levels of nested objects)", () => {
+    let schema: Record<string, unknown> = { type: "object", properties: { leaf: { type: "string" } } };
+    for (let level = 0; level < 10; level++) schema = { type: "object", properties: { next: schema } };
+    expect(prepareOpenAIStrictSchema(schema)).toBeUndefined();
+    expect(prepareOpenAIStrictSchema((schema["properties"] as { next: Record<string, unknown> }).next)).toBeDefined();
   });
 });

@@ -43,7 +43,7 @@ describe("toOpenAIChatBody", () => {
   it("sends a schema that cannot be strict unchanged with strict: false", () => {
     const jsonSchema = {
       type: "object",
-      properties: { choice: { oneOf: [{ type: "string" }, { type: "number" }] } },
+      properties: { choice: { allOf: [{ type: "string" }, { minLength: 1 }] } },
     };
     expect(toOpenAIChatBody({ ...base, schema: { name: "pick", jsonSchema } })["response_format"]).toEqual({
       type: "json_schema",
@@ -51,19 +51,28 @@ describe("toOpenAIChatBody", () => {
     });
   });
 
-  it("maps tools nested under `function`, and every tool choice", () => {
+  it("maps tools nested under `function`, strict where the parameters allow, and every tool choice", () => {
     const parameters = { type: "object", properties: { city: { type: "string" } } };
+    const open = { type: "object", additionalProperties: { type: "string" } };
     const body = toOpenAIChatBody({
       ...base,
       tools: [
         { name: "weather", description: "Weather now", parameters },
-        { name: "time", parameters: {} },
+        { name: "labels", parameters: open },
       ],
       toolChoice: { name: "weather" },
     });
     expect(body["tools"]).toEqual([
-      { type: "function", function: { name: "weather", description: "Weather now", parameters } },
-      { type: "function", function: { name: "time", parameters: {} } },
+      {
+        type: "function",
+        function: {
+          name: "weather",
+          description: "Weather now",
+          parameters: { ...parameters, required: ["city"], additionalProperties: false },
+          strict: true,
+        },
+      },
+      { type: "function", function: { name: "labels", parameters: open } },
     ]);
     expect(body["tool_choice"]).toEqual({ type: "function", function: { name: "weather" } });
     for (const choice of ["auto", "required", "none"] as const) {

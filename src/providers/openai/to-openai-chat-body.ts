@@ -13,9 +13,10 @@ import { prepareOpenAIStrictSchema } from "./prepare-openai-strict-schema.js";
  * - `instructions` → a leading `system` message; messages → `messages`.
  * - `schema` → `response_format` `{ type: "json_schema", json_schema: { name, schema, strict } }`,
  *   strict when the schema can be made strict (see `prepareOpenAIStrictSchema`).
- * - tools → `{ type: "function", function: { name, description, parameters } }`
- *   (no `strict`: it defaults to false here, and some compatible servers
- *   reject unknown fields); `toolChoice` → `tool_choice`.
+ * - tools → `{ type: "function", function: { name, description, parameters, strict } }`,
+ *   `strict: true` when the parameters can be made strict; otherwise no `strict`
+ *   (it defaults to false here, and some compatible servers reject unknown
+ *   fields); `toolChoice` → `tool_choice`.
  * - `maxTokens` → `max_completion_tokens`; `temperature`, `topP`, `stop`, `seed`
  *   → `temperature`, `top_p`, `stop`, `seed`.
  * - `providerOptions` are merged last, at the top level, and win (e.g.
@@ -41,14 +42,18 @@ export function toOpenAIChatBody(request: LLMRequest): Record<string, unknown> {
     };
   }
   if (request.tools && request.tools.length > 0) {
-    body["tools"] = request.tools.map((tool) => ({
-      type: "function",
-      function: {
-        name: tool.name,
-        ...(tool.description !== undefined && { description: tool.description }),
-        parameters: tool.parameters,
-      },
-    }));
+    body["tools"] = request.tools.map((tool) => {
+      const strictParameters = prepareOpenAIStrictSchema(tool.parameters);
+      return {
+        type: "function",
+        function: {
+          name: tool.name,
+          ...(tool.description !== undefined && { description: tool.description }),
+          parameters: strictParameters ?? tool.parameters,
+          ...(strictParameters !== undefined && { strict: true }),
+        },
+      };
+    });
   }
   if (request.toolChoice !== undefined) body["tool_choice"] = _toolChoice(request.toolChoice);
   const options = request.options ?? {};

@@ -47,19 +47,26 @@ describe("toOpenAIResponsesBody", () => {
     });
   });
 
-  it("maps tools flat with strict: false, and every tool choice", () => {
+  it("maps tools flat, strict where the parameters allow and strict: false otherwise, and every tool choice", () => {
     const parameters = { type: "object", properties: { city: { type: "string" } } };
+    const open = { type: "object", additionalProperties: { type: "string" } };
     const body = toOpenAIResponsesBody({
       ...base,
       tools: [
         { name: "weather", description: "Weather now", parameters },
-        { name: "time", parameters: {} },
+        { name: "labels", parameters: open },
       ],
       toolChoice: { name: "weather" },
     });
     expect(body["tools"]).toEqual([
-      { type: "function", name: "weather", description: "Weather now", parameters, strict: false },
-      { type: "function", name: "time", parameters: {}, strict: false },
+      {
+        type: "function",
+        name: "weather",
+        description: "Weather now",
+        parameters: { ...parameters, required: ["city"], additionalProperties: false },
+        strict: true,
+      },
+      { type: "function", name: "labels", parameters: open, strict: false },
     ]);
     expect(body["tool_choice"]).toEqual({ type: "function", name: "weather" });
     for (const choice of ["auto", "required", "none"] as const) {

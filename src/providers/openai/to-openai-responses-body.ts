@@ -12,9 +12,9 @@ import { prepareOpenAIStrictSchema } from "./prepare-openai-strict-schema.js";
  * - `instructions` → `instructions`; messages → `input` items.
  * - `schema` → `text.format` `{ type: "json_schema", name, schema, strict }`,
  *   strict when the schema can be made strict (see `prepareOpenAIStrictSchema`).
- * - tools → flat `{ type: "function", name, description, parameters, strict: false }`
- *   (the Responses API would otherwise default to strict, which rejects
- *   ordinary schemas with optional properties); `toolChoice` → `tool_choice`.
+ * - tools → flat `{ type: "function", name, description, parameters, strict }`,
+ *   strict when the parameters can be made strict, else `strict: false` (the
+ *   Responses API would otherwise assume strict and refuse them); `toolChoice` → `tool_choice`.
  * - `maxTokens` → `max_output_tokens`; `temperature`, `topP` → `temperature`, `top_p`.
  *   `stop` and `seed` do not exist in the Responses API and are left out; use
  *   `api: "chat"` when they matter.
@@ -39,13 +39,16 @@ export function toOpenAIResponsesBody(request: LLMRequest): Record<string, unkno
     };
   }
   if (request.tools && request.tools.length > 0) {
-    body["tools"] = request.tools.map((tool) => ({
-      type: "function",
-      name: tool.name,
-      ...(tool.description !== undefined && { description: tool.description }),
-      parameters: tool.parameters,
-      strict: false,
-    }));
+    body["tools"] = request.tools.map((tool) => {
+      const strictParameters = prepareOpenAIStrictSchema(tool.parameters);
+      return {
+        type: "function",
+        name: tool.name,
+        ...(tool.description !== undefined && { description: tool.description }),
+        parameters: strictParameters ?? tool.parameters,
+        strict: strictParameters !== undefined,
+      };
+    });
   }
   if (request.toolChoice !== undefined) body["tool_choice"] = _toolChoice(request.toolChoice);
   const options = request.options ?? {};

@@ -318,3 +318,41 @@ describe("Anthropic Message Batches: validation", () => {
     });
   });
 });
+
+describe("Anthropic Message Batches: schemas", () => {
+  it("accepts the batch and fails only the request whose schema the API cannot compile, with the direct body", async () => {
+    const refused = {
+      type: "object",
+      properties: { n: { type: "integer", minimum: 1 } },
+      required: ["n"],
+      additionalProperties: false,
+    };
+    const { id } = await anthropic.messages.batches.create({
+      requests: [
+        {
+          custom_id: "fine",
+          params: params("A city", { output_config: { format: { type: "json_schema", schema: citySchema } } }),
+        },
+        {
+          custom_id: "refused",
+          params: params("A number", { output_config: { format: { type: "json_schema", schema: refused } } }),
+        },
+      ],
+    });
+    const batch = await ended(id);
+    expect(batch.request_counts).toMatchObject({ succeeded: 1, errored: 1 });
+    const results = byId(await resultsOf(id));
+    expect(results["fine"]?.type).toBe("succeeded");
+    expect(results["refused"]).toEqual({
+      type: "errored",
+      error: {
+        type: "error",
+        error: {
+          type: "invalid_request_error",
+          message: "output_config.format.schema: For 'integer' type, property 'minimum' is not supported",
+        },
+        request_id: expect.stringMatching(/^req_011C/),
+      },
+    });
+  });
+});

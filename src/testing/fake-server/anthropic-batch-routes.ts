@@ -12,6 +12,7 @@ import {
 import { anthropicBatchMaxBytes, readBatchListQuery, validateBatchCreateBody } from "./anthropic-batch-validation.js";
 import { describeMessagesRequest, renderMessage } from "./anthropic-messages-endpoint.js";
 import { anthropicError, anthropicSuccess } from "./anthropic-respond.js";
+import { checkMessagesSchemas } from "./anthropic-schema-rules.js";
 import type { AnthropicVersion } from "./anthropic-validation.js";
 import type { FakeBatch, FakeBatchItem } from "./batch-book.js";
 import type { ReplyContext } from "./fake-server-types.js";
@@ -147,6 +148,8 @@ function _version(exchange: Exchange): AnthropicVersion {
 /**
  * One request's outcome: the answer `POST /v1/messages` would give for the
  * same params (scripts see the direct path), or the failure `failRequest` picks.
+ * A schema the API cannot compile fails that request alone (an `errored`
+ * result), as the real API does: the batch was accepted on its shape.
  */
 function _prepareItem(exchange: Exchange, customId: string, params: unknown, version: AnthropicVersion): FakeBatchItem {
   const context: ReplyContext = {
@@ -155,11 +158,12 @@ function _prepareItem(exchange: Exchange, customId: string, params: unknown, ver
     body: params,
     ...describeMessagesRequest(params),
   };
-  const failure = exchange.batches.failureStatusFor(context, customId);
+  const failureStatus = exchange.batches.failureStatusFor(context, customId);
+  const failure = failureStatus === undefined ? checkMessagesSchemas(objectOf(params)) : { status: failureStatus };
   const outcome =
     failure === undefined
       ? { status: 200, body: renderMessage(String(objectOf(params).model), exchange.answer(context), version) }
-      : { status: failure, body: anthropicError({ status: failure }).body };
+      : { status: failure.status, body: anthropicError(failure).body };
   return { customId, context, outcome };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { JsonSchema } from "../../core/llm.js";
 import { anthropicError, anthropicSuccess } from "./anthropic-respond.js";
+import { checkMessagesSchemas } from "./anthropic-schema-rules.js";
 import { type AnthropicVersion, validateMessagesBody } from "./anthropic-validation.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
@@ -18,7 +19,7 @@ export const anthropicMessagesRoute: Route = {
   describe: (exchange) => describeMessagesRequest(exchange.body),
   handle(exchange, context) {
     const version = headerValue(exchange.headers, "anthropic-version") as AnthropicVersion;
-    const problem = validateMessagesBody(exchange.body, version);
+    const problem = validateMessagesBody(exchange.body, version) ?? checkMessagesSchemas(objectOf(exchange.body));
     if (problem) return anthropicError(problem);
     return anthropicSuccess(renderMessage(String(objectOf(exchange.body).model), exchange.answer(context), version));
   },

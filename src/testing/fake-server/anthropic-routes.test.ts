@@ -316,3 +316,91 @@ describe("Anthropic failures", () => {
     expect(await unknown.json()).toMatchObject({ type: "error", error: { type: "not_found_error" } });
   });
 });
+
+describe("Anthropic Messages: the JSON schemas constrained decoding takes", () => {
+  const format = (schema: Record<string, unknown>) => ({
+    model,
+    max_tokens: 64,
+    messages: [{ role: "user" as const, content: "Rate it." }],
+    output_config: { format: { type: "json_schema" as const, schema } },
+  });
+  const closed = (properties: Record<string, unknown>) => ({
+    type: "object",
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  });
+
+  it("refuses a minimum on an integer with the API's body", async () => {
+    const error = await caught(anthropic.messages.create(format(closed({ n: { type: "integer", minimum: 1 } }))));
+    expect(error.status).toBe(400);
+    expect(error.error).toEqual({
+      type: "error",
+      error: {
+        type: "invalid_request_error",
+        message: "output_config.format.schema: For 'integer' type, property 'minimum' is not supported",
+      },
+      request_id: expect.stringMatching(/^req_011C/),
+    });
+  });
+
+  it("names every refused property of zod's int() bounds, string lengths, other minItems, open objects and recursion", async () => {
+    const refusals: [Record<string, unknown>, string][] = [
+      [
+        closed({ n: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 } }),
+        "For 'integer' type, properties maximum, minimum are not supported",
+      ],
+      [closed({ s: { type: "string", maxLength: 5 } }), "For 'string' type, property 'maxLength' is not supported"],
+      [
+        closed({ a: { type: "array", items: { type: "string" }, minItems: 2 } }),
+        "For 'array' type, 'minItems' values other than 0 or 1 are not supported",
+      ],
+      [
+        { type: "object", properties: { n: { type: "integer" } }, required: ["n"] },
+        "For 'object' type, 'additionalProperties' must be explicitly set to false",
+      ],
+      [closed({ child: { $ref: "#" } }), "Recursive schemas are not supported"],
+    ];
+    for (const [schema, message] of refusals) {
+      const error = await caught(anthropic.messages.create(format(schema)));
+      expect(error.status).toBe(400);
+      expect((error.error as { error: { message: string } }).error.message).toBe(
+        `output_config.format.schema: ${message}`,
+      );
+    }
+  });
+
+  it("takes the subset, constraints in descriptions included, and answers within them", async () => {
+    const schema = closed({
+      n: { type: "integer", description: "{minimum: 10, maximum: 12}" },
+      code: { type: "string", description: '{pattern: "^[A-Z]{2}\\\\d$"}' },
+      tags: { type: "array", items: { type: "string" }, minItems: 1 },
+    });
+    const message = await anthropic.messages.create(format(schema));
+    const block = message.content[0];
+    const value = JSON.parse(block.type === "text" ? block.text : "");
+    expect(value.n).toBeGreaterThanOrEqual(10);
+    expect(value.n).toBeLessThanOrEqual(12);
+    expect(value.code).toMatch(/^[A-Z]{2}\d$/);
+  });
+
+  it("checks a tool's schema only when it is strict; every input_schema is an object", async () => {
+    const request = (tool: Record<string, unknown>) => ({
+      model,
+      max_tokens: 64,
+      messages: [{ role: "user" as const, content: "Weather?" }],
+      tools: [tool as unknown as Anthropic.Tool],
+    });
+    await expect(anthropic.messages.create(request(weatherTool))).resolves.toMatchObject({ type: "message" });
+    const strict = await caught(anthropic.messages.create(request({ ...weatherTool, strict: true })));
+    expect((strict.error as { error: { message: string } }).error.message).toBe(
+      "tools.0.custom: For 'object' type, 'additionalProperties' must be explicitly set to false",
+    );
+    const notObject = await caught(
+      anthropic.messages.create(request({ name: "pick", input_schema: { anyOf: [{ type: "string" }] } })),
+    );
+    expect((notObject.error as { error: { message: string } }).error.message).toBe(
+      "tools.0.custom.input_schema.type: Field required",
+    );
+  });
+});

@@ -9,6 +9,7 @@ import type { ReplyContext } from "./fake-server-types.js";
 import { type GeminiBatchDetails, renderBatchOperation } from "./gemini-batch-operation.js";
 import { describeGenerateContentRequest, renderGenerateContentResponse } from "./gemini-generate-endpoint.js";
 import { geminiError, geminiSuccess } from "./gemini-respond.js";
+import { checkGeminiJsonSchemas } from "./gemini-schema-rules.js";
 import { eitherCase, validateGenerateContentBody } from "./gemini-validation.js";
 import { isObject, stringOf } from "./json-shape.js";
 import { type Exchange, noFacts, type ProviderFailure, type Route } from "./provider-routes.js";
@@ -93,7 +94,11 @@ function _readInput(body: unknown): BatchInput {
   return { displayName: stringOf(eitherCase(batch, "displayName")), entries };
 }
 
-/** One request's outcome: a `failRequest` status, or the answer `:generateContent` would give. */
+/**
+ * One request's outcome: a `failRequest` status, the refusal of a JSON schema
+ * Gemini cannot take (that request alone fails), or the answer
+ * `:generateContent` would give.
+ */
 function _prepare(exchange: Exchange, model: string, entry: InlineEntry, index: number): FakeBatchItem {
   const customId = stringOf(entry.metadata?.key) ?? String(index);
   const context: ReplyContext = {
@@ -103,11 +108,11 @@ function _prepare(exchange: Exchange, model: string, entry: InlineEntry, index: 
     ...describeGenerateContentRequest(model, entry.request),
   };
   const failedWith = exchange.batches.failureStatusFor(context, customId);
-  if (failedWith !== undefined) {
+  const failure = failedWith === undefined ? checkGeminiJsonSchemas(entry.request) : { status: failedWith };
+  if (failure !== undefined) {
     // An inline result carries a google.rpc.Status: the error body without its details.
-    const { code, message, status } = (geminiError({ status: failedWith }).body as { error: Record<string, unknown> })
-      .error;
-    return { customId, context, outcome: { status: failedWith, body: { code, message, status } } };
+    const { code, message, status } = (geminiError(failure).body as { error: Record<string, unknown> }).error;
+    return { customId, context, outcome: { status: failure.status, body: { code, message, status } } };
   }
   const body = renderGenerateContentResponse(model, exchange.answer(context));
   return { customId, context, outcome: { status: 200, body } };

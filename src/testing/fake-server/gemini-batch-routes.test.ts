@@ -360,3 +360,28 @@ describe("Gemini batchGenerateContent", () => {
     ]);
   });
 });
+
+describe("Gemini inline batches: schemas", () => {
+  it("fails only the request whose JSON schema Gemini refuses, with an error Status", async () => {
+    const cyclic = {
+      type: "object",
+      properties: { name: { type: "string" }, next: { $ref: "#" } },
+      required: ["name", "next"],
+    };
+    const refused: InlinedRequest = {
+      ...ask("refused", "A chain"),
+      config: { responseMimeType: "application/json", responseJsonSchema: cyclic },
+    };
+    const name = await createBatch([ask("fine", "Hello"), refused]);
+    let done = await google.batches.get({ name });
+    for (let poll = 0; poll < 10 && done.state !== "JOB_STATE_SUCCEEDED"; poll++) {
+      done = await google.batches.get({ name });
+    }
+    const [fine, failed] = done.dest?.inlinedResponses ?? [];
+    expect(textOf(fine?.response)).toMatch(/^Answer to: Hello/);
+    expect(failed).toMatchObject({
+      metadata: { key: "refused" },
+      error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" },
+    });
+  });
+});

@@ -7,6 +7,7 @@ import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { geminiError, geminiSuccess } from "./gemini-respond.js";
 import { geminiSchemaToJsonSchema } from "./gemini-schema.js";
+import { checkGeminiJsonSchemas, geminiHonouredSchema } from "./gemini-schema-rules.js";
 import { eitherCase, validateGenerateContentBody } from "./gemini-validation.js";
 import { arrayOf, isObject, objectOf } from "./json-shape.js";
 import type { Answer, RequestFacts, Route } from "./provider-routes.js";
@@ -18,13 +19,13 @@ export const geminiGenerateRoute: Route = {
   pattern: /^\/(?<version>v1beta|v1)\/models\/(?<model>[^/:]+):generateContent$/,
   describe: (exchange) => describeGenerateContentRequest(exchange.params.model, exchange.body),
   handle(exchange, context) {
-    const problem = validateGenerateContentBody(exchange.body);
+    const problem = validateGenerateContentBody(exchange.body) ?? checkGeminiJsonSchemas(objectOf(exchange.body));
     if (problem) return geminiError(problem);
     return geminiSuccess(renderGenerateContentResponse(exchange.params.model, exchange.answer(context)));
   },
 };
 
-/** Model, prompt, tools and schema of a generateContent request. */
+/** Model, prompt, tools and schema of a generateContent request; JSON schemas as the model sees them. */
 export function describeGenerateContentRequest(model: string | undefined, body: unknown): RequestFacts {
   const request = objectOf(body);
   const contents = arrayOf(request.contents).map((content) => objectOf(content));
@@ -76,7 +77,7 @@ function _tools(tool: unknown): OfferedTool[] {
     if (typeof entry.name !== "string") return [];
     const jsonSchema = eitherCase(entry, "parametersJsonSchema");
     const parameters = isObject(jsonSchema)
-      ? jsonSchema
+      ? geminiHonouredSchema(jsonSchema)
       : geminiSchemaToJsonSchema(entry.parameters ?? { type: "OBJECT" });
     return [{ name: entry.name, parameters }];
   });
@@ -85,7 +86,7 @@ function _tools(tool: unknown): OfferedTool[] {
 function _schema(generationConfig: Record<string, unknown>): JsonSchema | undefined {
   if (eitherCase(generationConfig, "responseMimeType") !== "application/json") return undefined;
   const jsonSchema = eitherCase(generationConfig, "responseJsonSchema");
-  if (isObject(jsonSchema)) return jsonSchema;
+  if (isObject(jsonSchema)) return geminiHonouredSchema(jsonSchema);
   const schema = eitherCase(generationConfig, "responseSchema");
   return isObject(schema) ? geminiSchemaToJsonSchema(schema) : { type: "object" };
 }

@@ -289,3 +289,62 @@ describe("geminiSchemaToJsonSchema", () => {
     });
   });
 });
+
+describe("Gemini responseJsonSchema and parametersJsonSchema", () => {
+  const ask = (schema: Record<string, unknown>) =>
+    google.models.generateContent({
+      model,
+      contents: "Describe it.",
+      config: { responseMimeType: "application/json", responseJsonSchema: schema },
+    });
+  const tree = (required: string[]) => ({
+    type: "object",
+    properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#" } } },
+    required,
+  });
+
+  it("refuses a $ref with siblings, and recursion through required properties only", async () => {
+    const sibling = await caught(
+      ask({
+        type: "object",
+        properties: { a: { $ref: "#/$defs/A", type: "object" } },
+        $defs: { A: { type: "object", properties: { x: { type: "string" } } } },
+      }),
+    );
+    expect(sibling.status).toBe(400);
+    expect(sibling.body.error).toMatchObject({
+      code: 400,
+      status: "INVALID_ARGUMENT",
+      message:
+        "$ref 'A' was set alongside unsupported fields. If a schema node has $ref set, then only description and default can be set alongside it",
+    });
+    const cycle = await caught(ask(tree(["name", "children"])));
+    expect(cycle.body.error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
+    const declarations = [{ name: "walk", parametersJsonSchema: tree(["name", "children"]) }];
+    const toolCycle = await caught(
+      google.models.generateContent({
+        model,
+        contents: "Walk.",
+        config: { tools: [{ functionDeclarations: declarations }] },
+      }),
+    );
+    expect(toolCycle.status).toBe(400);
+    await expect(ask(tree(["name"]))).resolves.toBeDefined();
+  });
+
+  it("answers as a model that never saw the keywords Gemini ignores, and reads the description", async () => {
+    const response = await ask({
+      type: "object",
+      properties: {
+        ignored: { type: "string", pattern: "^[0-9]{4}$" },
+        described: { type: "string", description: '{pattern: "^[0-9]{4}$"}' },
+        kept: { type: "integer", minimum: 40, maximum: 42 },
+      },
+      required: ["ignored", "described", "kept"],
+    });
+    const value = JSON.parse(response.text ?? "");
+    expect(value.ignored).not.toMatch(/^[0-9]{4}$/);
+    expect(value.described).toMatch(/^[0-9]{4}$/);
+    expect([40, 41, 42]).toContain(value.kept);
+  });
+});

@@ -405,3 +405,36 @@ describe("OpenAI batches: list", () => {
     expect((await caught(openai.batches.list({ limit: 0 }))).param).toBe("limit");
   });
 });
+
+describe("OpenAI Batch: schemas", () => {
+  it("fails only the request whose strict schema the API refuses: an error-file line with the direct body", async () => {
+    const format = (schema: Record<string, unknown>) => ({
+      model,
+      input: "Count.",
+      text: { format: { type: "json_schema", name: "count", schema, strict: true } },
+    });
+    const created = await createBatch([
+      line("fine", format(eventSchema)),
+      line("refused", format({ type: "object", properties: { n: { type: "integer" } }, required: ["n"] })),
+    ]);
+    const { batch } = await pollUntilEnded(created.id);
+    expect(batch.request_counts).toEqual({ total: 2, completed: 1, failed: 1 });
+    expect(Object.keys(byCustomId(await readResultFile(batch.output_file_id)))).toEqual(["fine"]);
+    const errors = byCustomId(await readResultFile(batch.error_file_id));
+    expect(errors.refused).toMatchObject({
+      error: null,
+      response: {
+        status_code: 400,
+        body: {
+          error: {
+            message:
+              "Invalid schema for response_format 'count': In context=(), 'additionalProperties' is required to be supplied and to be false.",
+            type: "invalid_request_error",
+            param: "text.format.schema",
+            code: "invalid_json_schema",
+          },
+        },
+      },
+    });
+  });
+});

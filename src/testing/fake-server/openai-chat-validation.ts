@@ -3,6 +3,7 @@
  * `ChatCompletionCreateParamsBase` of openai 6.49 (a superset of providers.md §1.1).
  */
 import { arrayOf, isObject, objectOf } from "./json-shape.js";
+import { checkOpenAIObjectRoot, checkOpenAIStrictSchema } from "./openai-strict-schema-rules.js";
 import { checkCommonFields, invalidType, invalidValue, missingParameter } from "./openai-validation.js";
 import type { ProviderFailure } from "./provider-routes.js";
 
@@ -75,12 +76,32 @@ export function validateChatBody(body: unknown): ProviderFailure | undefined {
   }
   for (const [index, tool] of arrayOf(body.tools).entries()) {
     const entry = objectOf(tool);
-    if (entry.type === "function" && !isObject(entry.function)) return missingParameter(`tools[${index}].function`);
+    if (entry.type !== "function") continue;
+    if (!isObject(entry.function)) return missingParameter(`tools[${index}].function`);
+    const { name, parameters, strict } = entry.function;
+    if (!isObject(parameters)) continue;
+    const site = {
+      label: `function '${String(name)}'`,
+      param: `tools[${index}].function.parameters`,
+      code: "invalid_function_parameters",
+    };
+    const problem =
+      strict === true ? checkOpenAIStrictSchema(parameters, site) : checkOpenAIObjectRoot(parameters, site);
+    if (problem) return problem;
   }
   const format = objectOf(body.response_format);
   if (format.type === "json_schema") {
-    const schema = objectOf(format.json_schema);
-    if (typeof schema.name !== "string") return missingParameter("response_format.json_schema.name");
+    const jsonSchema = objectOf(format.json_schema);
+    if (typeof jsonSchema.name !== "string") return missingParameter("response_format.json_schema.name");
+    if (jsonSchema.strict === true && isObject(jsonSchema.schema)) {
+      const site = {
+        label: `response_format '${jsonSchema.name}'`,
+        param: "response_format",
+        code: "invalid_json_schema",
+      };
+      const problem = checkOpenAIStrictSchema(jsonSchema.schema, site);
+      if (problem) return problem;
+    }
   }
   return undefined;
 }

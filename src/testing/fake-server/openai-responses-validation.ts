@@ -3,6 +3,7 @@
  * `ResponseCreateParamsBase` of openai 6.49 (a superset of providers.md §1.2).
  */
 import { arrayOf, isObject, objectOf } from "./json-shape.js";
+import { checkOpenAIObjectRoot, checkOpenAIStrictSchema } from "./openai-strict-schema-rules.js";
 import {
   checkCommonFields,
   invalidType,
@@ -67,11 +68,32 @@ export function validateResponsesBody(body: unknown): ProviderFailure | undefine
     if (entry.type !== "function") continue;
     if ("function" in entry) return unknownParameter(`tools[${index}].function`);
     if (typeof entry.name !== "string") return missingParameter(`tools[${index}].name`);
+    if (!isObject(entry.parameters)) continue;
+    const site = {
+      label: `function '${entry.name}'`,
+      param: `tools[${index}].parameters`,
+      code: "invalid_function_parameters",
+    };
+    // The Responses API makes function tools strict unless told `strict: false`.
+    const problem =
+      entry.strict === false
+        ? checkOpenAIObjectRoot(entry.parameters, site)
+        : checkOpenAIStrictSchema(entry.parameters, site);
+    if (problem) return problem;
   }
   const format = objectOf(objectOf(body.text).format);
   if (format.type === "json_schema") {
     if (typeof format.name !== "string") return missingParameter("text.format.name");
     if (!isObject(format.schema)) return missingParameter("text.format.schema");
+    if (format.strict === true) {
+      const site = {
+        label: `response_format '${format.name}'`,
+        param: "text.format.schema",
+        code: "invalid_json_schema",
+      };
+      const problem = checkOpenAIStrictSchema(format.schema, site);
+      if (problem) return problem;
+    }
   }
   return undefined;
 }

@@ -22,6 +22,7 @@ const weatherTool = {
     type: "object",
     properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
     required: ["city", "unit"],
+    additionalProperties: false,
   },
 };
 
@@ -334,5 +335,89 @@ describe("OpenAI failures", () => {
       error: { message: "Invalid URL (POST /v1/nothing-here)", type: "invalid_request_error", param: null, code: null },
     });
     expect(unknown.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+});
+
+describe("OpenAI strict mode: the JSON schemas Structured Outputs takes", () => {
+  const open = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
+  const withPattern = {
+    type: "object",
+    properties: { handle: { type: "string", pattern: "^(?!admin)[a-z]+$" } },
+    required: ["handle"],
+    additionalProperties: false,
+  };
+  const withAllOf = {
+    type: "object",
+    properties: { n: { allOf: [{ type: "integer" }] } },
+    required: ["n"],
+    additionalProperties: false,
+  };
+
+  it("refuses a strict response format the API cannot take, with its body (Responses)", async () => {
+    const ask = (schema: Record<string, unknown>, strict: boolean) =>
+      openai.responses.create({
+        model,
+        input: "Count.",
+        text: { format: { type: "json_schema", name: "count", schema, strict } },
+      });
+    const error = await caught(ask(open, true));
+    expect(error.status).toBe(400);
+    expect(error.error).toEqual({
+      message:
+        "Invalid schema for response_format 'count': In context=(), 'additionalProperties' is required to be supplied and to be false.",
+      type: "invalid_request_error",
+      param: "text.format.schema",
+      code: "invalid_json_schema",
+    });
+    expect((await caught(ask(withPattern, true))).message).toContain(
+      "Invalid JSON schema: regex lookaround is not supported. Found at $.properties.handle.pattern.",
+    );
+    expect((await caught(ask(withAllOf, true))).message).toContain(
+      "In context=('properties', 'n'), 'allOf' is not permitted.",
+    );
+    for (const schema of [open, withPattern, withAllOf]) {
+      await expect(ask(schema, false)).resolves.toMatchObject({ status: "completed" });
+    }
+  });
+
+  it("refuses a strict Chat response format and a strict function, not the same schemas when not strict", async () => {
+    const error = await caught(
+      openai.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "Count." }],
+        response_format: { type: "json_schema", json_schema: { name: "count", schema: open, strict: true } },
+      }),
+    );
+    expect(error.error).toMatchObject({ param: "response_format", code: "invalid_json_schema" });
+    const tool = (strict: boolean) =>
+      openai.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "Count." }],
+        tools: [{ type: "function", function: { name: "count", parameters: open, strict } }],
+      });
+    expect((await caught(tool(true))).error).toMatchObject({
+      message:
+        "Invalid schema for function 'count': In context=(), 'additionalProperties' is required to be supplied and to be false.",
+      param: "tools[0].function.parameters",
+      code: "invalid_function_parameters",
+    });
+    await expect(tool(false)).resolves.toMatchObject({ object: "chat.completion" });
+  });
+
+  it("assumes a Responses function tool is strict unless it says strict: false", async () => {
+    const tool = (extra: Record<string, unknown>) =>
+      openai.responses.create({
+        model,
+        input: "Count.",
+        tools: [
+          { type: "function", name: "count", parameters: open, ...extra } as unknown as OpenAI.Responses.FunctionTool,
+        ],
+      });
+    expect((await caught(tool({}))).error).toMatchObject({ param: "tools[0].parameters" });
+    await expect(tool({ strict: false })).resolves.toMatchObject({ status: "completed" });
+    const notObject = await caught(tool({ strict: false, parameters: { type: "string" } }));
+    expect(notObject.message).toContain(
+      `Invalid schema for function 'count': schema must be a JSON Schema of 'type: "object"', got 'type: "string"'.`,
+    );
   });
 });
