@@ -173,7 +173,7 @@ async function ingest(
     await Promise.all(records.map((record) => store.saveResponse(record)));
   };
   try {
-    for await (const chunk of api.results(batch.providerBatchId)) {
+    for await (const chunk of api.results(batch.providerBatchId, status)) {
       report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
       const offsets = chunk.lines.map((line) => output.add(line.raw));
       for (const [customId, outcome] of lines.accept(chunk.lines, offsets)) {
