@@ -340,6 +340,7 @@ export class Parallellm implements AsyncDisposable {
     return {
       strategy: this.#options.strategy ?? "async",
       elapsedMs: Date.now() - this.#startedAt,
+      asked: stats.asked,
       replayed: stats.replayed,
       sent: stats.sent,
       received: stats.received,

@@ -80,6 +80,8 @@ export class Agent {
   ): ResponseHandle<S extends undefined ? unknown : InferOutput<S>> {
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
+    const engine = this.#context.engine;
+    engine.stats.asked++;
     const state = this.#state;
     const occurrence = state.nextOccurrence(call.hash);
     const seq = state.seq++;
@@ -91,7 +93,6 @@ export class Agent {
       seq,
       call.validator,
     );
-    const engine = this.#context.engine;
     const useStored = !merged.ignoreCache && !merged.rewriteCache;
     const stored = useStored ? engine.lookupSync(key, call.llm.model) : undefined;
     if (stored) {

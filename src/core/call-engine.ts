@@ -18,11 +18,15 @@ import type { PreparedCall } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
 
 export interface RunStats {
+  /** Asks made this run, however each was resolved. */
+  asked: number;
   replayed: number;
+  /** Calls of which a request went out (counted as the first attempt starts). */
   sent: number;
   received: number;
+  /** Calls that failed, whether or not a request went out. */
   failed: number;
-  /** Failed attempts that were retried or gave up. */
+  /** Requests that were made and failed (retried or not). */
   failedAttempts: number;
   /** Agents that stopped on an answer that is not available yet. */
   halted: number;
@@ -75,6 +79,7 @@ export interface SendOptions {
 
 export class CallEngine {
   readonly stats: RunStats = {
+    asked: 0,
     replayed: 0,
     sent: 0,
     received: 0,
@@ -344,16 +349,27 @@ export class CallEngine {
     if (this.#fatal) throw this.#fatal;
     const { store, strategy, session } = this.#options;
     const provider = this.providerFor(call.llm.provider);
-    this.stats.sent++;
     const sentAt = Date.now();
+    // `sent` counts a call as its first attempt starts (the live panel shows it in flight),
+    // and takes it back if no attempt made a request after all (no API key).
+    let counted = false;
+    let requestMade = false;
     let result: LLMResult;
     try {
       result = await strategy.run({
         provider: call.llm.provider,
         model: call.llm.model,
         request: call.request,
-        send: () => provider.generate(call.request),
+        send: () => {
+          if (!counted) {
+            counted = true;
+            this.stats.sent++;
+          }
+          return provider.generate(call.request);
+        },
         attemptFailed: (error, attempt) => {
+          if (!error.requestSent) return;
+          requestMade = true;
           this.stats.failedAttempts++;
           void store
             .saveFailure({
@@ -374,6 +390,7 @@ export class CallEngine {
       });
     } catch (error) {
       this.stats.failed++;
+      if (counted && !requestMade) this.stats.sent--;
       if (error instanceof ProviderError) error._locate(key.agent, askLocation(options.askSite));
       if (error instanceof AuthenticationError && !this.#fatal) {
         this.#fatal = error;

@@ -48,6 +48,7 @@ export interface RunSummary {
   readonly strategy: string;
   readonly workspace: string;
   readonly elapsedMs: number;
+  readonly asked: number;
   readonly replayed: number;
   readonly sent: number;
   readonly received: number;
@@ -136,7 +137,7 @@ export function isFinished(summary: RunSummary): boolean {
 }
 
 export function formatSummary(summary: RunSummary): string {
-  const asked = summary.replayed + summary.sent;
+  const asked = summary.asked;
   const lines = [
     `parallellm · session ${summary.session} · ${summary.strategy} · ${summary.workspace} · ${(summary.elapsedMs / 1000).toFixed(1)}s`,
     `  calls     ${asked} asked: ${summary.replayed} replayed from the store, ${summary.sent} sent, ${summary.received} received, ${summary.failed} failed`,
