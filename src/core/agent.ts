@@ -4,7 +4,7 @@
  */
 import { format } from "node:util";
 import type { Document } from "../documents/document.js";
-import { type CallEngine, haltSignal } from "./call-engine.js";
+import { askLocation, type CallEngine, haltSignal } from "./call-engine.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
 import type { LLM } from "./llm.js";
@@ -104,6 +104,13 @@ export class Agent {
       handle._defer("pending", () =>
         Promise.reject(haltSignal(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
       );
+      return handle;
+    }
+    const failedForGood = useStored ? engine.failedForGood(key) : undefined;
+    if (failedForGood) {
+      const site: { stack?: string } = {};
+      Error.captureStackTrace(site, this.ask);
+      handle._fail(failedForGood._locate(this.name, askLocation(site)));
       return handle;
     }
     if (engine.collects && useStored) {

@@ -8,11 +8,13 @@ import {
   type AnswerSpend,
   answerKey,
   type CallKey,
+  type FailedCall,
   type Store,
   type StoredAnswer,
 } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
-import { AuthenticationError, NotAvailable, ProviderError } from "./errors.js";
+import { AuthenticationError, NotAvailable, ProviderError, ProviderRequestError } from "./errors.js";
+import { describeFailedCall, failedForGoodError, isFailedForGood } from "./failed-for-good.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
@@ -26,6 +28,11 @@ export interface RunStats {
   received: number;
   /** Calls that failed, whether or not a request went out. */
   failed: number;
+  /**
+   * Of those, calls that failed for good (rejected by the provider, this run or
+   * before, or failed in too many batches): not sent again unless `retryFailed`.
+   */
+  failedForGood: number;
   /** Requests that were made and failed (retried or not). */
   failedAttempts: number;
   /** Agents that stopped on an answer that is not available yet. */
@@ -54,6 +61,8 @@ export interface CollectedEntry {
   readonly call: PreparedCall;
   /** Hybrid only: the ask's handle, should its round be sent directly. */
   readonly handle: ResponseHandle | undefined;
+  /** The call failed inside an earlier batch (a retry, not a new call). */
+  readonly resubmitted: boolean;
   /** `collected`: undecided; `batched`: goes into a batch at close; `sent`: sent directly (hybrid). */
   state: "collected" | "batched" | "sent";
   /** Hybrid: whoever awaits the answer while its round is undecided. */
@@ -84,6 +93,7 @@ export class CallEngine {
     sent: 0,
     received: 0,
     failed: 0,
+    failedForGood: 0,
     failedAttempts: 0,
     halted: 0,
     failedAgents: 0,
@@ -96,6 +106,8 @@ export class CallEngine {
   readonly askedCallIds = new Set<number>();
   /** Calls sent because nothing was stored for them (not `ignoreCache`/`rewriteCache` resends). */
   newCalls = 0;
+  /** The first call that failed for good this run, named for the summary. */
+  firstFailedForGood: string | undefined;
   readonly #options: CallEngineOptions;
   readonly #inFlight = new Set<Promise<unknown>>();
   /**
@@ -107,6 +119,9 @@ export class CallEngine {
   #fatal: Error | undefined;
   readonly #collected: CollectedEntry[] = [];
   #pendingInBatches: ReadonlySet<string> = new Set();
+  /** Calls without an answer that failed before, by `answerKey` (read at open). */
+  #failedBefore: ReadonlyMap<string, FailedCall> = new Map();
+  #retryFailed = false;
   /** Hybrid: how many collected calls each agent is waiting for. */
   readonly #waiting = new Map<string, number>();
   #roundCheckScheduled = false;
@@ -161,6 +176,29 @@ export class CallEngine {
     this.#pendingInBatches = keys;
   }
 
+  /**
+   * Calls without an answer that failed before (read at open). Those that failed for
+   * good are not sent again, unless `retry` (the user asked to send them again).
+   */
+  setFailedCalls(calls: readonly FailedCall[], retry: boolean): void {
+    this.#failedBefore = new Map(calls.map((call) => [answerKey(call), call]));
+    this.#retryFailed = retry;
+  }
+
+  /**
+   * The error of a call that failed for good in an earlier run, when it is not to be
+   * sent again; the ask fails with it at once (counted as failed).
+   */
+  failedForGood(key: CallKey): ProviderError | undefined {
+    if (this.#failedBefore.size === 0 || this.#retryFailed) return undefined;
+    const failure = this.#failedBefore.get(answerKey(key));
+    if (!failure || !isFailedForGood(failure)) return undefined;
+    this.stats.failed++;
+    this.stats.failedForGood++;
+    this.firstFailedForGood ??= describeFailedCall(failure);
+    return failedForGoodError(failure);
+  }
+
   /** True when the call waits in a provider batch: its answer is pending, not to be sent again. */
   inPendingBatch(key: CallKey): boolean {
     if (this.#pendingInBatches.size === 0 || !this.#pendingInBatches.has(answerKey(key))) return false;
@@ -183,6 +221,7 @@ export class CallEngine {
       seq,
       call,
       handle: hybrid ? handle : undefined,
+      resubmitted: this.#failedBefore.size > 0 && this.#failedBefore.has(answerKey(key)),
       state: "collected",
       waiters: undefined,
     };
@@ -392,6 +431,17 @@ export class CallEngine {
       this.stats.failed++;
       if (counted && !requestMade) this.stats.sent--;
       if (error instanceof ProviderError) error._locate(key.agent, askLocation(options.askSite));
+      // Recorded, and with no answer stored the next run does not send it again.
+      if (error instanceof ProviderRequestError && options.isNew) {
+        this.stats.failedForGood++;
+        this.firstFailedForGood ??= describeFailedCall({
+          agent: key.agent,
+          provider: call.llm.provider,
+          model: call.llm.model,
+          statusCode: error.statusCode,
+          message: error.providerMessage ?? error.message,
+        });
+      }
       if (error instanceof AuthenticationError && !this.#fatal) {
         this.#fatal = error;
         strategy.stop(error);

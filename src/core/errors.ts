@@ -30,6 +30,15 @@ export class BatchFailedError extends ParallellmError {
   override name = "BatchFailedError";
 }
 
+/**
+ * Run-until-done stopped: calls failed for good (rejected by the provider, or
+ * failed in too many batches) and are not sent again until the asks change or
+ * `retryFailed` sends them again.
+ */
+export class FailedCallsError extends ParallellmError {
+  override name = "FailedCallsError";
+}
+
 export type ProviderErrorKind =
   | "request-rejected"
   | "authentication"

@@ -155,11 +155,11 @@ function _prepareItem(exchange: Exchange, customId: string, params: unknown, ver
     body: params,
     ...describeMessagesRequest(params),
   };
-  const failure = exchange.batches.failureStatusFor(context, customId);
+  const failure = exchange.batches.failureFor(context, customId);
   const outcome =
     failure === undefined
       ? { status: 200, body: renderMessage(String(objectOf(params).model), exchange.answer(context), version) }
-      : { status: failure, body: anthropicError({ status: failure }).body };
+      : { status: failure.status, body: anthropicError(failure).body };
   return { customId, context, outcome };
 }
 

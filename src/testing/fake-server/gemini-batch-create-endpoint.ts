@@ -102,12 +102,11 @@ function _prepare(exchange: Exchange, model: string, entry: InlineEntry, index: 
     body: entry.request,
     ...describeGenerateContentRequest(model, entry.request),
   };
-  const failedWith = exchange.batches.failureStatusFor(context, customId);
-  if (failedWith !== undefined) {
+  const failure = exchange.batches.failureFor(context, customId);
+  if (failure !== undefined) {
     // An inline result carries a google.rpc.Status: the error body without its details.
-    const { code, message, status } = (geminiError({ status: failedWith }).body as { error: Record<string, unknown> })
-      .error;
-    return { customId, context, outcome: { status: failedWith, body: { code, message, status } } };
+    const { code, message, status } = (geminiError(failure).body as { error: Record<string, unknown> }).error;
+    return { customId, context, outcome: { status: failure.status, body: { code, message, status } } };
   }
   const body = renderGenerateContentResponse(model, exchange.answer(context));
   return { customId, context, outcome: { status: 200, body } };
