@@ -17,7 +17,7 @@ export interface CollectedCall {
   readonly key: CallKey;
   readonly seq: number;
   readonly call: PreparedCall;
-  /** The call failed inside an earlier batch: it goes again, it is not new. */
+  /** The call failed in an earlier run: it goes again, it is not new. */
   readonly resubmitted?: boolean;
 }
 
@@ -28,7 +28,7 @@ export interface SubmittedBatch {
   /** The provider's id; `undefined` for a preview or a failed submission. */
   readonly providerBatchId: string | undefined;
   readonly requestCount: number;
-  /** Of `requestCount`, calls that failed inside an earlier batch and go again. */
+  /** Of `requestCount`, calls that failed in an earlier run and go again. */
   readonly resubmitted: number;
   readonly bytes: number;
   readonly inputPath: string;

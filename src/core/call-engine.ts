@@ -61,7 +61,7 @@ export interface CollectedEntry {
   readonly call: PreparedCall;
   /** Hybrid only: the ask's handle, should its round be sent directly. */
   readonly handle: ResponseHandle | undefined;
-  /** The call failed inside an earlier batch (a retry, not a new call). */
+  /** The call failed in an earlier run: it goes again, it is not new. */
   readonly resubmitted: boolean;
   /** `collected`: undecided; `batched`: goes into a batch at close; `sent`: sent directly (hybrid). */
   state: "collected" | "batched" | "sent";

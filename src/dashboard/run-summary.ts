@@ -33,7 +33,7 @@ export interface BatchSummary {
     readonly tag: string;
     readonly providerBatchId: string | undefined;
     readonly requestCount: number;
-    /** Of `requestCount`, calls that failed inside an earlier batch and go again. */
+    /** Of `requestCount`, calls that failed in an earlier run and go again. */
     readonly resubmitted: number;
     readonly inputPath: string;
     readonly error?: string;
@@ -132,7 +132,7 @@ function batchLines(summary: RunSummary): string[] {
     const where = batch.providerBatchId
       ? `submitted as ${batch.providerBatchId}`
       : (batch.error ?? `input at ${batch.inputPath}`);
-    const again = batch.resubmitted > 0 ? ` (${batch.resubmitted} again after failing in a batch)` : "";
+    const again = batch.resubmitted > 0 ? ` (${batch.resubmitted} again after failing)` : "";
     lines.push(`  batch     ${batch.provider}/${batch.model}: ${batch.requestCount} requests${again}, ${where}`);
   }
   for (const row of batches.estimate) {
@@ -158,7 +158,7 @@ export function isFinished(summary: RunSummary): boolean {
 /**
  * Something moved, so run-until-done polls fast again: answers were stored (sent
  * directly or from batches), or calls went into a batch for the first time (not
- * calls that failed in a batch before and go again).
+ * calls that failed before and go again).
  */
 export function madeProgress(summary: RunSummary): boolean {
   return (
@@ -181,7 +181,7 @@ export function stopReason(
   if (failed.length > 0) {
     return {
       kind: "batch-failed",
-      message: `${failed.length} batch(es) failed permanently:\n${failed.map((batch) => `  ${batch.tag}: ${batch.message}`).join("\n")}\nTheir calls are recorded as failures; fix the requests and run again.`,
+      message: `${failed.length} batch(es) failed permanently:\n${failed.map((batch) => `  ${batch.tag}: ${batch.message}`).join("\n")}\nThey were not answered; fix the requests and run again.`,
     };
   }
   if (summary.failedForGood > 0) {
