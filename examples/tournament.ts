@@ -37,9 +37,9 @@ if (standings) {
   });
   console.log(`\nChampion: ${standings.champion}`);
 }
-const asked = summary.replayed + summary.sent;
+const asked = summary.asked;
 console.log(
-  summary.sent === 0
+  summary.replayed === asked
     ? `\nAll ${asked} calls were replayed from the store; 0 were sent.`
     : `\n${asked} calls: ${summary.replayed} replayed from the store, ${summary.sent} sent.`,
 );

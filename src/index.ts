@@ -3,7 +3,9 @@ export type { RunStats } from "./core/call-engine.js";
 export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";
 export {
   AuthenticationError,
+  BatchFailedError,
   DriftError,
+  FailedCallsError,
   InputError,
   InvalidOutputError,
   NotAvailable,

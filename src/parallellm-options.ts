@@ -46,6 +46,14 @@ export interface ParallellmOptions extends CallDefaults {
   readonly onError?: "throw" | "record";
   /** Turn drift (stored answers not asked, new calls in a replayed pipeline) into an error at close. */
   readonly strict?: boolean;
+  /**
+   * Send again the calls that failed for good in earlier runs: those the provider
+   * rejected (400-class, sent directly or inside a batch) and those that failed in
+   * 3 batches. Without it they fail at once, unsent, until their ask changes. With
+   * `Parallellm.run(..., { untilDone: true })` only the first run sends them again.
+   * @default false
+   */
+  readonly retryFailed?: boolean;
   readonly retry?: RetryPolicy;
   /**
    * Where the end-of-run summary goes: `true` for stderr, a function for your own logger, `false` for nowhere.

@@ -16,6 +16,7 @@ import { ConversationBook } from "./core/conversation-book.js";
 import {
   BatchFailedError,
   DriftError,
+  FailedCallsError,
   InputError,
   Interrupted,
   NotAvailable,
@@ -28,7 +29,14 @@ import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
-import { type DriftReport, formatSummary, isFinished, type RunSummary } from "./dashboard/run-summary.js";
+import {
+  type DriftReport,
+  formatSummary,
+  isFinished,
+  madeProgress,
+  type RunSummary,
+  stopReason,
+} from "./dashboard/run-summary.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { costOf, type ModelPrice } from "./providers/model-prices.js";
 import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
@@ -145,7 +153,8 @@ export class Parallellm implements AsyncDisposable {
     const firstInterval = runOptions.pollInterval ?? 30_000;
     let interval = firstInterval;
     for (let runs = 1; ; runs++) {
-      const pllm = await Parallellm.open(directory, options);
+      // Failed calls are sent again by the first run only: later runs would loop on them.
+      const pllm = await Parallellm.open(directory, runs === 1 ? options : { ...options, retryFailed: false });
       let result: T;
       let summary: RunSummary;
       try {
@@ -153,18 +162,16 @@ export class Parallellm implements AsyncDisposable {
       } finally {
         summary = await pllm.close();
       }
-      if (summary.batches.failed.length > 0 && runOptions.untilDone) {
-        throw new BatchFailedError(
-          `${summary.batches.failed.length} batch(es) failed permanently: ${summary.batches.failed.map((failed) => failed.message).join("; ")}. Their calls are recorded as failures; fix the requests and rerun.`,
-        );
-      }
-      if (!runOptions.untilDone || isFinished(summary)) return { result, summary, runs };
+      if (!runOptions.untilDone) return { result, summary, runs };
+      const stop = stopReason(summary);
+      if (stop)
+        throw stop.kind === "batch-failed" ? new BatchFailedError(stop.message) : new FailedCallsError(stop.message);
+      if (isFinished(summary)) return { result, summary, runs };
       if (runOptions.maxRuns !== undefined && runs >= runOptions.maxRuns) return { result, summary, runs };
       runOptions.onWait?.(summary, interval);
       await new Promise((resolve) => setTimeout(resolve, interval));
       // Back off while nothing moves; start fast again after progress.
-      interval =
-        summary.batches.ingested > 0 ? firstInterval : Math.min(interval * 2, runOptions.maxPollInterval ?? 600_000);
+      interval = madeProgress(summary) ? firstInterval : Math.min(interval * 2, runOptions.maxPollInterval ?? 600_000);
     }
   }
 
@@ -208,7 +215,8 @@ export class Parallellm implements AsyncDisposable {
       return await fn(agent);
     } catch (error) {
       if (error instanceof NotAvailable) {
-        this.#engine.stats.halted++;
+        // An interrupted agent is not waiting for an answer: the next run sends its calls.
+        if (!(error instanceof Interrupted)) this.#engine.stats.halted++;
         return undefined;
       }
       if (this.#options.onError === "record" && error instanceof ParallellmError && !(error instanceof InputError)) {
@@ -350,6 +358,7 @@ export class Parallellm implements AsyncDisposable {
     return {
       strategy: this.#options.strategy ?? "async",
       elapsedMs: Date.now() - this.#startedAt,
+      asked: stats.asked,
       replayed: stats.replayed,
       sent: stats.sent,
       received: stats.received,
@@ -420,6 +429,7 @@ export class Parallellm implements AsyncDisposable {
       cohortLock: this.#options.cohortLock,
     });
     this.#engine.setPendingCalls(await this.#store.pendingCalls());
+    this.#engine.setFailedCalls(await this.#store.failedCalls(), this.#options.retryFailed === true);
     this.#engine.setStoreEmpty(!(await this.#store.hasAnswers()));
   }
 
@@ -497,16 +507,23 @@ export class Parallellm implements AsyncDisposable {
       interruptedBy: this.#interruptedBy,
       unfinishedAgents,
       complete,
+      firstFailedForGood: this.#engine.firstFailedForGood,
       drift: await this.#judgeDrift(complete),
       dryRun,
       cost: await this.#runCost(),
       batches: {
         ingested: sync?.ingested ?? 0,
         ingestedAnswers: sync?.answers ?? 0,
+        failedRequests: sync?.failures ?? 0,
+        firstFailedRequest: sync?.firstFailure,
+        unfinishedRequests: sync?.unfinished ?? 0,
         pending: (sync?.pending ?? 0) + submitted.filter((batch) => batch.providerBatchId !== undefined).length,
         submitted,
         previewOnly: submission !== undefined && !submission.sent,
-        failed: sync?.failedBatches ?? [],
+        failed: [
+          ...(sync?.failedBatches ?? []),
+          ...submitted.flatMap((batch) => (batch.rejected ? [{ tag: batch.tag, message: batch.error ?? "" }] : [])),
+        ],
         warnings: sync?.warnings ?? [],
         estimate: submission?.preview ?? [],
       },

@@ -109,6 +109,29 @@ describe("tournament in batch mode", () => {
 });
 
 describe("batch lifecycle", () => {
+  for (const { name, llm, provider } of providers.filter((target) => target.name !== "openai (chat)")) {
+    it(`${name}: a finished batch is fetched once: its status read serves its results`, async () => {
+      const directory = tempWorkspace();
+      const pipeline = (pllm: Parallellm) =>
+        pllm.forEach(
+          ["a", "b"],
+          (name) => name,
+          (name, agent) => agent.ask(`Spell ${name}`).text(),
+        );
+      const options: ParallellmOptions = { llm, strategy: "batch", clients: server.clientsFor(), summary: false };
+      const first = await Parallellm.run(directory, options, pipeline);
+      const id = first.summary.batches.submitted[0].providerBatchId!;
+      server.resetLog();
+      const second = await Parallellm.run(directory, options, pipeline);
+      expect(second.result).toEqual([expect.stringMatching(/\S/), expect.stringMatching(/\S/)]);
+      const reads = server.requests.filter(
+        (request) => request.method === "GET" && request.path.split("?")[0].endsWith(`/${id}`),
+      );
+      expect(reads).toHaveLength(1);
+      expect(reads[0].provider).toBe(provider);
+    });
+  }
+
   it("status() is pending while the batch runs, and awaiting halts only that agent", async () => {
     server.setBatchBehavior({ completeAfterPolls: 1 });
     const directory = tempWorkspace();

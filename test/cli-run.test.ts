@@ -12,10 +12,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function pllm(args: string[], workspace: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pllm(
+  args: string[],
+  workspace: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace },
+      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace, ...env },
     });
     let stdout = "";
     let stderr = "";
@@ -45,6 +49,54 @@ it("pllm run --wait exits non-zero with a clear message when a batch fails perma
   expect(code).toBe(1);
   expect(stderr).toMatch(/1 batch\(es\) failed permanently:[\s\S]*fix the requests and run again/);
 });
+
+/** The fake provider rejects the request for line 2 inside its batch. */
+function rejectLineTwo(): void {
+  server.setBatchBehavior({
+    failRequest: (context) =>
+      context.prompt.startsWith("Line 2 ") ? { status: 400, message: "Line 2 is not allowed." } : undefined,
+  });
+}
+
+// Each runs four or five pipeline processes, slow on a busy machine.
+const processesTimeout = 180_000;
+
+it(
+  "pllm run --wait exits non-zero naming a request rejected inside a batch; the pipeline's error names it",
+  async () => {
+    rejectLineTwo();
+    const failed = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.01"], tempWorkspace());
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toMatch(/Agent "line-2" .*HTTP 400: Line 2 is not allowed\. .*--retry-failed/);
+  },
+  processesTimeout,
+);
+
+it(
+  "pllm run --wait stops naming a call that failed for good (onError: record); --retry-failed sends it again",
+  async () => {
+    rejectLineTwo();
+    const workspace = tempWorkspace();
+    const env = { PLLM_TEST_ON_ERROR: "record" };
+    const failed = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.01"], workspace, env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /pllm: 1 call\(s\) failed for good and are not sent again \(first: agent "line-2" \(openai\/gpt-4\.1-mini\): HTTP 400: Line 2 is not allowed\.\)\. .*--retry-failed/,
+    );
+
+    server.setBatchBehavior({});
+    const retried = await pllm(
+      ["run", pipeline, "--wait", "--retry-failed", "--poll-interval", "0.01"],
+      workspace,
+      env,
+    );
+    expect(retried.stderr).toMatch(/done after 2 run\(s\): nothing is pending/);
+    expect(retried.code).toBe(0);
+    const result = JSON.parse(retried.stdout.slice(retried.stdout.lastIndexOf('{\n  "topic"')));
+    expect(result.lines).toHaveLength(2);
+  },
+  processesTimeout,
+);
 
 it("pllm run (once) runs one round and reports the pending batch", async () => {
   server.setBatchBehavior({});

@@ -49,6 +49,12 @@ it("SIGINT in an async run: no new sends, answers in flight are stored, exit 130
   expect(elapsedAfterSignal).toBeLessThan(5000);
   const sentBeforeRerun = server.requests.length;
   expect(sentBeforeRerun).toBeLessThan(60);
+  // The summary's counts are true: what went out was sent and received; the rest was neither sent nor failed.
+  expect(output).toContain(
+    `60 asked: 0 replayed from the store, ${sentBeforeRerun} sent, ${sentBeforeRerun} received, 0 failed`,
+  );
+  expect(output).toContain(`stopped   by SIGINT: ${60 - sentBeforeRerun} calls were not sent (or not retried)`);
+  expect(output).not.toMatch(/halted/);
 
   const db = new Database(join(directory, "store.sqlite"), { readonly: true });
   expect(db.pragma("integrity_check", { simple: true })).toBe("ok");

@@ -1,7 +1,8 @@
 /**
  * A store written by an earlier version opens with its answers and batch calls
  * intact: migration 5 moves canonical requests from their hash-keyed table into
- * the rows of their calls; migration 6 adds the batches' rejected reconcile matches.
+ * the rows of their calls; migration 6 adds the batches' rejected reconcile matches;
+ * migration 7 marks failures inside batches (earlier ones were not).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   await first.close();
 
   // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call,
-  // no rejected matches on batches.
+  // no rejected matches on batches, failures not marked by where they happened.
   const db = new Database(join(directory, "store.sqlite"));
   const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
     hash: string;
@@ -33,6 +34,9 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     ALTER TABLE calls DROP COLUMN canonical;
     ALTER TABLE batch_calls DROP COLUMN canonical;
     ALTER TABLE batches DROP COLUMN rejected_ids;
+    ALTER TABLE failures DROP COLUMN via_batch;
+    INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, message, created_at)
+      VALUES ('a', 'h', 0, 0, 1, 'mock', 'mock-1', 1, 'server', 'busy', 0);
     INSERT INTO batches (id, tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
       VALUES (7, 't', 'mock', 'mock-1', 'ingested', 1, 1, 10, 0, 0);
     INSERT INTO batch_calls (batch_id, custom_id, agent, hash, occurrence, seq) VALUES (7, 'c0', 'a', '${hash}', 0, 0);
@@ -52,5 +56,6 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   expect(migrated.prepare("SELECT canonical FROM batch_calls").pluck().all()).toEqual([canonical]);
   expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'requests'").get()).toBeUndefined();
   expect(migrated.prepare("SELECT rejected_ids FROM batches").pluck().all()).toEqual([null]);
+  expect(migrated.prepare("SELECT via_batch FROM failures").pluck().all()).toEqual([0]);
   migrated.close();
 });

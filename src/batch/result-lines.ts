@@ -53,6 +53,11 @@ export class ResultLines {
     return kept;
   }
 
+  /** True when `customId` has exactly one result: seen, and never contradicted. */
+  settled(customId: string): boolean {
+    return this.#seen.has(customId) && !this.#conflicting.has(customId);
+  }
+
   /** Custom ids passed on by an earlier `accept` whose results later disagreed. */
   get withdrawn(): readonly string[] {
     return this.#withdrawn;

@@ -17,6 +17,8 @@ export interface CollectedCall {
   readonly key: CallKey;
   readonly seq: number;
   readonly call: PreparedCall;
+  /** The call failed in an earlier run: it goes again, it is not new. */
+  readonly resubmitted?: boolean;
 }
 
 export interface SubmittedBatch {
@@ -26,9 +28,13 @@ export interface SubmittedBatch {
   /** The provider's id; `undefined` for a preview or a failed submission. */
   readonly providerBatchId: string | undefined;
   readonly requestCount: number;
+  /** Of `requestCount`, calls that failed in an earlier run and go again. */
+  readonly resubmitted: number;
   readonly bytes: number;
   readonly inputPath: string;
   readonly error?: string;
+  /** The provider refused to create the batch (400-class): submitting it again as it is will not help. */
+  readonly rejected?: boolean;
 }
 
 /** What the user is asked to approve: one line per provider/model. */
@@ -92,6 +98,7 @@ export async function submitBatches(
       tag: tagOf(index),
       providerBatchId: undefined,
       requestCount: plan.calls.length,
+      resubmitted: resubmittedIn(plan),
       bytes: plan.bytes,
       inputPath: inputs[index].path,
     }));
@@ -127,6 +134,7 @@ async function submitOne(
     model: plan.model,
     tag,
     requestCount: plan.calls.length,
+    resubmitted: resubmittedIn(plan),
     bytes: plan.bytes,
     inputPath,
   };
@@ -147,8 +155,13 @@ async function submitOne(
     if (error instanceof ProviderError && error.statusCode !== undefined) {
       await store.updateBatch(batchId, { state: "abandoned", message });
     }
-    return { ...base, providerBatchId: undefined, error: message };
+    const rejected = error instanceof ProviderError && !error.isRetryable;
+    return { ...base, providerBatchId: undefined, error: message, rejected };
   }
+}
+
+function resubmittedIn(plan: PlannedBatch<CollectedCall>): number {
+  return plan.calls.reduce((count, call) => count + (call.resubmitted ? 1 : 0), 0);
 }
 
 function* intentCalls(plan: PlannedBatch<CollectedCall>, customIdOf: (index: number) => string) {

@@ -7,8 +7,9 @@
 import { rmSync } from "node:fs";
 import { noDocuments } from "../core/canonical.js";
 import { type ProviderError, TransientProviderError } from "../core/errors.js";
+import { describeFailedCall } from "../core/failed-for-good.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
-import type { BatchRecord, ResponseRecord, Store } from "../store/store.js";
+import type { BatchCall, BatchRecord, ResponseRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
 import { ResultLines } from "./result-lines.js";
 
@@ -31,7 +32,11 @@ export interface BatchSyncReport {
   readonly pending: number;
   readonly ingested: number;
   readonly answers: number;
+  /** Requests of ingested batches that failed (per-request errors), and the first of them, named. */
   readonly failures: number;
+  readonly firstFailure: string | undefined;
+  /** Requests of ingested batches left without an answer otherwise: expired, cancelled, no result. */
+  readonly unfinished: number;
   /** Batches that failed as a whole (e.g. rejected input). */
   readonly failedBatches: readonly { readonly tag: string; readonly message: string }[];
   readonly reconciled: number;
@@ -48,6 +53,8 @@ function emptyTally() {
     ingested: 0,
     answers: 0,
     failures: 0,
+    firstFailure: undefined as string | undefined,
+    unfinished: 0,
     failedBatches: [] as { tag: string; message: string }[],
     reconciled: 0,
     abandoned: 0,
@@ -130,28 +137,48 @@ async function ingest(
   const { store, session } = options;
   const api = options.batchApiFor(batch.provider)!;
   const calls = await store.batchCalls(batch.id);
+  // Every call of the batch left without an answer is a failure inside a batch: its
+  // next batches are bounded (see core/failed-for-good.ts).
   const failure = (
-    call: { agent: string; hash: string; occurrence: number; seq: number },
-    error: ProviderError | string,
-  ) => {
-    report.failures++;
-    return store.saveFailure({
-      ...call,
+    call: BatchCall,
+    what: { kind: string; message: string; statusCode?: number | undefined; requestId?: string | undefined },
+  ) =>
+    store.saveFailure({
+      agent: call.agent,
+      hash: call.hash,
+      occurrence: call.occurrence,
+      seq: call.seq,
       session,
       provider: batch.provider,
       model: batch.model,
       attempt: 1,
-      kind: typeof error === "string" ? "batch-failed" : error.kind,
-      statusCode: typeof error === "string" ? undefined : error.statusCode,
-      message: typeof error === "string" ? error : (error.providerMessage ?? error.message),
-      requestId: typeof error === "string" ? undefined : error.requestId,
+      kind: what.kind,
+      statusCode: what.statusCode,
+      message: what.message,
+      requestId: what.requestId,
       at: Date.now(),
+      viaBatch: true,
     });
+  const requestFailed = (call: BatchCall, error: ProviderError) => {
+    const message = error.providerMessage ?? error.message;
+    report.failures++;
+    report.firstFailure ??= describeFailedCall({
+      agent: call.agent,
+      provider: batch.provider,
+      model: batch.model,
+      statusCode: error.statusCode,
+      message,
+    });
+    return failure(call, { kind: error.kind, message, statusCode: error.statusCode, requestId: error.requestId });
+  };
+  const unfinished = (call: BatchCall, kind: string, message: string) => {
+    report.unfinished++;
+    return failure(call, { kind, message });
   };
   if (status.state === "failed") {
     const message = `batch ${batch.providerBatchId} failed: ${status.message ?? "no reason given"}`;
     report.failedBatches.push({ tag: batch.tag, message });
-    await Promise.all([...calls.values()].map((call) => failure(call, message)));
+    await Promise.all([...calls.values()].map((call) => failure(call, { kind: "batch-failed", message })));
     await store.updateBatch(batch.id, { state: "ingested", message });
     report.ingested++;
     return;
@@ -173,7 +200,7 @@ async function ingest(
     await Promise.all(records.map((record) => store.saveResponse(record)));
   };
   try {
-    for await (const chunk of api.results(batch.providerBatchId)) {
+    for await (const chunk of api.results(batch.providerBatchId, status)) {
       report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
       const offsets = chunk.lines.map((line) => output.add(line.raw));
       for (const [customId, outcome] of lines.accept(chunk.lines, offsets)) {
@@ -202,7 +229,8 @@ async function ingest(
             mode: "replace",
             viaBatch: true,
           });
-        } else if (outcome.status === "failed") await failure(call, outcome.error);
+        } else if (outcome.status === "failed") await requestFailed(call, outcome.error);
+        else await unfinished(call, outcome.status, `the batch ended (${outcome.status}) before this request was done`);
       }
       if (queued.length >= answersPerCommit) await commitQueued();
     }
@@ -242,6 +270,13 @@ async function ingest(
   if (withdrawn.length > 0) answers -= await store.discardAnswers(withdrawn);
   report.answers += answers;
   const missing = calls.size - outcomes + withdrawn.length;
+  if (missing > 0) {
+    const kind = status.state === "expired" || status.state === "cancelled" ? status.state : "no-result";
+    for (const [customId, call] of calls) {
+      if (lines.settled(customId)) continue;
+      await unfinished(call, kind, `batch ${batch.providerBatchId} (${status.state}) gave no usable result for it`);
+    }
+  }
   await store.updateBatch(batch.id, {
     state: "ingested",
     message: `${status.state}; ${answers} answers${missing > 0 ? `, ${missing} without a result (collected again)` : ""}`,

@@ -1,27 +1,29 @@
 /**
  * `pllm run pipeline.ts`: one run of a pipeline module. With `--wait`, rerun it
  * as fresh processes, polling with backoff, until no batch is pending and no
- * agent halted; exits non-zero if a batch fails permanently.
+ * agent halted; exits non-zero if a batch fails permanently or calls fail for good.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
-import { isFinished, type RunSummary } from "../dashboard/run-summary.js";
+import { isFinished, madeProgress, type RunSummary, stopReason } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import type { StrategyName } from "../strategies/strategy.js";
 import { UsageError } from "./cli-error.js";
 import { loadPipeline } from "./load-pipeline.js";
 
-/** What each run of `--wait` reports back to the waiting parent. */
+/** What each run of `--wait` reports back to the waiting parent (the rules are `Parallellm.run`'s). */
 interface RunStatus {
   readonly done: boolean;
   readonly pendingBatches: number;
   readonly halted: number;
-  readonly submitted: number;
-  readonly failed: readonly { readonly tag: string; readonly message: string }[];
+  /** Answers stored or calls submitted for the first time: poll fast again. */
+  readonly progressed: boolean;
+  /** Why waiting must stop (batches failed, calls failed for good), as told to the user. */
+  readonly stop: string | undefined;
 }
 
 export const runCommand = defineCommand({
@@ -46,6 +48,10 @@ export const runCommand = defineCommand({
     },
     "max-poll-interval": { type: "string", default: "600", description: "Longest wait between runs, in seconds" },
     yes: { type: "boolean", description: "Approve batch submissions without asking (batch.confirm)" },
+    "retry-failed": {
+      type: "boolean",
+      description: "Send again the calls that failed for good in earlier runs (with --wait: in its first run)",
+    },
     quiet: { type: "boolean", description: "No summary output" },
   },
   async run({ args }) {
@@ -65,6 +71,7 @@ export const runCommand = defineCommand({
       ...(args["dry-run"] ? { strategy: "dry-run" as const } : {}),
       ...(args.quiet ? { summary: false } : {}),
       ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
+      ...(args["retry-failed"] ? { retryFailed: true } : {}),
     };
     const workspace = args.workspace ? String(args.workspace) : module.workspace;
     const { result, summary } = await Parallellm.run(workspace, options, module.run);
@@ -75,13 +82,12 @@ export const runCommand = defineCommand({
 });
 
 function statusOf(summary: RunSummary): RunStatus {
-  const submitted = summary.batches.submitted.filter((batch) => batch.providerBatchId !== undefined).length;
   return {
     done: isFinished(summary),
     pendingBatches: summary.batches.pending,
     halted: summary.halted,
-    submitted,
-    failed: summary.batches.failed,
+    progressed: madeProgress(summary),
+    stop: stopReason(summary)?.message,
   };
 }
 
@@ -94,16 +100,16 @@ async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quie
   try {
     for (let run = 1; ; run++) {
       rmSync(statusFile, { force: true });
-      const code = await runChild([...process.execArgv, process.argv[1], ...forwarded], statusFile);
+      // Failed calls are sent again by the first run only: later runs would loop on them.
+      const args = run === 1 ? forwarded : forwarded.filter((arg) => arg !== "--retry-failed");
+      const code = await runChild([...process.execArgv, process.argv[1], ...args], statusFile);
       if (code !== 0) {
         say(`pllm: run ${run} exited with code ${code}; stopping.`);
         return code;
       }
       const status = JSON.parse(readFileSync(statusFile, "utf8")) as RunStatus;
-      if (status.failed.length > 0) {
-        say(
-          `pllm: ${status.failed.length} batch(es) failed permanently:\n${status.failed.map((failed) => `  ${failed.tag}: ${failed.message}`).join("\n")}\nTheir calls are recorded as failures; fix the requests and run again.`,
-        );
+      if (status.stop !== undefined) {
+        say(`pllm: ${status.stop}`);
         return 1;
       }
       if (status.done) {
@@ -114,8 +120,8 @@ async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quie
         `pllm: run ${run}: ${status.pendingBatches} batch(es) pending, ${status.halted} agent(s) waiting; next run in ${Math.round(interval / 1000)}s.`,
       );
       await new Promise((resolve) => setTimeout(resolve, interval));
-      // Start fast after progress (a new submission), back off while only waiting.
-      interval = status.submitted > 0 ? settings.pollMs : Math.min(interval * 2, settings.maxPollMs);
+      // Start fast after progress, back off while nothing moves.
+      interval = status.progressed ? settings.pollMs : Math.min(interval * 2, settings.maxPollMs);
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });

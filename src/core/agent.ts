@@ -4,7 +4,7 @@
  */
 import { format } from "node:util";
 import type { Document } from "../documents/document.js";
-import { type CallEngine, haltSignal } from "./call-engine.js";
+import { askLocation, type CallEngine, haltSignal } from "./call-engine.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
 import type { LLM } from "./llm.js";
@@ -83,6 +83,8 @@ export class Agent {
     this.#context.engine.assertTakingAsks(this.name);
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
+    const engine = this.#context.engine;
+    engine.stats.asked++;
     const state = this.#state;
     const occurrence = state.nextOccurrence(call.hash);
     const seq = state.seq++;
@@ -94,7 +96,6 @@ export class Agent {
       seq,
       call.validator,
     );
-    const engine = this.#context.engine;
     const useStored = !merged.ignoreCache && !merged.rewriteCache;
     const stored = useStored ? engine.lookupSync(key, call.llm.model) : undefined;
     if (stored) {
@@ -107,6 +108,13 @@ export class Agent {
       handle._defer("pending", () =>
         Promise.reject(haltSignal(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
       );
+      return handle;
+    }
+    const failedForGood = useStored ? engine.failedForGood(key) : undefined;
+    if (failedForGood) {
+      const site: { stack?: string } = {};
+      Error.captureStackTrace(site, this.ask);
+      handle._fail(failedForGood._locate(this.name, askLocation(site)));
       return handle;
     }
     if (engine.collects && useStored) {

@@ -8,21 +8,41 @@ import {
   type AnswerSpend,
   answerKey,
   type CallKey,
+  type FailedCall,
   type Store,
   type StoredAnswer,
 } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
-import { AuthenticationError, InputError, Interrupted, NotAvailable, ProviderError } from "./errors.js";
+import {
+  AuthenticationError,
+  InputError,
+  Interrupted,
+  NotAvailable,
+  ProviderError,
+  ProviderRequestError,
+} from "./errors.js";
+import { describeFailedCall, failedForGoodError, isFailedForGood } from "./failed-for-good.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
 
 export interface RunStats {
+  /** Asks made this run, however each was resolved. */
+  asked: number;
   replayed: number;
+  /** Calls of which a request went out (counted as the first attempt starts). */
   sent: number;
   received: number;
+  /** Calls that failed, whether or not a request went out. */
   failed: number;
-  /** Failed attempts that were retried or gave up. */
+  /** Calls an interruption (SIGINT, SIGTERM) kept from being sent or retried: the next run sends them. */
+  interrupted: number;
+  /**
+   * Of those, calls that failed for good (rejected by the provider, this run or
+   * before, or failed in too many batches): not sent again unless `retryFailed`.
+   */
+  failedForGood: number;
+  /** Requests that were made and failed (retried or not). */
   failedAttempts: number;
   /** Agents that stopped on an answer that is not available yet. */
   halted: number;
@@ -50,6 +70,8 @@ export interface CollectedEntry {
   readonly call: PreparedCall;
   /** Hybrid only: the ask's handle, should its round be sent directly. */
   readonly handle: ResponseHandle | undefined;
+  /** The call failed in an earlier run: it goes again, it is not new. */
+  readonly resubmitted: boolean;
   /** `collected`: undecided; `batched`: goes into a batch at close; `sent`: sent directly (hybrid). */
   state: "collected" | "batched" | "sent";
   /** Hybrid: whoever awaits the answer while its round is undecided. */
@@ -75,10 +97,13 @@ export interface SendOptions {
 
 export class CallEngine {
   readonly stats: RunStats = {
+    asked: 0,
     replayed: 0,
     sent: 0,
     received: 0,
     failed: 0,
+    interrupted: 0,
+    failedForGood: 0,
     failedAttempts: 0,
     halted: 0,
     failedAgents: 0,
@@ -91,6 +116,8 @@ export class CallEngine {
   readonly askedCallIds = new Set<number>();
   /** Calls sent because nothing was stored for them (not `ignoreCache`/`rewriteCache` resends). */
   newCalls = 0;
+  /** The first call that failed for good this run, named for the summary. */
+  firstFailedForGood: string | undefined;
   readonly #options: CallEngineOptions;
   readonly #inFlight = new Set<Promise<unknown>>();
   /**
@@ -104,6 +131,9 @@ export class CallEngine {
   #closing = false;
   readonly #collected: CollectedEntry[] = [];
   #pendingInBatches: ReadonlySet<string> = new Set();
+  /** Calls without an answer that failed before, by `answerKey` (read at open). */
+  #failedBefore: ReadonlyMap<string, FailedCall> = new Map();
+  #retryFailed = false;
   /** Hybrid: how many collected calls each agent is waiting for. */
   readonly #waiting = new Map<string, number>();
   #roundCheckScheduled = false;
@@ -155,6 +185,29 @@ export class CallEngine {
     this.#pendingInBatches = keys;
   }
 
+  /**
+   * Calls without an answer that failed before (read at open). Those that failed for
+   * good are not sent again, unless `retry` (the user asked to send them again).
+   */
+  setFailedCalls(calls: readonly FailedCall[], retry: boolean): void {
+    this.#failedBefore = new Map(calls.map((call) => [answerKey(call), call]));
+    this.#retryFailed = retry;
+  }
+
+  /**
+   * The error of a call that failed for good in an earlier run, when it is not to be
+   * sent again; the ask fails with it at once (counted as failed).
+   */
+  failedForGood(key: CallKey): ProviderError | undefined {
+    if (this.#failedBefore.size === 0 || this.#retryFailed) return undefined;
+    const failure = this.#failedBefore.get(answerKey(key));
+    if (!failure || !isFailedForGood(failure)) return undefined;
+    this.stats.failed++;
+    this.stats.failedForGood++;
+    this.firstFailedForGood ??= describeFailedCall(failure);
+    return failedForGoodError(failure);
+  }
+
   /** True when the call waits in a provider batch: its answer is pending, not to be sent again. */
   inPendingBatch(key: CallKey): boolean {
     if (this.#pendingInBatches.size === 0 || !this.#pendingInBatches.has(answerKey(key))) return false;
@@ -177,6 +230,7 @@ export class CallEngine {
       seq,
       call,
       handle: hybrid ? handle : undefined,
+      resubmitted: this.#failedBefore.size > 0 && this.#failedBefore.has(answerKey(key)),
       state: "collected",
       waiters: undefined,
     };
@@ -357,19 +411,34 @@ export class CallEngine {
   }
 
   async #send(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
-    if (this.#fatal) throw this.#fatal;
+    if (this.#fatal) {
+      if (this.#fatal instanceof Interrupted) this.stats.interrupted++;
+      else this.stats.failed++;
+      throw this.#fatal;
+    }
     const { store, strategy, session } = this.#options;
     const provider = this.providerFor(call.llm.provider);
-    this.stats.sent++;
     const sentAt = Date.now();
+    // `sent` counts a call as its first attempt starts (the live panel shows it in flight),
+    // and takes it back if no attempt made a request after all (no API key).
+    let counted = false;
+    let requestMade = false;
     let result: LLMResult;
     try {
       result = await strategy.run({
         provider: call.llm.provider,
         model: call.llm.model,
         request: call.request,
-        send: () => provider.generate(call.request),
+        send: () => {
+          if (!counted) {
+            counted = true;
+            this.stats.sent++;
+          }
+          return provider.generate(call.request);
+        },
         attemptFailed: (error, attempt) => {
+          if (!error.requestSent) return;
+          requestMade = true;
           this.stats.failedAttempts++;
           void store
             .saveFailure({
@@ -389,8 +458,25 @@ export class CallEngine {
         },
       });
     } catch (error) {
+      if (counted && !requestMade) this.stats.sent--;
+      // Stopped by SIGINT/SIGTERM before it was sent or while it waited to be retried: the next run sends it.
+      if (error instanceof Interrupted) {
+        this.stats.interrupted++;
+        throw error;
+      }
       this.stats.failed++;
       if (error instanceof ProviderError) error._locate(key.agent, askLocation(options.askSite));
+      // Recorded, and with no answer stored the next run does not send it again.
+      if (error instanceof ProviderRequestError && options.isNew) {
+        this.stats.failedForGood++;
+        this.firstFailedForGood ??= describeFailedCall({
+          agent: key.agent,
+          provider: call.llm.provider,
+          model: call.llm.model,
+          statusCode: error.statusCode,
+          message: error.providerMessage ?? error.message,
+        });
+      }
       if (error instanceof AuthenticationError && !this.#fatal) {
         this.#fatal = error;
         strategy.stop(error);

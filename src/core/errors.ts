@@ -30,6 +30,15 @@ export class BatchFailedError extends ParallellmError {
   override name = "BatchFailedError";
 }
 
+/**
+ * Run-until-done stopped: calls failed for good (rejected by the provider, or
+ * failed in too many batches) and are not sent again until the asks change or
+ * `retryFailed` sends them again.
+ */
+export class FailedCallsError extends ParallellmError {
+  override name = "FailedCallsError";
+}
+
 export type ProviderErrorKind =
   | "request-rejected"
   | "authentication"
@@ -50,6 +59,12 @@ export interface ProviderErrorDetails {
   /** Where the failing ask was made (`file:line`), when known. */
   readonly askLocation?: string;
   readonly agent?: string;
+  /**
+   * False when the failure came before any request went out (no API key): nothing
+   * was sent or billed, and it is no failed attempt.
+   * @default true
+   */
+  readonly requestSent?: boolean;
   readonly cause?: unknown;
 }
 
@@ -63,6 +78,8 @@ export class ProviderError extends ParallellmError {
   readonly providerMessage: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** False when nothing was sent (see `ProviderErrorDetails.requestSent`). */
+  readonly requestSent: boolean;
   askLocation: string | undefined;
   agent: string | undefined;
 
@@ -75,6 +92,7 @@ export class ProviderError extends ParallellmError {
     this.providerMessage = details.providerMessage;
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
+    this.requestSent = details.requestSent ?? true;
     this.askLocation = details.askLocation;
     this.agent = details.agent;
   }

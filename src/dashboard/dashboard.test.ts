@@ -6,6 +6,7 @@ import { createDashboard, type ProgressSnapshot, renderLine, renderPanel } from 
 const snapshot: ProgressSnapshot = {
   strategy: "async",
   elapsedMs: 12_500,
+  asked: 620,
   replayed: 400,
   sent: 220,
   received: 212,

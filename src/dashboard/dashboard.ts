@@ -20,6 +20,7 @@ export interface ModelProgress {
 export interface ProgressSnapshot {
   readonly strategy: string;
   readonly elapsedMs: number;
+  readonly asked: number;
   readonly replayed: number;
   readonly sent: number;
   readonly received: number;
@@ -105,7 +106,7 @@ export function renderPanel(snapshot: ProgressSnapshot, columns: number): string
   const width = Math.max(10, Math.min(40, columns - 60));
   const filled = total > 0 ? Math.round((done / total) * width) : 0;
   const bar = `${colors.green("█".repeat(filled))}${colors.dim("░".repeat(width - filled))}`;
-  const items = total > 0 ? `${done}/${total} items` : `${snapshot.replayed + snapshot.sent} asks`;
+  const items = total > 0 ? `${done}/${total} items` : `${snapshot.asked} asks`;
   const lines = [
     `${colors.bold("parallellm")} ${snapshot.strategy} ${formatDuration(seconds)}  ${bar} ${items}  ${rate.toFixed(1)}/s  ${eta}`.trimEnd(),
     `  replayed ${snapshot.replayed}  sent ${snapshot.sent}  received ${snapshot.received}  stored ${snapshot.received}  ${

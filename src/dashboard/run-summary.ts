@@ -20,6 +20,11 @@ export interface BatchSummary {
   /** Batches of earlier runs whose results this run stored. */
   readonly ingested: number;
   readonly ingestedAnswers: number;
+  /** Requests of the ingested batches that failed (per-request errors), and the first of them, named. */
+  readonly failedRequests: number;
+  readonly firstFailedRequest: string | undefined;
+  /** Requests of the ingested batches left without an answer otherwise (expired, cancelled, no result): collected again. */
+  readonly unfinishedRequests: number;
   /** Batches still running at the provider after this run (including those it submitted). */
   readonly pending: number;
   readonly submitted: readonly {
@@ -28,11 +33,14 @@ export interface BatchSummary {
     readonly tag: string;
     readonly providerBatchId: string | undefined;
     readonly requestCount: number;
+    /** Of `requestCount`, calls that failed in an earlier run and go again. */
+    readonly resubmitted: number;
     readonly inputPath: string;
     readonly error?: string;
   }[];
   /** True when collected calls were written out but not submitted (preview, or not approved). */
   readonly previewOnly: boolean;
+  /** Batches that failed as a whole: at the provider, or refused when they were submitted. */
   readonly failed: readonly { readonly tag: string; readonly message: string }[];
   readonly warnings: readonly string[];
   readonly estimate: readonly {
@@ -48,10 +56,17 @@ export interface RunSummary {
   readonly strategy: string;
   readonly workspace: string;
   readonly elapsedMs: number;
+  readonly asked: number;
   readonly replayed: number;
   readonly sent: number;
   readonly received: number;
   readonly failed: number;
+  /** Calls an interruption kept from being sent or retried (see `interruptedBy`): the next run sends them. */
+  readonly interrupted: number;
+  /** Calls that failed for good: not sent again until the ask changes or `retryFailed` sends them again. */
+  readonly failedForGood: number;
+  /** The first of them, named (agent, provider/model, what the provider said). */
+  readonly firstFailedForGood: string | undefined;
   readonly failedAttempts: number;
   readonly halted: number;
   readonly failedAgents: number;
@@ -108,8 +123,14 @@ function batchLines(summary: RunSummary): string[] {
   const batches = summary.batches;
   const lines: string[] = [];
   if (batches.ingested > 0) {
+    const failed =
+      batches.failedRequests > 0 ? `, ${batches.failedRequests} failed (first: ${batches.firstFailedRequest})` : "";
+    const unfinished =
+      batches.unfinishedRequests > 0
+        ? `, ${batches.unfinishedRequests} unfinished (expired, cancelled or without a result)`
+        : "";
     lines.push(
-      `  batches   ${batches.ingested} finished batch(es) ingested: ${batches.ingestedAnswers} answers stored`,
+      `  batches   ${batches.ingested} finished batch(es) ingested: ${batches.ingestedAnswers} answers stored${failed}${unfinished}`,
     );
   }
   if (summary.inPendingBatches > 0)
@@ -122,7 +143,8 @@ function batchLines(summary: RunSummary): string[] {
     const where = batch.providerBatchId
       ? `submitted as ${batch.providerBatchId}`
       : (batch.error ?? `input at ${batch.inputPath}`);
-    lines.push(`  batch     ${batch.provider}/${batch.model}: ${batch.requestCount} requests, ${where}`);
+    const again = batch.resubmitted > 0 ? ` (${batch.resubmitted} again after failing)` : "";
+    lines.push(`  batch     ${batch.provider}/${batch.model}: ${batch.requestCount} requests${again}, ${where}`);
   }
   for (const row of batches.estimate) {
     const cost = costOf(row.model, { input: row.estimatedInputTokens }, { batch: true });
@@ -144,17 +166,59 @@ export function isFinished(summary: RunSummary): boolean {
   return summary.batches.pending === 0 && summary.halted === 0;
 }
 
+/**
+ * Something moved, so run-until-done polls fast again: answers were stored (sent
+ * directly or from batches), or calls went into a batch for the first time (not
+ * calls that failed before and go again).
+ */
+export function madeProgress(summary: RunSummary): boolean {
+  return (
+    summary.received > 0 ||
+    summary.batches.ingestedAnswers > 0 ||
+    summary.batches.submitted.some(
+      (batch) => batch.providerBatchId !== undefined && batch.requestCount > batch.resubmitted,
+    )
+  );
+}
+
+/**
+ * Why run-until-done stops although work may be left: batches that failed as a
+ * whole, or calls that failed for good (rerunning would not send them again).
+ */
+export function stopReason(
+  summary: RunSummary,
+): { readonly kind: "batch-failed" | "failed-for-good"; readonly message: string } | undefined {
+  const failed = summary.batches.failed;
+  if (failed.length > 0) {
+    return {
+      kind: "batch-failed",
+      message: `${failed.length} batch(es) failed permanently:\n${failed.map((batch) => `  ${batch.tag}: ${batch.message}`).join("\n")}\nThey were not answered; fix the requests and run again.`,
+    };
+  }
+  if (summary.failedForGood > 0) {
+    return { kind: "failed-for-good", message: failedForGoodText(summary) };
+  }
+  return undefined;
+}
+
+function failedForGoodText(summary: RunSummary): string {
+  return `${summary.failedForGood} call(s) failed for good and are not sent again (first: ${summary.firstFailedForGood}). Fix those asks (a changed ask is a new call), or send them again with retryFailed: true (pllm run --retry-failed).`;
+}
+
 export function formatSummary(summary: RunSummary): string {
-  const asked = summary.replayed + summary.sent;
+  const asked = summary.asked;
   const lines = [
     `parallellm · session ${summary.session} · ${summary.strategy} · ${summary.workspace} · ${(summary.elapsedMs / 1000).toFixed(1)}s`,
     `  calls     ${asked} asked: ${summary.replayed} replayed from the store, ${summary.sent} sent, ${summary.received} received, ${summary.failed} failed`,
   ];
   if (summary.interruptedBy) {
-    lines.push(`  stopped   by ${summary.interruptedBy}: calls not sent by then are sent by the next run`);
+    lines.push(
+      `  stopped   by ${summary.interruptedBy}: ${summary.interrupted} calls were not sent (or not retried); the next run sends them`,
+    );
   }
   if (summary.failedAttempts > 0)
     lines.push(`  retries   ${summary.failedAttempts} failed attempts (see the failures table)`);
+  if (summary.failedForGood > 0) lines.push(`  FAILED    ${failedForGoodText(summary)}`);
   if (summary.halted > 0)
     lines.push(`  halted    ${summary.halted} agents wait for answers that are not available yet`);
   lines.push(...batchLines(summary));

@@ -57,6 +57,8 @@ export interface BatchStatus {
   readonly finished?: number;
   /** Why a batch failed as a whole (e.g. input validation). */
   readonly message?: string;
+  /** The provider's batch object as `status` read it: `results` reads an ended batch from it instead of fetching it again. */
+  readonly raw?: unknown;
 }
 
 /** A per-request outcome: a failure is a value, not an exception. */
@@ -101,9 +103,10 @@ export interface BatchApi {
   /**
    * Results of a batch that has ended (completed, expired, cancelled), read as
    * they download. Lines come in the provider's order; repeated custom ids are
-   * passed on as they are (the ingest decides).
+   * passed on as they are (the ingest decides). `ended`: what `status(id)`
+   * returned, so the batch is not fetched a second time.
    */
-  results(id: string): AsyncIterable<BatchResultChunk>;
+  results(id: string, ended?: BatchStatus): AsyncIterable<BatchResultChunk>;
   cancel(id: string): Promise<void>;
 }
 

@@ -90,6 +90,22 @@ export interface FailureRecord extends CallKey {
   readonly message: string;
   readonly requestId: string | undefined;
   readonly at: number;
+  /** The call failed inside a provider batch (counted against the retry bound of batch failures). */
+  readonly viaBatch?: boolean;
+}
+
+/** A call without an answer whose failures keep it from being sent again on its own (see `Store.failedCalls`). */
+export interface FailedCall extends CallKey {
+  /** The latest failure: the session that recorded it, where, and what the provider said. */
+  readonly session: number;
+  readonly provider: string;
+  readonly model: string;
+  readonly kind: string;
+  readonly statusCode: number | undefined;
+  readonly message: string;
+  readonly requestId: string | undefined;
+  /** How many times the call failed inside provider batches. */
+  readonly batchFailures: number;
 }
 
 export interface SessionInfo {
@@ -237,6 +253,11 @@ export interface Store {
   batchCalls(batchId: number): Promise<ReadonlyMap<string, BatchCall>>;
   /** Calls in `submitting` or `pending` batches, as `answerKey`s. */
   pendingCalls(): Promise<ReadonlySet<string>>;
+  /**
+   * Calls without an answer whose latest failure rejected the request (kind
+   * `request-rejected`), or that failed inside a provider batch; read once at open.
+   */
+  failedCalls(): Promise<readonly FailedCall[]>;
   /** Add conversation nodes (a node already stored is kept as it is) and move branch heads, in one transaction. */
   saveConversation(nodes: readonly ConversationNodeRecord[], heads: readonly ConversationHeadRecord[]): Promise<void>;
   /** Every node of one conversation of an agent, oldest first, and its branch heads. */

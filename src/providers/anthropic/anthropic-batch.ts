@@ -77,8 +77,10 @@ export function createAnthropicBatchApi(client: () => Promise<Anthropic>, limits
       return _status(batch);
     },
 
-    async *results(id) {
-      const batch = await _call(undefined, async () => (await client()).messages.batches.retrieve(id));
+    async *results(id, ended) {
+      const batch =
+        (ended?.raw as Anthropic.Messages.MessageBatch | undefined) ??
+        (await _call(undefined, async () => (await client()).messages.batches.retrieve(id)));
       const url = batch.results_url;
       if (batch.processing_status !== "ended" || !url) {
         throw new ParallellmError(
@@ -126,9 +128,9 @@ function _total(counts: Anthropic.Messages.MessageBatchRequestCounts): number {
 function _status(batch: Anthropic.Messages.MessageBatch): BatchStatus {
   const total = _total(batch.request_counts);
   if (batch.processing_status === "ended") {
-    return { state: "completed", total, finished: total - batch.request_counts.processing };
+    return { state: "completed", total, finished: total - batch.request_counts.processing, raw: batch };
   }
-  return { state: "in-progress", total };
+  return { state: "in-progress", total, raw: batch };
 }
 
 function _limit(name: keyof AnthropicBatchLimits, value: number): number {

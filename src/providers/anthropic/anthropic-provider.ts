@@ -78,7 +78,7 @@ async function _createClient(settings: AnthropicProviderSettings): Promise<Anthr
     throw new AuthenticationError(
       "authentication",
       "Anthropic API key is missing. Set the ANTHROPIC_API_KEY environment variable or pass clients: { anthropic } / apiKey.",
-      { provider: "anthropic" },
+      { provider: "anthropic", requestSent: false },
     );
   }
   return new Anthropic({ apiKey, baseURL: settings.baseURL, maxRetries: 0 });

@@ -101,8 +101,8 @@ describe("Gemini BatchApi round trip against the fake server", () => {
       items.map((item) => ({ request: toGeminiRestBody(item.request), metadata: { key: item.customId } })),
     );
     expect(server.batchesOf("google")[0].details).toMatchObject({ displayName: "run-1/session-1/batch-0" });
-    expect(await batch.status(id)).toEqual({ state: "in-progress" });
-    expect(await batch.status(id)).toEqual({ state: "completed" });
+    expect(await batch.status(id)).toMatchObject({ state: "in-progress" });
+    expect(await batch.status(id)).toMatchObject({ state: "completed" });
 
     const { items: results, rawLines, warnings } = await readBatchResults(batch.results(id));
 
@@ -199,7 +199,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
       { customId: "b", request: ask("Two") },
     ]);
 
-    expect(await batch.status(id)).toEqual({ state: "expired" });
+    expect(await batch.status(id)).toMatchObject({ state: "expired" });
     expect(await readBatchResults(batch.results(id))).toEqual({ items: [], rawLines: [], warnings: [] });
   });
 
@@ -207,7 +207,7 @@ describe("Gemini BatchApi round trip against the fake server", () => {
     server.setBatchBehavior({ outcome: "failed" });
     const { id } = await submit([{ customId: "a", request: ask("One") }]);
 
-    expect(await batch.status(id)).toEqual({ state: "failed" });
+    expect(await batch.status(id)).toMatchObject({ state: "failed" });
     expect(await readBatchResults(batch.results(id))).toEqual({ items: [], rawLines: [], warnings: [] });
   });
 
@@ -217,11 +217,11 @@ describe("Gemini BatchApi round trip against the fake server", () => {
       { customId: "a", request: ask("One") },
       { customId: "b", request: ask("Two") },
     ]);
-    expect(await batch.status(id)).toEqual({ state: "in-progress" });
+    expect(await batch.status(id)).toMatchObject({ state: "in-progress" });
 
     await batch.cancel(id);
 
-    expect(await batch.status(id)).toEqual({ state: "cancelled" });
+    expect(await batch.status(id)).toMatchObject({ state: "cancelled" });
     const { items } = await readBatchResults(batch.results(id));
     expect(items.map((item) => [item.customId, item.status])).toEqual([["a", "succeeded"]]);
   });

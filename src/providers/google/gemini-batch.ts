@@ -4,7 +4,7 @@
  *
  * @see https://ai.google.dev/gemini-api/docs/batch-mode
  */
-import type { GoogleGenAI, InlinedRequest } from "@google/genai";
+import type { BatchJob, GoogleGenAI, InlinedRequest } from "@google/genai";
 import { ParallellmError } from "../../core/errors.js";
 import type { BatchApi, BatchItem } from "../provider.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
@@ -67,9 +67,12 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
           await pager.nextPage();
         }
       }),
-    status: async (id) => mapGeminiBatchState((await get(id)).state),
-    async *results(id) {
+    status: async (id) => {
       const job = await get(id);
+      return { ...mapGeminiBatchState(job.state), raw: job };
+    },
+    async *results(id, ended) {
+      const job = (ended?.raw as BatchJob | undefined) ?? (await get(id));
       const { state } = mapGeminiBatchState(job.state);
       if (state === "in-progress") {
         throw new ParallellmError(

@@ -88,7 +88,7 @@ async function _createClient(settings: GoogleProviderSettings): Promise<GoogleGe
     throw new AuthenticationError(
       "authentication",
       "Gemini API key is missing. Set the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable or pass clients: { google } / apiKey.",
-      { provider: "google" },
+      { provider: "google", requestSent: false },
     );
   }
   return new GoogleGenAI({

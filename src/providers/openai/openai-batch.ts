@@ -79,14 +79,15 @@ export function createOpenAIBatchApi(
     },
 
     async status(id) {
-      return _call(undefined, async () =>
-        mapOpenAIBatchStatus(await (await client()).batches.retrieve(id, requestOptions)),
-      );
+      const batch = await _call(undefined, async () => (await client()).batches.retrieve(id, requestOptions));
+      return { ...mapOpenAIBatchStatus(batch), raw: batch };
     },
 
-    async *results(id) {
+    async *results(id, ended) {
       const openai = await _call(undefined, client);
-      const batch = await _call(undefined, () => openai.batches.retrieve(id, requestOptions));
+      const batch =
+        (ended?.raw as OpenAI.Batch | undefined) ??
+        (await _call(undefined, () => openai.batches.retrieve(id, requestOptions)));
       if (mapOpenAIBatchStatus(batch).state === "in-progress") {
         throw new ParallellmError(
           `[openai] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,

@@ -88,7 +88,7 @@ async function _createClient(settings: OpenAIProviderSettings): Promise<OpenAI> 
     throw new AuthenticationError(
       "authentication",
       "OpenAI API key is missing. Set the OPENAI_API_KEY environment variable or pass clients: { openai } / apiKey.",
-      { provider: "openai" },
+      { provider: "openai", requestSent: false },
     );
   }
   return new OpenAI({ apiKey, baseURL: settings.baseURL, maxRetries: 0 });

@@ -139,4 +139,8 @@ export const sqliteMigrations: readonly string[] = [
   -- proved to be another submission's (a JSON array): never matched to it again.
   ALTER TABLE batches ADD COLUMN rejected_ids TEXT;
   `,
+  `
+  -- Failures inside provider batches count against the retry bound of batch failures.
+  ALTER TABLE failures ADD COLUMN via_batch INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -17,6 +17,7 @@ import {
   type CallKey,
   type ConversationHeadRecord,
   type ConversationNodeRecord,
+  type FailedCall,
   type FailureRecord,
   type ResponseRecord,
   type SessionInfo,
@@ -97,8 +98,8 @@ export class SqliteStore implements Store {
     this.#pointCall = db.prepare("UPDATE calls SET response_id = ? WHERE id = ?");
     this.#insertFailure = db.prepare(
       `INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, status_code,
-         message, request_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         message, request_id, created_at, via_batch)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#saveResponses = db.transaction((records: readonly ResponseRecord[]) =>
       records.map((record) => this.#insertResponseRecord(record)),
@@ -225,6 +226,7 @@ export class SqliteStore implements Store {
         record.message,
         record.requestId ?? null,
         record.at,
+        record.viaBatch ? 1 : 0,
       ),
     );
   }
@@ -371,6 +373,51 @@ export class SqliteStore implements Store {
       .raw(true)
       .all() as [string, string, number][];
     return new Set(rows.map(([agent, hash, occurrence]) => answerKey({ agent, hash, occurrence })));
+  }
+
+  async failedCalls(): Promise<readonly FailedCall[]> {
+    const rows = this.#db
+      .prepare(
+        `WITH latest AS (
+           SELECT agent, hash, occurrence, max(id) AS id, sum(via_batch) AS batch_failures
+           FROM failures GROUP BY agent, hash, occurrence
+         )
+         SELECT f.agent, f.hash, f.occurrence, f.session, f.provider, f.model, f.kind, f.status_code, f.message,
+           f.request_id, l.batch_failures
+         FROM latest l JOIN failures f ON f.id = l.id
+         WHERE (f.kind = 'request-rejected' OR l.batch_failures > 0)
+           AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent = l.agent AND c.hash = l.hash
+             AND c.occurrence = l.occurrence AND c.response_id IS NOT NULL)`,
+      )
+      .raw(true)
+      .all() as [
+      string,
+      string,
+      number,
+      number,
+      string,
+      string,
+      string,
+      number | null,
+      string,
+      string | null,
+      number,
+    ][];
+    return rows.map(
+      ([agent, hash, occurrence, session, provider, model, kind, statusCode, message, requestId, batchFailures]) => ({
+        agent,
+        hash,
+        occurrence,
+        session,
+        provider,
+        model,
+        kind,
+        statusCode: statusCode ?? undefined,
+        message,
+        requestId: requestId ?? undefined,
+        batchFailures,
+      }),
+    );
   }
 
   async usage(session?: number): Promise<readonly UsageRow[]> {

@@ -158,8 +158,7 @@ function _prepareItem(exchange: Exchange, customId: string, params: unknown, ver
     body: params,
     ...describeMessagesRequest(params),
   };
-  const failureStatus = exchange.batches.failureStatusFor(context, customId);
-  const failure = failureStatus === undefined ? checkMessagesSchemas(objectOf(params)) : { status: failureStatus };
+  const failure = exchange.batches.failureFor(context, customId) ?? checkMessagesSchemas(objectOf(params));
   const outcome =
     failure === undefined
       ? { status: 200, body: renderMessage(String(objectOf(params).model), exchange.answer(context), version) }

@@ -19,8 +19,13 @@ export interface BatchBehavior {
   readonly outcome?: "completed" | "expired" | "cancelled" | "failed";
   /** With `expired`/`cancelled`: how many requests finished. @default half, rounded down */
   readonly finishedBeforeEnd?: number;
-  /** Fail single requests: return an HTTP status for those that should fail. */
-  readonly failRequest?: (context: ReplyContext & { readonly customId: string }) => number | undefined;
+  /**
+   * Fail single requests: return an HTTP status (or a status and the message to
+   * send instead of the provider's usual one) for those that should fail.
+   */
+  readonly failRequest?: (
+    context: ReplyContext & { readonly customId: string },
+  ) => number | { readonly status: number; readonly message?: string } | undefined;
 }
 
 export type FakeBatchState = "in-progress" | "completed" | "expired" | "cancelled" | "failed";
@@ -136,9 +141,13 @@ export class BatchBook {
     return batch.items.map((item, index) => ({ item, processed: index < finished }));
   }
 
-  /** Outcome for a request: the scripted/deterministic answer, or a failure chosen by `failRequest`. */
-  failureStatusFor(context: ReplyContext, customId: string): number | undefined {
-    return this.behavior.failRequest?.({ ...context, customId });
+  /** The failure `failRequest` chooses for a request, if any. */
+  failureFor(
+    context: ReplyContext,
+    customId: string,
+  ): { readonly status: number; readonly message?: string } | undefined {
+    const failure = this.behavior.failRequest?.({ ...context, customId });
+    return typeof failure === "number" ? { status: failure } : failure;
   }
 
   saveFile(file: FakeFile): void {

@@ -107,8 +107,7 @@ function _prepare(exchange: Exchange, model: string, entry: InlineEntry, index: 
     body: entry.request,
     ...describeGenerateContentRequest(model, entry.request),
   };
-  const failedWith = exchange.batches.failureStatusFor(context, customId);
-  const failure = failedWith === undefined ? checkGeminiJsonSchemas(entry.request) : { status: failedWith };
+  const failure = exchange.batches.failureFor(context, customId) ?? checkGeminiJsonSchemas(entry.request);
   if (failure !== undefined) {
     // An inline result carries a google.rpc.Status: the error body without its details.
     const { code, message, status } = (geminiError(failure).body as { error: Record<string, unknown> }).error;

@@ -52,8 +52,7 @@ export function readOpenAIBatchInput(
 
   const items = requests.map(({ customId, body }): FakeBatchItem => {
     const context = { provider: "openai" as const, path: endpoint.path, body, ...endpoint.describe(body) };
-    const failureStatus = exchange.batches.failureStatusFor(context, customId);
-    const problem = failureStatus === undefined ? endpoint.validate(body) : { status: failureStatus };
+    const problem = exchange.batches.failureFor(context, customId) ?? endpoint.validate(body);
     const outcome = problem
       ? { status: problem.status, body: openaiError(problem).body }
       : { status: 200, body: endpoint.render(body, exchange.answer(context)) };
