@@ -5,6 +5,7 @@
 import { format } from "node:util";
 import type { Document } from "../documents/document.js";
 import { type CallEngine, haltSignal } from "./call-engine.js";
+import { checkAskOptions, checkConversationOptions } from "./check-ask-options.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
 import type { LLM } from "./llm.js";
@@ -78,6 +79,7 @@ export class Agent {
     documents: Document | readonly Document[],
     options?: AskOptions<S>,
   ): ResponseHandle<S extends undefined ? unknown : InferOutput<S>> {
+    if (options !== undefined) checkAskOptions(options);
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
     const state = this.#state;
@@ -135,6 +137,7 @@ export class Agent {
    * await polite.ask("Reply very politely.").text();
    */
   conversation(name = "default", options: ConversationOptions = {}): Conversation {
+    checkConversationOptions(options);
     const { branch = "main", ...defaults } = options;
     const agent = new Agent(this.name, this.#state, this.#context, mergeCallOptions(this.#defaults, defaults));
     return new Conversation(agent, this.#context.conversations, name, branch, undefined);

@@ -6,7 +6,6 @@
 import type { Document } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
 import { type CanonicalForm, canonicalJson, joinCanonical, noDocuments, sha256, writeCanonical } from "./canonical.js";
-import { checkAskOptions } from "./check-ask-options.js";
 import { InputError } from "./errors.js";
 import type { GenerationOptions, LLM, LLMRequest, Message, ProviderName, ToolChoice } from "./llm.js";
 import {
@@ -40,6 +39,20 @@ export interface CallDefaults {
   readonly seed?: number;
   /** Merged into the provider's request body as is. */
   readonly providerOptions?: { readonly [key: string]: unknown };
+  /**
+   * Send even if an answer is stored; the stored answer stays the one replayed.
+   * In `batch` and `hybrid` such asks are sent directly; in `dry-run` they are only counted.
+   */
+  readonly ignoreCache?: boolean;
+  /** Send even if an answer is stored, and replace it (sent directly in `batch` and `hybrid`, as `ignoreCache`). */
+  readonly rewriteCache?: boolean;
+  /**
+   * When a structured answer does not match its `schema` (or is not JSON), ask
+   * again up to this many times. Each retry is a call of its own, stored beside
+   * the invalid answer (which stays recorded) and replayed by later runs.
+   * @default 0
+   */
+  readonly retryInvalid?: number;
 }
 
 export interface AskOptions<S extends SchemaInput | undefined = SchemaInput | undefined> extends CallDefaults {
@@ -49,10 +62,6 @@ export interface AskOptions<S extends SchemaInput | undefined = SchemaInput | un
   readonly schemaName?: string;
   readonly tools?: ToolsInput;
   readonly toolChoice?: ToolChoice;
-  /** Send even if an answer is stored; the stored answer stays the one replayed. */
-  readonly ignoreCache?: boolean;
-  /** Send even if an answer is stored, and replace it. */
-  readonly rewriteCache?: boolean;
 }
 
 export interface ResolvedModel {
@@ -148,12 +157,13 @@ export function prepareCall(
 }
 
 function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel): CallShape {
-  checkAskOptions(options);
   if (options.llm === undefined) {
     throw new InputError('No llm for this ask; pass llm: "gpt-4.1-mini" (or another model) to ask, agent or open.');
   }
   if (options.ignoreCache && options.rewriteCache) {
-    throw new InputError("ignoreCache and rewriteCache contradict each other; pass one of them.");
+    throw new InputError(
+      "ignoreCache and rewriteCache contradict each other (set at open, for the agent or for the ask); pass one of them, or set the other to false where you override it.",
+    );
   }
   const llm = resolveLLM(options.llm);
   let generation: Record<string, unknown> | undefined;

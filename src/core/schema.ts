@@ -3,6 +3,7 @@
  * or a plain JSON Schema object. Conversions are memoised per schema object,
  * so asking with the same schema many times converts it once.
  */
+import { checkOptions, defineOptions, isString } from "./check-options.js";
 import { InputError } from "./errors.js";
 import type { JsonSchema, OutputSchema, ToolDefinition } from "./llm.js";
 
@@ -118,6 +119,7 @@ function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
     if (typeof tool !== "object" || tool === null) {
       throw new InputError(`Each tool must be { name, description, parameters }, got ${String(tool)}.`);
     }
+    checkOptions(tool, _toolSpec, { where: `tool "${String(tool.name)}"`, prefix: `tool "${String(tool.name)}".` });
     if (typeof tool.name !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) {
       throw new InputError(
         `Tool name ${JSON.stringify(tool.name)} is not allowed; providers accept 1-64 letters, digits, "_" and "-".`,
@@ -130,3 +132,9 @@ function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
     };
   });
 }
+
+const _toolSpec = defineOptions<ToolSpec & { readonly name: string }>("a tool", {
+  name: ["a string", isString],
+  description: ["a string", isString],
+  parameters: ["a zod schema or a JSON Schema object", (value) => typeof value === "object" && value !== null],
+});
