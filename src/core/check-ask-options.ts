@@ -17,6 +17,7 @@ import {
 } from "./check-options.js";
 import type { ConversationOptions } from "./conversation.js";
 import { InputError } from "./errors.js";
+import { checkJsonValue } from "./json-value.js";
 import type { ToolChoice } from "./llm.js";
 import { type AskOptions, allHashParts, type CallDefaults } from "./prepare-call.js";
 import type { RunToolsOptions } from "./run-tools.js";
@@ -62,7 +63,10 @@ export const callDefaultRules: OptionRules<CallDefaults> = {
   maxTokens: ["a whole number from 1 up", wholeFrom(1)],
   stop: ["an array of strings", (value) => Array.isArray(value) && value.every(isString)],
   seed: ["a whole number", Number.isSafeInteger],
-  providerOptions: ["an object", isObject],
+  providerOptions: [
+    "an object",
+    (value) => isObject(value) && !Array.isArray(value) && (checkJsonValue(value, "providerOptions"), true),
+  ],
   ignoreCache: ["true or false", isBoolean],
   rewriteCache: ["true or false", isBoolean],
   retryInvalid: ["a whole number from 0 up", wholeFrom(0)],

@@ -5,6 +5,7 @@
  */
 import { checkOptions, defineOptions, isString } from "./check-options.js";
 import { InputError } from "./errors.js";
+import { checkJsonValue } from "./json-value.js";
 import type { JsonSchema, OutputSchema, ToolDefinition } from "./llm.js";
 
 type ValidationOutcome =
@@ -70,6 +71,7 @@ export function toJsonSchema(schema: SchemaInput, what: string): JsonSchema {
     if (!keys.some((key) => key in schema)) {
       throw new InputError(`${what} is neither a zod schema nor a JSON Schema (it has none of ${keys.join(", ")}).`);
     }
+    checkJsonValue(schema, what);
     json = schema;
   }
   jsonSchemas.set(schema, json);
