@@ -63,10 +63,7 @@ export const callDefaultRules: OptionRules<CallDefaults> = {
   maxTokens: ["a whole number from 1 up", wholeFrom(1)],
   stop: ["an array of strings", (value) => Array.isArray(value) && value.every(isString)],
   seed: ["a whole number", Number.isSafeInteger],
-  providerOptions: [
-    "an object",
-    (value) => isObject(value) && !Array.isArray(value) && (checkJsonValue(value, "providerOptions"), true),
-  ],
+  providerOptions: ["an object", (value) => _isProviderOptions(value)],
   ignoreCache: ["true or false", isBoolean],
   rewriteCache: ["true or false", isBoolean],
   retryInvalid: ["a whole number from 0 up", wholeFrom(0)],
@@ -76,6 +73,13 @@ export const callDefaultRules: OptionRules<CallDefaults> = {
 export const callDefaultKeys = Object.keys(callDefaultRules) as readonly (keyof CallDefaults)[];
 
 // --- internal ---
+
+/** An object, sent as JSON as it is (@throws InputError naming what in it JSON would change). */
+function _isProviderOptions(value: unknown): boolean {
+  if (!isObject(value) || Array.isArray(value)) return false;
+  checkJsonValue(value, "providerOptions");
+  return true;
+}
 
 const _callDefaults = defineOptions<CallDefaults>("agent defaults", callDefaultRules, {
   home: "a call option (Parallellm.open options, agent defaults or ask options)",
