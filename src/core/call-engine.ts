@@ -12,7 +12,14 @@ import {
   type StoredAnswer,
 } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
-import { AuthenticationError, NotAvailable, ProviderError } from "./errors.js";
+import {
+  AuthenticationError,
+  foreignProviderError,
+  InputError,
+  NotAvailable,
+  ParallellmError,
+  ProviderError,
+} from "./errors.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
@@ -166,6 +173,11 @@ export class CallEngine {
   /** True when calls without an answer are collected for batches rather than sent. */
   get collects(): boolean {
     return this.#options.strategy.collect !== undefined;
+  }
+
+  /** True in dry-run: nothing is sent, not even asks that bypass the store (`ignoreCache`, `rewriteCache`). */
+  get sendsNothing(): boolean {
+    return this.#options.strategy.name === "dry-run";
   }
 
   /** Collect a call for a batch; awaiting it halts the agent (batch) or waits for the round (hybrid). */
@@ -352,7 +364,7 @@ export class CallEngine {
         provider: call.llm.provider,
         model: call.llm.model,
         request: call.request,
-        send: () => provider.generate(call.request),
+        send: () => generate(provider, call),
         attemptFailed: (error, attempt) => {
           this.stats.failedAttempts++;
           void store
@@ -374,7 +386,10 @@ export class CallEngine {
       });
     } catch (error) {
       this.stats.failed++;
-      if (error instanceof ProviderError) error._locate(key.agent, askLocation(options.askSite));
+      // Not NotAvailable: one interruption is thrown for every call it stops.
+      if (error instanceof ProviderError || error instanceof InputError) {
+        error._locate(key.agent, askLocation(options.askSite));
+      }
       if (error instanceof AuthenticationError && !this.#fatal) {
         this.#fatal = error;
         strategy.stop(error);
@@ -414,6 +429,20 @@ export class CallEngine {
     model.cachedInputTokens += result.usage.cachedInputTokens ?? 0;
     this.#models.set(call.llm.model, model);
     return result;
+  }
+}
+
+/**
+ * One attempt at the provider. Whatever the adapter or its SDK throws that is
+ * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
+ * becomes a `ProviderRequestError`, so it is recorded with the attempt and
+ * names the ask like every other failure.
+ */
+async function generate(provider: Provider, call: PreparedCall): Promise<LLMResult> {
+  try {
+    return await provider.generate(call.request);
+  } catch (error) {
+    throw error instanceof ParallellmError ? error : foreignProviderError(error, call.llm.provider, call.llm.model);
   }
 }
 

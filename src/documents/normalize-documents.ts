@@ -25,8 +25,14 @@ const noSystem: string[] = [];
 
 export function normalizeDocuments(documents: Document | readonly Document[]): NormalizedDocuments {
   // The common case, one prompt string, without the general machinery.
-  if (typeof documents === "string")
+  if (typeof documents === "string") {
+    if (!_hasText(documents)) {
+      throw new InputError(
+        `The prompt is ${documents === "" ? "empty" : "only whitespace"}; pass the text to ask about (an empty prompt would be sent and paid for, and some providers refuse it).`,
+      );
+    }
     return { messages: [{ role: "user", content: [{ type: "text", text: documents }] }], system: noSystem };
+  }
   const list = Array.isArray(documents) ? (documents as readonly Document[]) : [documents as Document];
   const messages: Message[] = [];
   const system: string[] = [];
@@ -50,7 +56,7 @@ type Turn =
   | { readonly role: "system"; readonly text: string };
 
 function toTurn(document: Document, place: string): Turn {
-  if (typeof document === "string") return { role: "user", parts: [{ type: "text", text: document }] };
+  if (typeof document === "string") return { role: "user", parts: [textPart(document, place)] };
   if (document === null || typeof document !== "object") {
     throw new InputError(
       `${place} is ${document === null ? "null" : typeof document}; pass a string, a message { role, content }, image(...), file(...), a response or a plain object.`,
@@ -80,7 +86,7 @@ function toTurn(document: Document, place: string): Turn {
     if (role !== "user" && role !== "assistant" && role !== "system") {
       throw new InputError(`${place} has role "${role}"; use "user", "assistant" or "system".`);
     }
-    const parts = contentParts(record["content"], place);
+    const parts = contentParts(record["content"], place, role !== "assistant");
     if (role === "system")
       return { role, text: parts.map((part) => (part.type === "text" ? part.text : "")).join("\n") };
     return { role, parts };
@@ -92,12 +98,20 @@ function toTurn(document: Document, place: string): Turn {
   return { role: "user", parts: [{ type: "text", text: JSON.stringify(document) }] };
 }
 
-function contentParts(content: unknown, place: string): ContentPart[] {
-  if (typeof content === "string") return [{ type: "text", text: content }];
+/**
+ * The parts of a message's content. `needsText`: the message is the user's or
+ * system text, which providers refuse (or bill) when it is empty; an assistant
+ * turn may be empty, as an answer may be.
+ */
+function contentParts(content: unknown, place: string, needsText: boolean): ContentPart[] {
+  if (needsText && (content === "" || (Array.isArray(content) && content.length === 0))) {
+    throw new InputError(`${place} is a message with empty content; give it text or parts, or leave it out.`);
+  }
+  if (typeof content === "string") return [needsText ? textPart(content, place) : { type: "text", text: content }];
   if (Array.isArray(content)) {
     return content.map((part, index) => {
-      if (typeof part === "string") return { type: "text", text: part };
       const where = `${place}.content[${index}]`;
+      if (typeof part === "string") return needsText ? textPart(part, where) : { type: "text", text: part };
       if (part && typeof part === "object" && typeof part.type === "string") {
         if (part.type === "image" || part.type === "file") return binaryPart(part, where);
         if (part.type === "text" && typeof part.text !== "string") {
@@ -105,6 +119,7 @@ function contentParts(content: unknown, place: string): ContentPart[] {
             `${where} is a text part whose text is not a string; pass { type: "text", text: "..." }.`,
           );
         }
+        if (part.type === "text" && needsText) return textPart(part.text, where);
         checkJsonValue(part, where);
         return part as ContentPart;
       }
@@ -112,6 +127,16 @@ function contentParts(content: unknown, place: string): ContentPart[] {
     });
   }
   throw new InputError(`${place} has content of type ${typeof content}; use a string or an array of parts.`);
+}
+
+/** A text part of the user's; an empty or blank one is refused (sent, it is paid for or refused by the provider). */
+function textPart(text: string, place: string): ContentPart {
+  if (!_hasText(text)) {
+    throw new InputError(
+      `${place} is ${text === "" ? "empty" : "only whitespace"}; leave it out, or pass the text it should hold.`,
+    );
+  }
+  return { type: "text", text };
 }
 
 function binaryPart(record: Record<string, unknown>, place: string): ContentPart {
@@ -135,4 +160,11 @@ function binaryPart(record: Record<string, unknown>, place: string): ContentPart
   return kind === "image"
     ? { type: "image", mediaType, data: base64, url: base64 === undefined ? url : undefined }
     : { type: "file", mediaType, data: base64, url: base64 === undefined ? url : undefined, filename };
+}
+
+// --- internal ---
+
+/** Not empty and not only whitespace; stops at the first other character, so a long text costs nothing. */
+function _hasText(text: string): boolean {
+  return /\S/.test(text);
 }
