@@ -77,6 +77,8 @@ export interface PreparedCall {
   readonly hash: string;
   readonly llm: ResolvedModel;
   readonly validator: StandardSchema | undefined;
+  /** How many characters end the canonical JSON after where a `retryInvalid` member goes (see `retryCall`). */
+  readonly retryFromEnd: number;
 }
 
 const optionKeys = ["temperature", "topP", "maxTokens", "stop", "seed"] as const;
@@ -95,6 +97,8 @@ interface CallShape {
   readonly hashesDocuments: boolean;
   /** The canonical members after `messages`, closing brace included. */
   readonly tail: string;
+  /** How many characters of `tail` follow where a `retryInvalid` member would go (key order). */
+  readonly retryFromEnd: number;
   /** Long strings among those members (`providerOptions`), by hash. */
   readonly tailDocuments: ReadonlyMap<string, string>;
 }
@@ -120,7 +124,11 @@ export function prepareCall(
     lastShape = shape;
   }
   const { messages, system } = normalizeDocuments(documents);
-  if (messages.length === 0) throw new InputError("ask() got no documents; pass at least a prompt string.");
+  if (messages.length === 0) {
+    throw new InputError(
+      `ask() got no documents${system.length > 0 ? " besides system messages (which join the instructions)" : ""}; pass at least a prompt string.`,
+    );
+  }
   // Most asks carry no system messages: their instructions are the options' own, no array built.
   const instructions =
     system.length === 0
@@ -153,7 +161,25 @@ export function prepareCall(
   const documentsByHash =
     found.size + shape.tailDocuments.size === 0 ? noDocuments : new Map([...shape.tailDocuments, ...found]);
   const canonical: CanonicalForm = { json, documents: documentsByHash };
-  return { request, canonical, hash: sha256(json), llm, validator: shape.validator };
+  return { request, canonical, hash: sha256(json), llm, validator: shape.validator, retryFromEnd: shape.retryFromEnd };
+}
+
+/**
+ * Attempt `attempt` (1, 2...) of a call whose answer did not match its schema
+ * (`retryInvalid`): the same request, with an identity of its own — its
+ * canonical JSON gains `"retryInvalid": attempt`, as a `salt` would change it —
+ * so the invalid answer stays stored beside it and a rerun finds both.
+ */
+export function retryCall(call: PreparedCall, attempt: number): PreparedCall {
+  const { json, documents } = call.canonical;
+  const at = json.length - call.retryFromEnd;
+  const member = `"retryInvalid":${attempt}`;
+  // Members follow in key order, so the ones after it start with a comma unless it comes first.
+  const retried =
+    json[at] === ","
+      ? `${json.slice(0, at)},${member}${json.slice(at)}`
+      : `${json.slice(0, at)}${member},${json.slice(at)}`;
+  return { ...call, canonical: { json: retried, documents }, hash: sha256(retried) };
 }
 
 function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel): CallShape {
@@ -183,6 +209,7 @@ function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel)
   };
   add("options", member(byOptions, generation, tailDocuments));
   add("providerOptions", member(byOptions, options.providerOptions, tailDocuments));
+  const retryAt = tail.length;
   add("salt", options.salt === undefined ? undefined : JSON.stringify(options.salt));
   add("schema", parts.includes("schema") && schema ? memoJson(schema) : undefined);
   add("toolChoice", member(byOptions, options.toolChoice, tailDocuments));
@@ -200,6 +227,7 @@ function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel)
     hashesLlm: parts.includes("llm"),
     hashesDocuments: parts.includes("documents"),
     tail: `${tail}}`,
+    retryFromEnd: tail.length + 1 - retryAt,
     tailDocuments,
   };
 }
@@ -255,16 +283,21 @@ function buildLlmJson(llm: ResolvedModel): string {
 
 /**
  * Options layered over defaults (run, agent, ask): later ones win, except that
- * instructions are joined, the outer ones first.
+ * instructions are joined, the outer ones first, and an option given as
+ * `undefined` leaves the outer one in place.
  */
 export function mergeCallOptions<Options extends CallDefaults>(
   base: CallDefaults,
   extra: Options | undefined,
 ): Options {
   if (!extra) return base as Options;
-  const merged = { ...base, ...extra };
-  if (base.instructions && extra.instructions) {
-    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
+  const merged = { ...base, ...extra } as Record<string, unknown>;
+  // An option given as `undefined` is not set (as TypeScript's optional properties say): the outer one stays.
+  for (const key in extra) {
+    if (extra[key] === undefined) merged[key] = base[key as keyof CallDefaults];
   }
-  return merged;
+  if (base.instructions && extra.instructions) {
+    merged["instructions"] = `${base.instructions}\n\n${extra.instructions}`;
+  }
+  return merged as Options;
 }
