@@ -119,7 +119,7 @@ function contentParts(content: unknown, place: string, needsText: boolean): Cont
             `${where} is a text part whose text is not a string; pass { type: "text", text: "..." }.`,
           );
         }
-        if (part.type === "text" && needsText) return textPart(part.text, where);
+        if (part.type === "text" && needsText) checkText(part.text, where);
         checkJsonValue(part, where);
         return part as ContentPart;
       }
@@ -129,14 +129,18 @@ function contentParts(content: unknown, place: string, needsText: boolean): Cont
   throw new InputError(`${place} has content of type ${typeof content}; use a string or an array of parts.`);
 }
 
-/** A text part of the user's; an empty or blank one is refused (sent, it is paid for or refused by the provider). */
+/** A text part of the user's (see `checkText`). */
 function textPart(text: string, place: string): ContentPart {
-  if (!_hasText(text)) {
-    throw new InputError(
-      `${place} is ${text === "" ? "empty" : "only whitespace"}; leave it out, or pass the text it should hold.`,
-    );
-  }
+  checkText(text, place);
   return { type: "text", text };
+}
+
+/** An empty or blank text of the user's is refused: sent, it is paid for, or refused by the provider. */
+function checkText(text: string, place: string): void {
+  if (_hasText(text)) return;
+  throw new InputError(
+    `${place} is ${text === "" ? "empty" : "only whitespace"}; leave it out, or pass the text it should hold.`,
+  );
 }
 
 function binaryPart(record: Record<string, unknown>, place: string): ContentPart {
