@@ -54,6 +54,26 @@ it("round-trips JSON, Dates, binary, Maps, Sets, bigints and ready response hand
   await pllm.close();
 });
 
+it("refuses what would load as something else, and saves nothing then", async () => {
+  const pllm = await Parallellm.open(tempWorkspace(), { summary: false });
+  class Point {
+    readonly x = 1;
+  }
+  const refusals: [unknown, RegExp][] = [
+    [{ score: Number.NaN }, /save\("k"\) cannot keep the value at "score" as it is: NaN cannot be sent as JSON/],
+    [{ list: [1, undefined] }, /save\("k"\) got undefined in an array at "1"; it would load as null/],
+    [{ at: new Point() }, /at "at" as it is: an instance of Point/],
+    [{ samples: new Float32Array([0.5]) }, /at "samples" as it is: bytes cannot be sent inside JSON/],
+    [{ link: new URL("https://example.com") }, /at "link" as it is: an object with toJSON\(\)/],
+    [{ $pllm: "date", value: "2020-01-01" }, /an object with a "\$pllm" key at ""/],
+  ];
+  for (const [value, message] of refusals) {
+    await expect(pllm.save("k", value)).rejects.toThrow(message);
+    expect(await pllm.load("k")).toBeUndefined();
+  }
+  await pllm.close();
+});
+
 it("a saved handle whose call waits in a batch loads as pending, then ready", async () => {
   server.setBatchBehavior({ completeAfterPolls: 1 });
   const directory = tempWorkspace();

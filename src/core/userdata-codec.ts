@@ -3,6 +3,7 @@
  * response handles (saved by identity, hydrated from the store on load).
  */
 import { InputError } from "./errors.js";
+import { jsonProblem } from "./json-value.js";
 import { ResponseHandle } from "./response-handle.js";
 
 const tag = "$pllm";
@@ -34,6 +35,21 @@ export function encodeUserdata(key: string, value: unknown): string {
       if (typeof member === "bigint") return { [tag]: "bigint", value: member.toString() };
       if (typeof member === "function" || typeof member === "symbol") {
         throw new InputError(`save("${key}") got a ${typeof member} at "${name}"; only data can be saved.`);
+      }
+      // What JSON would keep as something else would load as something else: refuse it.
+      if (member === undefined && Array.isArray(this)) {
+        throw new InputError(
+          `save("${key}") got undefined in an array at "${name}"; it would load as null. Save null.`,
+        );
+      }
+      const problem = jsonProblem(original);
+      if (problem !== undefined) {
+        throw new InputError(`save("${key}") cannot keep the value at "${name}" as it is: ${problem}.`);
+      }
+      if (typeof original === "object" && original !== null && tag in original) {
+        throw new InputError(
+          `save("${key}") got an object with a "${tag}" key at "${name}", which marks parallellm's own values; rename that key.`,
+        );
       }
       return member;
     });
