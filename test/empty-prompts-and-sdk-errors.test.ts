@@ -72,6 +72,16 @@ describe.each(llms)("%s", (_name, llm) => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("refuses blank instructions, which would be sent as empty system text", async () => {
+    server.resetLog();
+    const pllm = await open(llm);
+    await expect(pllm.agent("i", (agent) => agent.ask("Hi", { instructions: " \n" }).text())).rejects.toThrow(
+      /Expected `instructions` to be a string with text \(or empty, for none\)/,
+    );
+    await pllm.close();
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("refuses an empty prompt in a conversation", async () => {
     server.resetLog();
     const pllm = await open(llm);

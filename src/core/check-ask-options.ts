@@ -52,7 +52,10 @@ export function checkRunToolsOptions(options: RunToolsOptions<ToolsInput, undefi
 /** The rules of the options every level shares, for the open options to include. */
 export const callDefaultRules: OptionRules<CallDefaults> = {
   llm: ["a model name or { provider, model }", (value) => isString(value) || isObject(value)],
-  instructions: ["a string", isString],
+  instructions: [
+    "a string with text (or empty, for none)",
+    (value) => isString(value) && (value === "" || /\S/.test(value as string)),
+  ],
   salt: ["a string", isString],
   hashBy: [
     `an array of ${allHashParts.map((part) => `"${part}"`).join(", ")}`,
