@@ -252,7 +252,13 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     } catch {
       return false;
     }
-    const outcome = this.#validator?.["~standard"].validate(parsed);
+    let outcome: ReturnType<StandardSchema["~standard"]["validate"]> | undefined;
+    try {
+      outcome = this.#validator?.["~standard"].validate(parsed);
+    } catch {
+      // A schema that throws is the schema's fault, not the answer's: value() raises it.
+      return true;
+    }
     if (outcome instanceof Promise) return outcome.then((settled) => !settled.issues);
     return !outcome?.issues;
   }
