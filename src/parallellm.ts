@@ -10,8 +10,15 @@ import { BatchArchive } from "./batch/batch-archive.js";
 import { dryRunReport } from "./batch/dry-run-report.js";
 import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
+import {
+  checkForEachOptions,
+  checkOpenOptions,
+  checkRunOptions,
+  checkWorkspaceDirectory,
+} from "./check-open-options.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
+import { checkCallDefaults } from "./core/check-ask-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
 import {
   BatchFailedError,
@@ -40,7 +47,7 @@ import {
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { costOf, type ModelPrice } from "./providers/model-prices.js";
 import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
-import { createStrategy, loadPrices, pickDefaults, providerFactories, strategyNames } from "./run-parts.js";
+import { createStrategy, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store } from "./store/store.js";
 
@@ -60,6 +67,7 @@ export class Parallellm implements AsyncDisposable {
   readonly #options: ParallellmOptions;
   readonly #defaults: CallDefaults;
   readonly #agents = new Map<string, AgentState>();
+  readonly #checkedDefaults = new WeakSet<CallDefaults>();
   readonly #startedAt: number;
   readonly #registry: ProviderRegistry;
   readonly #archive: BatchArchive;
@@ -72,7 +80,14 @@ export class Parallellm implements AsyncDisposable {
   /** The signal that stopped this run, if one did. */
   #interruptedBy: NodeJS.Signals | undefined;
 
-  private constructor(directory: string, store: Store, session: number, options: ParallellmOptions, startedAt: number) {
+  private constructor(
+    directory: string,
+    store: Store,
+    session: number,
+    options: ParallellmOptions,
+    startedAt: number,
+    registry: ProviderRegistry,
+  ) {
     this.directory = directory;
     this.session = session;
     this.#store = store;
@@ -81,7 +96,6 @@ export class Parallellm implements AsyncDisposable {
     const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
     this.#defaults = { ...pickDefaults(options), llm };
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
-    const registry = new ProviderRegistry(providerFactories(options));
     this.#registry = registry;
     this.#archive = new BatchArchive(directory);
     this.#engine = new CallEngine({
@@ -106,10 +120,13 @@ export class Parallellm implements AsyncDisposable {
    * await using pllm = await Parallellm.open(".pllm/tournament", { llm: "gpt-4.1-mini" });
    */
   static async open(directory: string, options: ParallellmOptions = {}): Promise<Parallellm> {
+    checkWorkspaceDirectory(directory);
+    checkOpenOptions(options);
     const strategy = options.strategy ?? "async";
-    if (!strategyNames.includes(strategy)) {
-      throw new InputError(`Unknown strategy "${String(strategy)}"; use one of ${strategyNames.join(", ")}.`);
-    }
+    const registry = new ProviderRegistry(providerFactories(options));
+    // An unknown model, or one whose provider is not configured, is refused now rather than at the first ask.
+    const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
+    if (llm !== undefined) registry.get(resolveLLM(llm).provider);
     const startedAt = Date.now();
     const path = resolve(directory);
     try {
@@ -124,7 +141,7 @@ export class Parallellm implements AsyncDisposable {
     let pllm: Parallellm;
     try {
       const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
-      pllm = new Parallellm(path, store, session, options, startedAt);
+      pllm = new Parallellm(path, store, session, options, startedAt, registry);
       await pllm.#syncBatches();
     } catch (error) {
       // A failed open must not keep the workspace locked.
@@ -150,6 +167,7 @@ export class Parallellm implements AsyncDisposable {
     pipeline: (pllm: Parallellm) => Promise<T>,
     runOptions: RunOptions = {},
   ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
+    checkRunOptions(runOptions);
     const firstInterval = runOptions.pollInterval ?? 30_000;
     let interval = firstInterval;
     for (let runs = 1; ; runs++) {
@@ -196,6 +214,7 @@ export class Parallellm implements AsyncDisposable {
     }
     if (typeof fn !== "function") throw new InputError(`pllm.agent("${name}", fn) needs a function.`);
     this.#assertOpen();
+    if (agentDefaults !== undefined) this.#checkAgentDefaults(name, agentDefaults);
     let state = this.#agents.get(name);
     if (!state) {
       state = new AgentState();
@@ -240,11 +259,9 @@ export class Parallellm implements AsyncDisposable {
     fn: (item: Item, agent: Agent) => Promise<T> | T,
     options: ForEachOptions = {},
   ): Promise<(T | undefined)[]> {
+    checkForEachOptions(options);
     const list = [...items];
     const concurrency = options.concurrency ?? 256;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InputError(`Expected \`concurrency\` to be a whole number from 1 and up, got ${String(concurrency)}.`);
-    }
     const names = list.map((item, index) => keyOf(item, index));
     const unique = new Set(names);
     const duplicate = unique.size === names.length ? undefined : names.find((name) => !unique.delete(name));
@@ -587,6 +604,14 @@ export class Parallellm implements AsyncDisposable {
   async #previousRunFinished(): Promise<boolean> {
     const previous = await this.#store.previousSession(this.session);
     return (previous?.summary as Partial<RunSummary> | undefined)?.complete === true;
+  }
+
+  /** Agent defaults are checked once per object (forEach items often share one), their model resolved at once. */
+  #checkAgentDefaults(name: string, defaults: CallDefaults): void {
+    if (this.#checkedDefaults.has(defaults)) return;
+    checkCallDefaults(defaults, `the defaults of agent "${name}"`);
+    if (defaults.llm !== undefined) this.#registry.get(resolveLLM(defaults.llm).provider);
+    this.#checkedDefaults.add(defaults);
   }
 
   #assertOpen(): void {

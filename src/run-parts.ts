@@ -1,5 +1,7 @@
 /** The parts of a run that options choose: strategy, providers, prices, call defaults. */
 import { readFileSync } from "node:fs";
+import { checkPrices } from "./check-open-options.js";
+import { callDefaultKeys } from "./core/check-ask-options.js";
 import { InputError } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import type { CallDefaults } from "./core/prepare-call.js";
@@ -11,10 +13,8 @@ import { createOpenAIProvider } from "./providers/openai/index.js";
 import type { Provider } from "./providers/provider.js";
 import { createAsyncStrategy } from "./strategies/async-strategy.js";
 import { createBatchStrategy } from "./strategies/batch-strategy.js";
-import type { Strategy, StrategyName } from "./strategies/strategy.js";
+import type { Strategy } from "./strategies/strategy.js";
 import { createSyncStrategy } from "./strategies/sync-strategy.js";
-
-export const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
 
 export function createStrategy(options: ParallellmOptions): Strategy {
   const { maxConcurrency, retry, limits } = options;
@@ -37,19 +37,24 @@ export function createStrategy(options: ParallellmOptions): Strategy {
 
 export function loadPrices(path: string | undefined): Record<string, ModelPrice> {
   if (!path) return {};
+  let prices: unknown;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, ModelPrice>;
+    prices = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
     throw new InputError(
       `Cannot read prices from ${path}: ${(error as Error).message}. It must be JSON like {"my-model": {"input": 0.5, "output": 1.5}} (USD per million tokens).`,
       { cause: error },
     );
   }
+  checkPrices(prices, "pricesFile");
+  return prices;
 }
 
+/** The options of a run that are defaults for every ask (each key listed once, in `callDefaultKeys`). */
 export function pickDefaults(options: ParallellmOptions): CallDefaults {
-  const { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions } = options;
-  return { llm, instructions, salt, hashBy, temperature, topP, maxTokens, stop, seed, providerOptions };
+  const defaults: Record<string, unknown> = {};
+  for (const key of callDefaultKeys) if (options[key] !== undefined) defaults[key] = options[key];
+  return defaults as CallDefaults;
 }
 
 export function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {

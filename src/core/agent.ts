@@ -5,6 +5,7 @@
 import { format } from "node:util";
 import type { Document } from "../documents/document.js";
 import { askLocation, type CallEngine, haltSignal } from "./call-engine.js";
+import { checkAskOptions, checkConversationOptions } from "./check-ask-options.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
 import type { LLM } from "./llm.js";
@@ -12,8 +13,10 @@ import {
   type AskOptions,
   type CallDefaults,
   mergeCallOptions,
+  type PreparedCall,
   prepareCall,
   type ResolvedModel,
+  retryCall,
 } from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
 import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
@@ -81,6 +84,7 @@ export class Agent {
     options?: AskOptions<S>,
   ): ResponseHandle<S extends undefined ? unknown : InferOutput<S>> {
     this.#context.engine.assertTakingAsks(this.name);
+    if (options !== undefined) checkAskOptions(options);
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM);
     const engine = this.#context.engine;
@@ -88,7 +92,6 @@ export class Agent {
     const state = this.#state;
     const occurrence = state.nextOccurrence(call.hash);
     const seq = state.seq++;
-    const key = { agent: this.name, hash: call.hash, occurrence };
     const handle = new ResponseHandle<S extends undefined ? unknown : InferOutput<S>>(
       this.name,
       call.hash,
@@ -96,11 +99,46 @@ export class Agent {
       seq,
       call.validator,
     );
-    const useStored = !merged.ignoreCache && !merged.rewriteCache;
+    const retries = merged.retryInvalid ?? 0;
+    if (retries > 0 && call.request.schema !== undefined) {
+      // A retry is made when the invalid answer arrives, later: where to say it was asked comes from here.
+      const askSite: { stack?: string } = {};
+      Error.captureStackTrace(askSite, this.ask);
+      handle._retryInvalid({
+        limit: retries,
+        askAgain: (attempt) => {
+          const retry = retryCall(call, attempt);
+          const retrySeq = state.seq++;
+          handle._identify(retry.hash, occurrence, retrySeq);
+          this.#resolve(handle as ResponseHandle, retry, occurrence, retrySeq, merged, askSite);
+        },
+      });
+      this.#resolve(handle as ResponseHandle, call, occurrence, seq, merged, askSite);
+    } else {
+      this.#resolve(handle as ResponseHandle, call, occurrence, seq, merged, undefined);
+    }
+    return handle;
+  }
+
+  /**
+   * Give `handle` the answer of one call: replayed, waiting in a provider batch,
+   * collected for one, or sent. `askSite`: where the ask was made, when known already.
+   */
+  #resolve(
+    handle: ResponseHandle,
+    call: PreparedCall,
+    occurrence: number,
+    seq: number,
+    options: AskOptions,
+    askSite: { readonly stack?: string } | undefined,
+  ): void {
+    const key = { agent: this.name, hash: call.hash, occurrence };
+    const engine = this.#context.engine;
+    const useStored = !options.ignoreCache && !options.rewriteCache;
     const stored = useStored ? engine.lookupSync(key, call.llm.model) : undefined;
     if (stored) {
       handle._ready(stored, true);
-      return handle;
+      return;
     }
     // Refused here, not at send or at batch close: an ask the provider cannot take fails where it was made.
     engine.providerFor(call.llm.provider).checkRequest?.(call.request);
@@ -108,29 +146,35 @@ export class Agent {
       handle._defer("pending", () =>
         Promise.reject(haltSignal(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
       );
-      return handle;
+      return;
     }
     const failedForGood = useStored ? engine.failedForGood(key) : undefined;
     if (failedForGood) {
-      const site: { stack?: string } = {};
-      Error.captureStackTrace(site, this.ask);
+      let site = askSite;
+      if (site === undefined) {
+        site = {};
+        Error.captureStackTrace(site, this.ask);
+      }
       handle._fail(failedForGood._locate(this.name, askLocation(site)));
-      return handle;
+      return;
     }
-    if (engine.collects && useStored) {
-      engine.collect(key, call, seq, handle as ResponseHandle);
-      return handle;
+    // Dry-run sends nothing, not even asks that bypass the store: they are counted with the rest.
+    if (engine.collects && (useStored || engine.sendsNothing)) {
+      engine.collect(key, call, seq, handle);
+      return;
     }
-    // One stack capture (`new Error` would add a second), formatted only if the call fails.
-    const askSite: { stack?: string } = {};
-    Error.captureStackTrace(askSite, this.ask);
-    const sendOptions = { seq, keepStored: merged.ignoreCache === true, askSite, isNew: useStored };
+    let site = askSite;
+    if (site === undefined) {
+      // One stack capture (`new Error` would add a second), formatted only if the call fails.
+      site = {};
+      Error.captureStackTrace(site, this.ask);
+    }
+    const sendOptions = { seq, keepStored: options.ignoreCache === true, askSite: site, isNew: useStored };
     handle._await(
       stored === null && useStored
         ? engine.lookupThenSend(key, call, sendOptions)
         : engine.send(key, call, sendOptions),
     );
-    return handle;
   }
 
   /**
@@ -147,6 +191,7 @@ export class Agent {
    * await polite.ask("Reply very politely.").text();
    */
   conversation(name = "default", options: ConversationOptions = {}): Conversation {
+    checkConversationOptions(options);
     const { branch = "main", ...defaults } = options;
     const agent = new Agent(this.name, this.#state, this.#context, mergeCallOptions(this.#defaults, defaults));
     return new Conversation(agent, this.#context.conversations, name, branch, undefined);

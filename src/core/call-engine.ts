@@ -15,9 +15,11 @@ import {
 import type { Strategy } from "../strategies/strategy.js";
 import {
   AuthenticationError,
+  foreignProviderError,
   InputError,
   Interrupted,
   NotAvailable,
+  ParallellmError,
   ProviderError,
   ProviderRequestError,
 } from "./errors.js";
@@ -218,6 +220,11 @@ export class CallEngine {
   /** True when calls without an answer are collected for batches rather than sent. */
   get collects(): boolean {
     return this.#options.strategy.collect !== undefined;
+  }
+
+  /** True in dry-run: nothing is sent, not even asks that bypass the store (`ignoreCache`, `rewriteCache`). */
+  get sendsNothing(): boolean {
+    return this.#options.strategy.name === "dry-run";
   }
 
   /** Collect a call for a batch; awaiting it halts the agent (batch) or waits for the round (hybrid). */
@@ -434,7 +441,7 @@ export class CallEngine {
             counted = true;
             this.stats.sent++;
           }
-          return provider.generate(call.request);
+          return generate(provider, call);
         },
         attemptFailed: (error, attempt) => {
           if (!error.requestSent) return;
@@ -465,7 +472,9 @@ export class CallEngine {
         throw error;
       }
       this.stats.failed++;
-      if (error instanceof ProviderError) error._locate(key.agent, askLocation(options.askSite));
+      if (error instanceof ProviderError || error instanceof InputError) {
+        error._locate(key.agent, askLocation(options.askSite));
+      }
       // Recorded, and with no answer stored the next run does not send it again.
       if (error instanceof ProviderRequestError && options.isNew) {
         this.stats.failedForGood++;
@@ -516,6 +525,20 @@ export class CallEngine {
     model.cachedInputTokens += result.usage.cachedInputTokens ?? 0;
     this.#models.set(call.llm.model, model);
     return result;
+  }
+}
+
+/**
+ * One attempt at the provider. Whatever the adapter or its SDK throws that is
+ * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
+ * becomes a `ProviderRequestError`, so it is recorded with the attempt and
+ * names the ask like every other failure.
+ */
+async function generate(provider: Provider, call: PreparedCall): Promise<LLMResult> {
+  try {
+    return await provider.generate(call.request);
+  } catch (error) {
+    throw error instanceof ParallellmError ? error : foreignProviderError(error, call.llm.provider, call.llm.model);
   }
 }
 

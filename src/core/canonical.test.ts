@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalForm, canonicalJson, sha256 } from "./canonical.js";
+import { InputError } from "./errors.js";
 
 describe("canonicalJson", () => {
   it("sorts keys at every level so insertion order does not matter", () => {
@@ -11,6 +12,20 @@ describe("canonicalJson", () => {
 
   it("drops undefined members and keeps array order", () => {
     expect(canonicalJson({ a: undefined, b: [2, 1] })).toBe('{"b":[2,1]}');
+  });
+
+  it("refuses what JSON would send as something else, so two different values never hash the same", () => {
+    // Each of these used to be written like the value beside it: {}, {}, "1", null, null, dropped.
+    for (const value of [new Map([["a", 1]]), new Set([1]), 1n, Number.NaN, Number.POSITIVE_INFINITY, () => 1]) {
+      expect(() => canonicalJson({ value })).toThrow(InputError);
+    }
+    expect(() => canonicalJson([1, undefined])).toThrow(/undefined in an array/);
+    expect(() => canonicalJson({ at: new (class Point {})() })).toThrow(/an instance of Point/);
+  });
+
+  it("writes a Date as the ISO text that is sent for it", () => {
+    const when = new Date("2024-05-01T12:00:00.000Z");
+    expect(canonicalJson({ when })).toBe(JSON.stringify({ when }));
   });
 
   it("hashes to 43 base64url characters", () => {

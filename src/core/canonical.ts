@@ -5,6 +5,8 @@
  * shared by many calls is stored once.
  */
 import { hash } from "node:crypto";
+import { InputError } from "./errors.js";
+import { jsonProblem, undefinedItemProblem } from "./json-value.js";
 
 /** Strings at least this long are content-addressed. */
 export const documentThreshold = 2048;
@@ -54,32 +56,32 @@ export function writeCanonical(value: unknown, documents?: Map<string, string>):
   return write(value, documents);
 }
 
-/** Writes JSON text directly (no intermediate sorted copies); `undefined` for members to drop. */
+/**
+ * Writes JSON text directly (no intermediate sorted copies); `undefined` for
+ * members to drop. A value JSON cannot carry as it is (a Map, `NaN`, a class
+ * instance...) is refused rather than written as something else, so two
+ * different values never hash the same. Input is checked with its path where
+ * the user passes it (`checkJsonValue`); this is the last line of defence.
+ */
 function write(value: unknown, documents: Map<string, string> | undefined): string | undefined {
   switch (typeof value) {
     case "string":
       if (documents === undefined || value.length < documentThreshold) return JSON.stringify(value);
       return documentReference(value, documents);
     case "number":
-      return Number.isFinite(value) ? String(value) : "null";
+      if (Number.isFinite(value)) return String(value);
+      break;
     case "boolean":
       return value ? "true" : "false";
-    case "bigint":
-      return JSON.stringify(value.toString());
-    case "object":
-      break;
-    default:
+    case "undefined":
       return undefined;
+    case "object":
+      if (value === null) return "null";
+      if (Array.isArray(value)) return writeArray(value, documents);
+      break;
   }
-  if (value === null) return "null";
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let index = 0; index < value.length; index++) {
-      if (index > 0) out += ",";
-      out += write(value[index], documents) ?? "null";
-    }
-    return `${out}]`;
-  }
+  const problem = jsonProblem(value);
+  if (problem !== undefined) throw new InputError(`A value of this call cannot be hashed and sent: ${problem}.`);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   const record = value as Record<string, unknown>;
   const keys = sortKeys(Object.keys(record));
@@ -92,6 +94,19 @@ function write(value: unknown, documents: Map<string, string> | undefined): stri
     first = false;
   }
   return `${out}}`;
+}
+
+function writeArray(value: readonly unknown[], documents: Map<string, string> | undefined): string {
+  let out = "[";
+  for (let index = 0; index < value.length; index++) {
+    if (index > 0) out += ",";
+    const item = write(value[index], documents);
+    if (item === undefined) {
+      throw new InputError(`A value of this call cannot be hashed and sent: ${undefinedItemProblem}.`);
+    }
+    out += item;
+  }
+  return `${out}]`;
 }
 
 const quotedKeys = new Map<string, string>();

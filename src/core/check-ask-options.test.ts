@@ -42,4 +42,32 @@ describe("checkAskOptions", () => {
     expect(check({ toolChoice: "any" })).toThrow(/Expected `toolChoice` to be "auto", "required", "none" or \{ name/);
     expect(check({ salt: { a: 1 } })).toThrow("Expected `salt` to be a string, got an object.");
   });
+
+  it("refuses an unknown key with the option most likely meant, or where it belongs", () => {
+    expect(check({ temprature: 0 })).toThrow("Unknown option `temprature` in ask options; did you mean `temperature`?");
+    expect(check({ branch: "main" })).toThrow(
+      "`branch` cannot be set in ask options: it is an option of agent.conversation(name, options).",
+    );
+    expect(check({ verbose: true })).toThrow(/Unknown option `verbose` in ask options\. Known options: llm, /);
+  });
+
+  it("refuses retryInvalid on an ask without a schema", () => {
+    expect(check({ retryInvalid: 2 })).toThrow(/this ask has none; pass a schema or leave retryInvalid out/);
+    expect(check({ retryInvalid: 2, schema: { type: "object" } })).not.toThrow();
+  });
+
+  it("checks an options object once, however many asks share it", () => {
+    let enumerations = 0;
+    const shared = new Proxy(
+      { temperature: 0 },
+      {
+        ownKeys(target) {
+          enumerations++;
+          return Reflect.ownKeys(target);
+        },
+      },
+    );
+    for (let ask = 0; ask < 5; ask++) checkAskOptions(shared);
+    expect(enumerations).toBe(1);
+  });
 });

@@ -5,8 +5,23 @@
 
 export class ParallellmError extends Error {
   override name = "ParallellmError";
+  /** Where the failing ask was made (`file:line:column`), when the error concerns one ask and it is known. */
+  askLocation: string | undefined;
+  /** The agent of the failing ask, when the error concerns one ask. */
+  agent: string | undefined;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+
+  /** @internal Name the agent and the ask that caused this failure (once: the first ask it is thrown for). */
+  _locate(agent: string, askLocation: string | undefined): this {
+    if (this.agent === undefined) {
+      this.agent = agent;
+      this.askLocation = askLocation;
+      this.message = `Agent "${agent}"${askLocation ? ` (ask at ${askLocation})` : ""}: ${this.message}`;
+    }
+    return this;
   }
 }
 
@@ -80,8 +95,6 @@ export class ProviderError extends ParallellmError {
   readonly retryAfterMs: number | undefined;
   /** False when nothing was sent (see `ProviderErrorDetails.requestSent`). */
   readonly requestSent: boolean;
-  askLocation: string | undefined;
-  agent: string | undefined;
 
   constructor(kind: ProviderErrorKind, message: string, details: ProviderErrorDetails) {
     super(message, { cause: details.cause });
@@ -99,16 +112,6 @@ export class ProviderError extends ParallellmError {
 
   get isRetryable(): boolean {
     return this.kind !== "request-rejected" && this.kind !== "authentication";
-  }
-
-  /** @internal Name the agent and the ask that caused this failure. */
-  _locate(agent: string, askLocation: string | undefined): this {
-    if (this.agent === undefined) {
-      this.agent = agent;
-      this.askLocation = askLocation;
-      this.message = `Agent "${agent}"${askLocation ? ` (ask at ${askLocation})` : ""}: ${this.message}`;
-    }
-    return this;
   }
 }
 
@@ -171,6 +174,21 @@ export function classifyStatus(statusCode: number | undefined): ProviderErrorKin
   if (known) return known;
   if (statusCode >= 500) return "server";
   return "request-rejected";
+}
+
+/**
+ * An error a provider adapter or its SDK threw that is not a `ParallellmError`:
+ * a check of the SDK's own before sending, a body it could not build, an
+ * answer it could not read. Not retried (trying the same request again will
+ * not help); the run's next attempt sends it again.
+ */
+export function foreignProviderError(error: unknown, provider: string, model: string): ProviderRequestError {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ProviderRequestError(
+    "request-rejected",
+    `${provider} (${model}) failed before an answer was read, in the ${provider} SDK or its adapter: ${what}. Check this ask (model, documents, options) and the client you passed; it is not retried.`,
+    { provider, model, providerMessage: what, cause: error },
+  );
 }
 
 /** Build the right subclass for a classified provider failure. */

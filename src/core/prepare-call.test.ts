@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { canonicalJson, sha256 } from "./canonical.js";
-import { prepareCall } from "./prepare-call.js";
+import { mergeCallOptions, prepareCall, retryCall } from "./prepare-call.js";
 
 const resolveLLM = (llm: unknown) => ({
   id: String(llm),
@@ -63,5 +63,37 @@ describe("prepareCall", () => {
     const withModel = (llm: string) => prepareCall("hi", { llm, hashBy: ["documents"] }, resolveLLM).hash;
     expect(withModel("a")).toBe(withModel("b"));
     expect(prepareCall("hi", { llm: "a" }, resolveLLM).hash).not.toBe(prepareCall("hi", { llm: "b" }, resolveLLM).hash);
+  });
+
+  it("gives a retry of an invalid answer the identity object with retryInvalid, in key order", () => {
+    const schema = z.object({ label: z.string() });
+    const cases = [
+      { llm: "m", schema, salt: "s", providerOptions: { a: 1 }, temperature: 0 },
+      { llm: "m", schema, tools: { t: { parameters: z.object({}) } } },
+      { llm: "m", schema, hashBy: ["schema" as const] },
+      { llm: "m", schema, hashBy: ["options" as const], providerOptions: { z: [1] } },
+    ];
+    for (const options of cases) {
+      const call = prepareCall("Label this.", options, resolveLLM);
+      const identity = JSON.parse(call.canonical.json) as Record<string, unknown>;
+      for (const attempt of [1, 2]) {
+        const retry = retryCall(call, attempt);
+        expect(retry.canonical.json).toBe(canonicalJson({ ...identity, retryInvalid: attempt }));
+        expect(retry.hash).toBe(sha256(retry.canonical.json));
+        expect(retry.request).toBe(call.request);
+      }
+      expect(retryCall(call, 1).hash).not.toBe(call.hash);
+    }
+  });
+
+  it("layers options: later ones win, instructions join, and an option given as undefined is not set", () => {
+    const run = { temperature: 0.2, rewriteCache: true, instructions: "Be brief." };
+    expect(mergeCallOptions(run, { temperature: undefined, rewriteCache: false, instructions: "Use French." })).toEqual(
+      {
+        temperature: 0.2,
+        rewriteCache: false,
+        instructions: "Be brief.\n\nUse French.",
+      },
+    );
   });
 });

@@ -6,7 +6,6 @@
 import type { Document } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
 import { type CanonicalForm, canonicalJson, joinCanonical, noDocuments, sha256, writeCanonical } from "./canonical.js";
-import { checkAskOptions } from "./check-ask-options.js";
 import { InputError } from "./errors.js";
 import type { GenerationOptions, LLM, LLMRequest, Message, ProviderName, ToolChoice } from "./llm.js";
 import {
@@ -40,6 +39,20 @@ export interface CallDefaults {
   readonly seed?: number;
   /** Merged into the provider's request body as is. */
   readonly providerOptions?: { readonly [key: string]: unknown };
+  /**
+   * Send even if an answer is stored; the stored answer stays the one replayed.
+   * In `batch` and `hybrid` such asks are sent directly; in `dry-run` they are only counted.
+   */
+  readonly ignoreCache?: boolean;
+  /** Send even if an answer is stored, and replace it (sent directly in `batch` and `hybrid`, as `ignoreCache`). */
+  readonly rewriteCache?: boolean;
+  /**
+   * When a structured answer does not match its `schema` (or is not JSON), ask
+   * again up to this many times. Each retry is a call of its own, stored beside
+   * the invalid answer (which stays recorded) and replayed by later runs.
+   * @default 0
+   */
+  readonly retryInvalid?: number;
 }
 
 export interface AskOptions<S extends SchemaInput | undefined = SchemaInput | undefined> extends CallDefaults {
@@ -49,10 +62,6 @@ export interface AskOptions<S extends SchemaInput | undefined = SchemaInput | un
   readonly schemaName?: string;
   readonly tools?: ToolsInput;
   readonly toolChoice?: ToolChoice;
-  /** Send even if an answer is stored; the stored answer stays the one replayed. */
-  readonly ignoreCache?: boolean;
-  /** Send even if an answer is stored, and replace it. */
-  readonly rewriteCache?: boolean;
 }
 
 export interface ResolvedModel {
@@ -68,6 +77,8 @@ export interface PreparedCall {
   readonly hash: string;
   readonly llm: ResolvedModel;
   readonly validator: StandardSchema | undefined;
+  /** How many characters end the canonical JSON after where a `retryInvalid` member goes (see `retryCall`). */
+  readonly retryFromEnd: number;
 }
 
 const optionKeys = ["temperature", "topP", "maxTokens", "stop", "seed"] as const;
@@ -86,6 +97,8 @@ interface CallShape {
   readonly hashesDocuments: boolean;
   /** The canonical members after `messages`, closing brace included. */
   readonly tail: string;
+  /** How many characters of `tail` follow where a `retryInvalid` member would go (key order). */
+  readonly retryFromEnd: number;
   /** Long strings among those members (`providerOptions`), by hash. */
   readonly tailDocuments: ReadonlyMap<string, string>;
 }
@@ -111,7 +124,11 @@ export function prepareCall(
     lastShape = shape;
   }
   const { messages, system } = normalizeDocuments(documents);
-  if (messages.length === 0) throw new InputError("ask() got no documents; pass at least a prompt string.");
+  if (messages.length === 0) {
+    throw new InputError(
+      `ask() got no documents${system.length > 0 ? " besides system messages (which join the instructions)" : ""}; pass at least a prompt string.`,
+    );
+  }
   // Most asks carry no system messages: their instructions are the options' own, no array built.
   const instructions =
     system.length === 0
@@ -144,16 +161,35 @@ export function prepareCall(
   const documentsByHash =
     found.size + shape.tailDocuments.size === 0 ? noDocuments : new Map([...shape.tailDocuments, ...found]);
   const canonical: CanonicalForm = { json, documents: documentsByHash };
-  return { request, canonical, hash: sha256(json), llm, validator: shape.validator };
+  return { request, canonical, hash: sha256(json), llm, validator: shape.validator, retryFromEnd: shape.retryFromEnd };
+}
+
+/**
+ * Attempt `attempt` (1, 2...) of a call whose answer did not match its schema
+ * (`retryInvalid`): the same request, with an identity of its own — its
+ * canonical JSON gains `"retryInvalid": attempt`, as a `salt` would change it —
+ * so the invalid answer stays stored beside it and a rerun finds both.
+ */
+export function retryCall(call: PreparedCall, attempt: number): PreparedCall {
+  const { json, documents } = call.canonical;
+  const at = json.length - call.retryFromEnd;
+  const member = `"retryInvalid":${attempt}`;
+  // Members follow in key order, so the ones after it start with a comma unless it comes first.
+  const retried =
+    json[at] === ","
+      ? `${json.slice(0, at)},${member}${json.slice(at)}`
+      : `${json.slice(0, at)}${member},${json.slice(at)}`;
+  return { ...call, canonical: { json: retried, documents }, hash: sha256(retried) };
 }
 
 function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel): CallShape {
-  checkAskOptions(options);
   if (options.llm === undefined) {
     throw new InputError('No llm for this ask; pass llm: "gpt-4.1-mini" (or another model) to ask, agent or open.');
   }
   if (options.ignoreCache && options.rewriteCache) {
-    throw new InputError("ignoreCache and rewriteCache contradict each other; pass one of them.");
+    throw new InputError(
+      "ignoreCache and rewriteCache contradict each other (set at open, for the agent or for the ask); pass one of them, or set the other to false where you override it.",
+    );
   }
   const llm = resolveLLM(options.llm);
   let generation: Record<string, unknown> | undefined;
@@ -173,6 +209,7 @@ function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel)
   };
   add("options", member(byOptions, generation, tailDocuments));
   add("providerOptions", member(byOptions, options.providerOptions, tailDocuments));
+  const retryAt = tail.length;
   add("salt", options.salt === undefined ? undefined : JSON.stringify(options.salt));
   add("schema", parts.includes("schema") && schema ? memoJson(schema) : undefined);
   add("toolChoice", member(byOptions, options.toolChoice, tailDocuments));
@@ -190,6 +227,7 @@ function callShape(options: AskOptions, resolveLLM: (llm: LLM) => ResolvedModel)
     hashesLlm: parts.includes("llm"),
     hashesDocuments: parts.includes("documents"),
     tail: `${tail}}`,
+    retryFromEnd: tail.length + 1 - retryAt,
     tailDocuments,
   };
 }
@@ -245,16 +283,21 @@ function buildLlmJson(llm: ResolvedModel): string {
 
 /**
  * Options layered over defaults (run, agent, ask): later ones win, except that
- * instructions are joined, the outer ones first.
+ * instructions are joined, the outer ones first, and an option given as
+ * `undefined` leaves the outer one in place.
  */
 export function mergeCallOptions<Options extends CallDefaults>(
   base: CallDefaults,
   extra: Options | undefined,
 ): Options {
   if (!extra) return base as Options;
-  const merged = { ...base, ...extra };
-  if (base.instructions && extra.instructions) {
-    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
+  const merged = { ...base, ...extra } as Record<string, unknown>;
+  // An option given as `undefined` is not set (as TypeScript's optional properties say): the outer one stays.
+  for (const key in extra) {
+    if (extra[key] === undefined) merged[key] = base[key as keyof CallDefaults];
   }
-  return merged;
+  if (base.instructions && extra.instructions) {
+    merged["instructions"] = `${base.instructions}\n\n${extra.instructions}`;
+  }
+  return merged as Options;
 }

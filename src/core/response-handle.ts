@@ -9,11 +9,18 @@ import type { StandardSchema } from "./schema.js";
 
 export type ResponseStatus = "ready" | "pending" | "absent" | "failed";
 
+/** @internal How an ask with `retryInvalid` asks again: attempt 1, 2... up to `limit`. */
+export interface InvalidRetry {
+  readonly limit: number;
+  /** Makes attempt `attempt` of the ask: a call of its own, whose answer this handle takes (`_identify` first). */
+  readonly askAgain: (attempt: number) => void;
+}
+
 export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   readonly agent: string;
-  readonly hash: string;
-  readonly occurrence: number;
-  readonly seq: number;
+  #hash: string;
+  #occurrence: number;
+  #seq: number;
   #status: ResponseStatus = "absent";
   #stored: { readonly text: string; readonly result: LLMResult } | undefined;
   #error: unknown;
@@ -24,14 +31,32 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   #replayed = false;
   /** Set when awaiting the answer can only halt the agent (batch): one settled promise shared by many handles. */
   #halted: Promise<never> | undefined;
+  /** With `retryInvalid`: how to ask again, and how many times it was. */
+  #retry: InvalidRetry | undefined;
+  #retries = 0;
 
   /** @internal created by the agent */
   constructor(agent: string, hash: string, occurrence: number, seq: number, validator: StandardSchema | undefined) {
     this.agent = agent;
-    this.hash = hash;
-    this.occurrence = occurrence;
-    this.seq = seq;
+    this.#hash = hash;
+    this.#occurrence = occurrence;
+    this.#seq = seq;
     this.#validator = validator;
+  }
+
+  /** The call's identity hash (a retry of an invalid answer has its own). */
+  get hash(): string {
+    return this.#hash;
+  }
+
+  /** Earlier asks of the same hash by this agent in this run. */
+  get occurrence(): number {
+    return this.#occurrence;
+  }
+
+  /** The agent's running count of asks, for audit. */
+  get seq(): number {
+    return this.#seq;
   }
 
   /** `"ready"`: answered; `"pending"`: sent or in a batch; `"absent"`: not sent yet; `"failed"`. */
@@ -71,12 +96,14 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   /** The answer parsed as JSON (code fences around it are tolerated). */
   async json(): Promise<unknown> {
     const text = await this.text();
-    return parseJson(text, this.agent);
+    return parseJson(text, this.agent, ". The raw text is on error.rawText.");
   }
 
   /** The structured answer, validated by the ask's `schema` and typed by it. */
   async value(): Promise<T> {
-    const parsed = await this.json();
+    const text = await this.text();
+    const advice = this.#invalidAdvice();
+    const parsed = parseJson(text, this.agent, advice);
     const validator = this.#validator;
     if (!validator) return parsed as T;
     let outcome = validator["~standard"].validate(parsed);
@@ -84,8 +111,8 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     if (outcome.issues) {
       const problems = outcome.issues.slice(0, 5).map(describeIssue).join("; ");
       throw new InvalidOutputError(
-        `The answer of agent "${this.agent}" does not match its schema (${problems}). The raw text is on error.rawText; retry with retryInvalid or change the schema.`,
-        await this.text(),
+        `The answer of agent "${this.agent}" does not match its schema (${problems})${advice}`,
+        text,
       );
     }
     return outcome.value as T;
@@ -115,14 +142,52 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     );
   }
 
-  /** @internal `answer` is a result, or a stored answer that decodes its result lazily. */
-  _ready(answer: { readonly text: string; readonly result: LLMResult }, replayed: boolean): void {
-    this.#status = "ready";
-    this.#stored = answer;
-    this.#replayed = replayed;
-    this.#pending = undefined;
-    this.#deferred = undefined;
-    this.#halted = undefined;
+  /**
+   * @internal Ask again when an answer does not match the schema: the answer
+   * is checked as it arrives, so the handle is ready only with an accepted
+   * one (or the last, once `retry.limit` retries are spent).
+   */
+  _retryInvalid(retry: InvalidRetry): void {
+    this.#retry = retry;
+  }
+
+  /** @internal The call this handle now waits for: a retry's identity. */
+  _identify(hash: string, occurrence: number, seq: number): void {
+    this.#hash = hash;
+    this.#occurrence = occurrence;
+    this.#seq = seq;
+  }
+
+  /**
+   * @internal An answer arrived (replayed or received). With `retryInvalid`, an
+   * answer that does not match the schema is asked again instead.
+   */
+  _ready(answer: Answer, replayed: boolean): void {
+    const retry = this.#retry;
+    if (retry !== undefined && this.#retries < retry.limit) {
+      const verdict = this.#accepts(answer);
+      if (verdict === false) {
+        this.#askAgain(retry);
+        return;
+      }
+      if (verdict !== true) {
+        // An asynchronous schema: pending until it has judged.
+        this.#status = "pending";
+        this.#halted = undefined;
+        this.#deferred = undefined;
+        this.#pending = verdict.then((accepted) => {
+          if (!accepted) {
+            this.#askAgain(retry);
+            return this.result();
+          }
+          this.#settle(answer, replayed);
+          return answer.result;
+        });
+        this.#pending.catch(() => {});
+        return;
+      }
+    }
+    this.#settle(answer, replayed);
   }
 
   /** @internal */
@@ -132,7 +197,8 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#pending = promise.then(
       (result) => {
         this._ready({ text: result.text, result }, false);
-        return result;
+        // An invalid answer asked again: this resolves with the retry's answer (or halts with it).
+        return this.#status === "ready" ? result : this.result();
       },
       (error: unknown) => {
         this._fail(error);
@@ -167,7 +233,63 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
     this.#status = status;
     this.#deferred = wait;
   }
+
+  #settle(answer: Answer, replayed: boolean): void {
+    this.#status = "ready";
+    this.#stored = answer;
+    this.#replayed = replayed;
+    this.#pending = undefined;
+    this.#deferred = undefined;
+    this.#halted = undefined;
+  }
+
+  /** Whether `answer` may stand: JSON that the schema accepts, or an answer that calls tools instead. */
+  #accepts(answer: Answer): boolean | Promise<boolean> {
+    if (answer.result.toolCalls.length > 0) return true;
+    let parsed: unknown;
+    try {
+      parsed = parseJson(answer.text, this.agent, "");
+    } catch {
+      return false;
+    }
+    let outcome: ReturnType<StandardSchema["~standard"]["validate"]> | undefined;
+    try {
+      outcome = this.#validator?.["~standard"].validate(parsed);
+    } catch {
+      // A schema that throws is the schema's fault, not the answer's: value() raises it.
+      return true;
+    }
+    if (outcome instanceof Promise) return outcome.then((settled) => !settled.issues);
+    return !outcome?.issues;
+  }
+
+  #askAgain(retry: InvalidRetry): void {
+    this.#retries++;
+    // The retry's own state replaces what the invalid answer left.
+    this.#status = "absent";
+    this.#pending = undefined;
+    this.#halted = undefined;
+    this.#deferred = undefined;
+    try {
+      retry.askAgain(this.#retries);
+    } catch (error) {
+      this._fail(error);
+    }
+  }
+
+  /** What an InvalidOutputError says to do, true to how this ask was made. */
+  #invalidAdvice(): string {
+    const limit = this.#retry?.limit;
+    if (limit === undefined || limit === 0) {
+      return ". The raw text is on error.rawText; ask with retryInvalid: n to ask again, or change the schema.";
+    }
+    const asks = `${this.#retries} more ask${this.#retries === 1 ? "" : "s"}`;
+    return ` after ${asks} (retryInvalid: ${limit}). The raw text is on error.rawText (the last answer's); loosen the schema or raise retryInvalid.`;
+  }
 }
+
+/** An answer as it lands on a handle: a result, or a stored answer that decodes its result lazily. */
+type Answer = { readonly text: string; readonly result: LLMResult };
 
 /** "path: message" of a schema validation issue. */
 export function describeIssue(issue: { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }) {
@@ -183,14 +305,15 @@ function assistantMessage(result: LLMResult): Message {
   return { role: "assistant", content };
 }
 
-function parseJson(text: string, agent: string): unknown {
+/** `text` as JSON (code fences tolerated); `advice` ends the error's message. */
+function parseJson(text: string, agent: string, advice: string): unknown {
   const trimmed = text.trim();
   const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(trimmed);
   try {
     return JSON.parse(fenced ? fenced[1] : trimmed);
   } catch (error) {
     throw new InvalidOutputError(
-      `The answer of agent "${agent}" is not valid JSON (${(error as Error).message}). The raw text is on error.rawText.`,
+      `The answer of agent "${agent}" is not valid JSON (${(error as Error).message})${advice}`,
       text,
       { cause: error },
     );

@@ -5,6 +5,7 @@
  */
 import { type Document, type ToolResultDocument, toolResult } from "../documents/document.js";
 import type { Agent } from "./agent.js";
+import { checkRunToolsOptions } from "./check-ask-options.js";
 import { InputError, NotAvailable } from "./errors.js";
 import type { ToolCall } from "./llm.js";
 import type { AskOptions } from "./prepare-call.js";
@@ -51,10 +52,8 @@ export async function runTools<T extends ToolsInput, S extends SchemaInput | und
   prompt: Document | readonly Document[],
   options: RunToolsOptions<T, S>,
 ): Promise<ToolRun<S extends undefined ? unknown : InferOutput<S>>> {
+  checkRunToolsOptions(options as RunToolsOptions<ToolsInput, undefined>);
   const { handlers, maxSteps = 10, ...askOptions } = options;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new InputError(`Expected \`maxSteps\` to be a whole number from 1 and up, got ${String(maxSteps)}.`);
-  }
   const specs = toolSpecs(options.tools, handlers as Readonly<Record<string, ToolHandler>>);
   const documents: Document[] = Array.isArray(prompt) ? [...(prompt as readonly Document[])] : [prompt as Document];
   const steps: ToolStep[] = [];

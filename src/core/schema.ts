@@ -3,7 +3,9 @@
  * or a plain JSON Schema object. Conversions are memoised per schema object,
  * so asking with the same schema many times converts it once.
  */
+import { checkOptions, defineOptions, isString } from "./check-options.js";
 import { InputError } from "./errors.js";
+import { checkJsonValue } from "./json-value.js";
 import type { JsonSchema, OutputSchema, ToolDefinition } from "./llm.js";
 
 type ValidationOutcome =
@@ -69,6 +71,7 @@ export function toJsonSchema(schema: SchemaInput, what: string): JsonSchema {
     if (!keys.some((key) => key in schema)) {
       throw new InputError(`${what} is neither a zod schema nor a JSON Schema (it has none of ${keys.join(", ")}).`);
     }
+    checkJsonValue(schema, what);
     json = schema;
   }
   jsonSchemas.set(schema, json);
@@ -118,6 +121,7 @@ function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
     if (typeof tool !== "object" || tool === null) {
       throw new InputError(`Each tool must be { name, description, parameters }, got ${String(tool)}.`);
     }
+    checkOptions(tool, _toolSpec, { where: `tool "${String(tool.name)}"`, prefix: `tool "${String(tool.name)}".` });
     if (typeof tool.name !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) {
       throw new InputError(
         `Tool name ${JSON.stringify(tool.name)} is not allowed; providers accept 1-64 letters, digits, "_" and "-".`,
@@ -130,3 +134,9 @@ function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
     };
   });
 }
+
+const _toolSpec = defineOptions<ToolSpec & { readonly name: string }>("a tool", {
+  name: ["a string", isString],
+  description: ["a string", isString],
+  parameters: ["a zod schema or a JSON Schema object", (value) => typeof value === "object" && value !== null],
+});

@@ -5,6 +5,7 @@
  * would load back as something else (a class instance, a RegExp) is refused.
  */
 import { InputError } from "./errors.js";
+import { jsonProblem } from "./json-value.js";
 import { ResponseHandle } from "./response-handle.js";
 
 const tag = "$pllm";
@@ -43,15 +44,21 @@ export function encodeUserdata(key: string, value: unknown): string {
       if (typeof member === "function" || typeof member === "symbol") {
         throw new InputError(`save("${key}") got a ${typeof member} at "${name}"; only data can be saved.`);
       }
-      if (typeof original === "object" && original !== null && !Array.isArray(original)) {
-        const prototype = Object.getPrototypeOf(original);
-        if (prototype !== Object.prototype && prototype !== null) {
-          throw new InputError(
-            `save("${key}") got a ${prototype?.constructor?.name ?? "class instance"} at "${name}", which would not load back as the same value; save plain data (objects, arrays, strings, numbers, booleans, null, Dates, bytes, Maps, Sets, bigints, response handles) and convert the rest first (a RegExp to its source, an Error to its message, a class instance to a plain object).`,
-          );
-        }
+      if (ArrayBuffer.isView(original) || original instanceof ArrayBuffer) {
+        throw new InputError(
+          `save("${key}") got a ${original.constructor.name} at "${name}", which would load as something else; save it as bytes (new Uint8Array(value.buffer)) or as an array (Array.from(value)).`,
+        );
+      }
+      // Anything else JSON would keep as something else (a class instance, an object with toJSON()).
+      const problem = jsonProblem(original);
+      if (problem !== undefined) {
+        throw new InputError(
+          `save("${key}") cannot keep the value at "${name}" as it is: ${problem}. Save plain data (objects, arrays, strings, numbers, booleans, null, Dates, bytes, Maps, Sets, bigints, response handles).`,
+        );
+      }
+      if (typeof original === "object" && original !== null && !Array.isArray(original) && tag in original) {
         // An object of the user's with our tag's name as a key: saved as its entries, so it never loads as something else.
-        if (tag in original) return { [tag]: "object", value: Object.entries(original) };
+        return { [tag]: "object", value: Object.entries(original) };
       }
       return member;
     });

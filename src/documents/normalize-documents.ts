@@ -3,6 +3,7 @@
  * merges into one user message; system messages join the instructions.
  */
 import { InputError } from "../core/errors.js";
+import { checkJsonValue } from "../core/json-value.js";
 import type { ContentPart, Message } from "../core/llm.js";
 import { type AssistantTurnSource, assistantTurn, type Document } from "./document.js";
 
@@ -24,8 +25,14 @@ const noSystem: string[] = [];
 
 export function normalizeDocuments(documents: Document | readonly Document[]): NormalizedDocuments {
   // The common case, one prompt string, without the general machinery.
-  if (typeof documents === "string")
+  if (typeof documents === "string") {
+    if (!_hasText(documents)) {
+      throw new InputError(
+        `The prompt is ${documents === "" ? "empty" : "only whitespace"}; pass the text to ask about (an empty prompt would be sent and paid for, and some providers refuse it).`,
+      );
+    }
     return { messages: [{ role: "user", content: [{ type: "text", text: documents }] }], system: noSystem };
+  }
   const list = Array.isArray(documents) ? (documents as readonly Document[]) : [documents as Document];
   const messages: Message[] = [];
   const system: string[] = [];
@@ -35,8 +42,9 @@ export function normalizeDocuments(documents: Document | readonly Document[]): N
     else messages.push({ role, content: parts });
   };
 
+  const single = !Array.isArray(documents);
   list.forEach((document, index) => {
-    const turn = toTurn(document, index);
+    const turn = toTurn(document, single ? "the document" : `documents[${index}]`);
     if (turn.role === "system") system.push(turn.text);
     else push(turn.role, turn.parts);
   });
@@ -47,11 +55,11 @@ type Turn =
   | { readonly role: "user" | "assistant"; readonly parts: readonly ContentPart[] }
   | { readonly role: "system"; readonly text: string };
 
-function toTurn(document: Document, index: number): Turn {
-  if (typeof document === "string") return { role: "user", parts: [{ type: "text", text: document }] };
+function toTurn(document: Document, place: string): Turn {
+  if (typeof document === "string") return { role: "user", parts: [textPart(document, place)] };
   if (document === null || typeof document !== "object") {
     throw new InputError(
-      `Document ${index} is ${document === null ? "null" : typeof document}; pass a string, a message { role, content }, image(...), file(...), a response or a plain object.`,
+      `${place} is ${document === null ? "null" : typeof document}; pass a string, a message { role, content }, image(...), file(...), a response or a plain object.`,
     );
   }
   if (assistantTurn in document) {
@@ -60,6 +68,7 @@ function toTurn(document: Document, index: number): Turn {
   }
   const record = document as Record<string, unknown>;
   if (typeof record["toolCallId"] === "string" && typeof record["name"] === "string" && "output" in record) {
+    checkJsonValue(record["output"], `${place} (the result of tool "${record["name"]}").output`);
     const isError = record["isError"] === true ? true : undefined;
     const part: ContentPart = {
       type: "tool-result",
@@ -71,67 +80,95 @@ function toTurn(document: Document, index: number): Turn {
     return { role: "user", parts: [part] };
   }
   if (record["type"] === "image" || record["type"] === "file")
-    return { role: "user", parts: [binaryPart(record, index)] };
+    return { role: "user", parts: [binaryPart(record, place)] };
   if (typeof record["role"] === "string" && "content" in record && Object.keys(record).length === 2) {
     const role = record["role"];
     if (role !== "user" && role !== "assistant" && role !== "system") {
-      throw new InputError(`Document ${index} has role "${role}"; use "user", "assistant" or "system".`);
+      throw new InputError(`${place} has role "${role}"; use "user", "assistant" or "system".`);
     }
-    const parts = contentParts(record["content"], index);
+    const parts = contentParts(record["content"], place, role !== "assistant");
     if (role === "system")
       return { role, text: parts.map((part) => (part.type === "text" ? part.text : "")).join("\n") };
     return { role, parts };
   }
   if (document instanceof Uint8Array) {
-    throw new InputError(
-      `Document ${index} is raw bytes; wrap it with image(bytes, mediaType) or file(bytes, mediaType).`,
-    );
+    throw new InputError(`${place} is raw bytes; wrap it with image(bytes, mediaType) or file(bytes, mediaType).`);
   }
-  return { role: "user", parts: [{ type: "text", text: jsonText(document, index) }] };
+  checkJsonValue(document, place);
+  return { role: "user", parts: [{ type: "text", text: JSON.stringify(document) }] };
 }
 
-function contentParts(content: unknown, index: number): ContentPart[] {
-  if (typeof content === "string") return [{ type: "text", text: content }];
+/**
+ * The parts of a message's content. `needsText`: the message is the user's or
+ * system text, which providers refuse (or bill) when it is empty; an assistant
+ * turn may be empty, as an answer may be.
+ */
+function contentParts(content: unknown, place: string, needsText: boolean): ContentPart[] {
+  if (needsText && (content === "" || (Array.isArray(content) && content.length === 0))) {
+    throw new InputError(`${place} is a message with empty content; give it text or parts, or leave it out.`);
+  }
+  if (typeof content === "string") return [needsText ? textPart(content, place) : { type: "text", text: content }];
   if (Array.isArray(content)) {
-    return content.map((part) => {
-      if (typeof part === "string") return { type: "text", text: part };
-      if (part && typeof part === "object" && typeof part.type === "string") return part as ContentPart;
-      throw new InputError(`Document ${index} has a content part that is not a string or { type, ... } part.`);
+    return content.map((part, index) => {
+      const where = `${place}.content[${index}]`;
+      if (typeof part === "string") return needsText ? textPart(part, where) : { type: "text", text: part };
+      if (part && typeof part === "object" && typeof part.type === "string") {
+        if (part.type === "image" || part.type === "file") return binaryPart(part, where);
+        if (part.type === "text" && typeof part.text !== "string") {
+          throw new InputError(
+            `${where} is a text part whose text is not a string; pass { type: "text", text: "..." }.`,
+          );
+        }
+        if (part.type === "text" && needsText) checkText(part.text, where);
+        checkJsonValue(part, where);
+        return part as ContentPart;
+      }
+      throw new InputError(`${where} is not a string or a { type, ... } part.`);
     });
   }
-  throw new InputError(`Document ${index} has content of type ${typeof content}; use a string or an array of parts.`);
+  throw new InputError(`${place} has content of type ${typeof content}; use a string or an array of parts.`);
 }
 
-function binaryPart(record: Record<string, unknown>, index: number): ContentPart {
+/** A text part of the user's (see `checkText`). */
+function textPart(text: string, place: string): ContentPart {
+  checkText(text, place);
+  return { type: "text", text };
+}
+
+/** An empty or blank text of the user's is refused: sent, it is paid for, or refused by the provider. */
+function checkText(text: string, place: string): void {
+  if (_hasText(text)) return;
+  throw new InputError(
+    `${place} is ${text === "" ? "empty" : "only whitespace"}; leave it out, or pass the text it should hold.`,
+  );
+}
+
+function binaryPart(record: Record<string, unknown>, place: string): ContentPart {
   const kind = record["type"] as "image" | "file";
   const url = typeof record["url"] === "string" ? record["url"] : undefined;
   const data = record["data"];
   let mediaType = typeof record["mediaType"] === "string" ? record["mediaType"] : undefined;
   if (!mediaType && url && kind === "image") mediaType = imageTypes[url.split(/[?#]/)[0].split(".").pop() ?? ""];
   if (data === undefined && url === undefined) {
-    throw new InputError(`Document ${index} is an ${kind} with neither data nor url; pass bytes or a URL.`);
+    throw new InputError(`${place} is an ${kind} with neither data nor url; pass bytes or a URL.`);
   }
   if (!mediaType) {
-    throw new InputError(
-      `Document ${index} is an ${kind} without a mediaType; pass one, e.g. image(bytes, "image/png").`,
-    );
+    throw new InputError(`${place} is an ${kind} without a mediaType; pass one, e.g. image(bytes, "image/png").`);
   }
   let base64: string | undefined;
   if (data instanceof Uint8Array)
     base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
   else if (typeof data === "string") base64 = data.replace(/^data:[^;]+;base64,/, "");
-  else if (data !== undefined)
-    throw new InputError(`Document ${index} has ${kind} data that is neither bytes nor base64 text.`);
+  else if (data !== undefined) throw new InputError(`${place} has ${kind} data that is neither bytes nor base64 text.`);
   const filename = kind === "file" && typeof record["filename"] === "string" ? record["filename"] : undefined;
   return kind === "image"
     ? { type: "image", mediaType, data: base64, url: base64 === undefined ? url : undefined }
     : { type: "file", mediaType, data: base64, url: base64 === undefined ? url : undefined, filename };
 }
 
-function jsonText(value: object, index: number): string {
-  try {
-    return JSON.stringify(value, (_key, member) => (typeof member === "bigint" ? member.toString() : member));
-  } catch (error) {
-    throw new InputError(`Document ${index} cannot be sent as JSON (${(error as Error).message}).`, { cause: error });
-  }
+// --- internal ---
+
+/** Not empty and not only whitespace; stops at the first other character, so a long text costs nothing. */
+function _hasText(text: string): boolean {
+  return /\S/.test(text);
 }

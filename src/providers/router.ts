@@ -2,6 +2,8 @@
  * Which provider answers a model name, and the provider instances of a run.
  * Providers are created on first use, so a replay needs no key and no SDK client.
  */
+import { checkOptions, defineOptions, isString, oneOf } from "../core/check-options.js";
+import { closestName } from "../core/closest-name.js";
 import { InputError } from "../core/errors.js";
 import type { LLM, LLMIdentity, ProviderName } from "../core/llm.js";
 import type { Provider } from "./provider.js";
@@ -13,7 +15,16 @@ export interface ResolvedLLM {
   readonly api: "responses" | "chat" | undefined;
 }
 
-const providerNames: readonly ProviderName[] = ["openai", "anthropic", "google", "mock"];
+export const providerNames: readonly ProviderName[] = ["openai", "anthropic", "google", "mock"];
+
+/** @throws InputError for a name that is not a provider, with the name most likely meant. */
+export function checkProviderName(name: unknown, where: string): asserts name is ProviderName {
+  if (providerNames.includes(name as ProviderName)) return;
+  const guess = typeof name === "string" ? closestName(name, providerNames) : undefined;
+  throw new InputError(
+    `Unknown provider ${JSON.stringify(name) ?? String(name)} in ${where}${guess ? `; did you mean "${guess}"?` : "."} Use one of ${providerNames.join(", ")}.`,
+  );
+}
 
 /** Model used when an ask names only a provider. */
 export const defaultModels: Record<ProviderName, string> = {
@@ -70,10 +81,23 @@ function resolveName(llm: string): ResolvedLLM {
   return { id: llm, provider, model: llm, api: undefined };
 }
 
+const _identity = defineOptions<LLMIdentity>(
+  "`llm`",
+  {
+    id: ["a string", isString],
+    provider: ["a provider name", isString],
+    model: ["a model name", isString],
+    api: ['"responses" or "chat"', oneOf(["responses", "chat"])],
+  },
+  { prefix: "llm." },
+);
+
 function resolveIdentity(identity: LLMIdentity): ResolvedLLM {
-  if (!providerNames.includes(identity.provider)) {
+  checkOptions(identity, _identity);
+  checkProviderName(identity.provider, `llm ${JSON.stringify(identity)}`);
+  if (identity.api !== undefined && (identity.provider === "anthropic" || identity.provider === "google")) {
     throw new InputError(
-      `Unknown provider "${String(identity.provider)}" in llm ${JSON.stringify(identity)}; use one of ${providerNames.join(", ")}.`,
+      `llm ${JSON.stringify(identity)}: \`api\` chooses between OpenAI's Responses and Chat Completions APIs, which ${identity.provider} does not have; leave it out.`,
     );
   }
   if (typeof identity.model !== "string" || identity.model.length === 0) {

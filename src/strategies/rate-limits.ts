@@ -2,6 +2,7 @@
  * The `limits` option: what a provider or one of its models accepts, checked
  * once at open and turned into the windows the throttler keeps.
  */
+import { unknownOption } from "../core/check-options.js";
 import { InputError } from "../core/errors.js";
 import type { ProviderName } from "../core/llm.js";
 
@@ -64,6 +65,12 @@ export function parseRateLimits(limits: RateLimits): Map<string, LimitRule> {
       );
     }
     if (limit === undefined) continue;
+    if (typeof limit !== "object" || limit === null) {
+      throw new InputError(`Expected \`limits["${key}"]\` to be { rpm, tpm, concurrency, ... }, got ${String(limit)}.`);
+    }
+    for (const field of Object.keys(limit)) {
+      if (!Object.hasOwn(_fields, field)) throw unknownOption(field, Object.keys(_fields), `\`limits["${key}"]\``);
+    }
     const at = (field: keyof RateLimit) => `limits["${key}"].${field}`;
     const perMs = _positive(limit.perMs, at("perMs"), false) ?? 60_000;
     const windows: WindowRule[] = [];
@@ -84,6 +91,16 @@ export function parseRateLimits(limits: RateLimits): Map<string, LimitRule> {
 
 /** Every provider a limit may name; `satisfies` keeps it in step with `ProviderName`. */
 const _providers = { openai: true, anthropic: true, google: true, mock: true } satisfies Record<ProviderName, true>;
+
+/** Every field of a limit; `satisfies` keeps it in step with `RateLimit`. */
+const _fields = {
+  concurrency: true,
+  rpm: true,
+  tpm: true,
+  requests: true,
+  tokens: true,
+  perMs: true,
+} satisfies Record<keyof RateLimit, true>;
 
 function _positive(value: number | undefined, name: string, whole: boolean): number | undefined {
   if (value === undefined) return undefined;

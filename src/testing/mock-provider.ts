@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { providerError } from "../core/errors.js";
 import type { FinishReason, LLMRequest, LLMResult, ProviderName, Usage } from "../core/llm.js";
 import type { Provider } from "../providers/provider.js";
+import { checkMockFailure, checkMockProviderOptions, checkMockRule } from "./check-testing-options.js";
 import { sampleJsonSchema } from "./sample-json-schema.js";
 
 export interface MockReply {
@@ -58,6 +59,7 @@ export class MockProvider implements Provider {
   readonly #failures: { failure: MockFailure; left: number }[] = [];
 
   constructor(options: MockProviderOptions = {}) {
+    checkMockProviderOptions(options);
     this.name = options.name ?? "mock";
     this.#latency = options.latencyMs ?? 0;
     for (const rule of options.script ?? []) this.script(rule);
@@ -70,12 +72,14 @@ export class MockProvider implements Provider {
 
   /** Add a scripted answer; the first matching rule wins. */
   script(rule: MockRule): this {
+    checkMockRule(rule);
     this.#rules.push({ rule, used: 0 });
     return this;
   }
 
   /** Fail the next matching requests with an HTTP-like status. */
   failNext(failure: MockFailure): this {
+    checkMockFailure(failure);
     this.#failures.push({ failure, left: failure.times ?? 1 });
     return this;
   }

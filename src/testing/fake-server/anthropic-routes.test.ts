@@ -253,6 +253,26 @@ describe("Anthropic failures", () => {
         } as never),
         "messages.0.content.0.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif', 'image/webp'",
       ],
+      [
+        anthropic.messages.create({ model, max_tokens: 16, messages: [{ role: "user", content: "" }] }),
+        "messages.0: all messages must have non-empty content except for the optional final assistant message",
+      ],
+      [
+        anthropic.messages.create({ model, max_tokens: 16, messages: [{ role: "user", content: [] }] }),
+        "messages.0: all messages must have non-empty content except for the optional final assistant message",
+      ],
+      [
+        anthropic.messages.create({
+          model,
+          max_tokens: 16,
+          messages: [{ role: "user", content: [{ type: "text", text: "" }] }],
+        }),
+        "messages: text content blocks must be non-empty",
+      ],
+      [
+        anthropic.messages.create({ model, max_tokens: 16, messages: [{ role: "user", content: " \n" }] }),
+        "messages: text content blocks must contain non-whitespace text",
+      ],
     ];
     for (const [promise, message] of cases) {
       const error = await caught(promise);

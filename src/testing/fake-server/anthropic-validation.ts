@@ -80,7 +80,8 @@ export function validateMessagesBody(body: unknown, version: AnthropicVersion): 
   if (body.stream === true) return _invalid("stream: The fake provider server does not stream; send `stream: false`.");
   let toolUseIds = new Set<string>();
   for (const [index, message] of body.messages.entries()) {
-    const problem = _checkMessage(message, `messages.${index}`, version, toolUseIds);
+    const last = index === body.messages.length - 1;
+    const problem = _checkMessage(message, `messages.${index}`, version, toolUseIds, last);
     if (problem) return problem;
     const entry = objectOf(message);
     toolUseIds = new Set(
@@ -110,13 +111,20 @@ function _checkMessage(
   path: string,
   version: AnthropicVersion,
   toolUseIds: ReadonlySet<string>,
+  last: boolean,
 ): ProviderFailure | undefined {
   if (!isObject(message)) return _invalid(`${path}: Input should be a valid dictionary`);
   const roles = version === "2026-10-21" ? ["user", "assistant", "system"] : ["user", "assistant"];
   if (typeof message.role !== "string" || !roles.includes(message.role)) {
     return _invalid(`${path}.role: Input should be ${roles.map((role) => `'${role}'`).join(" or ")}`);
   }
-  if (typeof message.content === "string") return undefined;
+  const empty = message.content === "" || (Array.isArray(message.content) && message.content.length === 0);
+  if (empty && !(last && message.role === "assistant")) {
+    return _invalid(
+      `${path}: all messages must have non-empty content except for the optional final assistant message`,
+    );
+  }
+  if (typeof message.content === "string") return _checkText(message.content);
   if (!Array.isArray(message.content)) return _invalid(`${path}.content: Input should be a valid list`);
   for (const [index, block] of message.content.entries()) {
     const problem = _checkBlock(objectOf(block), `${path}.content.${index}`, message.role, version, toolUseIds);
@@ -136,6 +144,10 @@ function _checkBlock(
     return _invalid(
       `${path}: Input tag '${String(block.type)}' found using 'type' does not match any of the expected tags: ${blockTypes.map((type) => `'${type}'`).join(", ")}`,
     );
+  }
+  if (block.type === "text" && typeof block.text === "string") {
+    const problem = _checkText(block.text);
+    if (problem) return problem;
   }
   if (block.type === "image") {
     const source = objectOf(block.source);
@@ -161,6 +173,13 @@ function _checkBlock(
   if (version === "2026-10-21" && block.type === "text" && role === "user" && arrayOf(block.citations).length > 0) {
     return _invalid(`${path}.citations: citations on user text blocks are not allowed in anthropic-version 2026-10-21`);
   }
+  return undefined;
+}
+
+/** Text blocks (and string content) must hold text that is not only whitespace. */
+function _checkText(text: string): ProviderFailure | undefined {
+  if (text === "") return _invalid("messages: text content blocks must be non-empty");
+  if (text.trim() === "") return _invalid("messages: text content blocks must contain non-whitespace text");
   return undefined;
 }
 

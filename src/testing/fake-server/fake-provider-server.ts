@@ -9,6 +9,12 @@ import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
+import {
+  checkFailureInjection,
+  checkFakeServerOptions,
+  checkFaultSettings,
+  checkScriptRule,
+} from "../check-testing-options.js";
 import { anthropicRoutes } from "./anthropic-routes.js";
 import { type BatchBehavior, BatchBook, type FakeBatch } from "./batch-book.js";
 import { composeAnswer } from "./compose-answer.js";
@@ -46,6 +52,7 @@ import { ScriptBook } from "./script-book.js";
  * await server.close();
  */
 export async function startFakeProviderServer(options: FakeProviderServerOptions = {}): Promise<FakeProviderServer> {
+  checkFakeServerOptions(options);
   const server = new FakeProviderHttpServer(options);
   await server.listen();
   return server;
@@ -129,12 +136,15 @@ class FakeProviderHttpServer implements FakeProviderServer {
   }
 
   script(rule: ScriptRule): void {
+    checkScriptRule(rule);
     this.#scripts.add(rule);
   }
   failNext(failure: FailureInjection): void {
+    checkFailureInjection(failure);
     this.#faults.failNext(failure);
   }
   setFaults(faults: FaultSettings | undefined): void {
+    if (faults !== undefined) checkFaultSettings(faults);
     this.#faults.setFaults(faults);
   }
   setLatency(latency: Latency): void {

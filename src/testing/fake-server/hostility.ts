@@ -5,6 +5,7 @@
  * conflicting or foreign lines. Applied after routing, so every route keeps
  * its normal behaviour underneath.
  */
+import { checkHostility } from "../check-testing-options.js";
 import type { HostileKind, Hostility, ReplyContext } from "./fake-server-types.js";
 import { isObject } from "./json-shape.js";
 import type { WireResponse } from "./provider-routes.js";
@@ -17,6 +18,7 @@ export class HostilityPlan {
   set(hostilities: Hostility | readonly Hostility[] | undefined): void {
     const list = hostilities === undefined ? [] : Array.isArray(hostilities) ? hostilities : [hostilities];
     for (const hostility of list as readonly Hostility[]) {
+      checkHostility(hostility);
       if (!_kinds.includes(hostility.kind)) {
         throw new TypeError(
           `[parallellm] [fake-server] Unknown hostility kind \`${String(hostility.kind)}\`; use one of ${_kinds.join(", ")}.`,
