@@ -62,6 +62,16 @@ it("a malformed flag prints the usage and the problem, and exits 2", async () =>
   expect(stderr).not.toMatch(/\n\s+at /);
 });
 
+it("an unknown flag is refused with the one probably meant, and exits 2, before anything runs", async () => {
+  const { code, stdout, stderr } = await pllm(["run", badModelPipeline, "--stategy", "batch"]);
+  expect(code).toBe(2);
+  expect(stdout).toBe("");
+  expect(stderr).toMatch(/pllm: Unknown option --stategy; did you mean --strategy\?\n$/);
+  const { code: equalsCode, stderr: equalsError } = await pllm(["run", badModelPipeline, "--dryrun=true"]);
+  expect(equalsCode).toBe(2);
+  expect(equalsError).toMatch(/Unknown option --dryrun; did you mean --dry-run\?/);
+});
+
 it("an unknown command prints the usage and exits 2", async () => {
   const { code, stderr } = await pllm(["statuss"]);
   expect(code).toBe(2);

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
 import { type CommandDef, renderUsage, runCommand } from "citty";
+import { closestName } from "../core/closest-name.js";
 import { ParallellmError } from "../core/errors.js";
 import { CliError, UsageError } from "./cli-error.js";
 
@@ -43,6 +44,7 @@ export async function runCli(
       write(streams.stdout, packageVersion);
       return 0;
     }
+    await _checkFlags(command, rawArgs);
     await runCommand(command, { rawArgs: [...rawArgs] });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
@@ -74,6 +76,29 @@ function _isCittyUsageError(error: unknown): boolean {
 
 // biome-ignore lint/suspicious/noExplicitAny: see runCli.
 type AnyCommand = CommandDef<any>;
+
+/**
+ * citty ignores flags it does not know: a typo (`--stategy batch`) would silently
+ * run with the default instead. Refused, with the flag that was probably meant.
+ */
+async function _checkFlags(command: AnyCommand, rawArgs: readonly string[]): Promise<void> {
+  const [shown] = await _commandFor(command, rawArgs);
+  const definitions = ((await shown.args) ?? {}) as Record<string, { readonly alias?: string | readonly string[] }>;
+  const known = new Set<string>();
+  for (const [name, definition] of Object.entries(definitions)) {
+    known.add(name);
+    known.add(`no-${name}`);
+    for (const alias of [definition.alias ?? []].flat()) known.add(alias);
+  }
+  for (const arg of rawArgs) {
+    if (arg === "--") return;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const name = arg.replace(/^--?/, "").split("=")[0];
+    if (known.has(name)) continue;
+    const meant = closestName(name, Object.keys(definitions));
+    throw new UsageError(`Unknown option ${arg.split("=")[0]}${meant ? `; did you mean --${meant}?` : "."}`);
+  }
+}
 
 /** The command whose usage fits `rawArgs` (a subcommand when the first argument names one), and its parent. */
 async function _commandFor(command: AnyCommand, rawArgs: readonly string[]): Promise<[AnyCommand, AnyCommand?]> {
