@@ -26,33 +26,33 @@ export const allHashParts: readonly HashPart[] = ["instructions", "documents", "
 /** Options that may be set per ask, per agent, or for the whole run. */
 export interface CallDefaults {
   /** Model name (`"gpt-4.1-mini"`, `"claude-sonnet-4-5"`, `"gemini-2.5-flash"`, `"openai:my-model"`) or identity. */
-  readonly llm?: LLM;
+  readonly llm?: LLM | undefined;
   /** System instructions. Per-agent and per-ask instructions are joined, agent first. */
-  readonly instructions?: string;
+  readonly instructions?: string | undefined;
   /** Separates otherwise identical calls on purpose (a new sample, an experiment). */
-  readonly salt?: string;
+  readonly salt?: string | undefined;
   /** What the identity hash covers. @default all parts */
-  readonly hashBy?: readonly HashPart[];
-  readonly temperature?: number;
-  readonly topP?: number;
-  readonly maxTokens?: number;
-  readonly stop?: readonly string[];
-  readonly seed?: number;
+  readonly hashBy?: readonly HashPart[] | undefined;
+  readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly seed?: number | undefined;
   /** Merged into the provider's request body as is. */
-  readonly providerOptions?: { readonly [key: string]: unknown };
+  readonly providerOptions?: { readonly [key: string]: unknown } | undefined;
 }
 
 export interface AskOptions<S extends SchemaInput | undefined = SchemaInput | undefined> extends CallDefaults {
   /** Structured output: a zod schema (typed `value()`) or a JSON Schema object. */
-  readonly schema?: S;
+  readonly schema?: S | undefined;
   /** Name of the output schema, for providers that want one. @default the schema's title or "output" */
-  readonly schemaName?: string;
-  readonly tools?: ToolsInput;
-  readonly toolChoice?: ToolChoice;
+  readonly schemaName?: string | undefined;
+  readonly tools?: ToolsInput | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
   /** Send even if an answer is stored; the stored answer stays the one replayed. */
-  readonly ignoreCache?: boolean;
+  readonly ignoreCache?: boolean | undefined;
   /** Send even if an answer is stored, and replace it. */
-  readonly rewriteCache?: boolean;
+  readonly rewriteCache?: boolean | undefined;
 }
 
 export interface ResolvedModel {
