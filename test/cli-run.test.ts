@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { tempDirectory, tempWorkspace } from "./helpers.js";
 
 const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const pipeline = new URL("./fixtures/cli-pipeline.ts", import.meta.url).pathname;
@@ -12,10 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function pllm(args: string[], workspace: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pllm(
+  args: string[],
+  workspace: string,
+  settings: { env?: NodeJS.ProcessEnv; onStderr?: (stderr: string, pid: number) => void } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace },
+      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace, ...settings.env },
     });
     let stdout = "";
     let stderr = "";
@@ -24,6 +29,7 @@ function pllm(args: string[], workspace: string): Promise<{ code: number | null;
     });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
+      settings.onStderr?.(stderr, child.pid!);
     });
     child.once("error", reject);
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
@@ -44,6 +50,27 @@ it("pllm run --wait exits non-zero with a clear message when a batch fails perma
   const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
   expect(code).toBe(1);
   expect(stderr).toMatch(/1 batch\(es\) failed permanently:[\s\S]*fix the requests and run again/);
+});
+
+it("pllm run --wait stopped by SIGTERM or SIGINT between runs exits 143 or 130 and leaves no temporary files", async () => {
+  server.setBatchBehavior({ completeAfterPolls: 1_000 });
+  for (const [signal, exitCode] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const) {
+    const temporary = tempDirectory();
+    let sent = false;
+    const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "60"], tempWorkspace(), {
+      env: { TMPDIR: temporary },
+      onStderr: (text, pid) => {
+        if (sent || !/next run in/.test(text)) return;
+        sent = true;
+        process.kill(pid, signal);
+      },
+    });
+    expect({ signal, code, stderr }).toEqual({ signal, code: exitCode, stderr: expect.stringMatching(/stopped by/) });
+    expect(readdirSync(temporary).filter((name) => name.startsWith("pllm-"))).toEqual([]);
+  }
 });
 
 it("pllm run (once) runs one round and reports the pending batch", async () => {
