@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { canonicalJson, sha256 } from "./canonical.js";
-import { prepareCall } from "./prepare-call.js";
+import { mergeCallOptions, prepareCall } from "./prepare-call.js";
 
 const resolveLLM = (llm: unknown) => ({
   id: String(llm),
@@ -63,5 +63,17 @@ describe("prepareCall", () => {
     const withModel = (llm: string) => prepareCall("hi", { llm, hashBy: ["documents"] }, resolveLLM).hash;
     expect(withModel("a")).toBe(withModel("b"));
     expect(prepareCall("hi", { llm: "a" }, resolveLLM).hash).not.toBe(prepareCall("hi", { llm: "b" }, resolveLLM).hash);
+  });
+});
+
+describe("mergeCallOptions", () => {
+  it("takes an option given as undefined as not given: the outer value stays", () => {
+    const base = { llm: "m", temperature: 0.5, instructions: "Be terse." };
+    expect(mergeCallOptions(base, { llm: undefined, temperature: undefined, instructions: undefined })).toEqual(base);
+    expect(mergeCallOptions(base, { temperature: 0, instructions: "Answer in French." })).toEqual({
+      llm: "m",
+      temperature: 0,
+      instructions: "Be terse.\n\nAnswer in French.",
+    });
   });
 });

@@ -245,16 +245,18 @@ function buildLlmJson(llm: ResolvedModel): string {
 
 /**
  * Options layered over defaults (run, agent, ask): later ones win, except that
- * instructions are joined, the outer ones first.
+ * instructions are joined, the outer ones first. An option given as
+ * `undefined` is not given: the outer value stays.
  */
 export function mergeCallOptions<Options extends CallDefaults>(
   base: CallDefaults,
   extra: Options | undefined,
 ): Options {
   if (!extra) return base as Options;
-  const merged = { ...base, ...extra };
-  if (base.instructions && extra.instructions) {
-    return { ...merged, instructions: `${base.instructions}\n\n${extra.instructions}` };
+  const merged: Record<string, unknown> = { ...base };
+  for (const key in extra) {
+    if (extra[key] !== undefined) merged[key] = extra[key];
   }
-  return merged;
+  if (base.instructions && extra.instructions) merged["instructions"] = `${base.instructions}\n\n${extra.instructions}`;
+  return merged as Options;
 }
