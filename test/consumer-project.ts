@@ -44,7 +44,7 @@ export function makeConsumerProject(): ConsumerProject {
     const { filename, files } = packed[0] as { filename: string; files: { path: string }[] };
     writeLockedManifest(directory, `file:${filename}`);
     succeed("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"]);
-    linkNativeBinding(directory);
+    copyNativeBinding(directory);
     return {
       directory,
       packedFiles: files.map((file) => file.path),
@@ -104,12 +104,12 @@ function writeLockedManifest(directory: string, parallellm: string): void {
 
 /** Where Node would find `name` from the package at `from`: its own node_modules, then each one above. */
 function resolveLocked(locked: Record<string, LockedPackage>, from: string, name: string): string {
-  for (
-    let base = from;
-    base;
-    base = base.includes("/node_modules/") ? base.slice(0, base.lastIndexOf("/node_modules/")) : ""
-  ) {
-    if (locked[`${base}/node_modules/${name}`]) return `${base}/node_modules/${name}`;
+  let base = from;
+  while (base) {
+    const path = `${base}/node_modules/${name}`;
+    if (locked[path]) return path;
+    const parent = base.lastIndexOf("/node_modules/");
+    base = parent === -1 ? "" : base.slice(0, parent);
   }
   return `node_modules/${name}`;
 }
@@ -119,7 +119,7 @@ function resolveLocked(locked: Record<string, LockedPackage>, from: string, name
  * minutes offline); the binary the repository's own install built is the same
  * version for the same Node, so it is copied in.
  */
-function linkNativeBinding(directory: string): void {
+function copyNativeBinding(directory: string): void {
   const version = (base: string) =>
     JSON.parse(readFileSync(join(base, "node_modules", "better-sqlite3", "package.json"), "utf8")).version;
   if (version(directory) !== version(root)) {
