@@ -13,6 +13,7 @@
  */
 import { join } from "node:path";
 import { createOpenAI } from "@ai-sdk/openai";
+import type { GoogleGenAI } from "@google/genai";
 import { generateText } from "ai";
 import pLimit from "p-limit";
 import { type LLM, Parallellm } from "parallellm";
@@ -98,7 +99,12 @@ export async function sdkThroughputBenchmark(): Promise<Figure[]> {
           run: (list) =>
             Promise.all(
               list.map((prompt) =>
-                limit(() => clients.google.models.generateContent({ model: "gemini-2.5-flash", contents: prompt })),
+                limit(() =>
+                  (clients.google as GoogleGenAI).models.generateContent({
+                    model: "gemini-2.5-flash",
+                    contents: prompt,
+                  }),
+                ),
               ),
             ),
         },

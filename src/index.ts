@@ -40,6 +40,7 @@ export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
 export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
+export type { GoogleClient } from "./providers/google/google-client.js";
 export type { Provider } from "./providers/provider.js";
 export type { Store } from "./store/store.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";

@@ -1,9 +1,9 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { GoogleGenAI } from "@google/genai";
 import type OpenAI from "openai";
 import type { ProviderName } from "./core/llm.js";
 import type { CallDefaults } from "./core/prepare-call.js";
 import type { RunSummary } from "./dashboard/run-summary.js";
+import type { GoogleClient } from "./providers/google/google-client.js";
 import type { ModelPrice } from "./providers/model-prices.js";
 import type { Provider } from "./providers/provider.js";
 import type { Store } from "./store/store.js";
@@ -16,9 +16,9 @@ export interface ParallellmOptions extends CallDefaults {
    * When calls without a stored answer are sent.
    * @default "async"
    */
-  readonly strategy?: StrategyName;
+  readonly strategy?: StrategyName | undefined;
   /** Requests in flight at once (`async`). @default 16 */
-  readonly maxConcurrency?: number;
+  readonly maxConcurrency?: number | undefined;
   /**
    * Rate limits per provider and per model, kept for every request sent
    * (replays are never slowed): requests wait, never fail, for a limit. Both a
@@ -27,25 +27,31 @@ export interface ParallellmOptions extends CallDefaults {
    * @example
    * { openai: { rpm: 500, tpm: 200_000, concurrency: 50 }, "openai/gpt-4.1-mini": { rpm: 100 } }
    */
-  readonly limits?: RateLimits;
+  readonly limits?: RateLimits | undefined;
   /** Default provider when no `llm` is given: its default model is used. */
-  readonly provider?: ProviderName;
+  readonly provider?: ProviderName | undefined;
   /**
    * Official SDK clients to use instead of ones made from the environment
    * (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`/`GOOGLE_API_KEY`),
    * e.g. pointed at an OpenAI-compatible server or the fake provider server.
    */
-  readonly clients?: { readonly openai?: OpenAI; readonly anthropic?: Anthropic; readonly google?: GoogleGenAI };
+  readonly clients?:
+    | {
+        readonly openai?: OpenAI | undefined;
+        readonly anthropic?: Anthropic | undefined;
+        readonly google?: GoogleClient | undefined;
+      }
+    | undefined;
   /** Provider instances to use instead of the built-in ones (e.g. `{ mock: new MockProvider() }`). */
-  readonly providers?: Partial<Record<ProviderName, Provider>>;
+  readonly providers?: { readonly [name in ProviderName]?: Provider | undefined } | undefined;
   /**
    * `"throw"`: a failed call raises at `await` and stops its agent and the run.
    * `"record"`: the failure is recorded, that agent stops, the others go on.
    * @default "throw"
    */
-  readonly onError?: "throw" | "record";
+  readonly onError?: "throw" | "record" | undefined;
   /** Turn drift (stored answers not asked, new calls in a replayed pipeline) into an error at close. */
-  readonly strict?: boolean;
+  readonly strict?: boolean | undefined;
   /**
    * Send again the calls that failed for good in earlier runs: those the provider
    * rejected (400-class, sent directly or inside a batch) and those that failed in
@@ -53,39 +59,42 @@ export interface ParallellmOptions extends CallDefaults {
    * `Parallellm.run(..., { untilDone: true })` only the first run sends them again.
    * @default false
    */
-  readonly retryFailed?: boolean;
-  readonly retry?: RetryPolicy;
+  readonly retryFailed?: boolean | undefined;
+  readonly retry?: RetryPolicy | undefined;
   /**
    * Where the end-of-run summary goes: `true` for stderr, a function for your own logger, `false` for nowhere.
    * @default true
    */
-  readonly summary?: boolean | ((text: string) => void);
+  readonly summary?: boolean | ((text: string) => void) | undefined;
   /**
    * Live progress on stderr: a panel on a terminal, a plain line every few
    * seconds elsewhere. Off when `summary` is off. An object picks the stream.
    * @default true
    */
-  readonly dashboard?: boolean | { readonly stream?: NodeJS.WriteStream; readonly plainIntervalMs?: number };
+  readonly dashboard?:
+    | boolean
+    | { readonly stream?: NodeJS.WriteStream | undefined; readonly plainIntervalMs?: number | undefined }
+    | undefined;
   /**
    * Prices per model (USD per million tokens: `{ input, cachedInput?, output }`)
    * that override or extend the shipped table, e.g. for a fine-tune or a new model.
    */
-  readonly prices?: Readonly<Record<string, ModelPrice>>;
+  readonly prices?: Readonly<Record<string, ModelPrice>> | undefined;
   /** A JSON file of prices in the same shape as `prices` (merged under `prices`). */
-  readonly pricesFile?: string;
+  readonly pricesFile?: string | undefined;
   /** Use this store instead of the workspace's SQLite file. */
-  readonly store?: Store;
+  readonly store?: Store | undefined;
   /** Batch and hybrid strategies. */
-  readonly batch?: BatchSettings;
+  readonly batch?: BatchSettings | undefined;
   /** A session's batch results become visible only when all of that session's batches are done. */
-  readonly cohortLock?: boolean;
+  readonly cohortLock?: boolean | undefined;
   /**
    * When another process has this workspace open: `"fail"` at once with a
    * `StoreError` naming its pid and host, or `"wait"` until it closes. A lock
    * left by a process that died is taken over.
    * @default "fail"
    */
-  readonly lock?: "fail" | "wait";
+  readonly lock?: "fail" | "wait" | undefined;
   /**
    * On the first SIGINT/SIGTERM: send nothing new, wait up to `graceMs` for calls
    * in flight, store what arrived, submit collected batch calls, print the
@@ -93,42 +102,48 @@ export interface ParallellmOptions extends CallDefaults {
    * consistent: every answer is committed atomically). `false` leaves signals to you.
    * @default { graceMs: 10000 }
    */
-  readonly handleSignals?: boolean | { readonly graceMs?: number };
+  readonly handleSignals?: boolean | { readonly graceMs?: number | undefined } | undefined;
 }
 
 export interface BatchSettings {
   /** Hybrid: rounds with fewer collected calls than this are sent directly. @default 100 */
-  readonly minSize?: number;
+  readonly minSize?: number | undefined;
   /**
    * Ask before submitting: shows requests, estimated input tokens and cost per
    * provider/model. On a terminal you answer y/N; elsewhere it submits only with
    * `approve: true` or the environment variable `PLLM_APPROVE=1`, and never waits.
    */
-  readonly confirm?: boolean;
+  readonly confirm?: boolean | undefined;
   /** Approve submissions without asking (for non-interactive runs with `confirm`). */
-  readonly approve?: boolean;
+  readonly approve?: boolean | undefined;
   /** Write the batch input files to `<workspace>/batches/` and submit nothing. */
-  readonly preview?: boolean;
+  readonly preview?: boolean | undefined;
   /** Override per-batch limits (requests, bytes) per provider. */
-  readonly limits?: Partial<Record<ProviderName, { readonly maxRequests?: number; readonly maxBytes?: number }>>;
+  readonly limits?:
+    | {
+        readonly [provider in ProviderName]?:
+          | { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined }
+          | undefined;
+      }
+    | undefined;
   /** @internal test hook: runs right after a batch is created, before its id is recorded */
-  readonly afterCreate?: (providerBatchId: string) => void;
+  readonly afterCreate?: ((providerBatchId: string) => void) | undefined;
 }
 
 export interface RunOptions {
   /** Rerun until nothing is pending. @default false */
-  readonly untilDone?: boolean;
+  readonly untilDone?: boolean | undefined;
   /** Wait between runs, doubled while nothing moves. @default 30000 */
-  readonly pollInterval?: number;
+  readonly pollInterval?: number | undefined;
   /** Longest wait between runs. @default 600000 */
-  readonly maxPollInterval?: number;
+  readonly maxPollInterval?: number | undefined;
   /** Stop after this many runs even if something is pending. */
-  readonly maxRuns?: number;
+  readonly maxRuns?: number | undefined;
   /** Told before each wait (for progress output). */
-  readonly onWait?: (summary: RunSummary, waitMs: number) => void;
+  readonly onWait?: ((summary: RunSummary, waitMs: number) => void) | undefined;
 }
 
 export interface ForEachOptions {
   /** Agents running at once. @default 256 */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
 }

@@ -11,6 +11,7 @@ import { createGoogleProvider } from "./providers/google/index.js";
 import type { ModelPrice } from "./providers/model-prices.js";
 import { createOpenAIProvider } from "./providers/openai/index.js";
 import type { Provider } from "./providers/provider.js";
+import type { ProviderFactories } from "./providers/router.js";
 import { createAsyncStrategy } from "./strategies/async-strategy.js";
 import { createBatchStrategy } from "./strategies/batch-strategy.js";
 import type { Strategy } from "./strategies/strategy.js";
@@ -57,11 +58,11 @@ export function pickDefaults(options: ParallellmOptions): CallDefaults {
   return defaults as CallDefaults;
 }
 
-export function providerFactories(options: ParallellmOptions): Partial<Record<ProviderName, () => Provider>> {
+export function providerFactories(options: ParallellmOptions): ProviderFactories {
   const clients = options.clients ?? {};
   // Built-in providers make their SDK client on the first send, so a replay needs no key.
   const limits = options.batch?.limits ?? {};
-  const factories: Partial<Record<ProviderName, () => Provider>> = {
+  const factories: { [name in ProviderName]?: () => Provider } = {
     openai: () => createOpenAIProvider({ client: clients.openai, batchLimits: limits.openai }),
     anthropic: () => createAnthropicProvider({ client: clients.anthropic, batchLimits: limits.anthropic }),
     google: () => createGoogleProvider({ client: clients.google, batchLimits: limits.google }),

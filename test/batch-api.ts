@@ -1,12 +1,12 @@
 /** For BatchApi adapter tests: an input file to submit, and a results stream gathered. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BatchItemResult, BatchResultChunk } from "../src/providers/provider.js";
+import { tempDirectory } from "./helpers.js";
 
-/** `lines` as a JSONL input file, the way the archive writes it; returns its path. */
+/** `lines` as a JSONL input file, the way the archive writes it, removed after the test; returns its path. */
 export function inputFile(lines: readonly string[]): string {
-  const path = join(mkdtempSync(join(tmpdir(), "pllm-input-")), "input.jsonl");
+  const path = join(tempDirectory(), "input.jsonl");
   writeFileSync(path, `${lines.join("\n")}\n`);
   return path;
 }

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { tempDirectory, tempWorkspace } from "./helpers.js";
 
 const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const pipeline = new URL("./fixtures/cli-pipeline.ts", import.meta.url).pathname;
@@ -15,11 +16,11 @@ afterAll(() => server.close());
 function pllm(
   args: string[],
   workspace: string,
-  env: Record<string, string> = {},
+  settings: { env?: NodeJS.ProcessEnv; onStderr?: (stderr: string, pid: number) => void } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace, ...env },
+      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace, ...settings.env },
     });
     let stdout = "";
     let stderr = "";
@@ -28,6 +29,7 @@ function pllm(
     });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
+      settings.onStderr?.(stderr, child.pid!);
     });
     child.once("error", reject);
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
@@ -78,18 +80,16 @@ it(
     rejectLineTwo();
     const workspace = tempWorkspace();
     const env = { PLLM_TEST_ON_ERROR: "record" };
-    const failed = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.01"], workspace, env);
+    const failed = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.01"], workspace, { env });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(
       /pllm: 1 call\(s\) failed for good and are not sent again \(first: agent "line-2" \(openai\/gpt-4\.1-mini\): HTTP 400: Line 2 is not allowed\.\)\. .*--retry-failed/,
     );
 
     server.setBatchBehavior({});
-    const retried = await pllm(
-      ["run", pipeline, "--wait", "--retry-failed", "--poll-interval", "0.01"],
-      workspace,
+    const retried = await pllm(["run", pipeline, "--wait", "--retry-failed", "--poll-interval", "0.01"], workspace, {
       env,
-    );
+    });
     expect(retried.stderr).toMatch(/done after 2 run\(s\): nothing is pending/);
     expect(retried.code).toBe(0);
     const result = JSON.parse(retried.stdout.slice(retried.stdout.lastIndexOf('{\n  "topic"')));
@@ -97,6 +97,27 @@ it(
   },
   processesTimeout,
 );
+
+it("pllm run --wait stopped by SIGTERM or SIGINT between runs exits 143 or 130 and leaves no temporary files", async () => {
+  server.setBatchBehavior({ completeAfterPolls: 1_000 });
+  for (const [signal, exitCode] of [
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const) {
+    const temporary = tempDirectory();
+    let sent = false;
+    const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "60"], tempWorkspace(), {
+      env: { TMPDIR: temporary },
+      onStderr: (text, pid) => {
+        if (sent || !/next run in/.test(text)) return;
+        sent = true;
+        process.kill(pid, signal);
+      },
+    });
+    expect({ signal, code, stderr }).toEqual({ signal, code: exitCode, stderr: expect.stringMatching(/stopped by/) });
+    expect(readdirSync(temporary).filter((name) => name.startsWith("pllm-"))).toEqual([]);
+  }
+});
 
 it("pllm run (once) runs one round and reports the pending batch", async () => {
   server.setBatchBehavior({});

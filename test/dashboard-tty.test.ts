@@ -7,9 +7,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { expect, it } from "vitest";
 import { tempWorkspace } from "./helpers.js";
+import { requireProgram } from "./requirements.js";
 
 const child = new URL("./fixtures/dashboard-child.ts", import.meta.url).pathname;
-it("draws the panel on a terminal without tearing user output", async () => {
+it("draws the panel on a terminal without tearing user output", async (context) => {
+  requireProgram(context, "tmux");
   const workspace = tempWorkspace();
   const done = `${workspace}.done`;
   const session = `pllm-dashboard-${process.pid}`;

@@ -5,11 +5,16 @@ import { afterEach } from "vitest";
 
 const made: string[] = [];
 
-/** A fresh workspace directory, removed after the test. */
+/** A fresh, empty directory, removed after the test. */
+export function tempDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), "pllm-test-"));
+  made.push(directory);
+  return directory;
+}
+
+/** A fresh workspace directory (not made yet), removed after the test. */
 export function tempWorkspace(name = "ws"): string {
-  const root = mkdtempSync(join(tmpdir(), "pllm-test-"));
-  made.push(root);
-  return join(root, name);
+  return join(tempDirectory(), name);
 }
 
 afterEach(() => {

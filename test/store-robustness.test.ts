@@ -12,6 +12,7 @@ import { Parallellm, StoreError } from "../src/index.js";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { MockProvider } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
+import { requireOrSkip } from "./requirements.js";
 
 const open = (directory: string, mock = new MockProvider()) =>
   Parallellm.open(directory, { llm: "mock-1", providers: { mock }, summary: false });
@@ -124,7 +125,7 @@ describe("read-only workspace", () => {
     chmodSync(directory, 0o555);
     const before = snapshot(directory);
     const report = runChild(directory);
-    if (report === undefined) return context.skip("running as root without the right to switch to nobody");
+    requireOrSkip(context, report !== undefined, "running as root without the right to switch to nobody");
     expect(report).toMatch(/^StoreError .*lock file .*\(EACCES\): the workspace is read-only/);
     expect(snapshot(directory)).toEqual(before);
     chmodSync(directory, 0o755);
@@ -137,7 +138,7 @@ describe("read-only workspace", () => {
     chmodSync(directory, 0o777);
     const before = readFileSync(path);
     const report = runChild(directory);
-    if (report === undefined) return context.skip("running as root without the right to switch to nobody");
+    requireOrSkip(context, report !== undefined, "running as root without the right to switch to nobody");
     expect(report).toMatch(/^StoreError The store at .* is read-only or cannot be opened for writing/);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(existsSync(`${path}.lock`)).toBe(false);

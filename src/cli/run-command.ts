@@ -96,6 +96,7 @@ async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quie
   const statusFile = join(directory, "status.json");
   const forwarded = process.argv.slice(2).filter((arg) => arg !== "--wait");
   const say = (text: string) => settings.quiet || process.stderr.write(`${text}\n`);
+  const stop = _watchStopSignals();
   let interval = settings.pollMs;
   try {
     for (let run = 1; ; run++) {
@@ -103,6 +104,10 @@ async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quie
       // Failed calls are sent again by the first run only: later runs would loop on them.
       const args = run === 1 ? forwarded : forwarded.filter((arg) => arg !== "--retry-failed");
       const code = await runChild([...process.execArgv, process.argv[1], ...args], statusFile);
+      if (stop.signal) {
+        say(`pllm: stopped by ${stop.signal} during run ${run}; nothing more will run.`);
+        return stop.exitCode;
+      }
       if (code !== 0) {
         say(`pllm: run ${run} exited with code ${code}; stopping.`);
         return code;
@@ -119,13 +124,55 @@ async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quie
       say(
         `pllm: run ${run}: ${status.pendingBatches} batch(es) pending, ${status.halted} agent(s) waiting; next run in ${Math.round(interval / 1000)}s.`,
       );
-      await new Promise((resolve) => setTimeout(resolve, interval));
+      await stop.within(interval);
+      if (stop.signal) {
+        say(`pllm: stopped by ${stop.signal} while waiting; nothing more will run.`);
+        return stop.exitCode;
+      }
       // Start fast after progress, back off while nothing moves.
       interval = status.progressed ? settings.pollMs : Math.min(interval * 2, settings.maxPollMs);
     }
   } finally {
+    stop.dispose();
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * The first SIGINT or SIGTERM while `--wait` runs: the run in progress
+ * finishes (a signal from the terminal reached it too, and it stops as a
+ * single run does), then nothing more runs and the waiting process exits
+ * 130/143 after removing what it made.
+ */
+function _watchStopSignals() {
+  let wake: () => void = () => {};
+  const watch = {
+    signal: undefined as NodeJS.Signals | undefined,
+    get exitCode() {
+      return watch.signal === "SIGINT" ? 130 : 143;
+    },
+    /** Waits `ms`, or less if a signal comes. */
+    within(ms: number): Promise<void> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    watch.signal ??= signal;
+    wake();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return watch;
 }
 
 function runChild(argv: string[], statusFile: string): Promise<number> {

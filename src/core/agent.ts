@@ -130,7 +130,7 @@ export class Agent {
     occurrence: number,
     seq: number,
     options: AskOptions,
-    askSite: { readonly stack?: string } | undefined,
+    askSite: { readonly stack?: string | undefined } | undefined,
   ): void {
     const key = { agent: this.name, hash: call.hash, occurrence };
     const engine = this.#context.engine;

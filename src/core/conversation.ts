@@ -19,7 +19,7 @@ import type { InferOutput, SchemaInput } from "./schema.js";
 /** Options of `agent.conversation(name, options)`: the branch to work on and defaults for its asks. */
 export interface ConversationOptions extends CallDefaults {
   /** The branch this object works on. @default "main" */
-  readonly branch?: string;
+  readonly branch?: string | undefined;
 }
 
 /** One state of a conversation: the history up to and including `message`. */

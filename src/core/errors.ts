@@ -64,22 +64,22 @@ export type ProviderErrorKind =
 
 export interface ProviderErrorDetails {
   readonly provider: string;
-  readonly model?: string;
-  readonly statusCode?: number;
+  readonly model?: string | undefined;
+  readonly statusCode?: number | undefined;
   /** The provider's own error message (no secrets). */
-  readonly providerMessage?: string;
-  readonly requestId?: string;
+  readonly providerMessage?: string | undefined;
+  readonly requestId?: string | undefined;
   /** Delay the provider asked for (`retry-after`, `retry-after-ms`, Gemini `RetryInfo`). */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** Where the failing ask was made (`file:line`), when known. */
-  readonly askLocation?: string;
-  readonly agent?: string;
+  readonly askLocation?: string | undefined;
+  readonly agent?: string | undefined;
   /**
    * False when the failure came before any request went out (no API key): nothing
    * was sent or billed, and it is no failed attempt.
    * @default true
    */
-  readonly requestSent?: boolean;
+  readonly requestSent?: boolean | undefined;
   readonly cause?: unknown;
 }
 

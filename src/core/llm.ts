@@ -15,11 +15,11 @@ export type ProviderName = "openai" | "anthropic" | "google" | "mock";
  */
 export interface LLMIdentity {
   /** A nickname ("alice"); defaults to the model name. */
-  readonly id?: string;
+  readonly id?: string | undefined;
   readonly provider: ProviderName;
   readonly model: string;
   /** OpenAI only: `"responses"` (default) or `"chat"` for Chat Completions and OpenAI-compatible servers. */
-  readonly api?: "responses" | "chat";
+  readonly api?: "responses" | "chat" | undefined;
 }
 
 export type LLM = string | LLMIdentity;
@@ -31,15 +31,15 @@ export type ContentPart =
       readonly type: "image";
       readonly mediaType: string;
       /** base64, without a `data:` prefix */
-      readonly data?: string;
-      readonly url?: string;
+      readonly data?: string | undefined;
+      readonly url?: string | undefined;
     }
   | {
       readonly type: "file";
       readonly mediaType: string;
-      readonly data?: string;
-      readonly url?: string;
-      readonly filename?: string;
+      readonly data?: string | undefined;
+      readonly url?: string | undefined;
+      readonly filename?: string | undefined;
     }
   | { readonly type: "tool-call"; readonly id: string; readonly name: string; readonly args: unknown }
   | {
@@ -47,7 +47,7 @@ export type ContentPart =
       readonly toolCallId: string;
       readonly name: string;
       readonly output: unknown;
-      readonly isError?: boolean;
+      readonly isError?: boolean | undefined;
     };
 
 /** System text lives in `LLMRequest.instructions`, never in messages. */
@@ -58,7 +58,7 @@ export interface Message {
 
 export interface ToolDefinition {
   readonly name: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** JSON Schema of the arguments object. */
   readonly parameters: JsonSchema;
 }
@@ -66,11 +66,11 @@ export interface ToolDefinition {
 export type ToolChoice = "auto" | "required" | "none" | { readonly name: string };
 
 export interface GenerationOptions {
-  readonly temperature?: number;
-  readonly topP?: number;
-  readonly maxTokens?: number;
-  readonly stop?: readonly string[];
-  readonly seed?: number;
+  readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly seed?: number | undefined;
 }
 
 export interface OutputSchema {
@@ -83,15 +83,15 @@ export interface OutputSchema {
 export interface LLMRequest {
   readonly provider: ProviderName;
   readonly model: string;
-  readonly api?: "responses" | "chat";
-  readonly instructions?: string;
+  readonly api?: "responses" | "chat" | undefined;
+  readonly instructions?: string | undefined;
   readonly messages: readonly Message[];
-  readonly schema?: OutputSchema;
-  readonly tools?: readonly ToolDefinition[];
-  readonly toolChoice?: ToolChoice;
-  readonly options?: GenerationOptions;
+  readonly schema?: OutputSchema | undefined;
+  readonly tools?: readonly ToolDefinition[] | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
+  readonly options?: GenerationOptions | undefined;
   /** Passed through to the provider's body unchanged (merged at the top level). */
-  readonly providerOptions?: { readonly [key: string]: unknown };
+  readonly providerOptions?: { readonly [key: string]: unknown } | undefined;
 }
 
 export interface ToolCall {

@@ -97,3 +97,15 @@ describe("prepareCall", () => {
     );
   });
 });
+
+describe("mergeCallOptions", () => {
+  it("takes an option given as undefined as not given: the outer value stays", () => {
+    const base = { llm: "m", temperature: 0.5, instructions: "Be terse." };
+    expect(mergeCallOptions(base, { llm: undefined, temperature: undefined, instructions: undefined })).toEqual(base);
+    expect(mergeCallOptions(base, { temperature: 0, instructions: "Answer in French." })).toEqual({
+      llm: "m",
+      temperature: 0,
+      instructions: "Be terse.\n\nAnswer in French.",
+    });
+  });
+});

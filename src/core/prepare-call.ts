@@ -25,43 +25,43 @@ export const allHashParts: readonly HashPart[] = ["instructions", "documents", "
 /** Options that may be set per ask, per agent, or for the whole run. */
 export interface CallDefaults {
   /** Model name (`"gpt-4.1-mini"`, `"claude-sonnet-4-5"`, `"gemini-2.5-flash"`, `"openai:my-model"`) or identity. */
-  readonly llm?: LLM;
+  readonly llm?: LLM | undefined;
   /** System instructions. Per-agent and per-ask instructions are joined, agent first. */
-  readonly instructions?: string;
+  readonly instructions?: string | undefined;
   /** Separates otherwise identical calls on purpose (a new sample, an experiment). */
-  readonly salt?: string;
+  readonly salt?: string | undefined;
   /** What the identity hash covers. @default all parts */
-  readonly hashBy?: readonly HashPart[];
-  readonly temperature?: number;
-  readonly topP?: number;
-  readonly maxTokens?: number;
-  readonly stop?: readonly string[];
-  readonly seed?: number;
+  readonly hashBy?: readonly HashPart[] | undefined;
+  readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly seed?: number | undefined;
   /** Merged into the provider's request body as is. */
-  readonly providerOptions?: { readonly [key: string]: unknown };
+  readonly providerOptions?: { readonly [key: string]: unknown } | undefined;
   /**
    * Send even if an answer is stored; the stored answer stays the one replayed.
    * In `batch` and `hybrid` such asks are sent directly; in `dry-run` they are only counted.
    */
-  readonly ignoreCache?: boolean;
+  readonly ignoreCache?: boolean | undefined;
   /** Send even if an answer is stored, and replace it (sent directly in `batch` and `hybrid`, as `ignoreCache`). */
-  readonly rewriteCache?: boolean;
+  readonly rewriteCache?: boolean | undefined;
   /**
    * When a structured answer does not match its `schema` (or is not JSON), ask
    * again up to this many times. Each retry is a call of its own, stored beside
    * the invalid answer (which stays recorded) and replayed by later runs.
    * @default 0
    */
-  readonly retryInvalid?: number;
+  readonly retryInvalid?: number | undefined;
 }
 
 export interface AskOptions<S extends SchemaInput | undefined = SchemaInput | undefined> extends CallDefaults {
   /** Structured output: a zod schema (typed `value()`) or a JSON Schema object. */
-  readonly schema?: S;
+  readonly schema?: S | undefined;
   /** Name of the output schema, for providers that want one. @default the schema's title or "output" */
-  readonly schemaName?: string;
-  readonly tools?: ToolsInput;
-  readonly toolChoice?: ToolChoice;
+  readonly schemaName?: string | undefined;
+  readonly tools?: ToolsInput | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
 }
 
 export interface ResolvedModel {
@@ -283,21 +283,18 @@ function buildLlmJson(llm: ResolvedModel): string {
 
 /**
  * Options layered over defaults (run, agent, ask): later ones win, except that
- * instructions are joined, the outer ones first, and an option given as
- * `undefined` leaves the outer one in place.
+ * instructions are joined, the outer ones first. An option given as
+ * `undefined` is not given: the outer value stays.
  */
 export function mergeCallOptions<Options extends CallDefaults>(
   base: CallDefaults,
   extra: Options | undefined,
 ): Options {
   if (!extra) return base as Options;
-  const merged = { ...base, ...extra } as Record<string, unknown>;
-  // An option given as `undefined` is not set (as TypeScript's optional properties say): the outer one stays.
+  const merged: Record<string, unknown> = { ...base };
   for (const key in extra) {
-    if (extra[key] === undefined) merged[key] = base[key as keyof CallDefaults];
+    if (extra[key] !== undefined) merged[key] = extra[key];
   }
-  if (base.instructions && extra.instructions) {
-    merged["instructions"] = `${base.instructions}\n\n${extra.instructions}`;
-  }
+  if (base.instructions && extra.instructions) merged["instructions"] = `${base.instructions}\n\n${extra.instructions}`;
   return merged as Options;
 }

@@ -26,7 +26,7 @@ export interface RunToolsOptions<T extends ToolsInput, S extends SchemaInput | u
   readonly tools: T;
   readonly handlers: ToolHandlers<T>;
   /** Most asks (model calls) the loop makes. @default 10 */
-  readonly maxSteps?: number;
+  readonly maxSteps?: number | undefined;
 }
 
 /** One ask of a tool loop: the answer, the tools it called, and what the handlers returned. */

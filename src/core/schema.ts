@@ -13,7 +13,7 @@ type ValidationOutcome =
   | {
       readonly issues: ReadonlyArray<{
         readonly message: string;
-        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
+        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
       }>;
     };
 
@@ -22,7 +22,7 @@ export interface StandardSchema<Output = unknown> {
   readonly "~standard": {
     readonly validate: (value: unknown) => ValidationOutcome | Promise<ValidationOutcome>;
     readonly types?: { readonly output: Output } | undefined;
-    readonly jsonSchema?: { readonly output: (options: { target: string }) => Record<string, unknown> };
+    readonly jsonSchema?: { readonly output: (options: { target: string }) => Record<string, unknown> } | undefined;
   };
 }
 
@@ -32,7 +32,7 @@ export type InferOutput<S> = S extends StandardSchema<infer Output> ? Output : u
 export type SchemaInput = StandardSchema | JsonSchema;
 
 export interface ToolSpec {
-  readonly description?: string;
+  readonly description?: string | undefined;
   readonly parameters: SchemaInput;
 }
 

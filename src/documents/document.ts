@@ -20,25 +20,25 @@ export interface MessageDocument {
 export interface ImageDocument {
   readonly type: "image";
   /** Bytes, or base64 text. */
-  readonly data?: Uint8Array | string;
-  readonly url?: string;
+  readonly data?: Uint8Array | string | undefined;
+  readonly url?: string | undefined;
   /** Required with `data`; guessed from a URL's extension otherwise. */
-  readonly mediaType?: string;
+  readonly mediaType?: string | undefined;
 }
 
 export interface FileDocument {
   readonly type: "file";
-  readonly data?: Uint8Array | string;
-  readonly url?: string;
+  readonly data?: Uint8Array | string | undefined;
+  readonly url?: string | undefined;
   readonly mediaType: string;
-  readonly filename?: string;
+  readonly filename?: string | undefined;
 }
 
 export interface ToolResultDocument {
   readonly toolCallId: string;
   readonly name: string;
   readonly output: unknown;
-  readonly isError?: boolean;
+  readonly isError?: boolean | undefined;
 }
 
 export type Document =

@@ -8,7 +8,7 @@ export interface ModelPrice {
   /** USD per million input tokens. */
   readonly input: number;
   /** USD per million cached input tokens, where the provider discounts them. */
-  readonly cachedInput?: number;
+  readonly cachedInput?: number | undefined;
   /** USD per million output tokens. */
   readonly output: number;
 }

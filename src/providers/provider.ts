@@ -11,7 +11,7 @@ export interface Provider {
    * Send one request and return the normalised answer.
    * Throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried.
    */
-  generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult>;
+  generate(request: LLMRequest, options?: { signal?: AbortSignal | undefined }): Promise<LLMResult>;
   /**
    * Throws an `InputError` (what, where, what to do) when this provider cannot
    * take the request at all, e.g. a schema outside the JSON-Schema subset its
@@ -21,7 +21,7 @@ export interface Provider {
    */
   checkRequest?(request: LLMRequest): void;
   /** The provider's Batch API, when it has one. */
-  readonly batch?: BatchApi;
+  readonly batch?: BatchApi | undefined;
 }
 
 /** One call in a batch. `customId` maps the result back to the call. */
@@ -53,10 +53,10 @@ export type BatchState = "in-progress" | "completed" | "failed" | "expired" | "c
 export interface BatchStatus {
   readonly state: BatchState;
   /** Counts where the provider reports them. */
-  readonly total?: number;
-  readonly finished?: number;
+  readonly total?: number | undefined;
+  readonly finished?: number | undefined;
   /** Why a batch failed as a whole (e.g. input validation). */
-  readonly message?: string;
+  readonly message?: string | undefined;
   /** The provider's batch object as `status` read it: `results` reads an ended batch from it instead of fetching it again. */
   readonly raw?: unknown;
 }
@@ -79,7 +79,7 @@ export interface BatchResultLine {
 export interface BatchResultChunk {
   readonly lines: readonly BatchResultLine[];
   /** What concerns the batch rather than a line (e.g. a completed batch with no output). */
-  readonly warnings?: readonly string[];
+  readonly warnings?: readonly string[] | undefined;
 }
 
 /** A provider's Batch API: submit, status, results, through the official SDK. */

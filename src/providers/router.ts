@@ -106,12 +106,15 @@ function resolveIdentity(identity: LLMIdentity): ResolvedLLM {
   return { id: identity.id ?? identity.model, provider: identity.provider, model: identity.model, api: identity.api };
 }
 
+/** How to make each provider of a run, by name. */
+export type ProviderFactories = { readonly [name in ProviderName]?: (() => Provider) | undefined };
+
 /** Provider instances of one run, created lazily by name. */
 export class ProviderRegistry {
-  readonly #factories: Partial<Record<ProviderName, () => Provider>>;
+  readonly #factories: ProviderFactories;
   readonly #instances = new Map<ProviderName, Provider>();
 
-  constructor(factories: Partial<Record<ProviderName, () => Provider>>) {
+  constructor(factories: ProviderFactories) {
     this.#factories = factories;
   }
 

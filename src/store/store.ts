@@ -28,10 +28,10 @@ export interface StoredAnswer {
   /** The whole result; stores may decode it on first access. */
   readonly result: LLMResult;
   /** Tokens the answer cost when it was made, for "saved by replay"; stores may leave them out. */
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
+  readonly inputTokens?: number | undefined;
+  readonly outputTokens?: number | undefined;
   /** Answered through a provider batch (billed at the batch discount). */
-  readonly viaBatch?: boolean;
+  readonly viaBatch?: boolean | undefined;
 }
 
 export interface AnswerSpend {
@@ -76,7 +76,7 @@ export interface ResponseRecord extends CallKey {
    */
   readonly mode: "replace" | "keep";
   /** The answer came from a provider batch (billed at the batch discount). */
-  readonly viaBatch?: boolean;
+  readonly viaBatch?: boolean | undefined;
 }
 
 export interface FailureRecord extends CallKey {
@@ -91,7 +91,7 @@ export interface FailureRecord extends CallKey {
   readonly requestId: string | undefined;
   readonly at: number;
   /** The call failed inside a provider batch (counted against the retry bound of batch failures). */
-  readonly viaBatch?: boolean;
+  readonly viaBatch?: boolean | undefined;
 }
 
 /** A call without an answer whose failures keep it from being sent again on its own (see `Store.failedCalls`). */
@@ -237,7 +237,11 @@ export interface Store {
   /** Change a batch's state, and record the provider's id once it is known. */
   updateBatch(
     id: number,
-    change: { readonly state: StoredBatchState; readonly providerBatchId?: string; readonly message?: string },
+    change: {
+      readonly state: StoredBatchState;
+      readonly providerBatchId?: string | undefined;
+      readonly message?: string | undefined;
+    },
   ): Promise<void>;
   /**
    * Reconciling matched the wrong provider batch to this intent (its results are

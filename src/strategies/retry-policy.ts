@@ -8,13 +8,13 @@ import type { CallTask } from "./strategy.js";
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. @default 5 */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
   /** Base delay of the first retry. @default 500 */
-  readonly initialDelayMs?: number;
+  readonly initialDelayMs?: number | undefined;
   /** Longest single wait. @default 30000 */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /** Give up once this much time has passed since the first attempt. @default 300000 */
-  readonly maxElapsedMs?: number;
+  readonly maxElapsedMs?: number | undefined;
 }
 
 export interface RetryEnvironment {

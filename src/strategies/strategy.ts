@@ -25,7 +25,7 @@ export interface Strategy {
    * instead of sent: rounds with fewer than `directBelow` collected calls are
    * sent directly through `run` instead (0: never, pure batch).
    */
-  readonly collect?: { readonly directBelow: number };
+  readonly collect?: { readonly directBelow: number } | undefined;
   /** Send the call under this strategy's rules; resolves with the answer or rejects after retries. */
   run(task: CallTask): Promise<LLMResult>;
   /** Send nothing more: queued calls reject with `reason` (auth failure, interruption); calls in flight finish. */

@@ -11,40 +11,42 @@ import { checkMockFailure, checkMockProviderOptions, checkMockRule } from "./che
 import { sampleJsonSchema } from "./sample-json-schema.js";
 
 export interface MockReply {
-  readonly text?: string;
+  readonly text?: string | undefined;
   /** Structured answer; sent as JSON text. */
   readonly json?: unknown;
-  readonly toolCalls?: readonly { readonly name: string; readonly args: unknown; readonly id?: string }[];
-  readonly usage?: Partial<Usage>;
-  readonly finishReason?: FinishReason["unified"];
+  readonly toolCalls?:
+    | readonly { readonly name: string; readonly args: unknown; readonly id?: string | undefined }[]
+    | undefined;
+  readonly usage?: Partial<Usage> | undefined;
+  readonly finishReason?: FinishReason["unified"] | undefined;
 }
 
 export type MockAnswer = string | MockReply;
 
 export interface MockRule {
   /** Matches the last user text: a substring, a pattern, or a predicate on the request. */
-  readonly match?: string | RegExp | ((request: LLMRequest, prompt: string) => boolean);
-  readonly model?: string | RegExp;
+  readonly match?: string | RegExp | ((request: LLMRequest, prompt: string) => boolean) | undefined;
+  readonly model?: string | RegExp | undefined;
   readonly reply: MockAnswer | ((request: LLMRequest, prompt: string) => MockAnswer | Promise<MockAnswer>);
   /** Use the rule this many times, then fall through. @default unlimited */
-  readonly times?: number;
+  readonly times?: number | undefined;
 }
 
 export interface MockFailure {
   readonly status: number;
-  readonly message?: string;
-  readonly retryAfterMs?: number;
+  readonly message?: string | undefined;
+  readonly retryAfterMs?: number | undefined;
   /** Fail this many requests. @default 1 */
-  readonly times?: number;
-  readonly match?: string | RegExp;
+  readonly times?: number | undefined;
+  readonly match?: string | RegExp | undefined;
 }
 
 export interface MockProviderOptions {
   /** The provider name it answers as. @default "mock" */
-  readonly name?: ProviderName;
+  readonly name?: ProviderName | undefined;
   /** Milliseconds before each answer (a number or a function of the request). @default 0 */
-  readonly latencyMs?: number | ((request: LLMRequest) => number);
-  readonly script?: readonly MockRule[];
+  readonly latencyMs?: number | ((request: LLMRequest) => number) | undefined;
+  readonly script?: readonly MockRule[] | undefined;
 }
 
 export class MockProvider implements Provider {
@@ -94,7 +96,7 @@ export class MockProvider implements Provider {
     this.maxInFlight = 0;
   }
 
-  async generate(request: LLMRequest, options: { signal?: AbortSignal } = {}): Promise<LLMResult> {
+  async generate(request: LLMRequest, options: { signal?: AbortSignal | undefined } = {}): Promise<LLMResult> {
     this.requests.push(request);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { rejectionOf } from "../../../test/rejection.js";
 import { closeStubServers, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
@@ -8,9 +8,7 @@ import type { LLMRequest } from "../../core/llm.js";
 import { createAnthropicProvider } from "./anthropic-provider.js";
 import { toAnthropicBody } from "./to-anthropic-body.js";
 
-const payloads = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-);
+const payloads = providerPayloads;
 const fixtures = payloads.anthropic;
 const apiKey = "sk-ant-test-secret-0123456789";
 

@@ -1,13 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { parseAnthropicBatchLine } from "./parse-anthropic-batch-line.js";
 import { readAnthropicBatchLines } from "./read-anthropic-batch-lines.js";
 
-const fixtures = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-).anthropic;
+const fixtures = providerPayloads.anthropic;
 const line = (name: string) => JSON.stringify(fixtures[name].jsonl_line);
 
 describe("parseAnthropicBatchLine on the recorded shapes", () => {

@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import type { LLMRequest, Message } from "../../core/llm.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
 import { defaultAnthropicMaxTokens, toAnthropicBody } from "./to-anthropic-body.js";
 
-const payloads = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-);
+const payloads = providerPayloads;
 const fixtures = payloads.anthropic;
 
 const user = (text: string): Message => ({ role: "user", content: [{ type: "text", text }] });

@@ -15,7 +15,7 @@ export const defaultAnthropicMaxTokens = 4096;
  *
  * - `temperature` and `topP` are not sent: API version 2026-10-21, which
  *   `@anthropic-ai/sdk` 1.x sends, answers 400 to them even at default values
- *   (shared/reference/providers.md §2). A user on an older API version can
+ *   (the Anthropic API's 2026-10-21 migration notes). A user on an older API version can
  *   still force them through `providerOptions`.
  * - `seed` has no Anthropic equivalent and is not sent.
  * - Structured output uses the native `output_config.format` (JSON schema), with

@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { ParallellmError } from "../../core/errors.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 
-const payloads = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-);
+const payloads = providerPayloads;
 const fixtures = payloads.gemini;
 
 describe("fromGeminiResponse on recorded responses", () => {

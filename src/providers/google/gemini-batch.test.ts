@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { inputFile, readBatchResults } from "../../../test/batch-api.js";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { ParallellmError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../../testing/index.js";
@@ -11,9 +11,7 @@ import type { BatchApi, BatchItem } from "../provider.js";
 import { createGoogleProvider } from "./google-provider.js";
 import { toGeminiRestBody } from "./to-gemini-rest-body.js";
 
-const fixtures = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-).gemini;
+const fixtures = providerPayloads.gemini;
 const model = "gemini-2.5-flash";
 
 const server: FakeProviderServer = await startFakeProviderServer();

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { GoogleGenAI } from "@google/genai";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { rejectionOf } from "../../../test/rejection.js";
 import { closeStubServers, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
@@ -8,9 +8,7 @@ import type { LLMRequest } from "../../core/llm.js";
 import { createGoogleProvider } from "./google-provider.js";
 import { toGeminiRestBody } from "./to-gemini-rest-body.js";
 
-const payloads = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-);
+const payloads = providerPayloads;
 const fixtures = payloads.gemini;
 const apiKey = "AIza-test-secret-0123456789";
 

@@ -13,12 +13,13 @@ import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
 import { geminiSdk } from "./gemini-sdk.js";
+import type { GoogleClient } from "./google-client.js";
 import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
   /** A ready client (e.g. for Vertex AI, or pointed at a fake server). */
-  readonly client?: GoogleGenAI;
+  readonly client?: GoogleClient | undefined;
   /** @default process.env.GOOGLE_API_KEY ?? process.env.GEMINI_API_KEY */
   readonly apiKey?: string;
   /** @default process.env.GOOGLE_GEMINI_BASE_URL ?? "https://generativelanguage.googleapis.com/" */
@@ -81,7 +82,8 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
 async function _createClient(settings: GoogleProviderSettings): Promise<GoogleGenAI> {
   // Loaded even for an injected client: its errors are told apart by the SDK's classes.
   const { GoogleGenAI } = await geminiSdk.load();
-  if (settings.client) return settings.client;
+  // GoogleClient names only what parallellm calls; what it is given is a GoogleGenAI.
+  if (settings.client) return settings.client as GoogleGenAI;
   // GOOGLE_API_KEY wins when both are set, as in the SDK.
   const apiKey = settings.apiKey ?? (process.env["GOOGLE_API_KEY"] || process.env["GEMINI_API_KEY"]);
   if (!apiKey) {

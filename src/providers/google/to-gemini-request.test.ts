@@ -1,13 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import type { LLMRequest, Message } from "../../core/llm.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 import { toGeminiRestBody } from "./to-gemini-rest-body.js";
 
-const payloads = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-);
+const payloads = providerPayloads;
 const fixtures = payloads.gemini;
 
 const user = (text: string): Message => ({ role: "user", content: [{ type: "text", text }] });

@@ -1,13 +1,9 @@
-import { readFileSync } from "node:fs";
 import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { mapOpenAIBatchStatus } from "./map-openai-batch-status.js";
 
-const fixtures = (
-  JSON.parse(
-    readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-  ) as { openai: Record<string, { body: OpenAI.Batch }> }
-).openai;
+const fixtures = (providerPayloads as { openai: Record<string, { body: OpenAI.Batch }> }).openai;
 
 describe("mapOpenAIBatchStatus", () => {
   it("maps the recorded batch objects", () => {

@@ -124,6 +124,11 @@ describe("OpenAI batch: input lines and limits", () => {
     expect(providerFor().batch!.limits).toEqual({ maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 });
     const lowered = createOpenAIProvider({ client: server.clientsFor().openai, batchLimits: { maxRequests: 1000 } });
     expect(lowered.batch!.limits).toEqual({ maxRequests: 1000, maxBytes: 200 * 1024 * 1024 });
+    const unset = createOpenAIProvider({
+      client: server.clientsFor().openai,
+      batchLimits: { maxRequests: undefined, maxBytes: 1_000_000 },
+    });
+    expect(unset.batch!.limits).toEqual({ maxRequests: 50_000, maxBytes: 1_000_000 });
   });
 
   it("needs no key until a batch call is made", async () => {

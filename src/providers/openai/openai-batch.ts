@@ -34,7 +34,10 @@ export function createOpenAIBatchApi(
   limits: Partial<BatchApi["limits"]> = {},
 ): BatchApi {
   return {
-    limits: { ...openaiBatchLimits, ...limits },
+    limits: {
+      maxRequests: limits.maxRequests ?? openaiBatchLimits.maxRequests,
+      maxBytes: limits.maxBytes ?? openaiBatchLimits.maxBytes,
+    },
 
     inputLine(item) {
       const url = _endpointOf(item.request);

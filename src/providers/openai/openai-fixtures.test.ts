@@ -1,10 +1,10 @@
 /**
- * Conformance with the recorded payloads in shared/reference/fixtures:
+ * Conformance with the recorded payloads in test/fixtures/provider-payloads.json:
  * every OpenAI response body parses, and the body builders produce the
  * constructed request fixtures field by field.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import type { LLMRequest } from "../../core/llm.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
@@ -17,11 +17,7 @@ interface Fixture {
   readonly jsonl_line?: { readonly response: { readonly body: Record<string, unknown> } };
 }
 
-const fixtures = (
-  JSON.parse(
-    readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-  ) as { openai: Record<string, Fixture> }
-).openai;
+const fixtures = (providerPayloads as { openai: Record<string, Fixture> }).openai;
 
 function fixture(name: string): Fixture {
   const found = fixtures[name];

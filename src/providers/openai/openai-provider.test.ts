@@ -2,11 +2,11 @@
  * The provider through the real openai SDK, talking to a tiny HTTP server on
  * 127.0.0.1 that answers with the recorded fixture bodies.
  */
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { type StubReply, startStubServer } from "../../../test/stub-server.js";
 import { AuthenticationError, ProviderError, ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
@@ -14,11 +14,7 @@ import { createOpenAIProvider } from "./openai-provider.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
-const fixtures = (
-  JSON.parse(
-    readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-  ) as { openai: Record<string, { body: unknown }> }
-).openai;
+const fixtures = (providerPayloads as { openai: Record<string, { body: unknown }> }).openai;
 
 /** A stub server answering with `replies` in order; the SDK's base URL for it. */
 async function serve(...replies: [StubReply, ...StubReply[]]) {

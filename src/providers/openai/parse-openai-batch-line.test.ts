@@ -1,13 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import { ProviderRequestError, TransientProviderError } from "../../core/errors.js";
 import { parseOpenAIBatchLine } from "./parse-openai-batch-line.js";
 
-const fixtures = (
-  JSON.parse(
-    readFileSync(new URL("../../../../shared/reference/fixtures/provider-payloads.json", import.meta.url), "utf8"),
-  ) as { openai: Record<string, { jsonl_line: Record<string, unknown> }> }
-).openai;
+const fixtures = (providerPayloads as { openai: Record<string, { jsonl_line: Record<string, unknown> }> }).openai;
 
 const chatBatch = { endpoint: "/v1/chat/completions", model: "gpt-4o-mini" } as const;
 const responsesBatch = { endpoint: "/v1/responses", model: "gpt-5.4-nano" } as const;

@@ -8,24 +8,26 @@ import type { FakeProviderName, ReplyContext } from "./fake-server-types.js";
 /** How submitted batches progress. Set with `server.setBatchBehavior`. */
 export interface BatchBehavior {
   /** Status polls answered "in progress" before a batch is done. @default 0 (done at the first poll) */
-  readonly completeAfterPolls?: number;
+  readonly completeAfterPolls?: number | undefined;
   /** ...and/or milliseconds after creation before it is done. @default 0 */
-  readonly completeAfterMs?: number;
+  readonly completeAfterMs?: number | undefined;
   /**
    * How a batch ends: `"completed"` (every request answered), `"expired"` or
    * `"cancelled"` (only the first `finishedBeforeEnd` requests answered),
    * `"failed"` (rejected as a whole, no results). @default "completed"
    */
-  readonly outcome?: "completed" | "expired" | "cancelled" | "failed";
+  readonly outcome?: "completed" | "expired" | "cancelled" | "failed" | undefined;
   /** With `expired`/`cancelled`: how many requests finished. @default half, rounded down */
-  readonly finishedBeforeEnd?: number;
+  readonly finishedBeforeEnd?: number | undefined;
   /**
    * Fail single requests: return an HTTP status (or a status and the message to
    * send instead of the provider's usual one) for those that should fail.
    */
-  readonly failRequest?: (
-    context: ReplyContext & { readonly customId: string },
-  ) => number | { readonly status: number; readonly message?: string } | undefined;
+  readonly failRequest?:
+    | ((
+        context: ReplyContext & { readonly customId: string },
+      ) => number | { readonly status: number; readonly message?: string | undefined } | undefined)
+    | undefined;
 }
 
 export type FakeBatchState = "in-progress" | "completed" | "expired" | "cancelled" | "failed";

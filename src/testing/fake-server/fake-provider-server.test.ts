@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import type { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeProviderServer } from "./fake-provider-server.js";
@@ -23,7 +24,9 @@ function askAll(prompt: string) {
     clients.anthropic.messages
       .create({ model: claude, max_tokens: 64, messages: [{ role: "user", content: prompt }] })
       .then((message) => (message.content[0].type === "text" ? message.content[0].text : "")),
-    clients.google.models.generateContent({ model: gemini, contents: prompt }).then((response) => response.text ?? ""),
+    (clients.google as GoogleGenAI).models
+      .generateContent({ model: gemini, contents: prompt })
+      .then((response) => response.text ?? ""),
   ]);
 }
 

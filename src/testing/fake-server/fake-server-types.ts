@@ -4,9 +4,9 @@
  */
 
 import type Anthropic from "@anthropic-ai/sdk";
-import type { GoogleGenAI } from "@google/genai";
 import type OpenAI from "openai";
 import type { FinishReasonKind, JsonSchema } from "../../core/llm.js";
+import type { GoogleClient } from "../../providers/google/google-client.js";
 import type { BatchBehavior, FakeBatch } from "./batch-book.js";
 
 /** The providers the fake server speaks for, named as in `ProviderName`. */
@@ -53,14 +53,16 @@ export type ReplyFinishReason = Extract<FinishReasonKind, "stop" | "length" | "t
  */
 export interface Reply {
   /** The answer text, sent verbatim (also for structured output, so tests can send invalid JSON). */
-  readonly text?: string;
+  readonly text?: string | undefined;
   /** Tool calls to make; used only when the request offers tools. */
-  readonly toolCalls?: readonly ScriptedToolCall[];
+  readonly toolCalls?: readonly ScriptedToolCall[] | undefined;
   /** Structured output: sent as `JSON.stringify(json)` when `text` is absent. */
   readonly json?: unknown;
-  readonly usage?: { readonly inputTokens?: number; readonly outputTokens?: number };
+  readonly usage?:
+    | { readonly inputTokens?: number | undefined; readonly outputTokens?: number | undefined }
+    | undefined;
   /** @default "tool-calls" when the answer has tool calls, else "stop" */
-  readonly finishReason?: ReplyFinishReason;
+  readonly finishReason?: ReplyFinishReason | undefined;
 }
 
 /**
@@ -77,14 +79,14 @@ export type ContextMatcher = string | RegExp | ((context: ReplyContext) => boole
  * server.script({ provider: "openai", match: /weather/, reply: { toolCalls: [{ name: "get_weather", args: { city: "Oslo" } }] }, times: 1 });
  */
 export interface ScriptRule {
-  readonly provider?: FakeProviderName;
+  readonly provider?: FakeProviderName | undefined;
   /** Exact model name, or a RegExp tested against it. */
-  readonly model?: string | RegExp;
-  readonly match?: ContextMatcher;
+  readonly model?: string | RegExp | undefined;
+  readonly match?: ContextMatcher | undefined;
   /** A string is the answer text; a function is called for each matching request. */
   readonly reply: string | Reply | ((context: ReplyContext) => Reply | string);
   /** How many requests this rule answers. @default unlimited */
-  readonly times?: number;
+  readonly times?: number | undefined;
 }
 
 /** Fail the next matching requests with an error in the provider's shape. */
@@ -92,15 +94,15 @@ export interface FailureInjection {
   /** HTTP status, e.g. 429, 500, 529 (Anthropic overloaded), 503. */
   readonly status: number;
   /** @default 1 */
-  readonly times?: number;
+  readonly times?: number | undefined;
   /** Sent as `retry-after` (OpenAI, Anthropic) or as a `RetryInfo` detail (Gemini). */
-  readonly retryAfterSeconds?: number;
+  readonly retryAfterSeconds?: number | undefined;
   /** Sent as `retry-after-ms` (and a rounded-up `retry-after`) or as a Gemini `RetryInfo` detail. */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** @default the provider's usual message for the status */
-  readonly message?: string;
-  readonly provider?: FakeProviderName;
-  readonly match?: ContextMatcher;
+  readonly message?: string | undefined;
+  readonly provider?: FakeProviderName | undefined;
+  readonly match?: ContextMatcher | undefined;
 }
 
 /** Random failures for every request, on top of `failNext`. */
@@ -109,11 +111,11 @@ export interface FaultSettings {
   readonly rate: number;
   /** Statuses to pick from, uniformly. */
   readonly statuses: readonly number[];
-  readonly retryAfterSeconds?: number;
+  readonly retryAfterSeconds?: number | undefined;
   /** Sent as `retry-after-ms` (and a rounded-up `retry-after`) or as a Gemini `RetryInfo` detail; for fast tests. */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** Probability (0 to 1) that the socket is destroyed without any response. @default 0 */
-  readonly dropConnectionRate?: number;
+  readonly dropConnectionRate?: number | undefined;
 }
 
 /**
@@ -148,17 +150,17 @@ export type HostileKind =
  */
 export interface Hostility {
   readonly kind: HostileKind;
-  readonly provider?: FakeProviderName;
+  readonly provider?: FakeProviderName | undefined;
   /** Direct calls only: which requests to spoil. */
-  readonly match?: ContextMatcher;
+  readonly match?: ContextMatcher | undefined;
   /**
    * How many responses to spoil. A Gemini batch's results are read with its
    * status, so each read of a finished Gemini batch counts.
    * @default unlimited
    */
-  readonly times?: number;
+  readonly times?: number | undefined;
   /** `"huge-body"`: length of each answer text. @default 8 MiB */
-  readonly bytes?: number;
+  readonly bytes?: number | undefined;
 }
 
 /** Delay before each response, in milliseconds. */
@@ -195,47 +197,52 @@ export interface RateLimitSettings {
   /** Requests accepted in any `windowMs`. */
   readonly requests: number;
   /** The rolling window, in milliseconds. @default 60000 */
-  readonly windowMs?: number;
+  readonly windowMs?: number | undefined;
   /** Limit only this provider's requests. @default every provider, counted together */
-  readonly provider?: FakeProviderName;
+  readonly provider?: FakeProviderName | undefined;
 }
 
 /** Options of `startFakeProviderServer`. */
 export interface FakeProviderServerOptions {
   /** Port on 127.0.0.1. @default 0 (a free port) */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /**
    * How long each response takes, counted from the request's arrival: reading,
    * parsing and answering it happen within this time, as at a real provider.
    * @default 0
    */
-  readonly latencyMs?: Latency;
+  readonly latencyMs?: Latency | undefined;
   /**
    * When a request offers tools and no script answers it, call the first tool
    * with arguments sampled from its schema, unless the last input item is a
    * tool result (then answer with text). @default false
    */
-  readonly autoToolCalls?: boolean;
+  readonly autoToolCalls?: boolean | undefined;
   /** Require these API keys; any key is accepted for a provider not listed. */
-  readonly apiKeys?: { readonly [provider in FakeProviderName]?: string };
+  readonly apiKeys?: { readonly [provider in FakeProviderName]?: string } | undefined;
   /** Random source for `setFaults`. @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Refuse requests over this rate with 429; see `RateLimitSettings`. @default no limit */
-  readonly rateLimit?: RateLimitSettings;
+  readonly rateLimit?: RateLimitSettings | undefined;
   /**
    * Keep every request in `requests`. A server whose log nobody reads (the
    * standalone `pllm fake-server`) turns it off, so its memory stays flat over
    * millions of requests; `counts` and `maxInFlight` are kept either way.
    * @default true
    */
-  readonly logRequests?: boolean;
+  readonly logRequests?: boolean | undefined;
 }
 
-/** Official SDK clients pointed at the fake server, with retries off. */
+/**
+ * Official SDK clients pointed at the fake server, with retries off. `google`
+ * is a `GoogleGenAI`, typed as the `GoogleClient` subset parallellm calls so that
+ * these types do not load the SDK's; to call the rest of the SDK, cast it
+ * (`clients.google as GoogleGenAI`).
+ */
 export interface FakeProviderClients {
   readonly openai: OpenAI;
   readonly anthropic: Anthropic;
-  readonly google: GoogleGenAI;
+  readonly google: GoogleClient;
 }
 
 /**

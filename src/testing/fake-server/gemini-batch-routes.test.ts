@@ -11,7 +11,7 @@ let google: GoogleGenAI;
 
 beforeEach(async () => {
   server = await startFakeProviderServer();
-  google = server.clientsFor().google;
+  google = server.clientsFor().google as GoogleGenAI;
 });
 afterEach(() => server.close());
 

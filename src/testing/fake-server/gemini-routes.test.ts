@@ -21,7 +21,7 @@ let google: GoogleGenAI;
 
 beforeEach(async () => {
   server = await startFakeProviderServer();
-  google = server.clientsFor().google;
+  google = server.clientsFor().google as GoogleGenAI;
 });
 afterEach(() => server.close());
 
@@ -153,7 +153,7 @@ describe("Gemini generateContent", () => {
   it("with autoToolCalls samples arguments from an OpenAPI parameters schema", async () => {
     const auto = await startFakeProviderServer({ autoToolCalls: true });
     try {
-      const response = await auto.clientsFor().google.models.generateContent({
+      const response = await (auto.clientsFor().google as GoogleGenAI).models.generateContent({
         model,
         contents: "Divide something.",
         config: { tools: [{ functionDeclarations: [divide] }] },
@@ -262,7 +262,9 @@ describe("Gemini failures", () => {
       const { status, body } = await caught(wrong.models.generateContent({ model, contents: "Hi" }));
       expect(status).toBe(400);
       expect(body.error.details).toContainEqual(expect.objectContaining({ reason: "API_KEY_INVALID" }));
-      expect((await strict.clientsFor().google.models.generateContent({ model, contents: "Hi" })).text).toBeDefined();
+      expect(
+        (await (strict.clientsFor().google as GoogleGenAI).models.generateContent({ model, contents: "Hi" })).text,
+      ).toBeDefined();
     } finally {
       await strict.close();
     }

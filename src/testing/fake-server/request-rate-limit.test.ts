@@ -1,4 +1,4 @@
-import { ApiError } from "@google/genai";
+import { ApiError, type GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeProviderServer } from "./fake-provider-server.js";
@@ -60,7 +60,7 @@ describe("fake server rateLimit", () => {
     expect(rateLimited.message).toMatch(/Rate limit reached for requests: limit 2 per 300 ms/);
     expect(Number(rateLimited.headers?.get("retry-after-ms"))).toBeGreaterThan(0);
     expect(Number(rateLimited.headers?.get("retry-after-ms"))).toBeLessThanOrEqual(300);
-    const geminiError = await google.models
+    const geminiError = await (google as GoogleGenAI).models
       .generateContent({ model: "gemini-2.5-flash", contents: "hi" })
       .catch((caught: unknown) => caught);
     expect(geminiError).toBeInstanceOf(ApiError);

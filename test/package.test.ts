@@ -1,0 +1,154 @@
+/**
+ * The package as `npm pack` ships it, installed into a new project: it
+ * imports, runs a pipeline offline, answers require() on every Node that
+ * `engines` allows, starts its commands, and type-checks under the strictest
+ * settings a new TypeScript project gets, without skipLibCheck.
+ */
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ConsumerProject, makeConsumerProject } from "./consumer-project.js";
+
+const root = resolve(import.meta.dirname, "..");
+const fixtures = join(import.meta.dirname, "fixtures", "consumer");
+let project: ConsumerProject;
+
+beforeAll(() => {
+  project = makeConsumerProject();
+}, 420_000);
+afterAll(() => project?.remove());
+
+describe("the packed package", () => {
+  it("holds the build, the license and the readme, and no sources or tests", () => {
+    expect(project.packedFiles).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json"]));
+    expect(project.packedFiles).toEqual(expect.arrayContaining(["dist/index.js", "dist/testing/index.d.ts"]));
+    const beside = ["LICENSE", "README.md", "package.json"];
+    expect(project.packedFiles.filter((path) => !path.startsWith("dist/") && !beside.includes(path))).toEqual([]);
+    expect(project.packedFiles.filter((path) => /\.test\./.test(path))).toEqual([]);
+  });
+
+  it("has source maps whose sources are embedded", () => {
+    const dist = join(project.directory, "node_modules", "parallellm", "dist");
+    const maps = readdirSync(dist, { recursive: true, encoding: "utf8" }).filter((path) => path.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(50);
+    const unresolved = maps.filter((path) => {
+      const map = JSON.parse(readFileSync(join(dist, path), "utf8"));
+      return map.sources.length === 0 || map.sourcesContent?.length !== map.sources.length;
+    });
+    expect(unresolved).toEqual([]);
+  });
+
+  it("runs a pipeline offline through its ES module entry points, and replays it", () => {
+    copyFileSync(join(fixtures, "pipeline.mjs"), join(project.directory, "pipeline.mjs"));
+    const runs = [1, 2].map(() =>
+      project.run(process.execPath, ["pipeline.mjs", ".pllm/consumer"], { timeout: 60_000 }),
+    );
+    expect(runs.map((run) => run.stderr)).toEqual([expect.stringContaining("1 sent"), expect.any(String)]);
+    expect(runs.map((run) => JSON.parse(run.stdout))).toEqual([
+      { winner: expect.stringMatching(/^(home|away)$/), sent: 1, replayed: 0 },
+      { winner: expect.stringMatching(/^(home|away)$/), sent: 0, replayed: 1 },
+    ]);
+  });
+
+  it("loads through require() where Node can require an ES module, and says it is ESM-only where it cannot", () => {
+    copyFileSync(join(fixtures, "require.cjs"), join(project.directory, "require.cjs"));
+    const required = project.run(process.execPath, ["require.cjs"], { timeout: 60_000 });
+    const refused = project.run(process.execPath, ["--no-experimental-require-module", "require.cjs"], {
+      timeout: 60_000,
+    });
+    const esmOnly = expect.stringMatching(
+      /^ERR_REQUIRE_ESM parallellm is an ES module, .* `await import\("parallellm"\)`/,
+    );
+    const [main, testing] = required.stdout.trim().split("\n");
+    if (process.features.require_module) {
+      expect(main).toMatch(/^parallellm: .*\bParallellm\b/);
+      expect(testing).toMatch(/^parallellm\/testing: .*\bMockProvider\b/);
+    } else {
+      expect([main, testing]).toEqual([`parallellm: ${esmOnly}`, `parallellm/testing: ${esmOnly}`]);
+    }
+    expect(refused.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/^parallellm: ERR_REQUIRE_ESM parallellm is an ES module/),
+      expect.stringMatching(/^parallellm\/testing: ERR_REQUIRE_ESM parallellm is an ES module/),
+    ]);
+  });
+
+  it("installs the pllm and parallellm-fake commands", () => {
+    for (const command of ["pllm", "parallellm-fake"]) {
+      const help = project.run(join(project.directory, "node_modules", ".bin", command), ["--help"], {
+        timeout: 60_000,
+      });
+      expect({ command, status: help.status }).toEqual({ command, status: 0 });
+      expect(help.stdout).toMatch(/USAGE/);
+    }
+  });
+
+  it("type-checks every TypeScript block of the README and a consumer file under tsc --init's settings", () => {
+    const blocks = readmeTypeScriptBlocks(readFileSync(join(root, "README.md"), "utf8"));
+    expect(blocks.length).toBeGreaterThanOrEqual(6);
+    const files = blocks.map((block) => {
+      writeFileSync(join(project.directory, `readme-line-${block.line}.ts`), block.code);
+      return `readme-line-${block.line}.ts`;
+    });
+    copyFileSync(join(fixtures, "consumer.ts"), join(project.directory, "consumer.ts"));
+    const checked = typeCheck("tsconfig.json", { ...tscInitForNode, files: [...files, "consumer.ts"] });
+    expect(checked.stdout).toBe("");
+    expect(checked.status).toBe(0);
+  });
+
+  it("takes a real GoogleGenAI client where it takes a Google client", () => {
+    copyFileSync(join(fixtures, "consumer-gemini.ts"), join(project.directory, "consumer-gemini.ts"));
+    const compilerOptions = { ...tscInitForNode.compilerOptions, skipLibCheck: true };
+    const checked = typeCheck("tsconfig.gemini.json", { compilerOptions, files: ["consumer-gemini.ts"] });
+    expect(checked.stdout).toBe("");
+    expect(checked.status).toBe(0);
+  });
+});
+
+function typeCheck(configFile: string, config: object) {
+  writeFileSync(join(project.directory, configFile), JSON.stringify(config, null, 2));
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  return project.run(process.execPath, [tsc, "-p", configFile], { timeout: 180_000 });
+}
+
+/**
+ * What TypeScript 5.9's `tsc --init` writes, with its "For nodejs" lines taken
+ * (`lib: ["esnext"]`, `types: ["node"]`) and without `skipLibCheck`, so that
+ * the package's own declaration files and every one they load are checked.
+ */
+const tscInitForNode = {
+  compilerOptions: {
+    module: "nodenext",
+    target: "esnext",
+    lib: ["esnext"],
+    types: ["node"],
+    sourceMap: true,
+    declaration: true,
+    declarationMap: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    strict: true,
+    jsx: "react-jsx",
+    verbatimModuleSyntax: true,
+    isolatedModules: true,
+    noUncheckedSideEffectImports: true,
+    moduleDetection: "force",
+    noEmit: true,
+  },
+};
+
+/**
+ * Each ```ts block of the README with the line it starts on. A block may be
+ * preceded by `<!-- ts-context: … -->`: declarations it takes as given (the
+ * `agent` of the surrounding text), put before it when it is checked.
+ */
+function readmeTypeScriptBlocks(readme: string): { line: number; code: string }[] {
+  const lines = readme.split("\n");
+  const blocks: { line: number; code: string }[] = [];
+  lines.forEach((text, index) => {
+    if (text.trim() !== "```ts") return;
+    const end = lines.indexOf("```", index + 1);
+    const context = /^<!-- ts-context: (.*) -->$/.exec(lines[index - 1] ?? "")?.[1] ?? "";
+    blocks.push({ line: index + 1, code: `${context}\n${lines.slice(index + 1, end).join("\n")}\n` });
+  });
+  return blocks;
+}
