@@ -102,8 +102,7 @@ export class Agent {
     const retries = merged.retryInvalid ?? 0;
     if (retries > 0 && call.request.schema !== undefined) {
       // A retry is made when the invalid answer arrives, later: where to say it was asked comes from here.
-      const askSite: { stack?: string } = {};
-      Error.captureStackTrace(askSite, this.ask);
+      const askSite = this.#captureAskSite();
       handle._retryInvalid({
         limit: retries,
         askAgain: (attempt) => {
@@ -150,12 +149,7 @@ export class Agent {
     }
     const failedForGood = useStored ? engine.failedForGood(key) : undefined;
     if (failedForGood) {
-      let site = askSite;
-      if (site === undefined) {
-        site = {};
-        Error.captureStackTrace(site, this.ask);
-      }
-      handle._fail(failedForGood._locate(this.name, askLocation(site)));
+      handle._fail(failedForGood._locate(this.name, askLocation(askSite ?? this.#captureAskSite())));
       return;
     }
     // Dry-run sends nothing, not even asks that bypass the store: they are counted with the rest.
@@ -163,18 +157,20 @@ export class Agent {
       engine.collect(key, call, seq, handle);
       return;
     }
-    let site = askSite;
-    if (site === undefined) {
-      // One stack capture (`new Error` would add a second), formatted only if the call fails.
-      site = {};
-      Error.captureStackTrace(site, this.ask);
-    }
+    const site = askSite ?? this.#captureAskSite();
     const sendOptions = { seq, keepStored: options.ignoreCache === true, askSite: site, isNew: useStored };
     handle._await(
       stored === null && useStored
         ? engine.lookupThenSend(key, call, sendOptions)
         : engine.send(key, call, sendOptions),
     );
+  }
+
+  /** The user's ask on the stack: one capture (`new Error` would add a second), formatted only if the call fails. */
+  #captureAskSite(): { stack?: string } {
+    const site: { stack?: string } = {};
+    Error.captureStackTrace(site, this.ask);
+    return site;
   }
 
   /**
