@@ -88,9 +88,14 @@ describe.each(llms)("%s", (_provider, llm) => {
     ).rejects.toThrow(/^documents\[1\] \(the result of tool "count"\)\.output\.counts: a Map cannot be sent as JSON/);
     await expect(
       pllm.agent("m", (agent) =>
-        agent.ask({ role: "user", content: [{ type: "text", text: "Hi", extra: map } as never] }).text(),
+        agent
+          .ask([
+            "Hi",
+            { role: "assistant", content: [{ type: "tool-call", id: "call_1", name: "count", args: { counts: map } }] },
+          ])
+          .text(),
       ),
-    ).rejects.toThrow(/^the document\.content\[0\]\.extra: a Map cannot be sent as JSON/);
+    ).rejects.toThrow(/^documents\[1\]\.content\[0\]\.args\.counts: a Map cannot be sent as JSON/);
     await expect(
       pllm.agent("p", (agent) => agent.ask("Hello", { providerOptions: { metadata: map } }).text()),
     ).rejects.toThrow(/^providerOptions\.metadata: a Map cannot be sent as JSON/);

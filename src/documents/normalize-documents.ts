@@ -2,6 +2,7 @@
  * Turn the documents of an ask into neutral messages. Consecutive user content
  * merges into one user message; system messages join the instructions.
  */
+import { closestName } from "../core/closest-name.js";
 import { InputError } from "../core/errors.js";
 import { checkJsonValue } from "../core/json-value.js";
 import type { ContentPart, Message } from "../core/llm.js";
@@ -113,6 +114,7 @@ function contentParts(content: unknown, place: string, needsText: boolean): Cont
       const where = `${place}.content[${index}]`;
       if (typeof part === "string") return needsText ? textPart(part, where) : { type: "text", text: part };
       if (part && typeof part === "object" && typeof part.type === "string") {
+        _checkPartKeys(part, where);
         if (part.type === "image" || part.type === "file") return binaryPart(part, where);
         if (part.type === "text" && typeof part.text !== "string") {
           throw new InputError(
@@ -167,6 +169,31 @@ function binaryPart(record: Record<string, unknown>, place: string): ContentPart
 }
 
 // --- internal ---
+
+/** The keys each kind of content part has: any other would be hashed, but no provider would be sent it. */
+const _partKeys: { readonly [type: string]: readonly string[] } = {
+  text: ["type", "text"],
+  image: ["type", "mediaType", "data", "url"],
+  file: ["type", "mediaType", "data", "url", "filename"],
+  "tool-call": ["type", "id", "name", "args"],
+  "tool-result": ["type", "toolCallId", "name", "output", "isError"],
+};
+
+function _checkPartKeys(part: { readonly type: string }, where: string): void {
+  const keys = Object.hasOwn(_partKeys, part.type) ? _partKeys[part.type] : undefined;
+  if (keys === undefined) {
+    throw new InputError(
+      `${where} is a part of type "${part.type}", which parallellm cannot send; use ${Object.keys(_partKeys).join(", ")} (or a provider's own fields through providerOptions).`,
+    );
+  }
+  for (const key in part) {
+    if (keys.includes(key)) continue;
+    const meant = closestName(key, keys);
+    throw new InputError(
+      `${where} has \`${key}\`, which no provider would be sent${meant ? ` (did you mean \`${meant}\`?)` : ""}; a ${part.type} part takes ${keys.join(", ")}.`,
+    );
+  }
+}
 
 /** Not empty and not only whitespace; stops at the first other character, so a long text costs nothing. */
 function _hasText(text: string): boolean {
