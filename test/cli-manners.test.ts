@@ -2,32 +2,18 @@
  * The pllm command behaves as a Unix tool: --version, one-line user errors
  * (exit 1), usage errors with the usage (exit 2), no ANSI colours off a terminal.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { tempWorkspace } from "./helpers.js";
+import { runPllm, tempWorkspace } from "./helpers.js";
 
-const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const badModelPipeline = new URL("./fixtures/bad-model-pipeline.ts", import.meta.url).pathname;
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
   .version;
 
 /** Runs pllm with stdout and stderr piped, in an environment such as a user's shell (no CI or TEST variables). */
-function pllm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pllm(args: string[]) {
   const { CI: _ci, TEST: _test, NO_COLOR: _noColor, VITEST: _vitest, ...env } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { env: { ...env, FORCE_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runPllm(args, { ...env, FORCE_COLOR: "1" });
 }
 
 /** The escape character that starts every ANSI colour code. */

@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempDirectory, tempWorkspace } from "./helpers.js";
+import { runPllm, tempDirectory, tempWorkspace } from "./helpers.js";
 
-const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const pipeline = new URL("./fixtures/cli-pipeline.ts", import.meta.url).pathname;
 let server: FakeProviderServer;
 
@@ -17,23 +15,9 @@ function pllm(
   args: string[],
   workspace: string,
   settings: { env?: NodeJS.ProcessEnv; onStderr?: (stderr: string, pid: number) => void } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
-      env: { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace, ...settings.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-      settings.onStderr?.(stderr, child.pid!);
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+) {
+  const env = { ...process.env, PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: workspace, ...settings.env };
+  return runPllm(args, env, settings.onStderr);
 }
 
 it("pllm run --wait reruns as fresh processes until nothing is pending, then exits 0", async () => {

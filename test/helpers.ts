@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,3 +21,30 @@ export function tempWorkspace(name = "ws"): string {
 afterEach(() => {
   for (const directory of made.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
+
+const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
+
+/**
+ * Runs the `pllm` command from source with `env` as its whole environment;
+ * `onStderr` sees stderr so far as it grows (to signal the process at a moment).
+ */
+export function runPllm(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onStderr?: (stderr: string, pid: number) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      onStderr?.(stderr, child.pid!);
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
