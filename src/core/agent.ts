@@ -167,8 +167,8 @@ export class Agent {
   }
 
   /** The user's ask on the stack: one capture (`new Error` would add a second), formatted only if the call fails. */
-  #captureAskSite(): { stack?: string } {
-    const site: { stack?: string } = {};
+  #captureAskSite(): { stack?: string | undefined } {
+    const site: { stack?: string | undefined } = {};
     Error.captureStackTrace(site, this.ask);
     return site;
   }
