@@ -210,6 +210,8 @@ async function ingest(
           continue;
         }
         outcomes++;
+        // Stored by an ingest of this batch that a crash cut off: kept as it is.
+        if (call.ingested) continue;
         if (outcome.status === "succeeded") {
           answers++;
           queued.push({

@@ -147,6 +147,11 @@ export interface BatchRecord {
 export interface BatchCall extends CallKey {
   readonly customId: string;
   readonly seq: number;
+  /**
+   * An earlier ingest of this batch stored this call's outcome (an answer or a
+   * failure) and was cut off before it marked the batch ingested: not stored twice.
+   */
+  readonly ingested?: boolean | undefined;
 }
 
 export interface BatchIntent {

@@ -355,12 +355,26 @@ export class SqliteStore implements Store {
   }
 
   async batchCalls(batchId: number): Promise<ReadonlyMap<string, BatchCall>> {
+    // A call is in one batch at a time: an outcome received through a batch since this one was
+    // created is this batch's, stored by an ingest that was cut off.
     const rows = this.#db
-      .prepare("SELECT custom_id, agent, hash, occurrence, seq FROM batch_calls WHERE batch_id = ?")
+      .prepare(
+        `SELECT bc.custom_id, bc.agent, bc.hash, bc.occurrence, bc.seq,
+           EXISTS (SELECT 1 FROM calls c JOIN responses r ON r.call_id = c.id
+                   WHERE c.agent = bc.agent AND c.hash = bc.hash AND c.occurrence = bc.occurrence
+                     AND r.via_batch = 1 AND r.created_at >= b.created_at)
+           OR EXISTS (SELECT 1 FROM failures f
+                   WHERE f.agent = bc.agent AND f.hash = bc.hash AND f.occurrence = bc.occurrence
+                     AND f.via_batch = 1 AND f.created_at >= b.created_at)
+         FROM batch_calls bc JOIN batches b ON b.id = bc.batch_id WHERE bc.batch_id = ?`,
+      )
       .raw(true)
-      .all(batchId) as [string, string, string, number, number][];
+      .all(batchId) as [string, string, string, number, number, 0 | 1][];
     return new Map(
-      rows.map(([customId, agent, hash, occurrence, seq]) => [customId, { customId, agent, hash, occurrence, seq }]),
+      rows.map(([customId, agent, hash, occurrence, seq, ingested]) => [
+        customId,
+        { customId, agent, hash, occurrence, seq, ingested: ingested === 1 },
+      ]),
     );
   }
 
