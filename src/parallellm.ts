@@ -46,8 +46,8 @@ import {
 } from "./dashboard/run-summary.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { costOf, type ModelPrice } from "./providers/model-prices.js";
-import { defaultModels, ProviderRegistry, resolveLLM } from "./providers/router.js";
-import { createStrategy, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
+import { ProviderRegistry, resolveLLM } from "./providers/router.js";
+import { createStrategy, defaultLLM, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store } from "./store/store.js";
 
@@ -93,8 +93,7 @@ export class Parallellm implements AsyncDisposable {
     this.#store = store;
     this.#options = options;
     this.#startedAt = startedAt;
-    const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
-    this.#defaults = { ...pickDefaults(options), llm };
+    this.#defaults = { ...pickDefaults(options), llm: defaultLLM(options) };
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
     this.#registry = registry;
     this.#archive = new BatchArchive(directory);
@@ -125,7 +124,7 @@ export class Parallellm implements AsyncDisposable {
     const strategy = options.strategy ?? "async";
     const registry = new ProviderRegistry(providerFactories(options));
     // An unknown model, or one whose provider is not configured, is refused now rather than at the first ask.
-    const llm = options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
+    const llm = defaultLLM(options);
     if (llm !== undefined) registry.get(resolveLLM(llm).provider);
     const startedAt = Date.now();
     const path = resolve(directory);

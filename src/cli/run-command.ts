@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
+import { strategyNames } from "../check-open-options.js";
 import { isFinished, madeProgress, type RunSummary, stopReason } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
@@ -193,8 +194,7 @@ function seconds(text: string, flag: string): number {
 }
 
 function parseStrategy(text: string): StrategyName {
-  const names: StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
-  if (!names.includes(text as StrategyName))
-    throw new UsageError(`--strategy must be one of ${names.join(", ")}, got "${text}".`);
+  if (!strategyNames.includes(text as StrategyName))
+    throw new UsageError(`--strategy must be one of ${strategyNames.join(", ")}, got "${text}".`);
   return text as StrategyName;
 }

@@ -205,9 +205,14 @@ export class CallEngine {
     const failure = this.#failedBefore.get(answerKey(key));
     if (!failure || !isFailedForGood(failure)) return undefined;
     this.stats.failed++;
+    this.#countFailedForGood(failure);
+    return failedForGoodError(failure);
+  }
+
+  /** A call failed for good (this run or before): counted, and the first one named for the summary. */
+  #countFailedForGood(failure: Parameters<typeof describeFailedCall>[0]): void {
     this.stats.failedForGood++;
     this.firstFailedForGood ??= describeFailedCall(failure);
-    return failedForGoodError(failure);
   }
 
   /** True when the call waits in a provider batch: its answer is pending, not to be sent again. */
@@ -477,8 +482,7 @@ export class CallEngine {
       }
       // Recorded, and with no answer stored the next run does not send it again.
       if (error instanceof ProviderRequestError && options.isNew) {
-        this.stats.failedForGood++;
-        this.firstFailedForGood ??= describeFailedCall({
+        this.#countFailedForGood({
           agent: key.agent,
           provider: call.llm.provider,
           model: call.llm.model,
