@@ -34,11 +34,14 @@ async function run(directory: string, options: ParallellmOptions) {
   return { answers, summary: await pllm.close() };
 }
 
-/** The store as a kill between an ingest's commits and its last step leaves it: the batch is pending again. */
+/**
+ * The store as a kill between an ingest's commits and its last step leaves it: the
+ * first batch is pending again. Returns what is stored.
+ */
 function interruptIngest(directory: string): { responses: number; failures: number; times: unknown[] } {
   const db = new Database(join(directory, "store.sqlite"));
   try {
-    db.prepare("UPDATE batches SET state = 'pending'").run();
+    db.prepare("UPDATE batches SET state = 'pending' WHERE id = (SELECT min(id) FROM batches)").run();
     return {
       responses: db.prepare("SELECT count(*) FROM responses").pluck().get() as number,
       failures: db.prepare("SELECT count(*) FROM failures").pluck().get() as number,
@@ -65,5 +68,18 @@ it("a batch ingested again after an interrupted ingest stores each answer and fa
   expect(again.summary.batches).toMatchObject({ ingested: 1, ingestedAnswers: 0 });
   const after = interruptIngest(directory);
   expect(after).toEqual(before);
+  server.setBatchBehavior({});
+});
+
+it("a failed batch ingested again after an interrupted ingest records each call's failure once", async () => {
+  server.setBatchBehavior({ outcome: "failed" });
+  const directory = tempWorkspace();
+  await run(directory, {});
+  // Ingests the failed batch (a failure for each of its 4 calls) and submits them in a second batch.
+  await run(directory, {});
+  expect(interruptIngest(directory).failures).toBe(4);
+  // Ingests the first batch again (nothing new) and the second (its own 4 failures).
+  await run(directory, {});
+  expect(interruptIngest(directory).failures).toBe(8);
   server.setBatchBehavior({});
 });

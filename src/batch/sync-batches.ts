@@ -139,11 +139,13 @@ async function ingest(
   const calls = await store.batchCalls(batch.id);
   // Every call of the batch left without an answer is a failure inside a batch: its
   // next batches are bounded (see core/failed-for-good.ts).
-  const failure = (
+  const failure = async (
     call: BatchCall,
     what: { kind: string; message: string; statusCode?: number | undefined; requestId?: string | undefined },
-  ) =>
-    store.saveFailure({
+  ) => {
+    // Recorded by an ingest of this batch that a crash cut off: once is enough.
+    if (call.ingested) return;
+    await store.saveFailure({
       agent: call.agent,
       hash: call.hash,
       occurrence: call.occurrence,
@@ -159,6 +161,7 @@ async function ingest(
       at: Date.now(),
       viaBatch: true,
     });
+  };
   const requestFailed = (call: BatchCall, error: ProviderError) => {
     const message = error.providerMessage ?? error.message;
     report.failures++;
