@@ -42,6 +42,24 @@ export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { GoogleClient } from "./providers/google/google-client.js";
 export type { Provider } from "./providers/provider.js";
-export type { Store } from "./store/store.js";
+export type {
+  AgentAnswers,
+  AnsweredCall,
+  BatchCall,
+  BatchIntent,
+  BatchRecord,
+  CallKey,
+  ConversationHeadRecord,
+  ConversationNodeRecord,
+  FailedCall,
+  FailureRecord,
+  ResponseRecord,
+  SessionInfo,
+  Store,
+  StoredAnswer,
+  StoredBatchState,
+  StoredConversation,
+  UsageRow,
+} from "./store/store.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";
 export type { RetryPolicy } from "./strategies/retry-policy.js";

@@ -20,6 +20,9 @@ export type {
   ScriptedToolCall,
   ScriptRule,
 } from "./fake-server/fake-server-types.js";
+export { createMemoryStore } from "./memory-store.js";
 export type { MockAnswer, MockFailure, MockProviderOptions, MockReply, MockRule } from "./mock-provider.js";
 export { MockProvider } from "./mock-provider.js";
 export { sampleJsonSchema } from "./sample-json-schema.js";
+export type { MakeStore, StoreTestApi } from "./test-store.js";
+export { testStore } from "./test-store.js";
