@@ -1,9 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Parallellm } from "../src/index.js";
 import { costOf } from "../src/providers/model-prices.js";
-import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { type FakeProviderServer, MockProvider, startFakeProviderServer } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
@@ -55,21 +53,6 @@ describe("cost", () => {
       { name: "gpt-4.1-mini", answers: 1, inputTokens: 1_000_000, outputTokens: 100_000, cost: perCall },
     ]);
     expect(second.summary.cost).not.toHaveProperty("allTime");
-  });
-
-  it("reads any earlier session's usage and answered counts from the store, not only the one it began", async () => {
-    const directory = tempWorkspace();
-    await run(directory, "gpt-4.1-mini", ["a", "b"]);
-    await run(directory, "gpt-4.1-mini", ["a", "b", "c"]);
-    const store = await createSqliteStore(join(directory, "store.sqlite"));
-    try {
-      expect((await store.usage(1)).map((row) => [row.session, row.answers])).toEqual([[1, 2]]);
-      expect((await store.usage(2)).map((row) => [row.session, row.answers])).toEqual([[2, 1]]);
-      expect(await store.answeredCount(1)).toEqual({ total: 3, earlier: 0 });
-      expect(await store.answeredCount(2)).toEqual({ total: 3, earlier: 2 });
-    } finally {
-      await store.close();
-    }
   });
 
   it("shows tokens without a cost for unknown models, and takes prices from the option or a JSON file", async () => {

@@ -2,7 +2,8 @@
  * A store written by an earlier version opens with its answers and batch calls
  * intact: migration 5 moves canonical requests from their hash-keyed table into
  * the rows of their calls; migration 6 adds the batches' rejected reconcile matches;
- * migration 7 marks failures inside batches (earlier ones were not).
+ * migration 7 marks failures inside batches (earlier ones were not); migration 8
+ * indexes answers by session.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   await first.close();
 
   // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call,
-  // no rejected matches on batches, failures not marked by where they happened.
+  // no rejected matches on batches, failures not marked by where they happened, answers not indexed by session.
   const db = new Database(join(directory, "store.sqlite"));
   const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
     hash: string;
@@ -35,6 +36,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     ALTER TABLE batch_calls DROP COLUMN canonical;
     ALTER TABLE batches DROP COLUMN rejected_ids;
     ALTER TABLE failures DROP COLUMN via_batch;
+    DROP INDEX responses_by_session;
     INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, message, created_at)
       VALUES ('a', 'h', 0, 0, 1, 'mock', 'mock-1', 1, 'server', 'busy', 0);
     INSERT INTO batches (id, tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
@@ -57,5 +59,8 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'requests'").get()).toBeUndefined();
   expect(migrated.prepare("SELECT rejected_ids FROM batches").pluck().all()).toEqual([null]);
   expect(migrated.prepare("SELECT via_batch FROM failures").pluck().all()).toEqual([0]);
+  expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'responses_by_session'").pluck().get()).toBe(
+    "responses_by_session",
+  );
   migrated.close();
 });

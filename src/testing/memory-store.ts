@@ -155,7 +155,9 @@ class MemoryStore implements Store {
 
   async recordBatchIntent(intent: BatchIntent): Promise<number> {
     if (this.#batches.some((batch) => batch.record.tag === intent.tag)) {
-      throw new StoreError(`[memory-store] A batch tagged "${intent.tag}" is recorded already; give each batch its own tag.`);
+      throw new StoreError(
+        `[memory-store] A batch tagged "${intent.tag}" is recorded already; give each batch its own tag.`,
+      );
     }
     const id = this.#batches.length + 1;
     const calls = [...intent.calls].map(({ customId, agent, hash, occurrence, seq }) => ({
@@ -321,7 +323,8 @@ class MemoryStore implements Store {
 
   #batch(id: number): BatchRow {
     const batch = this.#batches[id - 1];
-    if (!batch) throw new StoreError(`[memory-store] No batch ${id} is recorded; pass an id that recordBatchIntent returned.`);
+    if (!batch)
+      throw new StoreError(`[memory-store] No batch ${id} is recorded; pass an id that recordBatchIntent returned.`);
     return batch;
   }
 

@@ -143,4 +143,9 @@ export const sqliteMigrations: readonly string[] = [
   -- Failures inside provider batches count against the retry bound of batch failures.
   ALTER TABLE failures ADD COLUMN via_batch INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- A session's answers are the ones whose session column names it (sessions may overlap
+  -- on a shared database): read by session for its usage at close.
+  CREATE INDEX responses_by_session ON responses (session);
+  `,
 ];

@@ -52,8 +52,6 @@ export class SqliteStore implements Store {
   #queued: { record: ResponseRecord; resolve: (callId: number) => void; reject: (error: unknown) => void }[] = [];
 
   readonly #lock: WorkspaceLock | undefined;
-  /** The session this store began, and the last answer id stored before it. */
-  #session: { readonly id: number; readonly afterResponse: number } | undefined;
 
   /** Open the store at `path`; `lock` (see `createSqliteStore`) is released at `close()`. */
   constructor(path: string, lock?: WorkspaceLock) {
@@ -143,9 +141,7 @@ export class SqliteStore implements Store {
         .prepare("INSERT INTO sessions (started_at, strategy, pid) VALUES (?, ?, ?)")
         .run(info.startedAt, info.strategy, info.pid),
     );
-    const afterResponse = this.#db.prepare("SELECT coalesce(max(id), 0) FROM responses").pluck(true).get() as number;
-    this.#session = { id: Number(result.lastInsertRowid), afterResponse };
-    return this.#session.id;
+    return Number(result.lastInsertRowid);
   }
 
   async endSession(session: number, summary: unknown): Promise<void> {
@@ -201,6 +197,7 @@ export class SqliteStore implements Store {
 
   #commitQueued(): void {
     const batch = this.#queued;
+    if (batch.length === 0) return;
     this.#queued = [];
     try {
       const callIds = this.#write(() => this.#saveResponses(batch.map((entry) => entry.record)));
@@ -256,9 +253,11 @@ export class SqliteStore implements Store {
 
   async answeredCount(session: number): Promise<{ total: number; earlier: number }> {
     const [total, earlier] = this.#db
-      .prepare("SELECT count(*), count(CASE WHEN response_id <= ? THEN 1 END) FROM calls WHERE response_id IS NOT NULL")
+      .prepare(
+        "SELECT count(*), count(CASE WHEN r.session < ? THEN 1 END) FROM calls c JOIN responses r ON r.id = c.response_id",
+      )
       .raw(true)
-      .get(this.#lastAnswerBefore(session)) as [number, number];
+      .get(session) as [number, number];
     return { total, earlier };
   }
 
@@ -447,10 +446,7 @@ export class SqliteStore implements Store {
     const rows = (
       session === undefined
         ? totals("c.agent", "", "c.model, c.agent, r.session, r.via_batch").all()
-        : totals("NULL", "WHERE r.id > ? AND r.session = ?", "c.model, r.via_batch").all(
-            this.#lastAnswerBefore(session),
-            session,
-          )
+        : totals("NULL", "WHERE r.session = ?", "c.model, r.via_batch").all(session)
     ) as Row[];
     return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
       model,
@@ -462,19 +458,6 @@ export class SqliteStore implements Store {
       outputTokens,
       cachedInputTokens,
     }));
-  }
-
-  /**
-   * The id of the last answer stored before `session` began. Answer ids only grow and
-   * sessions never overlap (the workspace lock), so a session's answers are the ones
-   * after it: known for the session this store began, looked up for any other.
-   */
-  #lastAnswerBefore(session: number): number {
-    if (session === this.#session?.id) return this.#session.afterResponse;
-    return this.#db
-      .prepare("SELECT coalesce(max(id), 0) FROM responses WHERE session < ?")
-      .pluck(true)
-      .get(session) as number;
   }
 
   async saveUserdata(key: string, json: string, session: number): Promise<void> {
@@ -557,6 +540,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Answers waiting for their group commit were paid for: commit them before closing.
+    if (this.#queued.length > 0) this.#commitQueued();
     try {
       if (this.#db.open) this.#db.close();
     } finally {
