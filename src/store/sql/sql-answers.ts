@@ -1,0 +1,165 @@
+/** Answers in SQL: storing them (with their requests and documents), reading them back, and their usage. */
+import type { LLMResult } from "../../core/llm.js";
+import type { AnsweredCall, CallKey, ResponseRecord, StoredAnswer, UsageRow } from "../store.js";
+import type { SqlConnection } from "./sql-connection.js";
+
+/** Store each document once, by its content hash. */
+export async function insertDocuments(connection: SqlConnection, documents: ReadonlyMap<string, string>) {
+  for (const [hash, content] of documents) {
+    await connection.run("INSERT INTO documents (hash, size, content) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
+      hash,
+      content.length,
+      content,
+    ]);
+  }
+}
+
+/** Store `records` on `connection` (inside a transaction); resolves to their call ids. */
+export async function insertResponses(connection: SqlConnection, records: readonly ResponseRecord[]) {
+  const callIds: number[] = [];
+  for (const record of records) callIds.push(await insertResponse(connection, record));
+  return callIds;
+}
+
+async function insertResponse(connection: SqlConnection, record: ResponseRecord): Promise<number> {
+  await insertDocuments(connection, record.documents);
+  const [callId, currentResponse] = (await connection.get(
+    `INSERT INTO calls (agent, hash, occurrence, seq, session, status, provider, model, sent_at, received_at,
+       canonical)
+     VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?,
+       -- A batch answer's canonical request was recorded with its batch call.
+       coalesce(?, (SELECT canonical FROM batch_calls WHERE agent = ? AND hash = ? AND occurrence = ? LIMIT 1)))
+     ON CONFLICT (agent, hash, occurrence) DO UPDATE SET status = 'done',
+       seq = excluded.seq, session = excluded.session, provider = excluded.provider, model = excluded.model,
+       sent_at = excluded.sent_at, received_at = excluded.received_at,
+       canonical = coalesce(excluded.canonical, calls.canonical)
+     RETURNING id, response_id`,
+    [
+      record.agent,
+      record.hash,
+      record.occurrence,
+      record.seq,
+      record.session,
+      record.provider,
+      record.model,
+      record.sentAt,
+      record.receivedAt,
+      record.canonical ?? null,
+      record.agent,
+      record.hash,
+      record.occurrence,
+    ],
+  )) as [number, number | null];
+  const { usage } = record.result;
+  const [responseId] = (await connection.get(
+    `INSERT INTO responses (call_id, session, text, result, input_tokens, output_tokens, cached_tokens, via_batch,
+       created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    [
+      callId,
+      record.session,
+      record.result.text,
+      JSON.stringify({ ...record.result, text: undefined }),
+      usage.inputTokens ?? null,
+      usage.outputTokens ?? null,
+      usage.cachedInputTokens ?? null,
+      record.viaBatch ? 1 : 0,
+      record.receivedAt,
+    ],
+  )) as [number];
+  if (record.mode === "replace" || currentResponse === null) {
+    await connection.run("UPDATE calls SET response_id = ? WHERE id = ?", [responseId, callId]);
+  }
+  return callId;
+}
+
+export async function lookup(connection: SqlConnection, key: CallKey): Promise<StoredAnswer | undefined> {
+  const row = await connection.get(
+    `SELECT c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch
+     FROM calls c JOIN responses r ON r.id = c.response_id
+     WHERE c.agent = ? AND c.hash = ? AND c.occurrence = ?`,
+    [key.agent, key.hash, key.occurrence],
+  );
+  if (!row) return undefined;
+  const [callId, session, text, result, inputTokens, outputTokens, viaBatch] = row as [
+    number,
+    number,
+    string,
+    string,
+    number | null,
+    number | null,
+    number,
+  ];
+  return {
+    callId,
+    session,
+    text,
+    result: decodeResult(result, text),
+    inputTokens: inputTokens ?? 0,
+    outputTokens: outputTokens ?? 0,
+    viaBatch: viaBatch === 1,
+  };
+}
+
+/** A stored result: its JSON (without the text) and its text. */
+export function decodeResult(json: string, text: string): LLMResult {
+  return { ...(JSON.parse(json) as Omit<LLMResult, "text">), text };
+}
+
+export async function discardAnswers(connection: SqlConnection, keys: readonly CallKey[]): Promise<number> {
+  return connection.transaction(async (transaction) => {
+    let discarded = 0;
+    for (const key of keys) {
+      discarded += await transaction.run(
+        `UPDATE calls SET response_id = NULL
+         WHERE agent = ? AND hash = ? AND occurrence = ? AND response_id IS NOT NULL`,
+        [key.agent, key.hash, key.occurrence],
+      );
+    }
+    return discarded;
+  });
+}
+
+export async function answeredCalls(connection: SqlConnection): Promise<readonly AnsweredCall[]> {
+  const rows = await connection.all(
+    "SELECT c.id, r.session, c.agent FROM calls c JOIN responses r ON r.id = c.response_id ORDER BY c.id",
+  );
+  return (rows as [number, number, string][]).map(([callId, session, agent]) => ({ callId, session, agent }));
+}
+
+export async function hasAnswers(connection: SqlConnection): Promise<boolean> {
+  return (await connection.get("SELECT 1 FROM responses LIMIT 1")) !== undefined;
+}
+
+export async function answeredCount(connection: SqlConnection, session: number) {
+  const row = await connection.get(
+    `SELECT count(*), count(CASE WHEN r.session < ? THEN 1 END)
+     FROM calls c JOIN responses r ON r.id = c.response_id`,
+    [session],
+  );
+  const [total, earlier] = row as [number, number];
+  return { total, earlier };
+}
+
+export async function usage(connection: SqlConnection, session?: number): Promise<readonly UsageRow[]> {
+  type Row = [string, string | null, number, number, number, number, number, number];
+  const totals = (agent: string, where: string, groupBy: string) =>
+    `SELECT c.model, ${agent}, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
+       coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+     FROM responses r JOIN calls c ON c.id = r.call_id ${where} GROUP BY ${groupBy}`;
+  const rows = (
+    session === undefined
+      ? await connection.all(totals("c.agent", "", "c.model, c.agent, r.session, r.via_batch"))
+      : await connection.all(totals("NULL", "WHERE r.session = ?", "c.model, r.session, r.via_batch"), [session])
+  ) as Row[];
+  return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
+    model,
+    agent: agent ?? undefined,
+    session,
+    viaBatch: viaBatch === 1,
+    answers,
+    inputTokens,
+    outputTokens,
+    cachedInputTokens,
+  }));
+}

@@ -1,0 +1,58 @@
+/** Failures in SQL, and the calls they hold back. */
+import type { FailedCall, FailureRecord } from "../store.js";
+import type { SqlConnection } from "./sql-connection.js";
+
+export async function saveFailure(connection: SqlConnection, record: FailureRecord): Promise<void> {
+  await connection.run(
+    `INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, status_code,
+       message, request_id, created_at, via_batch)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      record.agent,
+      record.hash,
+      record.occurrence,
+      record.seq,
+      record.session,
+      record.provider,
+      record.model,
+      record.attempt,
+      record.kind,
+      record.statusCode ?? null,
+      record.message,
+      record.requestId ?? null,
+      record.at,
+      record.viaBatch ? 1 : 0,
+    ],
+  );
+}
+
+export async function failedCalls(connection: SqlConnection): Promise<readonly FailedCall[]> {
+  const rows = await connection.all(
+    `WITH latest AS (
+       SELECT agent, hash, occurrence, max(id) AS id, sum(via_batch) AS batch_failures
+       FROM failures GROUP BY agent, hash, occurrence
+     )
+     SELECT f.agent, f.hash, f.occurrence, f.session, f.provider, f.model, f.kind, f.status_code, f.message,
+       f.request_id, l.batch_failures
+     FROM latest l JOIN failures f ON f.id = l.id
+     WHERE (f.kind = 'request-rejected' OR l.batch_failures > 0)
+       AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent = l.agent AND c.hash = l.hash
+         AND c.occurrence = l.occurrence AND c.response_id IS NOT NULL)`,
+  );
+  type Row = [string, string, number, number, string, string, string, number | null, string, string | null, number];
+  return (rows as Row[]).map(
+    ([agent, hash, occurrence, session, provider, model, kind, statusCode, message, requestId, batchFailures]) => ({
+      agent,
+      hash,
+      occurrence,
+      session,
+      provider,
+      model,
+      kind,
+      statusCode: statusCode ?? undefined,
+      message,
+      requestId: requestId ?? undefined,
+      batchFailures,
+    }),
+  );
+}
