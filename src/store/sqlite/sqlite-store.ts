@@ -23,7 +23,11 @@ export class SqliteStore extends SqlStore {
     this.#lock = lock;
   }
 
-  /** Synchronous: a replay reads the file directly, without a promise per ask. */
+  /**
+   * Synchronous: a replay reads the file directly, without a promise per ask. It reads on the
+   * writing connection, so it also sees the rows of a group commit under way: answers to calls
+   * in flight, which no ask looks up (an agent's name runs once at a time).
+   */
   lookupSync(key: CallKey): StoredAnswer | undefined {
     return this.#replay.lookup(key);
   }
