@@ -5,6 +5,7 @@
  * gives for the same session. Official SDKs against the fake provider server,
  * real SQLite.
  */
+import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ConversationState, type LLMResult, Parallellm, type ParallellmOptions } from "../src/index.js";
 import { costOf } from "../src/providers/model-prices.js";
@@ -175,5 +176,51 @@ describe("a failure sent directly, and a conversation", () => {
     }
     expect(Object.keys(tree.heads)).toEqual(["cheap", "main", "rich"]);
     expect(await reader.conversation("planner", "nothing")).toBeUndefined();
+  });
+});
+
+describe("the live dashboard and the reader", () => {
+  it("show one session the same: answers a batch brought in at open and answers sent, by model, at the run's prices", async () => {
+    server.script({ match: "Label", reply: { text: "a label", usage } });
+    const directory = tempWorkspace();
+    const prices = { "gpt-4.1-mini": { input: 10, output: 20 } };
+    const options: ParallellmOptions = { llm: "gpt-4.1-mini", clients: server.clientsFor(), prices, summary: false };
+    await Parallellm.run(directory, { ...options, strategy: "batch" }, (pllm) =>
+      pllm.agent("a", (agent) => agent.ask("Label this.").text()),
+    );
+
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 160, rows: 40 });
+    let screen = "";
+    terminal.on("data", (chunk: Buffer) => {
+      screen += chunk.toString();
+    });
+    const pllm = await Parallellm.open(directory, {
+      ...options,
+      strategy: "async",
+      summary: () => {},
+      dashboard: { stream: terminal as unknown as NodeJS.WriteStream },
+    });
+    await pllm.agent("a", (agent) => agent.ask("Label this.").text());
+    await pllm.agent("b", (agent) => agent.ask("Label that.").text());
+    await using reader = await Parallellm.inspect(directory, { prices });
+    const progress = await reader.progress(pllm.session);
+    const cost = (usage.inputTokens * 10 + usage.outputTokens * 20) / 1_000_000;
+    expect(progress).toEqual({
+      received: 2,
+      batchesPending: 0,
+      models: [{ model: "gpt-4.1-mini", received: 2, inputTokens: 2000, outputTokens: 400, cost: cost * 1.5 }],
+    });
+    // The panel is redrawn ten times a second: wait for a frame drawn after the last answer.
+    const line = `${"gpt-4.1-mini".padEnd(22)} ${"2".padStart(6)} answers  2.0k in / 400 out  $${(cost * 1.5).toFixed(4)}`;
+    for (let waited = 0; !screen.includes(line) && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await pllm.close();
+    expect(
+      screen
+        .split("\n")
+        .filter((text) => text.includes("gpt-4.1-mini"))
+        .at(-1),
+    ).toContain(line);
   });
 });
