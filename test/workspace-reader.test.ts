@@ -211,6 +211,12 @@ describe("a workspace made by a sync run", () => {
       await expect(reader.calls({ after: "not a cursor" })).rejects.toThrow(/takes the `next` of a page/);
       await expect(reader.calls({ session: 0 })).rejects.toThrow(InputError);
       await expect(reader.progress(99)).rejects.toThrow(/has no session 99/);
+      await expect(reader.call("text" as never)).rejects.toThrow(
+        new InputError(
+          'call() takes a call\'s id (a whole number, as calls() lists it) or its { agent, hash, occurrence }, got "text".',
+        ),
+      );
+      await expect(reader.call({ agent: "text" } as never)).rejects.toThrow(InputError);
     });
   });
 });

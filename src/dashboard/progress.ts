@@ -23,7 +23,7 @@ export interface StoredProgress {
   /** Answers received (or ingested from batches), over every model. */
   readonly received: number;
   readonly batchesPending: number;
-  /** By model, in the order the models first answered. */
+  /** By model, in the order of their names. */
   readonly models: readonly ModelProgress[];
 }
 
@@ -52,7 +52,8 @@ export function storedProgress(
     line.outputTokens += row.outputTokens;
     line.cost = line.cost === undefined || cost === undefined ? undefined : line.cost + cost;
   }
-  const models = [...byModel.values()].map(({ model, received, inputTokens, outputTokens, cost }) => ({
+  const lines = [...byModel.values()].sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+  const models = lines.map(({ model, received, inputTokens, outputTokens, cost }) => ({
     model,
     received,
     inputTokens,

@@ -39,7 +39,7 @@ export interface CallFilter {
   readonly status?: CallStatus | undefined;
   readonly provider?: string | undefined;
   readonly model?: string | undefined;
-  /** Calls whose latest record (answer, failure or batch) was written by this session. */
+  /** Calls whose status rests on this session: it stored their answer, holds their batch, or recorded their last failure. */
   readonly session?: number | undefined;
   /**
    * Text in the request (prompts and options, as stored) or the answer, case-insensitive
@@ -62,7 +62,7 @@ export interface CallRow extends CallKey {
   readonly status: CallStatus;
   readonly provider: string | undefined;
   readonly model: string | undefined;
-  /** The session that wrote its latest record. */
+  /** The session its status rests on: the one that stored its answer, holds its batch, or recorded its last failure. */
   readonly session: number | undefined;
   /** The ask's position in its agent's run, in the latest session that asked it. */
   readonly seq: number | undefined;

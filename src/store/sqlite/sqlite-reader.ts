@@ -51,10 +51,12 @@ export class SqliteReader implements WorkspaceReader {
   async sessions(): Promise<readonly SessionRow[]> {
     const rows = this.#db
       .prepare(
-        `SELECT s.id, s.strategy, s.pid, s.started_at, s.ended_at, s.summary,
-           (SELECT count(*) FROM responses r WHERE r.session = s.id),
-           (SELECT count(*) FROM failures f WHERE f.session = s.id)
-         FROM sessions s ORDER BY s.id`,
+        `SELECT s.id, s.strategy, s.pid, s.started_at, s.ended_at, s.summary, coalesce(r.answers, 0),
+           coalesce(f.failures, 0)
+         FROM sessions s
+         LEFT JOIN (SELECT session, count(*) AS answers FROM responses GROUP BY session) r ON r.session = s.id
+         LEFT JOIN (SELECT session, count(*) AS failures FROM failures GROUP BY session) f ON f.session = s.id
+         ORDER BY s.id`,
       )
       .raw(true)
       .all() as [number, string, number, number, number | null, string | null, number, number][];
@@ -85,6 +87,7 @@ export class SqliteReader implements WorkspaceReader {
   }
 
   async call(id: number | CallKey): Promise<CallDetail | undefined> {
+    checkCallId(id);
     return readCallDetail(this.#db, this.#calls, id, (ids) => this.#batchRows(ids));
   }
 
@@ -328,7 +331,7 @@ export class SqliteReader implements WorkspaceReader {
            coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
          FROM responses r JOIN calls c ON c.id = r.call_id
          ${byAgent ? "GROUP BY c.model, c.agent, r.session, r.via_batch" : "WHERE r.session = ? GROUP BY c.model, r.via_batch"}
-         ORDER BY min(r.id)`,
+         ORDER BY 1, 2, 3, 4`,
       )
       .raw(true)
       .all(...(byAgent ? [] : [session])) as [string, string | null, number, number, number, number, number, number][];
@@ -351,4 +354,22 @@ export class SqliteReader implements WorkspaceReader {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function checkCallId(id: unknown): asserts id is number | CallKey {
+  if (typeof id === "number" ? Number.isInteger(id) && id > 0 : isCallKey(id)) return;
+  throw new InputError(
+    `call() takes a call's id (a whole number, as calls() lists it) or its { agent, hash, occurrence }, got ${JSON.stringify(id) ?? String(id)}.`,
+  );
+}
+
+function isCallKey(value: unknown): value is CallKey {
+  const key = value as Partial<CallKey> | null;
+  return (
+    typeof key === "object" &&
+    key !== null &&
+    typeof key.agent === "string" &&
+    typeof key.hash === "string" &&
+    Number.isInteger(key.occurrence)
+  );
 }
