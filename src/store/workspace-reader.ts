@@ -199,7 +199,7 @@ export interface WorkspaceReader extends AsyncDisposable {
   /** One page of calls, ordered by agent, request hash and occurrence. */
   calls(options?: CallPageOptions): Promise<CallPage>;
   /** Every call that matches, page by page. */
-  eachCall(filter?: CallFilter & { readonly pageSize?: number }): AsyncIterable<CallRow>;
+  eachCall(filter?: CallFilter & { readonly pageSize?: number | undefined }): AsyncIterable<CallRow>;
   /** One call whole, by its id or its identity; `undefined` when the workspace has no such call. */
   call(id: number | CallKey): Promise<CallDetail | undefined>;
   /** Every batch, oldest first. */

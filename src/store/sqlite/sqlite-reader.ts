@@ -76,7 +76,7 @@ export class SqliteReader implements WorkspaceReader {
     return this.#calls.page(options);
   }
 
-  async *eachCall(filter: CallFilter & { readonly pageSize?: number } = {}): AsyncIterable<CallRow> {
+  async *eachCall(filter: CallFilter & { readonly pageSize?: number | undefined } = {}): AsyncIterable<CallRow> {
     const { pageSize, ...rest } = filter;
     let after: string | undefined;
     do {
