@@ -35,9 +35,12 @@ export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
 export type { RunToolsOptions, ToolHandler, ToolHandlers, ToolRun, ToolStep } from "./core/run-tools.js";
 export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";
 export type { CostLine, CostReport, SessionCost } from "./dashboard/cost-report.js";
+export type { ModelProgress } from "./dashboard/dashboard.js";
+export type { StoredProgress } from "./dashboard/progress.js";
 export type { RunSummary } from "./dashboard/run-summary.js";
 export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
+export type { InspectOptions } from "./inspect-workspace.js";
 export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { GoogleClient } from "./providers/google/google-client.js";
@@ -61,5 +64,22 @@ export type {
   StoredConversation,
   UsageRow,
 } from "./store/store.js";
+export type {
+  AttemptFailure,
+  BatchRow,
+  CallDetail,
+  CallFilter,
+  CallPage,
+  CallPageOptions,
+  CallRow,
+  CallStatus,
+  ConversationNode,
+  ConversationRow,
+  ConversationTree,
+  FailedCallRow,
+  ReceivedAnswer,
+  SessionRow,
+  WorkspaceReader,
+} from "./store/workspace-reader.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";
 export type { RetryPolicy } from "./strategies/retry-policy.js";

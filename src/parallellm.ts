@@ -36,6 +36,7 @@ import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
+import { liveProgress } from "./dashboard/progress.js";
 import {
   type DriftReport,
   formatSummary,
@@ -44,12 +45,14 @@ import {
   type RunSummary,
   stopReason,
 } from "./dashboard/run-summary.js";
+import { type InspectOptions, inspectWorkspace } from "./inspect-workspace.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
-import { costOf, type ModelPrice } from "./providers/model-prices.js";
+import type { ModelPrice } from "./providers/model-prices.js";
 import { ProviderRegistry, resolveLLM } from "./providers/router.js";
 import { createStrategy, defaultLLM, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
-import { answerKey, type Store } from "./store/store.js";
+import { answerKey, type Store, type UsageRow } from "./store/store.js";
+import type { WorkspaceReader } from "./store/workspace-reader.js";
 
 /** forEach workers started per turn of the event loop. */
 const workersPerSlice = 64;
@@ -72,6 +75,8 @@ export class Parallellm implements AsyncDisposable {
   readonly #registry: ProviderRegistry;
   readonly #archive: BatchArchive;
   #batchSync: BatchSyncReport | undefined;
+  /** Tokens of the answers batches brought in at open, by model (for the dashboard). */
+  #ingestedAtOpen: readonly UsageRow[] = [];
   #removeSignalHandlers: (() => void) | undefined;
   #dashboard: Dashboard | undefined;
   readonly #items = { done: 0, total: 0 };
@@ -150,6 +155,18 @@ export class Parallellm implements AsyncDisposable {
     pllm.#installSignalHandlers();
     pllm.#startDashboard();
     return pllm;
+  }
+
+  /**
+   * Read a workspace without changing it: no lock, no session, no network call,
+   * while a pipeline may be writing to it.
+   *
+   * @example
+   * await using reader = await Parallellm.inspect(".pllm/tournament");
+   * const { calls } = await reader.calls({ status: "failed" });
+   */
+  static inspect(directory: string, options?: InspectOptions): Promise<WorkspaceReader> {
+    return inspectWorkspace(directory, options);
   }
 
   /**
@@ -371,6 +388,12 @@ export class Parallellm implements AsyncDisposable {
 
   #snapshot(): ProgressSnapshot {
     const stats = this.#engine.stats;
+    const progress = liveProgress(
+      this.#ingestedAtOpen,
+      this.#engine.models,
+      this.#batchSync?.pending ?? 0,
+      this.#prices,
+    );
     return {
       strategy: this.#options.strategy ?? "async",
       elapsedMs: Date.now() - this.#startedAt,
@@ -380,20 +403,10 @@ export class Parallellm implements AsyncDisposable {
       received: stats.received,
       failed: stats.failed,
       collected: stats.collected,
-      batchesPending: this.#batchSync?.pending ?? 0,
+      batchesPending: progress.batchesPending,
       itemsDone: this.#items.done,
       itemsTotal: this.#items.total,
-      models: [...this.#engine.models].map(([model, usage]) => ({
-        model,
-        received: usage.received,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        cost: costOf(model, {
-          input: usage.inputTokens,
-          output: usage.outputTokens,
-          cachedInput: usage.cachedInputTokens,
-        }),
-      })),
+      models: progress.models,
     };
   }
 
@@ -444,6 +457,7 @@ export class Parallellm implements AsyncDisposable {
       batchApiFor: (provider) => this.#registry.get(provider as ProviderName).batch,
       cohortLock: this.#options.cohortLock,
     });
+    if (this.#batchSync.answers > 0) this.#ingestedAtOpen = await this.#store.usage(this.session);
     this.#engine.setPendingCalls(await this.#store.pendingCalls());
     this.#engine.setFailedCalls(await this.#store.failedCalls(), this.#options.retryFailed === true);
     this.#engine.setStoreEmpty(!(await this.#store.hasAnswers()));
