@@ -31,6 +31,7 @@ import {
   StoreError,
 } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
+import { IdentityCache } from "./core/identity-cache.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
@@ -107,6 +108,7 @@ export class Parallellm implements AsyncDisposable {
     this.#agentContext = {
       engine: this.#engine,
       resolveLLM,
+      identity: new IdentityCache(),
       conversations: this.#conversations,
       log: (text) => this.#log(text),
     };

@@ -39,16 +39,15 @@ export function canonicalForm(value: unknown): CanonicalForm {
 }
 
 /**
- * Canonical JSON of an object given as `[key, canonical JSON of the member]` pairs
- * already in key order; members that are `undefined` are dropped.
+ * A value already written by `writeCanonical`, written again as it is: a member
+ * shared by many calls (a schema, the options) is serialised once, and every
+ * call's JSON is still written by this one writer.
  */
-export function joinCanonical(members: readonly (readonly [string, string | undefined])[]): string {
-  let out = "{";
-  for (const [key, member] of members) {
-    if (member === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${quotedKey(key)}:${member}`;
+export class CanonicalText {
+  readonly json: string;
+  constructor(json: string) {
+    this.json = json;
   }
-  return `${out}}`;
 }
 
 /** Canonical JSON of one value; long strings go to `documents` when given. */
@@ -78,6 +77,7 @@ function write(value: unknown, documents: Map<string, string> | undefined): stri
     case "object":
       if (value === null) return "null";
       if (Array.isArray(value)) return writeArray(value, documents);
+      if (value instanceof CanonicalText) return value.json;
       break;
   }
   const problem = jsonProblem(value);
