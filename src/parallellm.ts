@@ -30,8 +30,8 @@ import {
   ParallellmError,
   StoreError,
 } from "./core/errors.js";
-import type { ProviderName } from "./core/llm.js";
 import { IdentityCache } from "./core/identity-cache.js";
+import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
