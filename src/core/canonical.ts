@@ -80,10 +80,13 @@ function write(value: unknown, documents: Map<string, string> | undefined): stri
       if (value instanceof CanonicalText) return value.json;
       break;
   }
-  const problem = jsonProblem(value);
-  if (problem !== undefined) throw new InputError(`A value of this call cannot be hashed and sent: ${problem}.`);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
   const record = value as Record<string, unknown>;
+  // Nearly every object here is a plain one (each ask writes a few): known as such without the full check.
+  if (Object.getPrototypeOf(record) !== Object.prototype || record["toJSON"] !== undefined) {
+    const problem = jsonProblem(value);
+    if (problem !== undefined) throw new InputError(`A value of this call cannot be hashed and sent: ${problem}.`);
+    if (value instanceof Date) return JSON.stringify(value.toISOString());
+  }
   const keys = sortKeys(Object.keys(record));
   let out = "{";
   let first = true;
