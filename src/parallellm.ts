@@ -30,6 +30,7 @@ import {
   ParallellmError,
   StoreError,
 } from "./core/errors.js";
+import { IdentityCache } from "./core/identity-cache.js";
 import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
@@ -112,6 +113,7 @@ export class Parallellm implements AsyncDisposable {
     this.#agentContext = {
       engine: this.#engine,
       resolveLLM,
+      identity: new IdentityCache(),
       conversations: this.#conversations,
       log: (text) => this.#log(text),
     };

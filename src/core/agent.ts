@@ -8,6 +8,7 @@ import { askLocation, type CallEngine, haltSignal } from "./call-engine.js";
 import { checkAskOptions, checkConversationOptions } from "./check-ask-options.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
+import type { IdentityCache } from "./identity-cache.js";
 import type { LLM } from "./llm.js";
 import {
   type AskOptions,
@@ -47,6 +48,8 @@ export class AgentState {
 export interface AgentContext {
   readonly engine: CallEngine;
   readonly resolveLLM: (llm: LLM) => ResolvedModel;
+  /** The run's memos of call preparation. */
+  readonly identity: IdentityCache;
   readonly conversations: ConversationBook;
   /** Prints a line of user output (above the live dashboard). */
   readonly log: (text: string) => void;
@@ -86,7 +89,7 @@ export class Agent {
     this.#context.engine.assertTakingAsks(this.name);
     if (options !== undefined) checkAskOptions(options);
     const merged = mergeCallOptions(this.#defaults, options);
-    const call = prepareCall(documents, merged, this.#context.resolveLLM);
+    const call = prepareCall(documents, merged, this.#context.resolveLLM, this.#context.identity);
     const engine = this.#context.engine;
     engine.stats.asked++;
     const state = this.#state;

@@ -39,16 +39,15 @@ export function canonicalForm(value: unknown): CanonicalForm {
 }
 
 /**
- * Canonical JSON of an object given as `[key, canonical JSON of the member]` pairs
- * already in key order; members that are `undefined` are dropped.
+ * A value already written by `writeCanonical`, written again as it is: a member
+ * shared by many calls (a schema, the options) is serialised once, and every
+ * call's JSON is still written by this one writer.
  */
-export function joinCanonical(members: readonly (readonly [string, string | undefined])[]): string {
-  let out = "{";
-  for (const [key, member] of members) {
-    if (member === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${quotedKey(key)}:${member}`;
+export class CanonicalText {
+  readonly json: string;
+  constructor(json: string) {
+    this.json = json;
   }
-  return `${out}}`;
 }
 
 /** Canonical JSON of one value; long strings go to `documents` when given. */
@@ -78,12 +77,16 @@ function write(value: unknown, documents: Map<string, string> | undefined): stri
     case "object":
       if (value === null) return "null";
       if (Array.isArray(value)) return writeArray(value, documents);
+      if (value instanceof CanonicalText) return value.json;
       break;
   }
-  const problem = jsonProblem(value);
-  if (problem !== undefined) throw new InputError(`A value of this call cannot be hashed and sent: ${problem}.`);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
   const record = value as Record<string, unknown>;
+  // Nearly every object here is a plain one (each ask writes a few): known as such without the full check.
+  if (Object.getPrototypeOf(record) !== Object.prototype || record["toJSON"] !== undefined) {
+    const problem = jsonProblem(value);
+    if (problem !== undefined) throw new InputError(`A value of this call cannot be hashed and sent: ${problem}.`);
+    if (value instanceof Date) return JSON.stringify(value.toISOString());
+  }
   const keys = sortKeys(Object.keys(record));
   let out = "{";
   let first = true;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { canonicalJson, sha256 } from "./canonical.js";
+import { IdentityCache } from "./identity-cache.js";
 import { mergeCallOptions, prepareCall, retryCall } from "./prepare-call.js";
 
 const resolveLLM = (llm: unknown) => ({
@@ -26,6 +27,7 @@ describe("prepareCall", () => {
         salt: "s",
       },
       resolveLLM,
+      new IdentityCache(),
     );
     const identity = {
       v: 1,
@@ -48,11 +50,12 @@ describe("prepareCall", () => {
 
   it("hashes a lone prompt string as the message it becomes", () => {
     for (const prompt of ['Say "hi"\n', "z".repeat(3000)]) {
-      const call = prepareCall(prompt, { llm: "m" }, resolveLLM);
+      const call = prepareCall(prompt, { llm: "m" }, resolveLLM, new IdentityCache());
       const asMessage = prepareCall(
         [{ role: "user", content: [{ type: "text", text: prompt }] }],
         { llm: "m" },
         resolveLLM,
+        new IdentityCache(),
       );
       expect(call.canonical.json).toBe(asMessage.canonical.json);
       expect([...call.canonical.documents]).toEqual([...asMessage.canonical.documents]);
@@ -60,9 +63,12 @@ describe("prepareCall", () => {
   });
 
   it("leaves parts out of the hash with hashBy", () => {
-    const withModel = (llm: string) => prepareCall("hi", { llm, hashBy: ["documents"] }, resolveLLM).hash;
+    const withModel = (llm: string) =>
+      prepareCall("hi", { llm, hashBy: ["documents"] }, resolveLLM, new IdentityCache()).hash;
     expect(withModel("a")).toBe(withModel("b"));
-    expect(prepareCall("hi", { llm: "a" }, resolveLLM).hash).not.toBe(prepareCall("hi", { llm: "b" }, resolveLLM).hash);
+    expect(prepareCall("hi", { llm: "a" }, resolveLLM, new IdentityCache()).hash).not.toBe(
+      prepareCall("hi", { llm: "b" }, resolveLLM, new IdentityCache()).hash,
+    );
   });
 
   it("gives a retry of an invalid answer the identity object with retryInvalid, in key order", () => {
@@ -74,7 +80,7 @@ describe("prepareCall", () => {
       { llm: "m", schema, hashBy: ["options" as const], providerOptions: { z: [1] } },
     ];
     for (const options of cases) {
-      const call = prepareCall("Label this.", options, resolveLLM);
+      const call = prepareCall("Label this.", options, resolveLLM, new IdentityCache());
       const identity = JSON.parse(call.canonical.json) as Record<string, unknown>;
       for (const attempt of [1, 2]) {
         const retry = retryCall(call, attempt);

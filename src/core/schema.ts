@@ -1,7 +1,8 @@
 /**
  * Output schemas: any Standard Schema with JSON Schema support (zod 4 is one)
- * or a plain JSON Schema object. Conversions are memoised per schema object,
- * so asking with the same schema many times converts it once.
+ * or a plain JSON Schema object. The conversions here are plain functions: the
+ * run's `IdentityCache` keeps their results, so a schema asked with many times is
+ * converted once (and a plain one converted again when it has changed).
  */
 import { checkOptions, defineOptions, isString } from "./check-options.js";
 import { InputError } from "./errors.js";
@@ -39,19 +40,15 @@ export interface ToolSpec {
 /** Tools as a record (`{ weather: { description, parameters } }`) or a list with names. */
 export type ToolsInput = { readonly [name: string]: ToolSpec } | readonly (ToolSpec & { readonly name: string })[];
 
-const jsonSchemas = new WeakMap<object, JsonSchema>();
-
 export function isStandardSchema(schema: unknown): schema is StandardSchema {
   return typeof schema === "object" && schema !== null && "~standard" in schema;
 }
 
-/** JSON Schema of a schema input (memoised); `what` names it in errors. */
+/** JSON Schema of a schema input; `what` names it in errors. A JSON Schema object is returned as it is. */
 export function toJsonSchema(schema: SchemaInput, what: string): JsonSchema {
   if (typeof schema !== "object" || schema === null) {
     throw new InputError(`${what} must be a zod schema or a JSON Schema object, got ${typeof schema}.`);
   }
-  const known = jsonSchemas.get(schema);
-  if (known) return known;
   let json: JsonSchema;
   if (isStandardSchema(schema)) {
     const converter = schema["~standard"].jsonSchema;
@@ -74,46 +71,19 @@ export function toJsonSchema(schema: SchemaInput, what: string): JsonSchema {
     checkJsonValue(schema, what);
     json = schema;
   }
-  jsonSchemas.set(schema, json);
   return json;
 }
 
-const outputSchemas = new WeakMap<object, Map<string | undefined, OutputSchema>>();
-const toolDefinitions = new WeakMap<object, ToolDefinition[]>();
-
-/** The output schema sent to providers, named for those that require a name (memoised). */
+/** The output schema sent to providers, named for those that require a name. */
 export function toOutputSchema(schema: SchemaInput, name: string | undefined): OutputSchema {
-  let byName = outputSchemas.get(schema);
-  if (!byName) {
-    byName = new Map();
-    outputSchemas.set(schema, byName);
-  }
-  let output = byName.get(name);
-  if (!output) {
-    output = buildOutputSchema(schema, name);
-    byName.set(name, output);
-  }
-  return output;
-}
-
-function buildOutputSchema(schema: SchemaInput, name: string | undefined): OutputSchema {
   const jsonSchema = toJsonSchema(schema, "schema");
   const title = typeof jsonSchema["title"] === "string" ? jsonSchema["title"] : undefined;
   const chosen = (name ?? title ?? "output").replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
   return { name: chosen, jsonSchema };
 }
 
-/** Tool definitions sent to providers (memoised per tools object). */
+/** Tool definitions sent to providers. */
 export function toToolDefinitions(tools: ToolsInput): ToolDefinition[] {
-  let definitions = toolDefinitions.get(tools);
-  if (!definitions) {
-    definitions = buildToolDefinitions(tools);
-    toolDefinitions.set(tools, definitions);
-  }
-  return definitions;
-}
-
-function buildToolDefinitions(tools: ToolsInput): ToolDefinition[] {
   const list = Array.isArray(tools)
     ? (tools as readonly (ToolSpec & { name: string })[])
     : Object.entries(tools as Record<string, ToolSpec>).map(([name, spec]) => ({ ...spec, name }));
