@@ -37,12 +37,12 @@ describe("models and providers", () => {
     expect(existsSync(directory)).toBe(false);
   });
 
-  it("refuses an unknown provider, and a model of a provider that is not configured", async () => {
+  it("refuses an unknown provider, and a model of a provider that is not registered", async () => {
     await expect(Parallellm.open(tempWorkspace(), loose({ provider: "opnai", summary: false }))).rejects.toThrow(
       /Unknown provider "opnai".*did you mean "openai"\?/,
     );
     await expect(Parallellm.open(tempWorkspace(), { llm: "mock-1", summary: false })).rejects.toThrow(
-      /No mock provider is configured/,
+      /Unknown model "mock-1": no registered provider \(openai, anthropic, google\) claims it.*register/,
     );
   });
 
@@ -83,7 +83,7 @@ describe("types of open options", () => {
       { batch: { limits: { openai: { maxRequests: 0 } } } },
       /Expected `batch\.limits\.openai\.maxRequests` to be a whole number from 1 up/,
     ],
-    [{ providers: { mock: {} } }, /Expected `providers\.mock` to be a provider \(an object with generate\(\)\)/],
+    [{ providers: { mock: {} } }, /Expected `providers\.mock` to be a provider \(an object with a name and generate\(\)\)/],
     [{ store: {} }, /Expected `store` to be a store/],
     [{ temperature: "hot" }, /Expected `temperature` to be a finite number/],
     [{ providerOptions: 5 }, /Expected `providerOptions` to be an object/],

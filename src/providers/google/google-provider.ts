@@ -14,10 +14,18 @@ import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
 import { geminiSdk } from "./gemini-sdk.js";
 import type { GoogleClient } from "./google-client.js";
+import { googleDefaults } from "./google-defaults.js";
 import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
+  /**
+   * The name it is registered under (`providers: { [name]: ... }`), used in
+   * `llm` and in its errors. Under a name other than "google" it claims no
+   * model prefixes and has no default model: address it as `"name:model"`.
+   * @default "google"
+   */
+  readonly name?: string;
   /** A ready client (e.g. for Vertex AI, or pointed at a fake server). */
   readonly client?: GoogleClient | undefined;
   /** @default process.env.GOOGLE_API_KEY ?? process.env.GEMINI_API_KEY */
@@ -46,8 +54,13 @@ export interface GoogleProviderSettings {
  */
 export function createGoogleProvider(settings: GoogleProviderSettings = {}): Provider {
   const getClient = sharedClient(() => _createClient(settings));
+  const name = settings.name ?? googleDefaults.name;
+  const claims = name === googleDefaults.name;
   return {
-    name: "google",
+    name,
+    modelPrefixes: claims ? googleDefaults.modelPrefixes : [],
+    defaultModel: claims ? googleDefaults.defaultModel : undefined,
+    apiKeyVariable: googleDefaults.apiKeyVariable,
     batch: createGeminiBatchApi(getClient, settings.batchLimits),
     checkRequest(request) {
       if (request.schema) toGeminiJsonSchema(request.schema.jsonSchema, "The schema");
@@ -70,7 +83,9 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         return fromGeminiResponse(await (await getClient()).models.generateContent(parameters));
       } catch (error) {
         throw (
-          convertGeminiError(error, request.model) ?? convertUnreadableResponse(error, "google", request.model) ?? error
+          convertGeminiError(error, request.model, name) ??
+          convertUnreadableResponse(error, name, request.model) ??
+          error
         );
       }
     },
@@ -89,8 +104,8 @@ async function _createClient(settings: GoogleProviderSettings): Promise<GoogleGe
   if (!apiKey) {
     throw new AuthenticationError(
       "authentication",
-      "Gemini API key is missing. Set the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable or pass clients: { google } / apiKey.",
-      { provider: "google", requestSent: false },
+      `Gemini API key is missing. Set the ${googleDefaults.apiKeyVariable} environment variable or pass clients: { google } / apiKey.`,
+      { provider: settings.name ?? googleDefaults.name, requestSent: false },
     );
   }
   return new GoogleGenAI({

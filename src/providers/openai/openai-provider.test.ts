@@ -67,8 +67,8 @@ describe("createOpenAIProvider", () => {
 
   it("calls Chat Completions for api: chat", async () => {
     const { baseURL, received } = await serve({ status: 200, body: fixtures["chat_text_success"].body });
-    const request: LLMRequest = { ...ask, api: "chat" };
-    const result = await createOpenAIProvider({ apiKey: "test-key", baseURL }).generate(request);
+    const request: LLMRequest = ask;
+    const result = await createOpenAIProvider({ apiKey: "test-key", baseURL, api: "chat" }).generate(request);
     expect(received[0]).toMatchObject({ method: "POST", url: "/v1/chat/completions" });
     expect(received[0].body).toEqual(toOpenAIChatBody(request));
     expect(result.text).toBe("Hello! How can I assist you today?");
@@ -127,7 +127,7 @@ describe("createOpenAIProvider", () => {
 
   it("turns a 400 into a ProviderRequestError with the provider's message", async () => {
     const { baseURL } = await serve({ status: 400, body: fixtures["error_400"].body });
-    const error = await failure(createOpenAIProvider({ apiKey: "k", baseURL }).generate({ ...ask, api: "chat" }));
+    const error = await failure(createOpenAIProvider({ apiKey: "k", baseURL, api: "chat" }).generate(ask));
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect((error as ProviderError).providerMessage).toMatch(/^max_tokens is too large: 20480/);
     expect((error as ProviderError).isRetryable).toBe(false);
