@@ -83,7 +83,10 @@ describe("types of open options", () => {
       { batch: { limits: { openai: { maxRequests: 0 } } } },
       /Expected `batch\.limits\.openai\.maxRequests` to be a whole number from 1 up/,
     ],
-    [{ providers: { mock: {} } }, /Expected `providers\.mock` to be a provider \(an object with a name and generate\(\)\)/],
+    [
+      { providers: { mock: {} } },
+      /Expected `providers\.mock` to be a provider \(an object with a name and generate\(\)\)/,
+    ],
     [{ store: {} }, /Expected `store` to be a store/],
     [{ temperature: "hot" }, /Expected `temperature` to be a finite number/],
     [{ providerOptions: 5 }, /Expected `providerOptions` to be an object/],
