@@ -23,21 +23,21 @@ export interface AnthropicProviderSettings {
    * model prefixes and has no default model: address it as `"name:model"`.
    * @default "anthropic"
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * A ready client (e.g. pointed at a proxy or a fake server). Used with its
    * retries turned off.
    */
-  readonly client?: Anthropic;
+  readonly client?: Anthropic | undefined;
   /** @default process.env.ANTHROPIC_API_KEY */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** @default process.env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com" */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * Smaller per-batch limits, e.g. to keep batches short.
    * @default { maxRequests: 100_000, maxBytes: 256 MiB }
    */
-  readonly batchLimits?: AnthropicBatchLimits;
+  readonly batchLimits?: AnthropicBatchLimits | undefined;
 }
 
 /**

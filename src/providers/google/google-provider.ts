@@ -25,24 +25,24 @@ export interface GoogleProviderSettings {
    * model prefixes and has no default model: address it as `"name:model"`.
    * @default "google"
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** A ready client (e.g. for Vertex AI, or pointed at a fake server). */
   readonly client?: GoogleClient | undefined;
   /** @default process.env.GOOGLE_API_KEY ?? process.env.GEMINI_API_KEY */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** @default process.env.GOOGLE_GEMINI_BASE_URL ?? "https://generativelanguage.googleapis.com/" */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * The API version in the path. Pinned so that an SDK upgrade (3.x defaults
    * to `v1`) does not move the adapter silently.
    * @default "v1beta"
    */
-  readonly apiVersion?: string;
+  readonly apiVersion?: string | undefined;
   /**
    * Per-batch limits for the Batch API (inline requests, under 20 MB in all).
    * @default { maxRequests: 100_000, maxBytes: 18_000_000 }
    */
-  readonly batchLimits?: GeminiBatchLimits;
+  readonly batchLimits?: GeminiBatchLimits | undefined;
 }
 
 /**

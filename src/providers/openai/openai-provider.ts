@@ -7,7 +7,7 @@
 import type OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, LLMResult } from "../../core/llm.js";
-import type { BatchApi, Provider } from "../provider.js";
+import type { Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
@@ -28,35 +28,37 @@ export interface OpenAIProviderSettings {
    * it as `"name:model"`.
    * @default "openai"
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * `"responses"` for the Responses API, `"chat"` for Chat Completions (most
    * OpenAI-compatible servers speak only this). Part of each call's stored
    * identity (as `api`), so switching it sends the calls again.
    * @default "responses" (not stored, as before `api` existed)
    */
-  readonly api?: "responses" | "chat";
+  readonly api?: "responses" | "chat" | undefined;
   /**
    * A ready client, e.g. one pointed at a local server. Its own retry setting
    * is overridden per request: retries belong to the strategies.
    */
-  readonly client?: OpenAI;
+  readonly client?: OpenAI | undefined;
   /**
    * Used when no `client` is given.
    * @default process.env.OPENAI_API_KEY
    */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /**
    * Used when no `client` is given.
    * @default process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"
    */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * Per-batch limits the planner splits by, e.g. lower for an organisation
    * whose enqueued-token quota is small.
    * @default { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 }
    */
-  readonly batchLimits?: Partial<BatchApi["limits"]>;
+  readonly batchLimits?:
+    | { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined }
+    | undefined;
 }
 
 /**
