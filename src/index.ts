@@ -41,7 +41,17 @@ export { file, image, toolResult } from "./documents/document.js";
 export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { GoogleClient } from "./providers/google/google-client.js";
-export type { Provider } from "./providers/provider.js";
+export type {
+  BatchApi,
+  BatchItem,
+  BatchItemResult,
+  BatchResultChunk,
+  BatchResultLine,
+  BatchState,
+  BatchStatus,
+  BatchSubmission,
+  Provider,
+} from "./providers/provider.js";
 export type { Store } from "./store/store.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";
 export type { RetryPolicy } from "./strategies/retry-policy.js";

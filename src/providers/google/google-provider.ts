@@ -11,7 +11,7 @@ import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
-import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
+import { createGeminiBatchApi } from "./gemini-batch.js";
 import { geminiSdk } from "./gemini-sdk.js";
 import type { GoogleClient } from "./google-client.js";
 import { googleDefaults } from "./google-defaults.js";
@@ -42,7 +42,10 @@ export interface GoogleProviderSettings {
    * Per-batch limits for the Batch API (inline requests, under 20 MB in all).
    * @default { maxRequests: 100_000, maxBytes: 18_000_000 }
    */
-  readonly batchLimits?: GeminiBatchLimits | undefined;
+  // Spelt out rather than `GeminiBatchLimits`: its file's types load the SDK's, which need the DOM library.
+  readonly batchLimits?:
+    | { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined }
+    | undefined;
 }
 
 /**
