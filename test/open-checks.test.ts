@@ -6,8 +6,10 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
+import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { InputError, Parallellm, type ParallellmOptions } from "../src/index.js";
+import { createOpenAIProvider } from "../src/openai.js";
 import { MockProvider } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
@@ -44,6 +46,31 @@ describe("models and providers", () => {
     await expect(Parallellm.open(tempWorkspace(), { llm: "mock-1", summary: false })).rejects.toThrow(
       /Unknown model "mock-1": no registered provider \(openai, anthropic, google\) claims it.*register/,
     );
+  });
+
+  it("refuses a provider registered under a name that is not its own, and settings it would ignore", async () => {
+    await expect(
+      Parallellm.open(tempWorkspace(), { providers: { fast: createOpenAIProvider() }, summary: false }),
+    ).rejects.toThrow(/`providers\.fast` is a provider named "openai".*createOpenAIProvider\(\{ name: "fast"/);
+    const standIn = { openai: new MockProvider({ name: "openai" }) };
+    await expect(
+      Parallellm.open(tempWorkspace(), {
+        providers: standIn,
+        clients: { openai: new OpenAI({ apiKey: "k" }) },
+        summary: false,
+      }),
+    ).rejects.toThrow(/`clients\.openai` would be ignored: "openai" is a provider you registered/);
+    await expect(
+      Parallellm.open(tempWorkspace(), {
+        providers: standIn,
+        batch: { limits: { openai: { maxRequests: 5 } } },
+        summary: false,
+      }),
+    ).rejects.toThrow(/`batch\.limits\.openai` would be ignored/);
+    const twoClaims = { one: new MockProvider({ name: "one" }), mock: new MockProvider() };
+    expect(twoClaims.one.modelPrefixes).toEqual([]);
+    const pllm = await Parallellm.open(tempWorkspace(), { providers: twoClaims, llm: "mock-1", summary: false });
+    await pllm.close();
   });
 
   it("refuses an unknown model in agent defaults before the agent runs", async () => {
