@@ -140,6 +140,22 @@ describe("createOpenAIProvider", () => {
     expect((error as Error).message).not.toMatch(/VKMIs|secret-value/);
   });
 
+  it("names itself in its errors by the name it is registered under, and its key variable on a 401", async () => {
+    const { baseURL } = await serve({ status: 401, body: fixtures["error_401"].body });
+    const error = await failure(createOpenAIProvider({ name: "local", apiKey: "k", baseURL }).generate(ask));
+    expect(error).toMatchObject({ provider: "local", model: ask.model });
+    expect((error as Error).message).toMatch(
+      /^local \(.*\) failed with HTTP 401: .*Check the API key in OPENAI_API_KEY/,
+    );
+    vi.stubEnv("OPENAI_API_KEY", "");
+    const missing = await failure(createOpenAIProvider({ name: "local", baseURL }).generate(ask));
+    vi.unstubAllEnvs();
+    expect(missing).toMatchObject({ provider: "local", requestSent: false });
+    expect((missing as Error).message).toMatch(
+      /The API key of provider "local" is missing.*createOpenAIProvider\(\{ name: "local", apiKey \}\)/,
+    );
+  });
+
   it("classifies a refused connection as network", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
