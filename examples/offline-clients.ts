@@ -3,10 +3,10 @@
  * others are served by the offline fake provider server on 127.0.0.1 (still
  * through the official SDKs), so every example runs without a key.
  */
-import type { ParallellmOptions, ProviderName } from "../src/index.js";
-import { type ScriptRule, startFakeProviderServer } from "../src/testing/index.js";
+import type { ParallellmOptions } from "../src/index.js";
+import { type FakeProviderName, type ScriptRule, startFakeProviderServer } from "../src/testing/index.js";
 
-type Vendor = Exclude<ProviderName, "mock">;
+type Vendor = FakeProviderName;
 
 const keyNames: Record<Vendor, readonly string[]> = {
   openai: ["OPENAI_API_KEY"],

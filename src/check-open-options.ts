@@ -25,7 +25,7 @@ import { InputError } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import type { ModelPrice } from "./providers/model-prices.js";
-import { checkProviderName, providerNames } from "./providers/router.js";
+import { builtInProviderNames } from "./run-providers.js";
 import { parseRateLimits, type RateLimits } from "./strategies/rate-limits.js";
 import type { RetryPolicy } from "./strategies/retry-policy.js";
 import type { StrategyName } from "./strategies/strategy.js";
@@ -90,7 +90,7 @@ const _retry = defineOptions<RetryPolicy>(
 );
 
 /** `{ openai: ..., anthropic: ... }`: one rule per provider name, so a misspelt provider is an unknown key. */
-function _byProvider<Names extends ProviderName>(
+function _byProvider<Names extends string>(
   names: readonly Names[],
   where: string,
   rule: (name: Names) => OptionRule,
@@ -99,8 +99,23 @@ function _byProvider<Names extends ProviderName>(
   return defineOptions<Record<Names, unknown>>(`\`${where}\``, rules, { prefix: `${where}.` });
 }
 
-const _batchLimits = _byProvider(providerNames, "batch.limits", (name) => [
-  "{ maxRequests, maxBytes }",
+/**
+ * `{ <provider name>: value }` for any name (the run's providers are checked
+ * against later, when they are known): each value must fit `fits`.
+ */
+function _byAnyProvider(where: string, what: string, fits: (value: unknown, name: string) => boolean) {
+  return (value: unknown): boolean => {
+    if (!isObject(value) || Array.isArray(value)) return false;
+    for (const [name, entry] of Object.entries(value as object)) {
+      if (entry !== undefined && !fits(entry, name)) {
+        throw new InputError(`Expected \`${where}.${name}\` to be ${what}, got ${describeValue(entry)}.`);
+      }
+    }
+    return true;
+  };
+}
+
+const _batchLimits = _byAnyProvider("batch.limits", "{ maxRequests, maxBytes }", (value, name) =>
   nestedOptions(
     defineOptions<NonNullable<BatchSettings["limits"]>[ProviderName]>(
       `\`batch.limits.${name}\``,
@@ -110,8 +125,8 @@ const _batchLimits = _byProvider(providerNames, "batch.limits", (name) => [
       },
       { prefix: `batch.limits.${name}.` },
     ),
-  ),
-]);
+  )(value),
+);
 
 const _batch = defineOptions<BatchSettings>(
   "`batch`",
@@ -120,7 +135,7 @@ const _batch = defineOptions<BatchSettings>(
     confirm: ["true or false", isBoolean],
     approve: ["true or false", isBoolean],
     preview: ["true or false", isBoolean],
-    limits: ["{ openai, anthropic, google } limits", nestedOptions(_batchLimits)],
+    limits: ["{ <provider>: { maxRequests, maxBytes } }", _batchLimits],
     afterCreate: ["a function", isFunction],
   },
   { prefix: "batch.", home: "an option of `batch` (batch: { ... })" },
@@ -141,15 +156,16 @@ const _handleSignals = defineOptions<Exclude<ParallellmOptions["handleSignals"],
   { prefix: "handleSignals." },
 );
 
-const _clients = _byProvider(["openai", "anthropic", "google"] as const, "clients", (name) => [
-  `an official ${name} SDK client`,
-  isObject,
-]);
+const _clients = _byProvider(builtInProviderNames, "clients", (name) => [`an official ${name} SDK client`, isObject]);
 
-const _providers = _byProvider(providerNames, "providers", () => [
-  "a provider (an object with generate())",
-  (value) => isObject(value) && isFunction((value as { generate?: unknown }).generate),
-]);
+const _providers = _byAnyProvider(
+  "providers",
+  "a provider (an object with a name and generate())",
+  (value) =>
+    isObject(value) &&
+    isString((value as { name?: unknown }).name) &&
+    isFunction((value as { generate?: unknown }).generate),
+);
 
 const _price = defineOptions<ModelPrice>("a price", {
   input: ["a number from 0 up", numberFrom(0)],
@@ -188,15 +204,9 @@ const _openOptions = defineOptions<ParallellmOptions>(
       "an object of limits by provider or provider/model",
       (value) => isObject(value) && !Array.isArray(value) && parseRateLimits(value as RateLimits) !== undefined,
     ],
-    provider: [
-      "a provider name",
-      (value) => {
-        checkProviderName(value, "Parallellm.open options (`provider`)");
-        return true;
-      },
-    ],
+    provider: ["a provider name", isString],
     clients: ["{ openai, anthropic, google } clients", nestedOptions(_clients)],
-    providers: ["{ openai, anthropic, google, mock } providers", nestedOptions(_providers)],
+    providers: ["{ <name>: provider }", _providers],
     onError: ['"throw" or "record"', oneOf(["throw", "record"])],
     strict: ["true or false", isBoolean],
     retryFailed: ["true or false", isBoolean],

@@ -44,7 +44,17 @@ export type { InspectOptions } from "./inspect-workspace.js";
 export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { GoogleClient } from "./providers/google/google-client.js";
-export type { Provider } from "./providers/provider.js";
+export type {
+  BatchApi,
+  BatchItem,
+  BatchItemResult,
+  BatchResultChunk,
+  BatchResultLine,
+  BatchState,
+  BatchStatus,
+  BatchSubmission,
+  Provider,
+} from "./providers/provider.js";
 export type {
   AgentAnswers,
   AnsweredCall,

@@ -28,12 +28,14 @@ export interface ParallellmOptions extends CallDefaults {
    * { openai: { rpm: 500, tpm: 200_000, concurrency: 50 }, "openai/gpt-4.1-mini": { rpm: 100 } }
    */
   readonly limits?: RateLimits | undefined;
-  /** Default provider when no `llm` is given: its default model is used. */
+  /** Default provider (a registered name) when no `llm` is given: its default model is used. */
   readonly provider?: ProviderName | undefined;
   /**
-   * Official SDK clients to use instead of ones made from the environment
-   * (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`/`GOOGLE_API_KEY`),
-   * e.g. pointed at an OpenAI-compatible server or the fake provider server.
+   * Official SDK clients for the built-in providers, to use instead of ones
+   * made from the environment (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`,
+   * `GEMINI_API_KEY`/`GOOGLE_API_KEY`), e.g. pointed at the fake provider
+   * server. A provider you register in `providers` takes its client where you
+   * create it.
    */
   readonly clients?:
     | {
@@ -42,8 +44,16 @@ export interface ParallellmOptions extends CallDefaults {
         readonly google?: GoogleClient | undefined;
       }
     | undefined;
-  /** Provider instances to use instead of the built-in ones (e.g. `{ mock: new MockProvider() }`). */
-  readonly providers?: { readonly [name in ProviderName]?: Provider | undefined } | undefined;
+  /**
+   * Providers by name, beside the built-in `openai`, `anthropic` and `google`:
+   * the key is the name `llm` uses (`"local:llama3.1"`) and each call is stored
+   * under; it must be the provider's own `name`. A key that is a built-in's
+   * name replaces that built-in (its model prefixes and default model still
+   * lead to the name).
+   * @example
+   * { local: createOpenAIProvider({ name: "local", baseURL: "http://127.0.0.1:8000/v1", api: "chat" }), mock: new MockProvider() }
+   */
+  readonly providers?: Readonly<Record<ProviderName, Provider | undefined>> | undefined;
   /**
    * `"throw"`: a failed call raises at `await` and stops its agent and the run.
    * `"record"`: the failure is recorded, that agent stops, the others go on.
@@ -118,13 +128,17 @@ export interface BatchSettings {
   readonly approve?: boolean | undefined;
   /** Write the batch input files to `<workspace>/batches/` and submit nothing. */
   readonly preview?: boolean | undefined;
-  /** Override per-batch limits (requests, bytes) per provider. */
+  /**
+   * Override per-batch limits (requests, bytes) of the built-in providers; a
+   * provider you register takes its limits where you create it.
+   */
   readonly limits?:
-    | {
-        readonly [provider in ProviderName]?:
-          | { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined }
-          | undefined;
-      }
+    | Readonly<
+        Record<
+          ProviderName,
+          { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined } | undefined
+        >
+      >
     | undefined;
   /** @internal test hook: runs right after a batch is created, before its id is recorded */
   readonly afterCreate?: ((providerBatchId: string) => void) | undefined;

@@ -31,7 +31,6 @@ import {
   StoreError,
 } from "./core/errors.js";
 import { IdentityCache } from "./core/identity-cache.js";
-import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
@@ -49,8 +48,9 @@ import {
 import { type InspectOptions, inspectWorkspace } from "./inspect-workspace.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import type { ModelPrice } from "./providers/model-prices.js";
-import { ProviderRegistry, resolveLLM } from "./providers/router.js";
-import { createStrategy, defaultLLM, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
+import type { ProviderRouter } from "./providers/router.js";
+import { createStrategy, loadPrices, pickDefaults } from "./run-parts.js";
+import { createProviderRouter, defaultLLM } from "./run-providers.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store, type UsageRow } from "./store/store.js";
 import type { WorkspaceReader } from "./store/workspace-reader.js";
@@ -73,7 +73,7 @@ export class Parallellm implements AsyncDisposable {
   readonly #agents = new Map<string, AgentState>();
   readonly #checkedDefaults = new WeakSet<CallDefaults>();
   readonly #startedAt: number;
-  readonly #registry: ProviderRegistry;
+  readonly #registry: ProviderRouter;
   readonly #archive: BatchArchive;
   #batchSync: BatchSyncReport | undefined;
   /** Tokens of the answers batches brought in at open, by model (for the dashboard). */
@@ -92,14 +92,14 @@ export class Parallellm implements AsyncDisposable {
     session: number,
     options: ParallellmOptions,
     startedAt: number,
-    registry: ProviderRegistry,
+    registry: ProviderRouter,
   ) {
     this.directory = directory;
     this.session = session;
     this.#store = store;
     this.#options = options;
     this.#startedAt = startedAt;
-    this.#defaults = { ...pickDefaults(options), llm: defaultLLM(options) };
+    this.#defaults = { ...pickDefaults(options), llm: defaultLLM(options, registry) };
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
     this.#registry = registry;
     this.#archive = new BatchArchive(directory);
@@ -112,7 +112,7 @@ export class Parallellm implements AsyncDisposable {
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {
       engine: this.#engine,
-      resolveLLM,
+      resolveLLM: registry.resolve,
       identity: new IdentityCache(),
       conversations: this.#conversations,
       log: (text) => this.#log(text),
@@ -129,10 +129,10 @@ export class Parallellm implements AsyncDisposable {
     checkWorkspaceDirectory(directory);
     checkOpenOptions(options);
     const strategy = options.strategy ?? "async";
-    const registry = new ProviderRegistry(providerFactories(options));
-    // An unknown model, or one whose provider is not configured, is refused now rather than at the first ask.
-    const llm = defaultLLM(options);
-    if (llm !== undefined) registry.get(resolveLLM(llm).provider);
+    const registry = createProviderRouter(options);
+    // An unknown model, or one whose provider is not registered, is refused now rather than at the first ask.
+    const llm = defaultLLM(options, registry);
+    if (llm !== undefined) registry.resolve(llm);
     const startedAt = Date.now();
     const path = resolve(directory);
     try {
@@ -456,7 +456,7 @@ export class Parallellm implements AsyncDisposable {
       store: this.#store,
       session: this.session,
       archive: this.#archive,
-      batchApiFor: (provider) => this.#registry.get(provider as ProviderName).batch,
+      batchApiFor: (provider) => this.#registry.get(provider).batch,
       cohortLock: this.#options.cohortLock,
     });
     if (this.#batchSync.answers > 0) this.#ingestedAtOpen = await this.#store.usage(this.session);
@@ -475,7 +475,7 @@ export class Parallellm implements AsyncDisposable {
       session: this.session,
       archive: this.#archive,
       batchApiFor: (provider) => {
-        const api = this.#registry.get(provider as ProviderName).batch;
+        const api = this.#registry.get(provider).batch;
         if (!api) {
           throw new InputError(`The ${provider} provider has no Batch API here; use strategy "async" for its calls.`);
         }
@@ -625,7 +625,7 @@ export class Parallellm implements AsyncDisposable {
   #checkAgentDefaults(name: string, defaults: CallDefaults): void {
     if (this.#checkedDefaults.has(defaults)) return;
     checkCallDefaults(defaults, `the defaults of agent "${name}"`);
-    if (defaults.llm !== undefined) this.#registry.get(resolveLLM(defaults.llm).provider);
+    if (defaults.llm !== undefined) this.#registry.resolve(defaults.llm);
     this.#checkedDefaults.add(defaults);
   }
 

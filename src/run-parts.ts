@@ -1,17 +1,11 @@
-/** The parts of a run that options choose: strategy, providers, prices, call defaults. */
+/** The parts of a run that options choose: strategy, prices, call defaults. */
 import { readFileSync } from "node:fs";
 import { checkPrices } from "./check-open-options.js";
 import { callDefaultKeys } from "./core/check-ask-options.js";
 import { InputError } from "./core/errors.js";
-import type { LLM, ProviderName } from "./core/llm.js";
 import type { CallDefaults } from "./core/prepare-call.js";
 import type { ParallellmOptions } from "./parallellm-options.js";
-import { createAnthropicProvider } from "./providers/anthropic/index.js";
-import { createGoogleProvider } from "./providers/google/index.js";
 import type { ModelPrice } from "./providers/model-prices.js";
-import { createOpenAIProvider } from "./providers/openai/index.js";
-import type { Provider } from "./providers/provider.js";
-import { defaultModels, type ProviderFactories } from "./providers/router.js";
 import { createAsyncStrategy } from "./strategies/async-strategy.js";
 import { createBatchStrategy } from "./strategies/batch-strategy.js";
 import type { Strategy } from "./strategies/strategy.js";
@@ -52,28 +46,8 @@ export function loadPrices(path: string | undefined): Record<string, ModelPrice>
 }
 
 /** The options of a run that are defaults for every ask (each key listed once, in `callDefaultKeys`). */
-/** The run's default model: `llm`, or the default model of `provider`. */
-export function defaultLLM(options: ParallellmOptions): LLM | undefined {
-  return options.llm ?? (options.provider ? defaultModels[options.provider] : undefined);
-}
-
 export function pickDefaults(options: ParallellmOptions): CallDefaults {
   const defaults: Record<string, unknown> = {};
   for (const key of callDefaultKeys) if (options[key] !== undefined) defaults[key] = options[key];
   return defaults as CallDefaults;
-}
-
-export function providerFactories(options: ParallellmOptions): ProviderFactories {
-  const clients = options.clients ?? {};
-  // Built-in providers make their SDK client on the first send, so a replay needs no key.
-  const limits = options.batch?.limits ?? {};
-  const factories: { [name in ProviderName]?: () => Provider } = {
-    openai: () => createOpenAIProvider({ client: clients.openai, batchLimits: limits.openai }),
-    anthropic: () => createAnthropicProvider({ client: clients.anthropic, batchLimits: limits.anthropic }),
-    google: () => createGoogleProvider({ client: clients.google, batchLimits: limits.google }),
-  };
-  for (const [name, provider] of Object.entries(options.providers ?? {})) {
-    if (provider) factories[name as ProviderName] = () => provider;
-  }
-  return factories;
 }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { tournament } from "../examples/tournament-pipeline.js";
 import { type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { openaiChat, tempWorkspace } from "./helpers.js";
 
 const teams = ["Chiefs", "Bills", "Eagles", "49ers", "Ravens", "Lions", "Packers", "Cowboys"];
 let server: FakeProviderServer;
@@ -23,7 +23,12 @@ afterAll(() => server.close());
 beforeEach(() => server.setBatchBehavior({}));
 
 async function runOnce(directory: string, options: ParallellmOptions) {
-  const pllm = await Parallellm.open(directory, { clients: server.clientsFor(), summary: false, ...options });
+  const pllm = await Parallellm.open(directory, {
+    clients: server.clientsFor(),
+    providers: openaiChat(server),
+    summary: false,
+    ...options,
+  });
   const standings = await tournament(pllm);
   const summary = await pllm.close();
   return { standings, summary };
@@ -31,7 +36,7 @@ async function runOnce(directory: string, options: ParallellmOptions) {
 
 const providers: { name: string; llm: LLM; provider: "openai" | "anthropic" | "google" }[] = [
   { name: "openai", llm: "gpt-4.1-mini", provider: "openai" },
-  { name: "openai (chat)", llm: { provider: "openai", model: "gpt-4.1-mini", api: "chat" }, provider: "openai" },
+  { name: "openai (chat)", llm: "openai-chat:gpt-4.1-mini", provider: "openai" },
   { name: "anthropic", llm: "claude-sonnet-4-6", provider: "anthropic" },
   { name: "google", llm: "gemini-2.5-flash", provider: "google" },
 ];

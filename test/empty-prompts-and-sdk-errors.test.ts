@@ -21,7 +21,7 @@ import {
   type RunSummary,
 } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { openaiChat, tempWorkspace } from "./helpers.js";
 
 let server: FakeProviderServer;
 
@@ -32,7 +32,7 @@ afterAll(() => server.close());
 
 const llms: [string, LLM][] = [
   ["openai", "gpt-4.1-mini"],
-  ["openai chat", { provider: "openai", model: "gpt-4.1-mini", api: "chat" }],
+  ["openai chat", "openai-chat:gpt-4.1-mini"],
   ["anthropic", "claude-sonnet-4-6"],
   ["google", "gemini-2.5-flash"],
 ];
@@ -58,7 +58,13 @@ const empties: [string, Document | readonly Document[], RegExp][] = [
 ];
 
 async function open(llm: LLM, options: ParallellmOptions = {}): Promise<Parallellm> {
-  return Parallellm.open(tempWorkspace(), { llm, clients: server.clientsFor(), summary: false, ...options });
+  return Parallellm.open(tempWorkspace(), {
+    llm,
+    clients: server.clientsFor(),
+    providers: openaiChat(server),
+    summary: false,
+    ...options,
+  });
 }
 
 describe.each(llms)("%s", (_name, llm) => {

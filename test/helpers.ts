@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
+import type { ParallellmOptions } from "../src/index.js";
+import { createOpenAIProvider } from "../src/openai.js";
+import type { FakeProviderServer } from "../src/testing/index.js";
 
 const made: string[] = [];
 
@@ -47,4 +50,14 @@ export function runPllm(
     child.once("error", reject);
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * OpenAI's Chat Completions API on a fake server, as a provider of its own:
+ * `providers: openaiChat(server)` with `llm: "openai-chat:gpt-4.1-mini"`.
+ */
+export function openaiChat(server: FakeProviderServer): ParallellmOptions["providers"] {
+  return {
+    "openai-chat": createOpenAIProvider({ name: "openai-chat", client: server.clientsFor().openai, api: "chat" }),
+  };
 }

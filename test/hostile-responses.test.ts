@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type LLM, Parallellm, type ParallellmOptions, TransientProviderError } from "../src/index.js";
 import { type FakeProviderServer, type HostileKind, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { openaiChat, tempWorkspace } from "./helpers.js";
 
 let server: FakeProviderServer;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ afterEach(() => {
 
 const targets: { name: string; llm: LLM; provider: "openai" | "anthropic" | "google" }[] = [
   { name: "openai (responses)", llm: "gpt-4.1-mini", provider: "openai" },
-  { name: "openai (chat)", llm: { provider: "openai", model: "gpt-4.1-mini", api: "chat" }, provider: "openai" },
+  { name: "openai (chat)", llm: "openai-chat:gpt-4.1-mini", provider: "openai" },
   { name: "anthropic", llm: "claude-sonnet-4-6", provider: "anthropic" },
   { name: "google", llm: "gemini-2.5-flash", provider: "google" },
 ];
@@ -36,6 +36,7 @@ function options(llm: LLM, extra: ParallellmOptions = {}): ParallellmOptions {
   return {
     llm,
     clients: server.clientsFor(),
+    providers: openaiChat(server),
     summary: false,
     retry: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 },
     ...extra,

@@ -6,8 +6,10 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
+import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { InputError, Parallellm, type ParallellmOptions } from "../src/index.js";
+import { createOpenAIProvider } from "../src/openai.js";
 import { MockProvider } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
@@ -37,13 +39,38 @@ describe("models and providers", () => {
     expect(existsSync(directory)).toBe(false);
   });
 
-  it("refuses an unknown provider, and a model of a provider that is not configured", async () => {
+  it("refuses an unknown provider, and a model of a provider that is not registered", async () => {
     await expect(Parallellm.open(tempWorkspace(), loose({ provider: "opnai", summary: false }))).rejects.toThrow(
       /Unknown provider "opnai".*did you mean "openai"\?/,
     );
     await expect(Parallellm.open(tempWorkspace(), { llm: "mock-1", summary: false })).rejects.toThrow(
-      /No mock provider is configured/,
+      /Unknown model "mock-1": no registered provider \(openai, anthropic, google\) claims it.*register/,
     );
+  });
+
+  it("refuses a provider registered under a name that is not its own, and settings it would ignore", async () => {
+    await expect(
+      Parallellm.open(tempWorkspace(), { providers: { fast: createOpenAIProvider() }, summary: false }),
+    ).rejects.toThrow(/`providers\.fast` is a provider named "openai".*createOpenAIProvider\(\{ name: "fast"/);
+    const standIn = { openai: new MockProvider({ name: "openai" }) };
+    await expect(
+      Parallellm.open(tempWorkspace(), {
+        providers: standIn,
+        clients: { openai: new OpenAI({ apiKey: "k" }) },
+        summary: false,
+      }),
+    ).rejects.toThrow(/`clients\.openai` would be ignored: "openai" is a provider you registered/);
+    await expect(
+      Parallellm.open(tempWorkspace(), {
+        providers: standIn,
+        batch: { limits: { openai: { maxRequests: 5 } } },
+        summary: false,
+      }),
+    ).rejects.toThrow(/`batch\.limits\.openai` would be ignored/);
+    const twoClaims = { one: new MockProvider({ name: "one" }), mock: new MockProvider() };
+    expect(twoClaims.one.modelPrefixes).toEqual([]);
+    const pllm = await Parallellm.open(tempWorkspace(), { providers: twoClaims, llm: "mock-1", summary: false });
+    await pllm.close();
   });
 
   it("refuses an unknown model in agent defaults before the agent runs", async () => {
@@ -83,7 +110,10 @@ describe("types of open options", () => {
       { batch: { limits: { openai: { maxRequests: 0 } } } },
       /Expected `batch\.limits\.openai\.maxRequests` to be a whole number from 1 up/,
     ],
-    [{ providers: { mock: {} } }, /Expected `providers\.mock` to be a provider \(an object with generate\(\)\)/],
+    [
+      { providers: { mock: {} } },
+      /Expected `providers\.mock` to be a provider \(an object with a name and generate\(\)\)/,
+    ],
     [{ store: {} }, /Expected `store` to be a store/],
     [{ temperature: "hot" }, /Expected `temperature` to be a finite number/],
     [{ providerOptions: 5 }, /Expected `providerOptions` to be an object/],

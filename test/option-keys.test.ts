@@ -62,7 +62,7 @@ describe("Parallellm.open", () => {
     [
       "batch.limits provider",
       { batch: { limits: { opanai: {} } } },
-      /`opanai` in `batch\.limits`; did you mean `openai`/,
+      /Unknown provider "opanai" in `batch\.limits`; did you mean "openai"\?/,
     ],
     [
       "limits entry",
@@ -76,13 +76,17 @@ describe("Parallellm.open", () => {
     ],
     ["handleSignals", { handleSignals: { grace: 5 } }, /`grace` in `handleSignals`; did you mean `graceMs`/],
     ["clients", { clients: { opena: {} } }, /`opena` in `clients`; did you mean `openai`/],
-    ["providers", { providers: { mok: new MockProvider() } }, /`mok` in `providers`; did you mean `mock`/],
+    [
+      "providers",
+      { providers: { mok: new MockProvider() } },
+      /`providers\.mok` is a provider named "mock": register it as providers: \{ "mock"/,
+    ],
     [
       "prices",
       { prices: { "my-model": { input: 1, ouput: 2 } } },
       /`ouput` in `prices\["my-model"\]`; did you mean `output`/,
     ],
-    ["llm identity", { llm: { provider: "openai", model: "m", apis: "chat" } }, /`apis` in `llm`; did you mean `api`/],
+    ["llm identity", { llm: { provider: "openai", modl: "m" } }, /`modl` in `llm`; did you mean `model`/],
   ])("refuses an unknown key inside %s", async (_name, options, message) => {
     await expect(open(options)).rejects.toThrow(message);
   });
@@ -150,10 +154,10 @@ describe("agents and asks", () => {
     );
     await expect(
       pllm.agent("f", (agent) =>
-        agent.ask("Hello", { llm: { provider: "anthropic", model: "claude-x", api: "chat" } }),
+        agent.ask("Hello", { llm: loose({ provider: "openai", model: "gpt-4.1-mini", api: "chat" }) }),
       ),
     ).rejects.toThrow(
-      /`api` chooses between OpenAI's Responses and Chat Completions APIs, which anthropic does not have/,
+      /`api` is no longer part of `llm`; it is a setting of the provider.*createOpenAIProvider\(\{ api: "chat" \}\)/,
     );
     await pllm.close();
   });

@@ -11,6 +11,8 @@ import { type ConsumerProject, makeConsumerProject } from "./consumer-project.js
 
 const root = resolve(import.meta.dirname, "..");
 const fixtures = join(import.meta.dirname, "fixtures", "consumer");
+/** Every entry point of the package, as require.cjs tries them. */
+const subpaths = ["parallellm", "parallellm/testing", "parallellm/openai", "parallellm/anthropic", "parallellm/google"];
 let project: ConsumerProject;
 
 beforeAll(() => {
@@ -59,17 +61,39 @@ describe("the packed package", () => {
     const esmOnly = expect.stringMatching(
       /^ERR_REQUIRE_ESM parallellm is an ES module, .* `await import\("parallellm"\)`/,
     );
-    const [main, testing] = required.stdout.trim().split("\n");
+    const [main, testing, ...factories] = required.stdout.trim().split("\n");
     if (process.features.require_module) {
       expect(main).toMatch(/^parallellm: .*\bParallellm\b/);
       expect(testing).toMatch(/^parallellm\/testing: .*\bMockProvider\b/);
+      expect(factories).toEqual([
+        "parallellm/openai: createOpenAIProvider",
+        "parallellm/anthropic: createAnthropicProvider",
+        "parallellm/google: createGoogleProvider",
+      ]);
     } else {
-      expect([main, testing]).toEqual([`parallellm: ${esmOnly}`, `parallellm/testing: ${esmOnly}`]);
+      expect([main, testing, ...factories]).toEqual(subpaths.map((entry) => `${entry}: ${esmOnly}`));
     }
-    expect(refused.stdout.trim().split("\n")).toEqual([
-      expect.stringMatching(/^parallellm: ERR_REQUIRE_ESM parallellm is an ES module/),
-      expect.stringMatching(/^parallellm\/testing: ERR_REQUIRE_ESM parallellm is an ES module/),
-    ]);
+    expect(refused.stdout.trim().split("\n")).toEqual(
+      subpaths.map((entry) =>
+        expect.stringMatching(new RegExp(`^${entry}: ERR_REQUIRE_ESM parallellm is an ES module`)),
+      ),
+    );
+  });
+
+  it("runs two OpenAI-compatible endpoints in one run through the provider factories' entry points", () => {
+    copyFileSync(join(fixtures, "endpoints.mjs"), join(project.directory, "endpoints.mjs"));
+    const run = project.run(process.execPath, ["endpoints.mjs", ".pllm/endpoints"], { timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({
+      answered: 4,
+      sent: 4,
+      fast: ["small-model /v1/chat/completions"],
+      big: expect.arrayContaining([
+        "large-model /v1/responses",
+        "claude-haiku-4-5 /v1/messages",
+        expect.stringMatching(/^gemini-2\.5-flash \/v1beta\/models\/gemini-2\.5-flash:generateContent/),
+      ]),
+    });
   });
 
   it("installs the pllm and parallellm-fake commands", () => {

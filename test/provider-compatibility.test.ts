@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { image, type LLM, Parallellm, ProviderRequestError, toolResult } from "../src/index.js";
 import { type FakeProviderServer, type LoggedRequest, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { openaiChat, tempWorkspace } from "./helpers.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are asserted field by field
 type Body = Record<string, any>;
@@ -61,7 +61,7 @@ const wires: Wire[] = [
   },
   {
     name: "openai (chat)",
-    llm: { provider: "openai", model: "gpt-4.1-mini", api: "chat" },
+    llm: "openai-chat:gpt-4.1-mini",
     provider: "openai",
     path: /^\/v1\/chat\/completions$/,
     system: (body) => body.messages.find((message: Body) => message.role === "system")?.content,
@@ -150,7 +150,13 @@ for (const wire of wires) {
   for (const strategy of ["sync", "async"] as const) {
     describe(`${wire.name}, ${strategy}`, () => {
       const open = () =>
-        Parallellm.open(tempWorkspace(), { llm: wire.llm, strategy, clients: server.clientsFor(), summary: false });
+        Parallellm.open(tempWorkspace(), {
+          llm: wire.llm,
+          strategy,
+          clients: server.clientsFor(),
+          providers: openaiChat(server),
+          summary: false,
+        });
 
       it("text, with instructions", async () => {
         const pllm = await open();

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { pairs, tournament } from "../examples/tournament-pipeline.js";
 import { InputError, InvalidOutputError, type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { openaiChat, tempWorkspace } from "./helpers.js";
 
 const Shape = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("circle"), radius: z.number().positive() }),
@@ -66,7 +66,7 @@ const providers: {
   },
   {
     name: "openai (chat)",
-    llm: { provider: "openai", model: "gpt-4.1-mini", api: "chat" },
+    llm: "openai-chat:gpt-4.1-mini",
     provider: "openai",
     schema: Everything,
     path: /^\/v1\/chat\/completions$/,
@@ -92,7 +92,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function open(directory: string, options: ParallellmOptions): Promise<Parallellm> {
-  return Parallellm.open(directory, { clients: server.clientsFor(), summary: false, ...options });
+  return Parallellm.open(directory, {
+    clients: server.clientsFor(),
+    providers: openaiChat(server),
+    summary: false,
+    ...options,
+  });
 }
 
 /** One structured ask per item; undefined while answers wait in a batch. */

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { InputError, type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
 import type { StrategyName } from "../src/strategies/strategy.js";
 import { type FakeProviderServer, type ReplyContext, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { openaiChat, tempWorkspace } from "./helpers.js";
 
 let server: FakeProviderServer;
 let root: string;
@@ -86,7 +86,7 @@ afterAll(async () => {
 
 const providers: { name: string; llm: LLM }[] = [
   { name: "openai responses", llm: "gpt-4.1-mini" },
-  { name: "openai chat", llm: { provider: "openai", model: "gpt-4.1-mini", api: "chat" } },
+  { name: "openai chat", llm: "openai-chat:gpt-4.1-mini" },
   { name: "anthropic", llm: "claude-sonnet-4-6" },
   { name: "google", llm: "gemini-2.5-flash" },
 ];
@@ -98,7 +98,12 @@ describe("runTools", () => {
         const marker = `[${name} ${strategy}]`;
         script(marker);
         const directory = tempWorkspace();
-        const options: ParallellmOptions = { strategy, clients: server.clientsFor(), summary: false };
+        const options: ParallellmOptions = {
+          strategy,
+          clients: server.clientsFor(),
+          providers: openaiChat(server),
+          summary: false,
+        };
         const before = server.requests.length;
         const first = await Parallellm.run(directory, options, pipeline(marker, 5, llm));
         expect(first.result).toEqual({ text: "final answer", done: true, steps: expectedSteps });
@@ -115,7 +120,12 @@ describe("runTools", () => {
       const marker = `[${name} batch]`;
       script(marker);
       const directory = tempWorkspace();
-      const options: ParallellmOptions = { strategy: "batch", clients: server.clientsFor(), summary: false };
+      const options: ParallellmOptions = {
+        strategy: "batch",
+        clients: server.clientsFor(),
+        providers: openaiChat(server),
+        summary: false,
+      };
       const maxSteps = 3;
       let runs = 0;
       let result: Awaited<ReturnType<ReturnType<typeof pipeline>>>;

@@ -10,7 +10,13 @@ import { inspect } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
-import { type FakeProviderServer, fakeProviderClients, startFakeProviderServer } from "../src/testing/index.js";
+import { createOpenAIProvider } from "../src/openai.js";
+import {
+  type FakeProviderClients,
+  type FakeProviderServer,
+  fakeProviderClients,
+  startFakeProviderServer,
+} from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
 /** The part every fake key shares: found anywhere, a key leaked (even a masked one keeps its ends only). */
@@ -34,11 +40,16 @@ afterAll(() => server.close());
 
 const targets: { name: string; llm: LLM; provider: keyof typeof keys }[] = [
   { name: "openai (responses)", llm: "gpt-4.1-mini", provider: "openai" },
-  { name: "openai (chat)", llm: { provider: "openai", model: "gpt-4.1-mini", api: "chat" }, provider: "openai" },
+  { name: "openai (chat)", llm: "openai-chat:gpt-4.1-mini", provider: "openai" },
   { name: "anthropic", llm: "claude-sonnet-4-6", provider: "anthropic" },
   { name: "google", llm: "gemini-2.5-flash", provider: "google" },
 ];
 const modes = ["sync", "async", "batch", "hybrid"] as const;
+
+/** Chat Completions as a provider of its own, through `clients.openai` or, without it, the environment. */
+const openaiChatWith = (clients: FakeProviderClients | undefined): ParallellmOptions["providers"] => ({
+  "openai-chat": createOpenAIProvider({ name: "openai-chat", client: clients?.openai, api: "chat" }),
+});
 
 /** Four agents: one answered, and one for each failure the provider sends. */
 const prompts = {
@@ -135,11 +146,12 @@ describe("no API key leaks", () => {
         injectFailures(provider);
         await runAll(
           directory,
-          { ...base, clients: server.clientsFor() },
+          { ...base, clients: server.clientsFor(), providers: openaiChatWith(server.clientsFor()) },
           mode === "batch" || mode === "hybrid" ? 3 : 1,
         );
         // With wrong keys: the provider refuses them (401, or Gemini's 400 API_KEY_INVALID).
-        await runAll(tempWorkspace("wrong"), { ...base, clients: fakeProviderClients(server.url, wrongKeys) }, 1);
+        const wrong = fakeProviderClients(server.url, wrongKeys);
+        await runAll(tempWorkspace("wrong"), { ...base, clients: wrong, providers: openaiChatWith(wrong) }, 1);
         // Through the environment, as a user without `clients` would run.
         const environment = {
           OPENAI_API_KEY: keys.openai,
@@ -153,7 +165,11 @@ describe("no API key leaks", () => {
         const fromEnvironment = tempWorkspace("env");
         const answered = server.requests.length;
         injectFailures(provider);
-        await runAll(fromEnvironment, base, mode === "batch" || mode === "hybrid" ? 3 : 1);
+        await runAll(
+          fromEnvironment,
+          { ...base, providers: openaiChatWith(undefined) },
+          mode === "batch" || mode === "hybrid" ? 3 : 1,
+        );
         expect(server.requests.length).toBeGreaterThan(answered);
         vi.unstubAllEnvs();
         vi.restoreAllMocks();

@@ -7,12 +7,12 @@ import { planBatches } from "./plan-batches.js";
 
 const openai = createOpenAIProvider().batch!;
 const anthropic = createAnthropicProvider().batch!;
-const apis: Record<string, BatchApi> = { openai, anthropic };
+const local = createOpenAIProvider({ name: "local", api: "chat" }).batch!;
+const apis: Record<string, BatchApi> = { openai, anthropic, local };
 
-const request = (provider: "openai" | "anthropic", model: string, text: string, api?: "chat"): LLMRequest => ({
+const request = (provider: string, model: string, text: string): LLMRequest => ({
   provider,
   model,
-  api,
   messages: [{ role: "user", content: [{ type: "text", text }] }],
 });
 
@@ -62,12 +62,12 @@ describe("planBatches", () => {
     expect(lines.flat()).toHaveLength(25);
   });
 
-  it("groups by provider, model and endpoint", () => {
+  it("groups by provider and model (an endpoint is a provider of its own)", () => {
     const calls = [
       request("openai", "gpt-4.1-mini", "a"),
       request("anthropic", "claude-sonnet-4-6", "b"),
       request("openai", "gpt-4.1", "c"),
-      request("openai", "gpt-4.1-mini", "d", "chat"),
+      request("local", "gpt-4.1-mini", "d"),
       request("openai", "gpt-4.1-mini", "e"),
     ].map((entry, index) => ({ item: { customId: `c${index}`, request: entry } }));
     const { plans } = plan(calls, (provider) => apis[provider]);
@@ -75,7 +75,7 @@ describe("planBatches", () => {
       ["openai", "gpt-4.1-mini", ["c0", "c4"]],
       ["anthropic", "claude-sonnet-4-6", ["c1"]],
       ["openai", "gpt-4.1", ["c2"]],
-      ["openai", "gpt-4.1-mini", ["c3"]],
+      ["local", "gpt-4.1-mini", ["c3"]],
     ]);
   });
 

@@ -32,21 +32,21 @@ export function planBatches<Call>(
 ): PlannedBatch<Call>[] {
   const groups = new Map<string, number[]>();
   // Calls come in runs of one model: a call like the one before joins its group without a lookup.
-  let last: { provider: string; model: string; api: string | undefined; group: number[] } | undefined;
+  let last: { provider: string; model: string; group: number[] } | undefined;
   for (let index = 0; index < calls.length; index++) {
-    const { provider, model, api } = requestOf(calls[index]);
-    if (last && last.provider === provider && last.model === model && last.api === api) {
+    const { provider, model } = requestOf(calls[index]);
+    if (last && last.provider === provider && last.model === model) {
       last.group.push(index);
       continue;
     }
-    const key = `${provider}\u0000${model}\u0000${api ?? ""}`;
+    const key = `${provider}\u0000${model}`;
     let group = groups.get(key);
     if (!group) {
       group = [];
       groups.set(key, group);
     }
     group.push(index);
-    last = { provider, model, api, group };
+    last = { provider, model, group };
   }
   const plans: PlannedBatch<Call>[] = [];
   for (const group of groups.values()) {

@@ -65,6 +65,8 @@ export type ProviderErrorKind =
 export interface ProviderErrorDetails {
   readonly provider: string;
   readonly model?: string | undefined;
+  /** The environment variable the provider's key is read from, named when the key is refused. */
+  readonly apiKeyVariable?: string | undefined;
   readonly statusCode?: number | undefined;
   /** The provider's own error message (no secrets). */
   readonly providerMessage?: string | undefined;
@@ -197,25 +199,19 @@ export function providerError(details: ProviderErrorDetails & { statusCode?: num
   const status = details.statusCode === undefined ? "no HTTP status" : `HTTP ${details.statusCode}`;
   const what = details.providerMessage ?? "no message";
   const where = details.model ? `${details.provider} (${details.model})` : details.provider;
-  const advice = adviceFor(kind, details.provider);
+  const advice = adviceFor(kind, details.apiKeyVariable);
   const message = `${where} failed with ${status}: ${what}${details.requestId ? ` [request id ${details.requestId}]` : ""}. ${advice}`;
   if (kind === "request-rejected") return new ProviderRequestError(kind, message, details);
   if (kind === "authentication") return new AuthenticationError(kind, message, details);
   return new TransientProviderError(kind, message, details);
 }
 
-const keyVariables: Record<string, string> = {
-  openai: "OPENAI_API_KEY",
-  anthropic: "ANTHROPIC_API_KEY",
-  google: "GEMINI_API_KEY (or GOOGLE_API_KEY)",
-};
-
-function adviceFor(kind: ProviderErrorKind, provider: string): string {
+function adviceFor(kind: ProviderErrorKind, apiKeyVariable: string | undefined): string {
   switch (kind) {
     case "request-rejected":
       return "The provider refused this request; fix the ask (model name, documents, options) — retrying will not help.";
     case "authentication":
-      return `Check the API key in ${keyVariables[provider] ?? "the client you passed"}; the run stops here and nothing already received is lost.`;
+      return `Check the API key in ${apiKeyVariable ?? "the client you passed"}; the run stops here and nothing already received is lost.`;
     case "rate-limited":
       return "Rate limited: lower maxConcurrency or set requests/tokens-per-minute limits.";
     case "overloaded":

@@ -6,20 +6,23 @@
 /** A JSON Schema object (draft 2020-12 subset as the providers accept it). */
 export type JsonSchema = { readonly [key: string]: unknown };
 
-export type ProviderName = "openai" | "anthropic" | "google" | "mock";
+/**
+ * The name a provider is registered under in a run (`"openai"`, or any key of
+ * the `providers` option): used in `llm` strings and stored with each call.
+ */
+export type ProviderName = string;
 
 /**
  * Which model answers, and under which name. A plain model string is routed by
- * its prefix (`gpt-`, `o1`..., `claude-`, `gemini-`); an identity names the
- * provider explicitly and may carry a nickname (`id`) for agents-as-roles.
+ * the model prefixes the registered providers claim (`gpt-`, `claude-`,
+ * `gemini-`...); an identity names the provider explicitly and may carry a
+ * nickname (`id`) for agents-as-roles.
  */
 export interface LLMIdentity {
   /** A nickname ("alice"); defaults to the model name. */
   readonly id?: string | undefined;
   readonly provider: ProviderName;
   readonly model: string;
-  /** OpenAI only: `"responses"` (default) or `"chat"` for Chat Completions and OpenAI-compatible servers. */
-  readonly api?: "responses" | "chat" | undefined;
 }
 
 export type LLM = string | LLMIdentity;
@@ -83,7 +86,6 @@ export interface OutputSchema {
 export interface LLMRequest {
   readonly provider: ProviderName;
   readonly model: string;
-  readonly api?: "responses" | "chat" | undefined;
   readonly instructions?: string | undefined;
   readonly messages: readonly Message[];
   readonly schema?: OutputSchema | undefined;

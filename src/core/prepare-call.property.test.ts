@@ -21,7 +21,12 @@ import { toOutputSchema, toToolDefinitions } from "./schema.js";
 const resolveLLM = (llm: LLM): ResolvedModel =>
   typeof llm === "string"
     ? { id: llm, provider: "mock", model: llm, api: undefined }
-    : { id: llm.model, provider: llm.provider, model: llm.model, api: llm.api };
+    : {
+        id: llm.model,
+        provider: llm.provider,
+        model: llm.model,
+        api: llm.provider === "chat-endpoint" ? "chat" : undefined,
+      };
 
 // --- the spec: the identity object, written by canonicalForm ---
 
@@ -157,9 +162,9 @@ const options = fc.record(
     llm: fc.oneof(
       fc.constantFrom("m-1", "m-2"),
       fc.record({
-        provider: fc.constantFrom("openai", "mock"),
+        // An OpenAI-compatible provider registered with \`api: "chat"\`: the variant is hashed with the model.
+        provider: fc.constantFrom("openai", "mock", "chat-endpoint"),
         model: shortText,
-        api: fc.constantFrom("chat", undefined),
       }),
     ),
     instructions: text,

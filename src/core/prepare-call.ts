@@ -62,7 +62,8 @@ export interface ResolvedModel {
   readonly id: string;
   readonly provider: ProviderName;
   readonly model: string;
-  readonly api: "responses" | "chat" | undefined;
+  /** The provider's API variant (`Provider.api`), hashed with the model. */
+  readonly api: string | undefined;
 }
 
 export interface PreparedCall {
@@ -95,7 +96,6 @@ export function prepareCall(
   const request: LLMRequest = {
     provider: llm.provider,
     model: llm.model,
-    api: llm.api,
     instructions,
     messages,
     schema: shape.schema,

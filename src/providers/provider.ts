@@ -6,7 +6,26 @@ import type { ProviderError } from "../core/errors.js";
 import type { LLMRequest, LLMResult, ProviderName } from "../core/llm.js";
 
 export interface Provider {
+  /** The provider's own name, used in its errors (`"openai"`); a run knows it by the key it is registered under. */
   readonly name: ProviderName;
+  /**
+   * Bare model names this provider serves, by prefix (`["gpt-", "o3"]`): an
+   * `llm` such as `"gpt-4.1-mini"` is routed to it without naming the provider.
+   * A provider registered in `providers` wins over a built-in for a prefix both claim.
+   * @default [] (reached only as `"name:model"`)
+   */
+  readonly modelPrefixes?: readonly string[] | undefined;
+  /** The model used when an `llm` (or the `provider` option) names only the provider. */
+  readonly defaultModel?: string | undefined;
+  /** The environment variable its API key is read from, named in its errors (`"OPENAI_API_KEY"`). */
+  readonly apiKeyVariable?: string | undefined;
+  /**
+   * Which of the vendor's APIs this instance speaks, when it has several
+   * (OpenAI: `"chat"` for Chat Completions). Part of each call's stored
+   * identity, so an answer from one API is never replayed for another.
+   * @default undefined (the vendor's main API)
+   */
+  readonly api?: string | undefined;
   /**
    * Send one request and return the normalised answer.
    * Throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried.

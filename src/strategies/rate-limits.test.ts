@@ -26,11 +26,11 @@ describe("parseRateLimits", () => {
     expect(rules.get("anthropic")?.windows).toEqual([{ unit: "requests", limit: 5, perMs: 60_000 }]);
   });
 
-  it("refuses keys that name no provider, with the shapes that work", () => {
-    for (const key of ["gpt-4.1-mini", "openai/", "toString", "OpenAI"]) {
+  it("refuses keys with no provider or no model, with the shapes that work", () => {
+    for (const key of ["openai/", "/gpt-4.1-mini"]) {
       expect(() => parseRateLimits({ [key]: { rpm: 1 } } as RateLimits)).toThrow(
         new InputError(
-          `Unknown key "${key}" in \`limits\`: use a provider ("openai", "anthropic", "google", "mock") or provider/model ("openai/gpt-4.1-mini").`,
+          `Unknown key "${key}" in \`limits\`: use a provider ("openai") or provider/model ("openai/gpt-4.1-mini").`,
         ),
       );
     }

@@ -42,7 +42,12 @@ export interface MockFailure {
 }
 
 export interface MockProviderOptions {
-  /** The provider name it answers as. @default "mock" */
+  /**
+   * The provider name it answers as. Named "mock", it serves the models
+   * `mock-*` (default `mock-1`); under another name (`"openai"`) it stands in
+   * for that provider and claims no models of its own.
+   * @default "mock"
+   */
   readonly name?: ProviderName | undefined;
   /** Milliseconds before each answer (a number or a function of the request). @default 0 */
   readonly latencyMs?: number | ((request: LLMRequest) => number) | undefined;
@@ -51,6 +56,8 @@ export interface MockProviderOptions {
 
 export class MockProvider implements Provider {
   readonly name: ProviderName;
+  readonly modelPrefixes: readonly string[];
+  readonly defaultModel: string | undefined;
   /** Every request received, in arrival order. */
   readonly requests: LLMRequest[] = [];
   /** Requests answered at this moment, and the most there ever were. */
@@ -63,6 +70,8 @@ export class MockProvider implements Provider {
   constructor(options: MockProviderOptions = {}) {
     checkMockProviderOptions(options);
     this.name = options.name ?? "mock";
+    this.modelPrefixes = this.name === "mock" ? ["mock-"] : [];
+    this.defaultModel = this.name === "mock" ? "mock-1" : undefined;
     this.#latency = options.latencyMs ?? 0;
     for (const rule of options.script ?? []) this.script(rule);
   }

@@ -17,9 +17,9 @@ import { toAnthropicBody } from "./to-anthropic-body.js";
 /** Per-batch limits of Message Batches: whichever is reached first. */
 export interface AnthropicBatchLimits {
   /** @default 100_000 */
-  readonly maxRequests?: number;
+  readonly maxRequests?: number | undefined;
   /** @default 256 MiB (268_435_456 bytes) */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
+import { anthropicDefaults } from "./anthropic-defaults.js";
 import { anthropicSdk } from "./anthropic-sdk.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
@@ -17,19 +18,26 @@ import { toAnthropicBody } from "./to-anthropic-body.js";
 
 export interface AnthropicProviderSettings {
   /**
+   * The name it is registered under (`providers: { [name]: ... }`), used in
+   * `llm` and in its errors. Under a name other than "anthropic" it claims no
+   * model prefixes and has no default model: address it as `"name:model"`.
+   * @default "anthropic"
+   */
+  readonly name?: string | undefined;
+  /**
    * A ready client (e.g. pointed at a proxy or a fake server). Used with its
    * retries turned off.
    */
-  readonly client?: Anthropic;
+  readonly client?: Anthropic | undefined;
   /** @default process.env.ANTHROPIC_API_KEY */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** @default process.env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com" */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * Smaller per-batch limits, e.g. to keep batches short.
    * @default { maxRequests: 100_000, maxBytes: 256 MiB }
    */
-  readonly batchLimits?: AnthropicBatchLimits;
+  readonly batchLimits?: AnthropicBatchLimits | undefined;
 }
 
 /**
@@ -43,8 +51,13 @@ export interface AnthropicProviderSettings {
  */
 export function createAnthropicProvider(settings: AnthropicProviderSettings = {}): Provider {
   const getClient = sharedClient(() => _createClient(settings));
+  const name = settings.name ?? anthropicDefaults.name;
+  const claims = name === anthropicDefaults.name;
   return {
-    name: "anthropic",
+    name,
+    modelPrefixes: claims ? anthropicDefaults.modelPrefixes : [],
+    defaultModel: claims ? anthropicDefaults.defaultModel : undefined,
+    apiKeyVariable: anthropicDefaults.apiKeyVariable,
     checkRequest(request) {
       if (request.schema) toAnthropicOutputSchema(request.schema.jsonSchema);
       checkToolParameters(request.tools, "Anthropic");
@@ -57,8 +70,8 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
         return fromAnthropicMessage(message);
       } catch (error) {
         throw (
-          convertAnthropicError(error, request.model) ??
-          convertUnreadableResponse(error, "anthropic", request.model) ??
+          convertAnthropicError(error, request.model, name) ??
+          convertUnreadableResponse(error, name, request.model) ??
           error
         );
       }
@@ -73,12 +86,12 @@ async function _createClient(settings: AnthropicProviderSettings): Promise<Anthr
   // Loaded even for an injected client: its errors are told apart by the SDK's classes.
   const { default: Anthropic } = await anthropicSdk.load();
   if (settings.client) return settings.client.withOptions({ maxRetries: 0 });
-  const apiKey = settings.apiKey ?? process.env["ANTHROPIC_API_KEY"];
+  const apiKey = settings.apiKey ?? process.env[anthropicDefaults.apiKeyVariable];
   if (!apiKey) {
     throw new AuthenticationError(
       "authentication",
-      "Anthropic API key is missing. Set the ANTHROPIC_API_KEY environment variable or pass clients: { anthropic } / apiKey.",
-      { provider: "anthropic", requestSent: false },
+      `Anthropic API key is missing. Set the ${anthropicDefaults.apiKeyVariable} environment variable or pass clients: { anthropic } / apiKey.`,
+      { provider: settings.name ?? anthropicDefaults.name, requestSent: false },
     );
   }
   return new Anthropic({ apiKey, baseURL: settings.baseURL, maxRetries: 0 });

@@ -5,6 +5,7 @@
  */
 import { AuthenticationError, type ProviderError, providerError } from "../../core/errors.js";
 import { geminiSdk } from "./gemini-sdk.js";
+import { googleDefaults } from "./google-defaults.js";
 
 /**
  * Classify `error` thrown by a `@google/genai` call (`model` is `undefined`
@@ -14,9 +15,13 @@ import { geminiSdk } from "./gemini-sdk.js";
  * key with 400 INVALID_ARGUMENT (reason `API_KEY_INVALID`): that one is an
  * authentication failure. A failed fetch carries no status (network).
  * Anything else (an abort, a bug) gives `undefined`: the caller rethrows it
- * unchanged.
+ * unchanged. `provider`: the name the provider is registered under.
  */
-export function convertGeminiError(error: unknown, model: string | undefined): ProviderError | undefined {
+export function convertGeminiError(
+  error: unknown,
+  model: string | undefined,
+  provider: string = googleDefaults.name,
+): ProviderError | undefined {
   const sdk = geminiSdk.loaded;
   if (sdk && error instanceof sdk.ApiError) {
     const body = _parseBody(error.message);
@@ -28,13 +33,14 @@ export function convertGeminiError(error: unknown, model: string | undefined): P
     if (reason?.startsWith("API_KEY_")) {
       return new AuthenticationError(
         "authentication",
-        `${model ? `google (${model})` : "google"} failed with HTTP ${error.status} (${reason}): ${providerMessage}. Check the API key in GEMINI_API_KEY (or GOOGLE_API_KEY) or the client you passed; the run stops here and nothing already received is lost.`,
-        { provider: "google", model, statusCode: error.status, providerMessage, cause: error },
+        `${model ? `${provider} (${model})` : provider} failed with HTTP ${error.status} (${reason}): ${providerMessage}. Check the API key in ${googleDefaults.apiKeyVariable} or the client you passed; the run stops here and nothing already received is lost.`,
+        { provider, model, statusCode: error.status, providerMessage, cause: error },
       );
     }
     return providerError({
-      provider: "google",
+      provider,
       model,
+      apiKeyVariable: googleDefaults.apiKeyVariable,
       statusCode: error.status,
       providerMessage,
       retryAfterMs: _retryDelay(details),
@@ -44,7 +50,7 @@ export function convertGeminiError(error: unknown, model: string | undefined): P
   if (_isNetworkError(error)) {
     const code = (error.cause as { code?: unknown } | undefined)?.code;
     const providerMessage = typeof code === "string" ? `${error.message} (${code})` : error.message;
-    return providerError({ provider: "google", model, providerMessage, cause: error });
+    return providerError({ provider, model, providerMessage, cause: error });
   }
   return undefined;
 }

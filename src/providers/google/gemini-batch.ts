@@ -22,9 +22,9 @@ import { toGeminiRestBody } from "./to-gemini-rest-body.js";
  */
 export interface GeminiBatchLimits {
   /** @default 100_000 */
-  readonly maxRequests?: number;
+  readonly maxRequests?: number | undefined;
   /** @default 18_000_000 */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
 }
 
 /**

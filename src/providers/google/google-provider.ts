@@ -11,30 +11,41 @@ import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
-import { createGeminiBatchApi, type GeminiBatchLimits } from "./gemini-batch.js";
+import { createGeminiBatchApi } from "./gemini-batch.js";
 import { geminiSdk } from "./gemini-sdk.js";
 import type { GoogleClient } from "./google-client.js";
+import { googleDefaults } from "./google-defaults.js";
 import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
+  /**
+   * The name it is registered under (`providers: { [name]: ... }`), used in
+   * `llm` and in its errors. Under a name other than "google" it claims no
+   * model prefixes and has no default model: address it as `"name:model"`.
+   * @default "google"
+   */
+  readonly name?: string | undefined;
   /** A ready client (e.g. for Vertex AI, or pointed at a fake server). */
   readonly client?: GoogleClient | undefined;
   /** @default process.env.GOOGLE_API_KEY ?? process.env.GEMINI_API_KEY */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** @default process.env.GOOGLE_GEMINI_BASE_URL ?? "https://generativelanguage.googleapis.com/" */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * The API version in the path. Pinned so that an SDK upgrade (3.x defaults
    * to `v1`) does not move the adapter silently.
    * @default "v1beta"
    */
-  readonly apiVersion?: string;
+  readonly apiVersion?: string | undefined;
   /**
    * Per-batch limits for the Batch API (inline requests, under 20 MB in all).
    * @default { maxRequests: 100_000, maxBytes: 18_000_000 }
    */
-  readonly batchLimits?: GeminiBatchLimits;
+  // Spelt out rather than `GeminiBatchLimits`: its file's types load the SDK's, which need the DOM library.
+  readonly batchLimits?:
+    | { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined }
+    | undefined;
 }
 
 /**
@@ -46,8 +57,13 @@ export interface GoogleProviderSettings {
  */
 export function createGoogleProvider(settings: GoogleProviderSettings = {}): Provider {
   const getClient = sharedClient(() => _createClient(settings));
+  const name = settings.name ?? googleDefaults.name;
+  const claims = name === googleDefaults.name;
   return {
-    name: "google",
+    name,
+    modelPrefixes: claims ? googleDefaults.modelPrefixes : [],
+    defaultModel: claims ? googleDefaults.defaultModel : undefined,
+    apiKeyVariable: googleDefaults.apiKeyVariable,
     batch: createGeminiBatchApi(getClient, settings.batchLimits),
     checkRequest(request) {
       if (request.schema) toGeminiJsonSchema(request.schema.jsonSchema, "The schema");
@@ -70,7 +86,9 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         return fromGeminiResponse(await (await getClient()).models.generateContent(parameters));
       } catch (error) {
         throw (
-          convertGeminiError(error, request.model) ?? convertUnreadableResponse(error, "google", request.model) ?? error
+          convertGeminiError(error, request.model, name) ??
+          convertUnreadableResponse(error, name, request.model) ??
+          error
         );
       }
     },
@@ -89,8 +107,8 @@ async function _createClient(settings: GoogleProviderSettings): Promise<GoogleGe
   if (!apiKey) {
     throw new AuthenticationError(
       "authentication",
-      "Gemini API key is missing. Set the GEMINI_API_KEY (or GOOGLE_API_KEY) environment variable or pass clients: { google } / apiKey.",
-      { provider: "google", requestSent: false },
+      `Gemini API key is missing. Set the ${googleDefaults.apiKeyVariable} environment variable or pass clients: { google } / apiKey.`,
+      { provider: settings.name ?? googleDefaults.name, requestSent: false },
     );
   }
   return new GoogleGenAI({

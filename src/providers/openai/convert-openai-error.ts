@@ -8,6 +8,7 @@ import type * as OpenAISdk from "openai";
 import { type ProviderError, providerError } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
 import { isRecord } from "./json-record.js";
+import { openaiDefaults } from "./openai-defaults.js";
 import { openaiSdk } from "./openai-sdk.js";
 
 /**
@@ -18,15 +19,20 @@ import { openaiSdk } from "./openai-sdk.js";
  * abort through the caller's `signal` — which the caller rethrows unchanged.
  *
  * API keys echoed by the provider (401 "Incorrect API key provided: sk-...")
- * are masked in the message.
+ * are masked in the message. `provider`: the name the provider is registered under.
  */
-export function convertOpenAIError(error: unknown, model: string | undefined): ProviderError | undefined {
+export function convertOpenAIError(
+  error: unknown,
+  model: string | undefined,
+  provider: string = openaiDefaults.name,
+): ProviderError | undefined {
   const sdk = openaiSdk.loaded;
   if (!sdk || !(error instanceof sdk.APIError) || error instanceof sdk.APIUserAbortError) return undefined;
   const statusCode = typeof error.status === "number" ? error.status : undefined;
   return providerError({
-    provider: "openai",
+    provider,
     model,
+    apiKeyVariable: openaiDefaults.apiKeyVariable,
     statusCode,
     providerMessage: _providerMessage(error, statusCode),
     requestId: error.requestID ?? undefined,

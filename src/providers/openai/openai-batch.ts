@@ -25,14 +25,16 @@ export const openaiBatchLimits: BatchApi["limits"] = { maxRequests: 50_000, maxB
  * The OpenAI `BatchApi`. `client` is called only when a batch call is made,
  * so a provider that never batches never needs a key.
  *
- * Each submission is one endpoint: `/v1/chat/completions` for `api: "chat"`,
- * `/v1/responses` otherwise. The submission's `tag` is kept in the batch's
+ * Every batch goes to one endpoint: `/v1/chat/completions` when `chat` (the
+ * provider's `api: "chat"`), `/v1/responses` otherwise. The submission's `tag` is kept in the batch's
  * `metadata.pllm_tag`, which is how `find` recognises it.
  */
 export function createOpenAIBatchApi(
   client: () => Promise<OpenAI>,
   limits: Partial<BatchApi["limits"]> = {},
+  chat = false,
 ): BatchApi {
+  const url: OpenAIBatchEndpoint = chat ? "/v1/chat/completions" : "/v1/responses";
   return {
     limits: {
       maxRequests: limits.maxRequests ?? openaiBatchLimits.maxRequests,
@@ -40,17 +42,16 @@ export function createOpenAIBatchApi(
     },
 
     inputLine(item) {
-      const url = _endpointOf(item.request);
-      const body =
-        url === "/v1/chat/completions" ? toOpenAIChatBody(item.request) : toOpenAIResponsesBody(item.request);
+      const body = chat ? toOpenAIChatBody(item.request) : toOpenAIResponsesBody(item.request);
       return JSON.stringify({ custom_id: item.customId, method: "POST", url, body });
     },
 
     async submit({ model, items, inputPath, tag }) {
-      const endpoint = _submissionEndpoint(
+      _checkSubmission(
         model,
         items.map((item) => item.request),
       );
+      const endpoint = url;
       return _call(model, async () => {
         const openai = await client();
         // Streamed from the archived file: a 200 MB input is never a 200 MB string here.
@@ -128,23 +129,17 @@ const requestOptions = { maxRetries: 0 };
 
 const dayMs = 24 * 60 * 60 * 1000;
 
-function _endpointOf(request: LLMRequest): OpenAIBatchEndpoint {
-  return request.api === "chat" ? "/v1/chat/completions" : "/v1/responses";
-}
-
-/** The one endpoint of a submission; a mixed or inconsistent one is a planner bug. */
-function _submissionEndpoint(model: string, requests: readonly LLMRequest[]): OpenAIBatchEndpoint {
+/** A submission holds items of one model; anything else is a planner bug. */
+function _checkSubmission(model: string, requests: readonly LLMRequest[]): void {
   if (requests.length === 0) {
     throw new ParallellmError("[openai] A batch needs at least one item. This is a bug in the batch planner.");
   }
-  const endpoints = new Set(requests.map(_endpointOf));
   const models = new Set(requests.map((request) => request.model));
-  if (endpoints.size > 1 || models.size > 1 || !models.has(model)) {
+  if (models.size > 1 || !models.has(model)) {
     throw new ParallellmError(
-      `[openai] A batch must use one endpoint and one model (${model}), got ${[...endpoints].join(", ")} and ${[...models].join(", ")}. This is a bug in the batch planner: group items by model and \`api\`.`,
+      `[openai] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
     );
   }
-  return [...endpoints][0];
 }
 
 async function _call<T>(model: string | undefined, run: () => Promise<T>): Promise<T> {

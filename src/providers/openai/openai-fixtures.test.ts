@@ -172,7 +172,6 @@ describe("body builders against the constructed request fixtures", () => {
     const request: LLMRequest = {
       provider: "openai",
       model: "gpt-4o-mini",
-      api: "chat",
       messages: [
         { role: "user", content: [text("What's the weather like in Boston today?")] },
         {
@@ -223,7 +222,6 @@ describe("body builders against the constructed request fixtures", () => {
     const built = toOpenAIChatBody({
       provider: "openai",
       model: "gpt-4o-mini",
-      api: "chat",
       messages: [
         {
           role: "assistant",
@@ -295,7 +293,6 @@ describe("body builders against the constructed request fixtures", () => {
     const built = toOpenAIChatBody({
       provider: "openai",
       model: "gpt-4o-2024-08-06",
-      api: "chat",
       messages: [{ role: "user", content: [text("What's the weather like in SF?")] }],
       schema: { name: "location", jsonSchema: format.json_schema.schema },
     });

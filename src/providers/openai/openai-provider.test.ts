@@ -67,8 +67,8 @@ describe("createOpenAIProvider", () => {
 
   it("calls Chat Completions for api: chat", async () => {
     const { baseURL, received } = await serve({ status: 200, body: fixtures["chat_text_success"].body });
-    const request: LLMRequest = { ...ask, api: "chat" };
-    const result = await createOpenAIProvider({ apiKey: "test-key", baseURL }).generate(request);
+    const request: LLMRequest = ask;
+    const result = await createOpenAIProvider({ apiKey: "test-key", baseURL, api: "chat" }).generate(request);
     expect(received[0]).toMatchObject({ method: "POST", url: "/v1/chat/completions" });
     expect(received[0].body).toEqual(toOpenAIChatBody(request));
     expect(result.text).toBe("Hello! How can I assist you today?");
@@ -127,7 +127,7 @@ describe("createOpenAIProvider", () => {
 
   it("turns a 400 into a ProviderRequestError with the provider's message", async () => {
     const { baseURL } = await serve({ status: 400, body: fixtures["error_400"].body });
-    const error = await failure(createOpenAIProvider({ apiKey: "k", baseURL }).generate({ ...ask, api: "chat" }));
+    const error = await failure(createOpenAIProvider({ apiKey: "k", baseURL, api: "chat" }).generate(ask));
     expect(error).toBeInstanceOf(ProviderRequestError);
     expect((error as ProviderError).providerMessage).toMatch(/^max_tokens is too large: 20480/);
     expect((error as ProviderError).isRetryable).toBe(false);
@@ -138,6 +138,22 @@ describe("createOpenAIProvider", () => {
     const error = await failure(createOpenAIProvider({ apiKey: "sk-secret-value-1234", baseURL }).generate(ask));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).not.toMatch(/VKMIs|secret-value/);
+  });
+
+  it("names itself in its errors by the name it is registered under, and its key variable on a 401", async () => {
+    const { baseURL } = await serve({ status: 401, body: fixtures["error_401"].body });
+    const error = await failure(createOpenAIProvider({ name: "local", apiKey: "k", baseURL }).generate(ask));
+    expect(error).toMatchObject({ provider: "local", model: ask.model });
+    expect((error as Error).message).toMatch(
+      /^local \(.*\) failed with HTTP 401: .*Check the API key in OPENAI_API_KEY/,
+    );
+    vi.stubEnv("OPENAI_API_KEY", "");
+    const missing = await failure(createOpenAIProvider({ name: "local", baseURL }).generate(ask));
+    vi.unstubAllEnvs();
+    expect(missing).toMatchObject({ provider: "local", requestSent: false });
+    expect((missing as Error).message).toMatch(
+      /The API key of provider "local" is missing.*createOpenAIProvider\(\{ name: "local", apiKey \}\)/,
+    );
   });
 
   it("classifies a refused connection as network", async () => {

@@ -1,12 +1,13 @@
 /**
  * The OpenAI adapter: Responses API by default, Chat Completions with
  * `api: "chat"` (for OpenAI-compatible servers such as vLLM, Ollama or
- * llama.cpp). Translates and classifies; never retries.
+ * llama.cpp). Translates and classifies; never retries. Each instance is one
+ * endpoint, so a run can register several under names of their own.
  */
 import type OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, LLMResult } from "../../core/llm.js";
-import type { BatchApi, Provider } from "../provider.js";
+import type { Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
@@ -14,32 +15,50 @@ import { convertOpenAIError } from "./convert-openai-error.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
+import { openaiDefaults } from "./openai-defaults.js";
 import { openaiSdk } from "./openai-sdk.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
 export interface OpenAIProviderSettings {
   /**
+   * The name it is registered under (`providers: { [name]: ... }`), used in
+   * `llm` (`"local:llama3.1"`) and in its errors. Under a name other than
+   * `"openai"` it claims no model prefixes and has no default model: address
+   * it as `"name:model"`.
+   * @default "openai"
+   */
+  readonly name?: string | undefined;
+  /**
+   * `"responses"` for the Responses API, `"chat"` for Chat Completions (most
+   * OpenAI-compatible servers speak only this). Part of each call's stored
+   * identity (as `api`), so switching it sends the calls again.
+   * @default "responses" (not stored, as before `api` existed)
+   */
+  readonly api?: "responses" | "chat" | undefined;
+  /**
    * A ready client, e.g. one pointed at a local server. Its own retry setting
    * is overridden per request: retries belong to the strategies.
    */
-  readonly client?: OpenAI;
+  readonly client?: OpenAI | undefined;
   /**
    * Used when no `client` is given.
    * @default process.env.OPENAI_API_KEY
    */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /**
    * Used when no `client` is given.
    * @default process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"
    */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * Per-batch limits the planner splits by, e.g. lower for an organisation
    * whose enqueued-token quota is small.
    * @default { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 }
    */
-  readonly batchLimits?: Partial<BatchApi["limits"]>;
+  readonly batchLimits?:
+    | { readonly maxRequests?: number | undefined; readonly maxBytes?: number | undefined }
+    | undefined;
 }
 
 /**
@@ -47,14 +66,21 @@ export interface OpenAIProviderSettings {
  * client is made on the first call, so replaying stored answers needs no API key.
  *
  * @example
- * const openai = createOpenAIProvider({ baseURL: "http://127.0.0.1:8000/v1", apiKey: "unused" });
- * const result = await openai.generate({ provider: "openai", model: "llama-3", api: "chat", messages });
+ * const local = createOpenAIProvider({ name: "local", baseURL: "http://127.0.0.1:8000/v1", apiKey: "unused", api: "chat" });
+ * await Parallellm.open(dir, { providers: { local }, llm: "local:llama3.1" });
  */
 export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Provider {
   const getClient = sharedClient(() => _createClient(settings));
+  const name = settings.name ?? openaiDefaults.name;
+  const chat = settings.api === "chat";
+  const claims = name === openaiDefaults.name;
   return {
-    name: "openai",
-    batch: createOpenAIBatchApi(getClient, settings.batchLimits),
+    name,
+    api: settings.api,
+    modelPrefixes: claims ? openaiDefaults.modelPrefixes : [],
+    defaultModel: claims ? openaiDefaults.defaultModel : undefined,
+    apiKeyVariable: openaiDefaults.apiKeyVariable,
+    batch: createOpenAIBatchApi(getClient, settings.batchLimits, chat),
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
     checkRequest: (request) => checkToolParameters(request.tools, "OpenAI"),
     async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult> {
@@ -62,7 +88,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
       // Per request, so an injected client's own `maxRetries` cannot add hidden retries.
       const requestOptions = { signal: options?.signal, maxRetries: 0 };
       try {
-        if (request.api === "chat") {
+        if (chat) {
           const body = toOpenAIChatBody(request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
           return fromOpenAIChatBody(await openai.chat.completions.create(body, requestOptions));
         }
@@ -70,7 +96,9 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
         return fromOpenAIResponsesBody(await openai.responses.create(body, requestOptions));
       } catch (error) {
         throw (
-          convertOpenAIError(error, request.model) ?? convertUnreadableResponse(error, "openai", request.model) ?? error
+          convertOpenAIError(error, request.model, name) ??
+          convertUnreadableResponse(error, name, request.model) ??
+          error
         );
       }
     },
@@ -83,12 +111,15 @@ async function _createClient(settings: OpenAIProviderSettings): Promise<OpenAI> 
   // Loaded even for an injected client: its errors are told apart by the SDK's classes.
   const { default: OpenAI } = await openaiSdk.load();
   if (settings.client) return settings.client;
-  const apiKey = settings.apiKey ?? process.env["OPENAI_API_KEY"];
+  const apiKey = settings.apiKey ?? process.env[openaiDefaults.apiKeyVariable];
   if (!apiKey) {
+    const name = settings.name ?? openaiDefaults.name;
     throw new AuthenticationError(
       "authentication",
-      "OpenAI API key is missing. Set the OPENAI_API_KEY environment variable or pass clients: { openai } / apiKey.",
-      { provider: "openai", requestSent: false },
+      name === openaiDefaults.name
+        ? `OpenAI API key is missing. Set the ${openaiDefaults.apiKeyVariable} environment variable or pass clients: { openai } / apiKey.`
+        : `The API key of provider "${name}" is missing. Pass createOpenAIProvider({ name: "${name}", apiKey }) (any non-empty string for a server that wants none), or set the ${openaiDefaults.apiKeyVariable} environment variable.`,
+      { provider: name, requestSent: false },
     );
   }
   return new OpenAI({ apiKey, baseURL: settings.baseURL, maxRetries: 0 });

@@ -5,7 +5,6 @@ import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 const base: LLMRequest = {
   provider: "openai",
   model: "gpt-4.1-mini",
-  api: "chat",
   messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }],
 };
 
