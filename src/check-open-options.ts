@@ -121,7 +121,6 @@ const _batch = defineOptions<BatchSettings>(
     approve: ["true or false", isBoolean],
     preview: ["true or false", isBoolean],
     limits: ["{ openai, anthropic, google } limits", nestedOptions(_batchLimits)],
-    afterCreate: ["a function", isFunction],
   },
   { prefix: "batch.", home: "an option of `batch` (batch: { ... })" },
 );

@@ -467,7 +467,6 @@ export class Parallellm implements AsyncDisposable {
       },
       preview: settings.preview,
       approve: settings.confirm ? (preview) => approveBatches(preview, settings, this.#summaryOutput()) : undefined,
-      afterCreate: settings.afterCreate,
     });
   }
 

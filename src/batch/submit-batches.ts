@@ -55,8 +55,6 @@ export interface SubmitOptions {
   readonly preview?: boolean;
   /** Asked once before anything is submitted; false keeps everything unsubmitted. */
   readonly approve?: (preview: readonly BatchPreview[]) => Promise<boolean>;
-  /** Test hook: runs right after the provider created a batch, before its id is recorded. */
-  readonly afterCreate?: (providerBatchId: string) => void;
 }
 
 export interface SubmitReport {
@@ -145,7 +143,6 @@ async function submitOne(
       inputPath,
       tag,
     });
-    options.afterCreate?.(id);
     await store.updateBatch(batchId, { state: "pending", providerBatchId: id });
     return { ...base, providerBatchId: id };
   } catch (error) {
