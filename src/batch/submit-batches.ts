@@ -76,9 +76,15 @@ export async function submitBatches(
   const inputs: ArchiveFile[] = [];
   let plans: PlannedBatch<CollectedCall>[];
   try {
-    plans = planBatches(collected, requestOf, customIdOf, options.batchApiFor, (batch, line, bytes) => {
-      inputs[batch] ??= options.archive.createInput(tagOf(batch));
-      inputs[batch].add(line, bytes);
+    plans = planBatches(collected, {
+      requestOf,
+      customIdOf,
+      nameOf,
+      batchApiFor: options.batchApiFor,
+      writeLine: (batch, line, bytes) => {
+        inputs[batch] ??= options.archive.createInput(tagOf(batch));
+        inputs[batch].add(line, bytes);
+      },
     });
   } catch (error) {
     for (const input of inputs) {
@@ -177,6 +183,7 @@ function* intentCalls(plan: PlannedBatch<CollectedCall>, customIdOf: (index: num
 }
 
 const requestOf = (collected: CollectedCall) => collected.call.request;
+const nameOf = (collected: CollectedCall) => `Ask #${collected.seq} of agent "${collected.key.agent}"`;
 
 function previewOf(plans: readonly PlannedBatch<CollectedCall>[]): BatchPreview[] {
   const byModel = new Map<string, BatchPreview>();
