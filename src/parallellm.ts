@@ -10,44 +10,24 @@ import { BatchArchive } from "./batch/batch-archive.js";
 import { dryRunReport } from "./batch/dry-run-report.js";
 import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
-import {
-  checkForEachOptions,
-  checkOpenOptions,
-  checkRunOptions,
-  checkWorkspaceDirectory,
-} from "./check-open-options.js";
+import { checkForEachOptions, checkOpenOptions, checkWorkspaceDirectory } from "./check-open-options.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
 import { checkCallDefaults } from "./core/check-ask-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
-import {
-  BatchFailedError,
-  DriftError,
-  FailedCallsError,
-  InputError,
-  Interrupted,
-  NotAvailable,
-  ParallellmError,
-  StoreError,
-} from "./core/errors.js";
+import { DriftError, InputError, Interrupted, NotAvailable, ParallellmError, StoreError } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
 import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
 import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
-import {
-  type DriftReport,
-  formatSummary,
-  isFinished,
-  madeProgress,
-  type RunSummary,
-  stopReason,
-} from "./dashboard/run-summary.js";
+import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { costOf, type ModelPrice } from "./providers/model-prices.js";
 import { ProviderRegistry, resolveLLM } from "./providers/router.js";
 import { createStrategy, defaultLLM, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
+import { runPipeline } from "./run-pipeline.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store } from "./store/store.js";
 
@@ -166,30 +146,7 @@ export class Parallellm implements AsyncDisposable {
     pipeline: (pllm: Parallellm) => Promise<T>,
     runOptions: RunOptions = {},
   ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
-    checkRunOptions(runOptions);
-    const firstInterval = runOptions.pollInterval ?? 30_000;
-    let interval = firstInterval;
-    for (let runs = 1; ; runs++) {
-      // Failed calls are sent again by the first run only: later runs would loop on them.
-      const pllm = await Parallellm.open(directory, runs === 1 ? options : { ...options, retryFailed: false });
-      let result: T;
-      let summary: RunSummary;
-      try {
-        result = await pipeline(pllm);
-      } finally {
-        summary = await pllm.close();
-      }
-      if (!runOptions.untilDone) return { result, summary, runs };
-      const stop = stopReason(summary);
-      if (stop)
-        throw stop.kind === "batch-failed" ? new BatchFailedError(stop.message) : new FailedCallsError(stop.message);
-      if (isFinished(summary)) return { result, summary, runs };
-      if (runOptions.maxRuns !== undefined && runs >= runOptions.maxRuns) return { result, summary, runs };
-      runOptions.onWait?.(summary, interval);
-      await new Promise((resolve) => setTimeout(resolve, interval));
-      // Back off while nothing moves; start fast again after progress.
-      interval = madeProgress(summary) ? firstInterval : Math.min(interval * 2, runOptions.maxPollInterval ?? 600_000);
-    }
+    return runPipeline((openOptions) => Parallellm.open(directory, openOptions), options, pipeline, runOptions);
   }
 
   /**
