@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { format } from "node:util";
 import { approveBatches } from "./batch/approve-batches.js";
 import { BatchArchive } from "./batch/batch-archive.js";
+import { type CancelBatchesOptions, type CancelBatchesReport, cancelBatches } from "./batch/cancel-batches.js";
 import { dryRunReport } from "./batch/dry-run-report.js";
 import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
@@ -297,6 +298,23 @@ export class Parallellm implements AsyncDisposable {
    */
   async cost(): Promise<CostReport> {
     return costReport(await this.#store.usage(), this.session, this.#engine.replayedSpend(), this.#prices);
+  }
+
+  /**
+   * Cancel this workspace's pending batches at their providers (all of them, or
+   * those named by tag or provider id). Each stays pending until its provider
+   * reports it ended; the next open ingests what was answered and collects the
+   * rest again, as for any batch that ended early.
+   *
+   * @example
+   * const { cancelling, failed } = await pllm.cancelBatches({ tags: ["pllm-s1-3f2a9c1d-0"] });
+   */
+  cancelBatches(selection: CancelBatchesOptions = {}): Promise<CancelBatchesReport> {
+    this.#assertOpen();
+    return cancelBatches(selection, {
+      store: this.#store,
+      batchApiFor: (provider) => this.#registry.get(provider as ProviderName).batch,
+    });
   }
 
   /** Counts so far in this run. */
