@@ -20,14 +20,24 @@ function pllm(
   return runPllm(args, env, settings.onStderr);
 }
 
-it("pllm run --wait reruns as fresh processes until nothing is pending, then exits 0", async () => {
-  server.setBatchBehavior({ completeAfterPolls: 1 });
-  const { code, stdout, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
-  expect(stderr).toMatch(/done after \d+ run\(s\): nothing is pending/);
-  expect(code).toBe(0);
-  const result = JSON.parse(stdout.slice(stdout.lastIndexOf('{\n  "topic"')));
-  expect(result.lines).toHaveLength(2);
-});
+// Each runs four or five pipeline processes, slow on a busy machine.
+const processesTimeout = 180_000;
+
+it(
+  "pllm run --wait reruns as fresh processes until nothing is pending, then exits 0",
+  async () => {
+    server.setBatchBehavior({ completeAfterPolls: 1 });
+    const { code, stdout, stderr } = await pllm(
+      ["run", pipeline, "--wait", "--poll-interval", "0.05"],
+      tempWorkspace(),
+    );
+    expect(stderr).toMatch(/done after \d+ run\(s\): nothing is pending/);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.slice(stdout.lastIndexOf('{\n  "topic"')));
+    expect(result.lines).toHaveLength(2);
+  },
+  processesTimeout,
+);
 
 it("pllm run --wait exits non-zero with a clear message when a batch fails permanently", async () => {
   server.setBatchBehavior({ outcome: "failed" });
@@ -43,9 +53,6 @@ function rejectLineTwo(): void {
       context.prompt.startsWith("Line 2 ") ? { status: 400, message: "Line 2 is not allowed." } : undefined,
   });
 }
-
-// Each runs four or five pipeline processes, slow on a busy machine.
-const processesTimeout = 180_000;
 
 it(
   "pllm run --wait exits non-zero naming a request rejected inside a batch; the pipeline's error names it",
