@@ -18,13 +18,9 @@ export function checkBatchLimits(provider: string, limits: BatchApi["limits"]): 
   }
 }
 
-/**
- * @throws InputError when one call's batch input line (`bytes`, newline included)
- * is larger than a whole batch may be.
- */
-export function checkBatchLineSize(provider: string, call: string, bytes: number, maxBytes: number): void {
-  if (bytes <= maxBytes) return;
-  throw new InputError(
+/** The error for one call (`call`, named) whose batch input line (`bytes`, newline included) is larger than a whole batch may be. */
+export function lineTooLargeError(provider: string, call: string, bytes: number, maxBytes: number): InputError {
+  return new InputError(
     `[${provider}] ${call} is ${bytes} bytes as a batch request, more than the batch limit of ${maxBytes} bytes, so no batch can hold it. Shorten its documents, or send it directly (strategy "async").`,
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { LLMRequest } from "../core/llm.js";
 import type { BatchApi } from "../providers/provider.js";
-import { checkBatchLimits, checkBatchLineSize } from "./check-batch-limits.js";
+import { checkBatchLimits, lineTooLargeError } from "./check-batch-limits.js";
 
 export interface PlannedBatch<Call> {
   readonly provider: string;
@@ -72,7 +72,7 @@ export function planBatches<Call>(calls: readonly Call[], sources: PlanSources<C
     for (const index of group) {
       const line = api.inputLine({ customId: customIdOf(index), request: requestOf(calls[index]) });
       const size = Buffer.byteLength(line) + 1;
-      checkBatchLineSize(provider, nameOf(calls[index]), size, maxBytes);
+      if (size > maxBytes) throw lineTooLargeError(provider, nameOf(calls[index]), size, maxBytes);
       if (current.calls.length >= maxRequests || current.bytes + size > maxBytes) flush();
       current.calls.push(calls[index]);
       current.indices.push(index);
