@@ -136,7 +136,6 @@ const _batch = defineOptions<BatchSettings>(
     approve: ["true or false", isBoolean],
     preview: ["true or false", isBoolean],
     limits: ["{ <provider>: { maxRequests, maxBytes } }", _batchLimits],
-    afterCreate: ["a function", isFunction],
   },
   { prefix: "batch.", home: "an option of `batch` (batch: { ... })" },
 );

@@ -1,3 +1,4 @@
+export type { CancelBatchesOptions, CancelBatchesReport, CancelledBatch } from "./batch/cancel-batches.js";
 export type { Agent } from "./core/agent.js";
 export type { RunStats } from "./core/call-engine.js";
 export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";

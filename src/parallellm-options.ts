@@ -140,8 +140,6 @@ export interface BatchSettings {
         >
       >
     | undefined;
-  /** @internal test hook: runs right after a batch is created, before its id is recorded */
-  readonly afterCreate?: ((providerBatchId: string) => void) | undefined;
 }
 
 export interface RunOptions {

@@ -7,29 +7,16 @@ import { join, resolve } from "node:path";
 import { format } from "node:util";
 import { approveBatches } from "./batch/approve-batches.js";
 import { BatchArchive } from "./batch/batch-archive.js";
+import { type CancelBatchesOptions, type CancelBatchesReport, cancelBatches } from "./batch/cancel-batches.js";
 import { dryRunReport } from "./batch/dry-run-report.js";
 import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
-import {
-  checkForEachOptions,
-  checkOpenOptions,
-  checkRunOptions,
-  checkWorkspaceDirectory,
-} from "./check-open-options.js";
+import { checkForEachOptions, checkOpenOptions, checkWorkspaceDirectory } from "./check-open-options.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
 import { checkCallDefaults } from "./core/check-ask-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
-import {
-  BatchFailedError,
-  DriftError,
-  FailedCallsError,
-  InputError,
-  Interrupted,
-  NotAvailable,
-  ParallellmError,
-  StoreError,
-} from "./core/errors.js";
+import { DriftError, InputError, Interrupted, NotAvailable, ParallellmError, StoreError } from "./core/errors.js";
 import { IdentityCache } from "./core/identity-cache.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import { ResponseHandle } from "./core/response-handle.js";
@@ -37,19 +24,13 @@ import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/u
 import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
 import { liveProgress } from "./dashboard/progress.js";
-import {
-  type DriftReport,
-  formatSummary,
-  isFinished,
-  madeProgress,
-  type RunSummary,
-  stopReason,
-} from "./dashboard/run-summary.js";
+import { type DriftReport, formatSummary, type RunSummary } from "./dashboard/run-summary.js";
 import { type InspectOptions, inspectWorkspace } from "./inspect-workspace.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import type { ModelPrice } from "./providers/model-prices.js";
 import type { ProviderRouter } from "./providers/router.js";
 import { createStrategy, loadPrices, pickDefaults } from "./run-parts.js";
+import { runPipeline } from "./run-pipeline.js";
 import { createProviderRouter, defaultLLM } from "./run-providers.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { answerKey, type Store, type UsageRow } from "./store/store.js";
@@ -185,30 +166,7 @@ export class Parallellm implements AsyncDisposable {
     pipeline: (pllm: Parallellm) => Promise<T>,
     runOptions: RunOptions = {},
   ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
-    checkRunOptions(runOptions);
-    const firstInterval = runOptions.pollInterval ?? 30_000;
-    let interval = firstInterval;
-    for (let runs = 1; ; runs++) {
-      // Failed calls are sent again by the first run only: later runs would loop on them.
-      const pllm = await Parallellm.open(directory, runs === 1 ? options : { ...options, retryFailed: false });
-      let result: T;
-      let summary: RunSummary;
-      try {
-        result = await pipeline(pllm);
-      } finally {
-        summary = await pllm.close();
-      }
-      if (!runOptions.untilDone) return { result, summary, runs };
-      const stop = stopReason(summary);
-      if (stop)
-        throw stop.kind === "batch-failed" ? new BatchFailedError(stop.message) : new FailedCallsError(stop.message);
-      if (isFinished(summary)) return { result, summary, runs };
-      if (runOptions.maxRuns !== undefined && runs >= runOptions.maxRuns) return { result, summary, runs };
-      runOptions.onWait?.(summary, interval);
-      await new Promise((resolve) => setTimeout(resolve, interval));
-      // Back off while nothing moves; start fast again after progress.
-      interval = madeProgress(summary) ? firstInterval : Math.min(interval * 2, runOptions.maxPollInterval ?? 600_000);
-    }
+    return runPipeline((openOptions) => Parallellm.open(directory, openOptions), options, pipeline, runOptions);
   }
 
   /**
@@ -361,6 +319,23 @@ export class Parallellm implements AsyncDisposable {
     return costReport(await this.#store.usage(), this.session, this.#engine.replayedSpend(), this.#prices);
   }
 
+  /**
+   * Cancel this workspace's pending batches at their providers (all of them, or
+   * those named by tag or provider id). Each stays pending until its provider
+   * reports it ended; the next open ingests what was answered and collects the
+   * rest again, as for any batch that ended early.
+   *
+   * @example
+   * const { cancelling, failed } = await pllm.cancelBatches({ tags: ["pllm-s1-3f2a9c1d-0"] });
+   */
+  cancelBatches(selection: CancelBatchesOptions = {}): Promise<CancelBatchesReport> {
+    this.#assertOpen();
+    return cancelBatches(selection, {
+      store: this.#store,
+      batchApiFor: (provider) => this.#registry.get(provider).batch,
+    });
+  }
+
   /** Counts so far in this run. */
   get stats(): Readonly<CallEngine["stats"]> {
     return this.#engine.stats;
@@ -483,7 +458,6 @@ export class Parallellm implements AsyncDisposable {
       },
       preview: settings.preview,
       approve: settings.confirm ? (preview) => approveBatches(preview, settings, this.#summaryOutput()) : undefined,
-      afterCreate: settings.afterCreate,
     });
   }
 

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { tournament } from "../examples/tournament-pipeline.js";
 import { type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
+import { createAnthropicProvider } from "../src/providers/anthropic/index.js";
+import { createOpenAIProvider } from "../src/providers/openai/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { crashAfterCreate } from "./crash-after-create.js";
 import { openaiChat, tempWorkspace } from "./helpers.js";
 
 const teams = ["Chiefs", "Bills", "Eagles", "49ers", "Ravens", "Lions", "Packers", "Cowboys"];
@@ -188,11 +191,7 @@ describe("batch lifecycle", () => {
       runOnce(directory, {
         llm: "gpt-4.1-mini",
         strategy: "batch",
-        batch: {
-          afterCreate: () => {
-            throw crash;
-          },
-        },
+        providers: { openai: crashAfterCreate(createOpenAIProvider({ client: server.clientsFor().openai }), crash) },
       }),
     ).resolves.toMatchObject({ summary: { batches: { submitted: [{ error: crash.message }] } } });
     const db = new Database(join(directory, "store.sqlite"), { readonly: true });
@@ -216,10 +215,8 @@ describe("batch lifecycle", () => {
     const directory = tempWorkspace();
     const llm = "claude-sonnet-4-6";
     const crash = new Error("simulated crash after create");
-    const afterCreate = () => {
-      throw crash;
-    };
-    const first = await runOnce(directory, { llm, strategy: "batch", batch: { afterCreate } });
+    const anthropic = crashAfterCreate(createAnthropicProvider({ client: server.clientsFor().anthropic }), crash);
+    const first = await runOnce(directory, { llm, strategy: "batch", providers: { anthropic } });
     expect(first.summary.batches.submitted).toMatchObject([{ error: crash.message }]);
     const created: number[] = [];
     for (let index = 0; index < foreign; index++) {

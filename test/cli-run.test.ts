@@ -20,21 +20,35 @@ function pllm(
   return runPllm(args, env, settings.onStderr);
 }
 
-it("pllm run --wait reruns as fresh processes until nothing is pending, then exits 0", async () => {
-  server.setBatchBehavior({ completeAfterPolls: 1 });
-  const { code, stdout, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
-  expect(stderr).toMatch(/done after \d+ run\(s\): nothing is pending/);
-  expect(code).toBe(0);
-  const result = JSON.parse(stdout.slice(stdout.lastIndexOf('{\n  "topic"')));
-  expect(result.lines).toHaveLength(2);
-});
+// Each runs four or five pipeline processes, slow on a busy machine.
+const processesTimeout = 180_000;
 
-it("pllm run --wait exits non-zero with a clear message when a batch fails permanently", async () => {
-  server.setBatchBehavior({ outcome: "failed" });
-  const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
-  expect(code).toBe(1);
-  expect(stderr).toMatch(/1 batch\(es\) failed permanently:[\s\S]*fix the requests and run again/);
-});
+it(
+  "pllm run --wait reruns as fresh processes until nothing is pending, then exits 0",
+  async () => {
+    server.setBatchBehavior({ completeAfterPolls: 1 });
+    const { code, stdout, stderr } = await pllm(
+      ["run", pipeline, "--wait", "--poll-interval", "0.05"],
+      tempWorkspace(),
+    );
+    expect(stderr).toMatch(/done after \d+ run\(s\): nothing is pending/);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.slice(stdout.lastIndexOf('{\n  "topic"')));
+    expect(result.lines).toHaveLength(2);
+  },
+  processesTimeout,
+);
+
+it(
+  "pllm run --wait exits non-zero with a clear message when a batch fails permanently",
+  async () => {
+    server.setBatchBehavior({ outcome: "failed" });
+    const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "0.05"], tempWorkspace());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/1 batch\(es\) failed permanently:[\s\S]*fix the requests and run again/);
+  },
+  processesTimeout,
+);
 
 /** The fake provider rejects the request for line 2 inside its batch. */
 function rejectLineTwo(): void {
@@ -43,9 +57,6 @@ function rejectLineTwo(): void {
       context.prompt.startsWith("Line 2 ") ? { status: 400, message: "Line 2 is not allowed." } : undefined,
   });
 }
-
-// Each runs four or five pipeline processes, slow on a busy machine.
-const processesTimeout = 180_000;
 
 it(
   "pllm run --wait exits non-zero naming a request rejected inside a batch; the pipeline's error names it",
@@ -82,26 +93,30 @@ it(
   processesTimeout,
 );
 
-it("pllm run --wait stopped by SIGTERM or SIGINT between runs exits 143 or 130 and leaves no temporary files", async () => {
-  server.setBatchBehavior({ completeAfterPolls: 1_000 });
-  for (const [signal, exitCode] of [
-    ["SIGTERM", 143],
-    ["SIGINT", 130],
-  ] as const) {
-    const temporary = tempDirectory();
-    let sent = false;
-    const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "60"], tempWorkspace(), {
-      env: { TMPDIR: temporary },
-      onStderr: (text, pid) => {
-        if (sent || !/next run in/.test(text)) return;
-        sent = true;
-        process.kill(pid, signal);
-      },
-    });
-    expect({ signal, code, stderr }).toEqual({ signal, code: exitCode, stderr: expect.stringMatching(/stopped by/) });
-    expect(readdirSync(temporary).filter((name) => name.startsWith("pllm-"))).toEqual([]);
-  }
-});
+it(
+  "pllm run --wait stopped by SIGTERM or SIGINT between runs exits 143 or 130 and leaves no temporary files",
+  async () => {
+    server.setBatchBehavior({ completeAfterPolls: 1_000 });
+    for (const [signal, exitCode] of [
+      ["SIGTERM", 143],
+      ["SIGINT", 130],
+    ] as const) {
+      const temporary = tempDirectory();
+      let sent = false;
+      const { code, stderr } = await pllm(["run", pipeline, "--wait", "--poll-interval", "60"], tempWorkspace(), {
+        env: { TMPDIR: temporary },
+        onStderr: (text, pid) => {
+          if (sent || !/next run in/.test(text)) return;
+          sent = true;
+          process.kill(pid, signal);
+        },
+      });
+      expect({ signal, code, stderr }).toEqual({ signal, code: exitCode, stderr: expect.stringMatching(/stopped by/) });
+      expect(readdirSync(temporary).filter((name) => name.startsWith("pllm-"))).toEqual([]);
+    }
+  },
+  processesTimeout,
+);
 
 it("pllm run (once) runs one round and reports the pending batch", async () => {
   server.setBatchBehavior({});

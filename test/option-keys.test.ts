@@ -54,6 +54,7 @@ describe("Parallellm.open", () => {
   it.each([
     ["retry", { retry: { maxAttemps: 3 } }, /Unknown option `maxAttemps` in `retry`; did you mean `maxAttempts`\?/],
     ["batch", { batch: { minsize: 5 } }, /Unknown option `minsize` in `batch`; did you mean `minSize`\?/],
+    ["batch test hook", { batch: { afterCreate: () => {} } }, /Unknown option `afterCreate` in `batch`/],
     [
       "batch.limits",
       { batch: { limits: { openai: { maxRequest: 5 } } } },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { InputError } from "../core/errors.js";
 import type { LLMRequest } from "../core/llm.js";
 import { createAnthropicProvider } from "../providers/anthropic/index.js";
+import { createGoogleProvider } from "../providers/google/index.js";
 import { createOpenAIProvider } from "../providers/openai/index.js";
 import type { BatchApi } from "../providers/provider.js";
 import { planBatches } from "./plan-batches.js";
@@ -22,16 +24,16 @@ function plan(
   apiFor: (provider: string) => BatchApi,
 ) {
   const lines: string[][] = [];
-  const plans = planBatches(
-    calls,
-    (call) => call.item.request,
-    (index) => calls[index].item.customId,
-    apiFor,
-    (batch, line) => {
+  const plans = planBatches(calls, {
+    requestOf: (call) => call.item.request,
+    customIdOf: (index) => calls[index].item.customId,
+    nameOf: (call) => `Ask ${call.item.customId}`,
+    batchApiFor: apiFor,
+    writeLine: (batch, line) => {
       lines[batch] ??= [];
       lines[batch].push(line);
     },
-  );
+  });
   return { plans, lines };
 }
 
@@ -79,9 +81,43 @@ describe("planBatches", () => {
     ]);
   });
 
-  it("refuses a single request larger than the byte limit, saying what to do", () => {
+  it("refuses a single request larger than the byte limit, naming the call and saying what to do", () => {
     const tiny: BatchApi = { ...openai, limits: { maxRequests: 10, maxBytes: 100 } };
     const calls = [{ item: { customId: "c0", request: request("openai", "gpt-4.1-mini", "y".repeat(500)) } }];
-    expect(() => plan(calls, () => tiny)).toThrow(/more than the batch limit of 100; .*strategy "async"/);
+    expect(() => plan(calls, () => tiny)).toThrow(InputError);
+    expect(() => plan(calls, () => tiny)).toThrow(
+      /^\[openai\] Ask c0 is \d+ bytes as a batch request, more than the batch limit of 100 bytes, .*strategy "async"/,
+    );
   });
+
+  // Every adapter only declares its limits; the planner refuses bad ones for all alike (a user's own BatchApi too).
+  const providers = {
+    openai: createOpenAIProvider,
+    anthropic: createAnthropicProvider,
+    google: createGoogleProvider,
+  } as const;
+  for (const [provider, create] of Object.entries(providers)) {
+    it.each([
+      [{ maxBytes: 0 }, "maxBytes", "`0` (number)"],
+      [{ maxRequests: 2.5 }, "maxRequests", "`2.5` (number)"],
+      [{ maxBytes: Number.NaN }, "maxBytes", "`NaN` (number)"],
+      [{ maxRequests: "10" as unknown as number }, "maxRequests", "`10` (string)"],
+    ])(
+      `${provider}: refuses the limits %o with one InputError, before any line is written`,
+      (batchLimits, name, got) => {
+        const api = create({ batchLimits }).batch!;
+        const calls = [{ item: { customId: "c0", request: request(provider as "openai", "m", "Hi") } }];
+        let error: unknown;
+        try {
+          plan(calls, () => api);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as Error).message).toBe(
+          `[${provider}] Expected the Batch API limit \`${name}\` to be a whole number from 1 up, got ${got}. Set it in \`batch.limits.${provider}\` (or the provider's \`batchLimits\`), or leave it out for the provider's own limit.`,
+        );
+      },
+    );
+  }
 });

@@ -2,9 +2,9 @@
  * Group collected calls by provider, model and endpoint, and split each group
  * so no batch exceeds the provider's request-count or byte limit.
  */
-import { InputError } from "../core/errors.js";
 import type { LLMRequest } from "../core/llm.js";
 import type { BatchApi } from "../providers/provider.js";
+import { checkBatchLimits, lineTooLargeError } from "./check-batch-limits.js";
 
 export interface PlannedBatch<Call> {
   readonly provider: string;
@@ -16,20 +16,30 @@ export interface PlannedBatch<Call> {
   readonly bytes: number;
 }
 
+/** How `planBatches` reads calls and where it puts their input lines. */
+export interface PlanSources<Call> {
+  /** The call's request. */
+  readonly requestOf: (call: Call) => LLMRequest;
+  /** The custom id of the call at `index` (its place in `calls`). */
+  readonly customIdOf: (index: number) => string;
+  /** The call as a person would name it in an error, e.g. `Ask #3 of agent "judge"`. */
+  readonly nameOf: (call: Call) => string;
+  readonly batchApiFor: (provider: string) => BatchApi;
+  /**
+   * Takes each input line as soon as it is made (`batch`: the index of its
+   * plan; `bytes`: its size with the newline), so the lines of a 200 MB batch
+   * never all sit in memory.
+   */
+  readonly writeLine: (batch: number, line: string, bytes: number) => void;
+}
+
 /**
- * `requestOf(call)` gives each call's request and `customIdOf(index)` its custom
- * id (`index`: its place in `calls`). Each input line goes to
- * `writeLine(batch, line, bytes)` as soon as it is made (`batch`: the index of
- * its plan; `bytes`: its size with the newline), so the lines of a 200 MB batch
- * never all sit in memory.
+ * Plans `calls` into batches within each Batch API's `limits`.
+ *
+ * @throws InputError when an API's limits are not whole numbers from 1 up, or one call is larger than a batch may be.
  */
-export function planBatches<Call>(
-  calls: readonly Call[],
-  requestOf: (call: Call) => LLMRequest,
-  customIdOf: (index: number) => string,
-  batchApiFor: (provider: string) => BatchApi,
-  writeLine: (batch: number, line: string, bytes: number) => void,
-): PlannedBatch<Call>[] {
+export function planBatches<Call>(calls: readonly Call[], sources: PlanSources<Call>): PlannedBatch<Call>[] {
+  const { requestOf, customIdOf, nameOf, batchApiFor, writeLine } = sources;
   const groups = new Map<string, number[]>();
   // Calls come in runs of one model: a call like the one before joins its group without a lookup.
   let last: { provider: string; model: string; group: number[] } | undefined;
@@ -52,6 +62,7 @@ export function planBatches<Call>(
   for (const group of groups.values()) {
     const { provider, model } = requestOf(calls[group[0]]);
     const api = batchApiFor(provider);
+    checkBatchLimits(provider, api.limits);
     const { maxRequests, maxBytes } = api.limits;
     let current: { calls: Call[]; indices: number[]; bytes: number } = { calls: [], indices: [], bytes: 0 };
     const flush = () => {
@@ -61,11 +72,7 @@ export function planBatches<Call>(
     for (const index of group) {
       const line = api.inputLine({ customId: customIdOf(index), request: requestOf(calls[index]) });
       const size = Buffer.byteLength(line) + 1;
-      if (size > maxBytes) {
-        throw new InputError(
-          `One ${provider} batch request is ${size} bytes, more than the batch limit of ${maxBytes}; shorten its documents or send it directly (strategy "async").`,
-        );
-      }
+      if (size > maxBytes) throw lineTooLargeError(provider, nameOf(calls[index]), size, maxBytes);
       if (current.calls.length >= maxRequests || current.bytes + size > maxBytes) flush();
       current.calls.push(calls[index]);
       current.indices.push(index);

@@ -55,8 +55,6 @@ export interface SubmitOptions {
   readonly preview?: boolean;
   /** Asked once before anything is submitted; false keeps everything unsubmitted. */
   readonly approve?: (preview: readonly BatchPreview[]) => Promise<boolean>;
-  /** Test hook: runs right after the provider created a batch, before its id is recorded. */
-  readonly afterCreate?: (providerBatchId: string) => void;
 }
 
 export interface SubmitReport {
@@ -78,9 +76,15 @@ export async function submitBatches(
   const inputs: ArchiveFile[] = [];
   let plans: PlannedBatch<CollectedCall>[];
   try {
-    plans = planBatches(collected, requestOf, customIdOf, options.batchApiFor, (batch, line, bytes) => {
-      inputs[batch] ??= options.archive.createInput(tagOf(batch));
-      inputs[batch].add(line, bytes);
+    plans = planBatches(collected, {
+      requestOf,
+      customIdOf,
+      nameOf,
+      batchApiFor: options.batchApiFor,
+      writeLine: (batch, line, bytes) => {
+        inputs[batch] ??= options.archive.createInput(tagOf(batch));
+        inputs[batch].add(line, bytes);
+      },
     });
   } catch (error) {
     for (const input of inputs) {
@@ -145,7 +149,6 @@ async function submitOne(
       inputPath,
       tag,
     });
-    options.afterCreate?.(id);
     await store.updateBatch(batchId, { state: "pending", providerBatchId: id });
     return { ...base, providerBatchId: id };
   } catch (error) {
@@ -180,6 +183,7 @@ function* intentCalls(plan: PlannedBatch<CollectedCall>, customIdOf: (index: num
 }
 
 const requestOf = (collected: CollectedCall) => collected.call.request;
+const nameOf = (collected: CollectedCall) => `Ask #${collected.seq} of agent "${collected.key.agent}"`;
 
 function previewOf(plans: readonly PlannedBatch<CollectedCall>[]): BatchPreview[] {
   const byModel = new Map<string, BatchPreview>();

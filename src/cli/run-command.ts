@@ -8,23 +8,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
+import { type RunStatus, runStatusOf, runUntilDone } from "../batch/run-until-done.js";
 import { strategyNames } from "../check-open-options.js";
-import { isFinished, madeProgress, type RunSummary, stopReason } from "../dashboard/run-summary.js";
+import type { RunSummary } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import type { StrategyName } from "../strategies/strategy.js";
 import { UsageError } from "./cli-error.js";
 import { loadPipeline } from "./load-pipeline.js";
 
-/** What each run of `--wait` reports back to the waiting parent (the rules are `Parallellm.run`'s). */
-interface RunStatus {
-  readonly done: boolean;
+/** What each run of `--wait` reports back to the waiting parent: its status (the loop's rules) and what to tell the user. */
+interface ChildStatus extends RunStatus {
   readonly pendingBatches: number;
   readonly halted: number;
-  /** Answers stored or calls submitted for the first time: poll fast again. */
-  readonly progressed: boolean;
-  /** Why waiting must stop (batches failed, calls failed for good), as told to the user. */
-  readonly stop: string | undefined;
 }
 
 export const runCommand = defineCommand({
@@ -82,14 +78,14 @@ export const runCommand = defineCommand({
   },
 });
 
-function statusOf(summary: RunSummary): RunStatus {
-  return {
-    done: isFinished(summary),
-    pendingBatches: summary.batches.pending,
-    halted: summary.halted,
-    progressed: madeProgress(summary),
-    stop: stopReason(summary)?.message,
-  };
+/** A child run as the waiting parent sees it: its exit code, and its status when it exited 0. */
+interface ChildRun {
+  readonly code: number;
+  readonly child: ChildStatus | undefined;
+}
+
+function statusOf(summary: RunSummary): ChildStatus {
+  return { ...runStatusOf(summary), pendingBatches: summary.batches.pending, halted: summary.halted };
 }
 
 async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quiet: boolean }): Promise<number> {
@@ -98,40 +94,42 @@ async function waitUntilDone(settings: { pollMs: number; maxPollMs: number; quie
   const forwarded = process.argv.slice(2).filter((arg) => arg !== "--wait");
   const say = (text: string) => settings.quiet || process.stderr.write(`${text}\n`);
   const stop = _watchStopSignals();
-  let interval = settings.pollMs;
   try {
-    for (let run = 1; ; run++) {
+    const runChildOnce = async (run: number): Promise<{ value: ChildRun; status: RunStatus }> => {
       rmSync(statusFile, { force: true });
       // Failed calls are sent again by the first run only: later runs would loop on them.
       const args = run === 1 ? forwarded : forwarded.filter((arg) => arg !== "--retry-failed");
       const code = await runChild([...process.execArgv, process.argv[1], ...args], statusFile);
-      if (stop.signal) {
-        say(`pllm: stopped by ${stop.signal} during run ${run}; nothing more will run.`);
-        return stop.exitCode;
-      }
       if (code !== 0) {
-        say(`pllm: run ${run} exited with code ${code}; stopping.`);
-        return code;
+        const exited = { kind: "exited", message: `run ${run} exited with code ${code}; stopping.` };
+        return { value: { code, child: undefined }, status: { done: false, progressed: false, stop: exited } };
       }
-      const status = JSON.parse(readFileSync(statusFile, "utf8")) as RunStatus;
-      if (status.stop !== undefined) {
-        say(`pllm: ${status.stop}`);
-        return 1;
-      }
-      if (status.done) {
-        say(`pllm: done after ${run} run(s): nothing is pending.`);
-        return 0;
-      }
-      say(
-        `pllm: run ${run}: ${status.pendingBatches} batch(es) pending, ${status.halted} agent(s) waiting; next run in ${Math.round(interval / 1000)}s.`,
-      );
-      await stop.within(interval);
-      if (stop.signal) {
-        say(`pllm: stopped by ${stop.signal} while waiting; nothing more will run.`);
+      const child = JSON.parse(readFileSync(statusFile, "utf8")) as ChildStatus;
+      return { value: { code, child }, status: child };
+    };
+    const { last, runs, end } = await runUntilDone(runChildOnce, {
+      pollInterval: settings.pollMs,
+      maxPollInterval: settings.maxPollMs,
+      sleep: stop.within,
+      interrupted: () => stop.signal !== undefined,
+      onWait: ({ run, last, waitMs }) =>
+        say(
+          `pllm: run ${run}: ${last.child?.pendingBatches} batch(es) pending, ${last.child?.halted} agent(s) waiting; next run in ${Math.round(waitMs / 1000)}s.`,
+        ),
+    });
+    switch (end.reason) {
+      case "interrupted":
+        say(
+          `pllm: stopped by ${stop.signal} ${end.during === "run" ? `during run ${runs}` : "while waiting"}; nothing more will run.`,
+        );
         return stop.exitCode;
-      }
-      // Start fast after progress, back off while nothing moves.
-      interval = status.progressed ? settings.pollMs : Math.min(interval * 2, settings.maxPollMs);
+      case "stopped":
+        say(`pllm: ${end.stop.message}`);
+        return last.code !== 0 ? last.code : 1;
+      default:
+        // "done": `--wait` sets no maxRuns, so the loop ends no other way.
+        say(`pllm: done after ${runs} run(s): nothing is pending.`);
+        return 0;
     }
   } finally {
     stop.dispose();

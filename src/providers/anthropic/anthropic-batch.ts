@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import type Anthropic from "@anthropic-ai/sdk";
-import { InputError, ParallellmError } from "../../core/errors.js";
+import { ParallellmError } from "../../core/errors.js";
 import type { BatchApi, BatchStatus } from "../provider.js";
 import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
@@ -23,15 +23,14 @@ export interface AnthropicBatchLimits {
 }
 
 /**
- * The Message Batches capability over a lazily made client.
- *
- * @throws InputError when a limit is not a positive integer.
+ * The Message Batches capability over a lazily made client. The planner
+ * checks the limits (whole numbers from 1 up) before it plans a batch.
  */
 export function createAnthropicBatchApi(client: () => Promise<Anthropic>, limits: AnthropicBatchLimits = {}): BatchApi {
   return {
     limits: {
-      maxRequests: _limit("maxRequests", limits.maxRequests ?? 100_000),
-      maxBytes: _limit("maxBytes", limits.maxBytes ?? 256 * 1024 * 1024),
+      maxRequests: limits.maxRequests ?? 100_000,
+      maxBytes: limits.maxBytes ?? 256 * 1024 * 1024,
     },
 
     inputLine: (item) => JSON.stringify({ custom_id: item.customId, params: toAnthropicBody(item.request) }),
@@ -131,13 +130,4 @@ function _status(batch: Anthropic.Messages.MessageBatch): BatchStatus {
     return { state: "completed", total, finished: total - batch.request_counts.processing, raw: batch };
   }
   return { state: "in-progress", total, raw: batch };
-}
-
-function _limit(name: keyof AnthropicBatchLimits, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InputError(
-      `[anthropic] Expected \`batchLimits.${name}\` to be an integer from 1 and up, got \`${value}\` (${typeof value}).`,
-    );
-  }
-  return value;
 }

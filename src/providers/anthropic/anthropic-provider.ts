@@ -44,8 +44,6 @@ export interface AnthropicProviderSettings {
  * Create the Anthropic provider. The client is made on the first call
  * (`generate` or a batch call), so replaying stored answers needs no key.
  *
- * @throws InputError when `batchLimits` holds a value that is not a positive integer.
- *
  * @example
  * const anthropic = createAnthropicProvider({ baseURL: "http://127.0.0.1:8080" });
  */

@@ -39,8 +39,8 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
     _call(undefined, async () => (await client()).batches.get({ name: id, config: oneAttempt }));
   return {
     limits: {
-      maxRequests: _checkLimit("maxRequests", limits.maxRequests ?? 100_000),
-      maxBytes: _checkLimit("maxBytes", limits.maxBytes ?? 18_000_000),
+      maxRequests: limits.maxRequests ?? 100_000,
+      maxBytes: limits.maxBytes ?? 18_000_000,
     },
     // The JSONL line of a file batch (providers.md §3.1): the archive keeps what each call asked.
     inputLine: (item) => JSON.stringify({ key: item.customId, request: toGeminiRestBody(item.request) }),
@@ -123,11 +123,4 @@ async function _call<T>(model: string | undefined, call: () => Promise<T>): Prom
   } catch (error) {
     throw convertGeminiError(error, model) ?? error;
   }
-}
-
-function _checkLimit(name: keyof GeminiBatchLimits, value: number): number {
-  if (Number.isInteger(value) && value >= 1) return value;
-  throw new TypeError(
-    `[parallellm] [google] Expected \`batchLimits.${name}\` to be a whole number from 1 up, got \`${value}\` (${typeof value}).`,
-  );
 }

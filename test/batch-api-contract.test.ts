@@ -1,0 +1,60 @@
+/** The BatchApi contract (batch-api-contract.ts) over the three built-in adapters. */
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import OpenAI from "openai";
+import { createAnthropicProvider } from "../src/providers/anthropic/index.js";
+import { createGoogleProvider } from "../src/providers/google/index.js";
+import { createOpenAIProvider } from "../src/providers/openai/index.js";
+import { testBatchApi } from "./batch-api-contract.js";
+
+testBatchApi({
+  provider: "openai",
+  model: "gpt-4.1-mini",
+  create: (server) => createOpenAIProvider({ client: server.clientsFor().openai }),
+  withRetryingClient: (server) =>
+    createOpenAIProvider({ client: new OpenAI({ apiKey: "sk-fake", baseURL: `${server.url}/v1` }) }),
+  fromSettings: (server, apiKey) => createOpenAIProvider({ apiKey, baseURL: `${server.url}/v1` }),
+  keyVariables: ["OPENAI_API_KEY"],
+  overloadedStatus: 503,
+  unknownId: "batch_missing",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  unfinished: { expired: "expired", cancelled: "cancelled" },
+  failedResults: "none",
+});
+
+testBatchApi({
+  provider: "anthropic",
+  model: "claude-sonnet-4-6",
+  create: (server) => createAnthropicProvider({ client: server.clientsFor().anthropic }),
+  withRetryingClient: (server) =>
+    createAnthropicProvider({ client: new Anthropic({ apiKey: "sk-ant-fake", baseURL: server.url }) }),
+  fromSettings: (server, apiKey) => createAnthropicProvider({ apiKey, baseURL: server.url }),
+  keyVariables: ["ANTHROPIC_API_KEY"],
+  overloadedStatus: 529,
+  unknownId: "msgbatch_missing",
+  // Message batches only ever "end": expiry and cancellation show per request.
+  endStates: { expired: "completed", cancelled: "completed", failed: "completed" },
+  unfinished: { expired: "expired", cancelled: "cancelled" },
+  failedResults: "every-request-failed",
+});
+
+testBatchApi({
+  provider: "google",
+  model: "gemini-2.5-flash",
+  create: (server) => createGoogleProvider({ client: server.clientsFor().google }),
+  withRetryingClient: (server) =>
+    createGoogleProvider({
+      client: new GoogleGenAI({
+        apiKey: "fake-key",
+        httpOptions: { baseUrl: server.url, apiVersion: "v1beta", retryOptions: { attempts: 3, initialDelay: 0.01 } },
+      }),
+    }),
+  fromSettings: (server, apiKey) => createGoogleProvider({ apiKey, baseURL: server.url }),
+  keyVariables: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+  overloadedStatus: 503,
+  unknownId: "batches/missing",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  // An expired Gemini batch carries no results; a cancelled one only what was processed.
+  unfinished: { expired: "none", cancelled: "absent" },
+  failedResults: "none",
+});
