@@ -50,13 +50,13 @@ export function createProviderRouter(options: ParallellmOptions): ProviderRouter
     router,
     Object.keys(batchLimits),
     "batch.limits",
-    "its BatchApi's `limits` (createOpenAIProvider({ batchLimits }))",
+    "the `batchLimits` setting of the factory that made it (e.g. createAnthropicProvider({ batchLimits }))",
   );
   _refuseIgnored(
     router,
     Object.keys(clients),
     "clients",
-    "the `client` setting of its factory (createOpenAIProvider({ client }))",
+    "the `client` setting of the factory that made it (e.g. createAnthropicProvider({ client }))",
   );
   return router;
 }

@@ -26,8 +26,11 @@ afterAll(() => server.close());
 beforeEach(() => server.setBatchBehavior({}));
 
 async function runOnce(directory: string, options: ParallellmOptions) {
+  // A provider the test registers brings its own client.
+  const registered = options.providers ?? {};
+  const clients = Object.fromEntries(Object.entries(server.clientsFor()).filter(([name]) => !(name in registered)));
   const pllm = await Parallellm.open(directory, {
-    clients: server.clientsFor(),
+    clients,
     providers: openaiChat(server),
     summary: false,
     ...options,
