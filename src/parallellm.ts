@@ -5,10 +5,10 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { format } from "node:util";
+import { checkAgentArguments, checkNotRunning, endsAgent } from "./agent-scope.js";
 import { approveBatches } from "./batch/approve-batches.js";
 import { BatchArchive } from "./batch/batch-archive.js";
-import { dryRunReport } from "./batch/dry-run-report.js";
-import { type SubmitReport, submitBatches } from "./batch/submit-batches.js";
+import { type CollectedCall, type SubmitReport, submitBatches } from "./batch/submit-batches.js";
 import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
 import {
   checkForEachOptions,
@@ -16,43 +16,30 @@ import {
   checkRunOptions,
   checkWorkspaceDirectory,
 } from "./check-open-options.js";
+import { assembleSummary, isComplete, unfinishedAgents } from "./close-summary.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
 import { checkCallDefaults } from "./core/check-ask-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
-import {
-  BatchFailedError,
-  DriftError,
-  FailedCallsError,
-  InputError,
-  Interrupted,
-  NotAvailable,
-  ParallellmError,
-  StoreError,
-} from "./core/errors.js";
+import { BatchFailedError, DriftError, FailedCallsError, InputError, Interrupted, StoreError } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
-import { ResponseHandle } from "./core/response-handle.js";
-import { decodeUserdata, encodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
+import type { RunStats } from "./core/run-tally.js";
+import { encodeUserdata } from "./core/userdata-codec.js";
 import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
-import {
-  type DriftReport,
-  formatSummary,
-  isFinished,
-  madeProgress,
-  type RunSummary,
-  stopReason,
-} from "./dashboard/run-summary.js";
+import { formatSummary, isFinished, madeProgress, type RunSummary, stopReason } from "./dashboard/run-summary.js";
+import { runWorkers } from "./for-each-workers.js";
+import { judgeDrift } from "./judge-drift.js";
+import { loadUserdata } from "./load-userdata.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
-import { costOf, type ModelPrice } from "./providers/model-prices.js";
+import { progressSnapshot } from "./progress-snapshot.js";
+import type { ModelPrice } from "./providers/model-prices.js";
 import { ProviderRegistry, resolveLLM } from "./providers/router.js";
 import { createStrategy, defaultLLM, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
+import { installSignalHandlers } from "./signal-handlers.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
-import { answerKey, type Store } from "./store/store.js";
-
-/** forEach workers started per turn of the event loop. */
-const workersPerSlice = 64;
+import type { Store } from "./store/store.js";
 
 export class Parallellm implements AsyncDisposable {
   /** The workspace directory. */
@@ -206,24 +193,14 @@ export class Parallellm implements AsyncDisposable {
   ): Promise<T | undefined> {
     const fn = typeof defaultsOrFn === "function" ? defaultsOrFn : maybeFn;
     const agentDefaults = typeof defaultsOrFn === "function" ? undefined : defaultsOrFn;
-    if (typeof name !== "string" || name.length === 0) {
-      throw new InputError(
-        `Agent names must be non-empty strings that stay the same across runs, got ${String(name)}.`,
-      );
-    }
-    if (typeof fn !== "function") throw new InputError(`pllm.agent("${name}", fn) needs a function.`);
+    checkAgentArguments(name, fn);
     this.#assertOpen();
     if (agentDefaults !== undefined) this.#checkAgentDefaults(name, agentDefaults);
     let state = this.#agents.get(name);
-    if (!state) {
+    if (state) checkNotRunning(name, state);
+    else {
       state = new AgentState();
       this.#agents.set(name, state);
-    } else if (state.running) {
-      // Two live scopes would share one call sequence: their asks interleave by timing, so a
-      // rerun could hand each the other's answers.
-      throw new InputError(
-        `Agent "${name}" is already running in this run. Two agents with one name share one call sequence, so a rerun could give each the other's answers. Give each agent a name of its own (add the item's id), or await the first before starting the second.`,
-      );
     }
     const defaults = agentDefaults ? mergeCallOptions(this.#defaults, agentDefaults) : this.#defaults;
     const agent = new Agent(name, state, this.#agentContext, defaults);
@@ -232,15 +209,7 @@ export class Parallellm implements AsyncDisposable {
     try {
       return await fn(agent);
     } catch (error) {
-      if (error instanceof NotAvailable) {
-        // An interrupted agent is not waiting for an answer: the next run sends its calls.
-        if (!(error instanceof Interrupted)) this.#engine.stats.halted++;
-        return undefined;
-      }
-      if (this.#options.onError === "record" && error instanceof ParallellmError && !(error instanceof InputError)) {
-        this.#engine.stats.failedAgents++;
-        return undefined;
-      }
+      if (endsAgent(error, this.#engine.tally.stats, this.#options.onError === "record")) return undefined;
       throw error;
     } finally {
       state.running = false;
@@ -270,28 +239,13 @@ export class Parallellm implements AsyncDisposable {
     const results = new Array<T | undefined>(list.length);
     this.#items.total += list.length;
     let next = 0;
-    const worker = async () => {
+    await runWorkers(Math.min(concurrency, list.length), this.#engine.collects, async () => {
       while (next < list.length) {
         const index = next++;
         results[index] = await this.agent(names[index], (agent) => fn(list[index], agent));
         this.#items.done++;
       }
-    };
-    // Calls that are sent (not collected for batches): workers start a slice at a time,
-    // with a turn of the event loop between slices, so the first requests go out while
-    // the next slice prepares its asks. (Collecting runs start them all at once: a
-    // hybrid round is decided when every open agent waits, which a slice would fake.)
-    const workers: Promise<void>[] = [];
-    const count = Math.min(concurrency, list.length);
-    const slice = this.#engine.collects ? count : workersPerSlice;
-    for (let started = 0; started < count; started++) {
-      if (started > 0 && started % slice === 0) await new Promise((resolve) => setImmediate(resolve));
-      const running = worker();
-      // Its failure is forEach's (Promise.all below); not an unhandled rejection meanwhile.
-      running.catch(() => {});
-      workers.push(running);
-    }
-    await Promise.all(workers);
+    });
     return results;
   }
 
@@ -304,34 +258,7 @@ export class Parallellm implements AsyncDisposable {
   /** A value saved by this or an earlier run; `undefined` when nothing was saved under `key`. */
   async load<T = unknown>(key: string): Promise<T | undefined> {
     this.#assertOpen();
-    const json = await this.#store.loadUserdata(key);
-    if (json === undefined) return undefined;
-    const references: [ResponseReference, ResponseHandle][] = [];
-    const value = decodeUserdata(json, (reference) => {
-      const handle = new ResponseHandle(
-        reference.agent,
-        reference.hash,
-        reference.occurrence,
-        reference.seq,
-        undefined,
-      );
-      references.push([reference, handle]);
-      return handle;
-    });
-    let pending: ReadonlySet<string> | undefined;
-    for (const [reference, handle] of references) {
-      const answer = await this.#store.lookup(reference);
-      if (answer) {
-        handle._ready(answer, true);
-        continue;
-      }
-      pending ??= await this.#store.pendingCalls();
-      if (pending.has(answerKey(reference))) {
-        const message = `The response saved under "${key}" (agent "${reference.agent}") waits in a provider batch.`;
-        handle._defer("pending", () => Promise.reject(new NotAvailable(message)));
-      }
-    }
-    return value as T;
+    return (await loadUserdata(this.#store, key)) as T | undefined;
   }
 
   /**
@@ -339,12 +266,12 @@ export class Parallellm implements AsyncDisposable {
    * replayed answers cost when first made) and by batch (the discount).
    */
   async cost(): Promise<CostReport> {
-    return costReport(await this.#store.usage(), this.session, this.#engine.replayedSpend(), this.#prices);
+    return costReport(await this.#store.usage(), this.session, this.#engine.tally.replayedSpend(), this.#prices);
   }
 
   /** Counts so far in this run. */
-  get stats(): Readonly<CallEngine["stats"]> {
-    return this.#engine.stats;
+  get stats(): Readonly<RunStats> {
+    return this.#engine.tally.stats;
   }
 
   /**
@@ -370,31 +297,13 @@ export class Parallellm implements AsyncDisposable {
   }
 
   #snapshot(): ProgressSnapshot {
-    const stats = this.#engine.stats;
-    return {
+    return progressSnapshot({
       strategy: this.#options.strategy ?? "async",
-      elapsedMs: Date.now() - this.#startedAt,
-      asked: stats.asked,
-      replayed: stats.replayed,
-      sent: stats.sent,
-      received: stats.received,
-      failed: stats.failed,
-      collected: stats.collected,
+      startedAt: this.#startedAt,
+      tally: this.#engine.tally,
       batchesPending: this.#batchSync?.pending ?? 0,
-      itemsDone: this.#items.done,
-      itemsTotal: this.#items.total,
-      models: [...this.#engine.models].map(([model, usage]) => ({
-        model,
-        received: usage.received,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        cost: costOf(model, {
-          input: usage.inputTokens,
-          output: usage.outputTokens,
-          cachedInput: usage.cachedInputTokens,
-        }),
-      })),
-    };
+      items: this.#items,
+    });
   }
 
   /**
@@ -411,29 +320,14 @@ export class Parallellm implements AsyncDisposable {
   }
 
   #installSignalHandlers(): void {
-    const setting = this.#options.handleSignals ?? true;
-    if (setting === false) return;
-    const graceMs = (typeof setting === "object" ? setting.graceMs : undefined) ?? 10_000;
-    const onSignal = (signal: NodeJS.Signals) => {
-      const code = signal === "SIGINT" ? 130 : 143;
-      if (this.#interruptedBy) process.exit(code);
-      this.#interruptedBy = signal;
-      this.#summaryOutput()(
-        `\n${signal}: sending nothing new; waiting up to ${graceMs / 1000}s for calls in flight, then saving. ${signal === "SIGINT" ? "Ctrl-C" : "Signal"} again to quit at once.`,
-      );
-      this.#engine.stopSending(new Interrupted(`The run was interrupted by ${signal} before this call was sent.`));
-      setTimeout(() => process.exit(code), graceMs).unref();
-      this.close().then(
-        () => process.exit(code),
-        () => process.exit(code),
-      );
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    this.#removeSignalHandlers = () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    };
+    this.#removeSignalHandlers = installSignalHandlers(this.#options.handleSignals ?? true, {
+      say: this.#summaryOutput(),
+      stop: (signal) => {
+        this.#interruptedBy = signal;
+        this.#engine.stopSending(new Interrupted(`The run was interrupted by ${signal} before this call was sent.`));
+      },
+      close: () => this.close(),
+    });
   }
 
   async #syncBatches(): Promise<void> {
@@ -444,15 +338,13 @@ export class Parallellm implements AsyncDisposable {
       batchApiFor: (provider) => this.#registry.get(provider as ProviderName).batch,
       cohortLock: this.#options.cohortLock,
     });
-    this.#engine.setPendingCalls(await this.#store.pendingCalls());
-    this.#engine.setFailedCalls(await this.#store.failedCalls(), this.#options.retryFailed === true);
+    this.#engine.earlier.setPendingCalls(await this.#store.pendingCalls());
+    this.#engine.earlier.setFailedCalls(await this.#store.failedCalls(), this.#options.retryFailed === true);
     this.#engine.setStoreEmpty(!(await this.#store.hasAnswers()));
   }
 
-  async #submitCollected(): Promise<SubmitReport | undefined> {
-    if (this.#options.strategy === "dry-run") return undefined;
-    const collected = await this.#engine.takeCollected();
-    if (collected.length === 0) return undefined;
+  /** Submit collected calls as provider batches (the strategy decides which, at close). */
+  #submit(collected: readonly CollectedCall[]): Promise<SubmitReport> {
     const settings = this.#options.batch ?? {};
     return submitBatches(collected, {
       store: this.#store,
@@ -473,8 +365,9 @@ export class Parallellm implements AsyncDisposable {
 
   /** The cost lines of the summary; the store is read only when this run paid for something. */
   async #runCost(): Promise<SessionCost> {
-    const paid = this.#engine.stats.received > 0 || (this.#batchSync?.answers ?? 0) > 0;
-    return sessionCost(paid ? await this.#store.usage(this.session) : [], this.#engine.replayedSpend(), this.#prices);
+    const tally = this.#engine.tally;
+    const paid = tally.stats.received > 0 || (this.#batchSync?.answers ?? 0) > 0;
+    return sessionCost(paid ? await this.#store.usage(this.session) : [], tally.replayedSpend(), this.#prices);
   }
 
   #summaryOutput(): (text: string) => void {
@@ -501,49 +394,25 @@ export class Parallellm implements AsyncDisposable {
     this.#dashboard?.stop();
     this.#dashboard = undefined;
     await this.#conversations.close();
-    const submission = await this.#submitCollected();
-    const dryRun =
-      this.#options.strategy === "dry-run" ? await dryRunReport(await this.#engine.takeCollected()) : undefined;
-    const stats = this.#engine.stats;
-    const sync = this.#batchSync;
-    const unfinishedAgents = this.#unfinishedAgents();
-    const complete =
-      stats.halted === 0 &&
-      stats.failedAgents === 0 &&
-      stats.failed === 0 &&
-      unfinishedAgents.count === 0 &&
-      this.#interruptedBy === undefined;
-    const submitted = submission?.submitted ?? [];
-    const summary: RunSummary = {
+    const report = await this.#engine.closeStrategy((calls) => this.#submit(calls));
+    const tally = this.#engine.tally;
+    const unfinished = unfinishedAgents(this.#agents);
+    const complete = isComplete(tally.stats, unfinished, this.#interruptedBy);
+    const summary = assembleSummary({
       session: this.session,
       strategy: this.#options.strategy ?? "async",
       workspace: this.directory,
       elapsedMs: Date.now() - this.#startedAt,
-      ...stats,
+      stats: tally.stats,
+      firstFailedForGood: tally.firstFailedForGood,
       interruptedBy: this.#interruptedBy,
-      unfinishedAgents,
+      unfinishedAgents: unfinished,
       complete,
-      firstFailedForGood: this.#engine.firstFailedForGood,
-      drift: await this.#judgeDrift(complete),
-      dryRun,
+      drift: await judgeDrift(this.#store, this.session, tally, complete),
       cost: await this.#runCost(),
-      batches: {
-        ingested: sync?.ingested ?? 0,
-        ingestedAnswers: sync?.answers ?? 0,
-        failedRequests: sync?.failures ?? 0,
-        firstFailedRequest: sync?.firstFailure,
-        unfinishedRequests: sync?.unfinished ?? 0,
-        pending: (sync?.pending ?? 0) + submitted.filter((batch) => batch.providerBatchId !== undefined).length,
-        submitted,
-        previewOnly: submission !== undefined && !submission.sent,
-        failed: [
-          ...(sync?.failedBatches ?? []),
-          ...submitted.flatMap((batch) => (batch.rejected ? [{ tag: batch.tag, message: batch.error ?? "" }] : [])),
-        ],
-        warnings: sync?.warnings ?? [],
-        estimate: submission?.preview ?? [],
-      },
-    };
+      sync: this.#batchSync,
+      report,
+    });
     this.#summaryOutput()(formatSummary(summary));
     try {
       await this.#store.endSession(this.session, summary);
@@ -557,52 +426,6 @@ export class Parallellm implements AsyncDisposable {
       );
     }
     return summary;
-  }
-
-  /** Agents still running when the workspace closed (their code was not awaited): how many, and the first few. */
-  #unfinishedAgents(): RunSummary["unfinishedAgents"] {
-    const names: string[] = [];
-    let count = 0;
-    for (const [name, state] of this.#agents) {
-      if (!state.running) continue;
-      if (count++ < 5) names.push(name);
-    }
-    return { count, names };
-  }
-
-  /**
-   * Whether this run asked for other calls than the store holds; judged only for a run
-   * that finished every agent. New calls are drift only when the run before finished too:
-   * after an interrupted, crashed or halted run they are the rest of its work.
-   */
-  async #judgeDrift(complete: boolean): Promise<DriftReport> {
-    const newCalls = this.#engine.newCalls;
-    if (!complete) return { judged: false, staleAnswers: 0, staleAgents: [], newCalls, drifted: false };
-    const newCallsDrift = newCalls > 0 && (await this.#previousRunFinished());
-    const asked = this.#engine.askedCallIds;
-    const counts = await this.#store.answeredCount?.(this.session);
-    if (counts && counts.total === asked.size) {
-      // Everything stored was asked: no need to list the calls.
-      const drifted = counts.earlier > 0 && newCallsDrift;
-      return { judged: true, staleAnswers: 0, staleAgents: [], newCalls, drifted };
-    }
-    const answered = await this.#store.answeredCalls();
-    const hadHistory = answered.some((call) => call.session < this.session);
-    const stale = answered.filter((call) => !asked.has(call.callId));
-    const staleAgents = [...new Set(stale.map((call) => call.agent))].slice(0, 5);
-    return {
-      judged: true,
-      staleAnswers: stale.length,
-      staleAgents,
-      newCalls,
-      drifted: hadHistory && (stale.length > 0 || newCallsDrift),
-    };
-  }
-
-  /** The session before this one ended, and finished every agent. */
-  async #previousRunFinished(): Promise<boolean> {
-    const previous = await this.#store.previousSession(this.session);
-    return (previous?.summary as Partial<RunSummary> | undefined)?.complete === true;
   }
 
   /** Agent defaults are checked once per object (forEach items often share one), their model resolved at once. */
