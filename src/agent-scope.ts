@@ -1,7 +1,10 @@
 /** The checks and outcomes of a `pllm.agent` scope. */
 import type { AgentState } from "./core/agent.js";
+import { checkCallDefaults } from "./core/check-ask-options.js";
 import { InputError, Interrupted, NotAvailable, ParallellmError } from "./core/errors.js";
+import type { CallDefaults } from "./core/prepare-call.js";
 import type { RunStats } from "./core/run-tally.js";
+import { type ProviderRegistry, resolveLLM } from "./providers/router.js";
 
 /** Refuses a name that is not a non-empty string, or a missing function. */
 export function checkAgentArguments<F>(name: unknown, fn: F | undefined): asserts fn is F {
@@ -37,4 +40,21 @@ export function endsAgent(error: unknown, stats: RunStats, recordErrors: boolean
     return true;
   }
   return false;
+}
+
+/** Agent defaults are checked once per object (forEach items often share one), their model resolved at once. */
+export class AgentDefaultsCheck {
+  readonly #checked = new WeakSet<CallDefaults>();
+  readonly #registry: ProviderRegistry;
+
+  constructor(registry: ProviderRegistry) {
+    this.#registry = registry;
+  }
+
+  check(name: string, defaults: CallDefaults): void {
+    if (this.#checked.has(defaults)) return;
+    checkCallDefaults(defaults, `the defaults of agent "${name}"`);
+    if (defaults.llm !== undefined) this.#registry.get(resolveLLM(defaults.llm).provider);
+    this.#checked.add(defaults);
+  }
 }

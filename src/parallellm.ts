@@ -2,10 +2,9 @@
  * The entry point: a workspace, its store, a strategy and the providers,
  * wired together for one run (a session).
  */
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { format } from "node:util";
-import { checkAgentArguments, checkNotRunning, endsAgent } from "./agent-scope.js";
+import { AgentDefaultsCheck, checkAgentArguments, checkNotRunning, endsAgent } from "./agent-scope.js";
 import { approveBatches } from "./batch/approve-batches.js";
 import { BatchArchive } from "./batch/batch-archive.js";
 import { type CollectedCall, type SubmitReport, submitBatches } from "./batch/submit-batches.js";
@@ -16,30 +15,29 @@ import {
   checkRunOptions,
   checkWorkspaceDirectory,
 } from "./check-open-options.js";
-import { assembleSummary, isComplete, unfinishedAgents } from "./close-summary.js";
+import { closeSummary, strictDriftError } from "./close-summary.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
-import { checkCallDefaults } from "./core/check-ask-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
-import { BatchFailedError, DriftError, FailedCallsError, InputError, Interrupted, StoreError } from "./core/errors.js";
+import { BatchFailedError, FailedCallsError, InputError, Interrupted } from "./core/errors.js";
 import type { ProviderName } from "./core/llm.js";
 import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import type { RunStats } from "./core/run-tally.js";
 import { encodeUserdata } from "./core/userdata-codec.js";
-import { type CostReport, costReport, type SessionCost, sessionCost } from "./dashboard/cost-report.js";
-import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
+import { type CostReport, costReport } from "./dashboard/cost-report.js";
 import { formatSummary, isFinished, madeProgress, type RunSummary, stopReason } from "./dashboard/run-summary.js";
-import { runWorkers } from "./for-each-workers.js";
-import { judgeDrift } from "./judge-drift.js";
+import { forEachItem } from "./for-each-workers.js";
 import { loadUserdata } from "./load-userdata.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 import { progressSnapshot } from "./progress-snapshot.js";
 import type { ModelPrice } from "./providers/model-prices.js";
 import { ProviderRegistry, resolveLLM } from "./providers/router.js";
+import { RunOutput } from "./run-output.js";
 import { createStrategy, defaultLLM, loadPrices, pickDefaults, providerFactories } from "./run-parts.js";
 import { installSignalHandlers } from "./signal-handlers.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
+import { makeWorkspaceDirectory } from "./workspace-directory.js";
 
 export class Parallellm implements AsyncDisposable {
   /** The workspace directory. */
@@ -54,13 +52,13 @@ export class Parallellm implements AsyncDisposable {
   readonly #options: ParallellmOptions;
   readonly #defaults: CallDefaults;
   readonly #agents = new Map<string, AgentState>();
-  readonly #checkedDefaults = new WeakSet<CallDefaults>();
+  readonly #defaultsCheck: AgentDefaultsCheck;
   readonly #startedAt: number;
   readonly #registry: ProviderRegistry;
   readonly #archive: BatchArchive;
   #batchSync: BatchSyncReport | undefined;
   #removeSignalHandlers: (() => void) | undefined;
-  #dashboard: Dashboard | undefined;
+  readonly #output: RunOutput;
   readonly #items = { done: 0, total: 0 };
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   #closed: Promise<RunSummary> | undefined;
@@ -83,7 +81,9 @@ export class Parallellm implements AsyncDisposable {
     this.#defaults = { ...pickDefaults(options), llm: defaultLLM(options) };
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
     this.#registry = registry;
+    this.#defaultsCheck = new AgentDefaultsCheck(registry);
     this.#archive = new BatchArchive(directory);
+    this.#output = new RunOutput(options.summary);
     this.#engine = new CallEngine({
       store,
       strategy: createStrategy(options),
@@ -95,7 +95,7 @@ export class Parallellm implements AsyncDisposable {
       engine: this.#engine,
       resolveLLM,
       conversations: this.#conversations,
-      log: (text) => this.#log(text),
+      log: (text) => this.#output.log(text),
     };
   }
 
@@ -114,15 +114,7 @@ export class Parallellm implements AsyncDisposable {
     const llm = defaultLLM(options);
     if (llm !== undefined) registry.get(resolveLLM(llm).provider);
     const startedAt = Date.now();
-    const path = resolve(directory);
-    try {
-      mkdirSync(path, { recursive: true });
-    } catch (error) {
-      throw new StoreError(
-        `Cannot create the workspace directory ${path}: ${(error as Error).message}. Choose a path you can write to.`,
-        { cause: error },
-      );
-    }
+    const path = makeWorkspaceDirectory(directory);
     const store = options.store ?? (await createSqliteStore(join(path, "store.sqlite"), { lock: options.lock }));
     let pllm: Parallellm;
     try {
@@ -135,7 +127,15 @@ export class Parallellm implements AsyncDisposable {
       throw error;
     }
     pllm.#installSignalHandlers();
-    pllm.#startDashboard();
+    pllm.#output.startDashboard(options, () =>
+      progressSnapshot({
+        strategy,
+        startedAt,
+        tally: pllm.#engine.tally,
+        batchesPending: pllm.#batchSync?.pending ?? 0,
+        items: pllm.#items,
+      }),
+    );
     return pllm;
   }
 
@@ -195,7 +195,7 @@ export class Parallellm implements AsyncDisposable {
     const agentDefaults = typeof defaultsOrFn === "function" ? undefined : defaultsOrFn;
     checkAgentArguments(name, fn);
     this.#assertOpen();
-    if (agentDefaults !== undefined) this.#checkAgentDefaults(name, agentDefaults);
+    if (agentDefaults !== undefined) this.#defaultsCheck.check(name, agentDefaults);
     let state = this.#agents.get(name);
     if (state) checkNotRunning(name, state);
     else {
@@ -228,25 +228,12 @@ export class Parallellm implements AsyncDisposable {
     options: ForEachOptions = {},
   ): Promise<(T | undefined)[]> {
     checkForEachOptions(options);
-    const list = [...items];
-    const concurrency = options.concurrency ?? 256;
-    const names = list.map((item, index) => keyOf(item, index));
-    const unique = new Set(names);
-    const duplicate = unique.size === names.length ? undefined : names.find((name) => !unique.delete(name));
-    if (duplicate !== undefined) {
-      throw new InputError(`forEach: keyOf gave "${duplicate}" for two items; each item needs its own stable key.`);
-    }
-    const results = new Array<T | undefined>(list.length);
-    this.#items.total += list.length;
-    let next = 0;
-    await runWorkers(Math.min(concurrency, list.length), this.#engine.collects, async () => {
-      while (next < list.length) {
-        const index = next++;
-        results[index] = await this.agent(names[index], (agent) => fn(list[index], agent));
-        this.#items.done++;
-      }
+    return forEachItem(items, keyOf, {
+      concurrency: options.concurrency ?? 256,
+      allAtOnce: this.#engine.collects,
+      items: this.#items,
+      runAgent: (name, item) => this.agent(name, (agent) => fn(item, agent)),
     });
-    return results;
   }
 
   /** Persist a value across runs (JSON, Dates, binary, Maps, Sets, response handles). */
@@ -287,41 +274,17 @@ export class Parallellm implements AsyncDisposable {
     await this.close();
   }
 
-  #startDashboard(): void {
-    const setting = this.#options.dashboard ?? true;
-    if (setting === false || this.#options.summary === false) return;
-    this.#dashboard = createDashboard({
-      snapshot: () => this.#snapshot(),
-      ...(typeof setting === "object" ? setting : {}),
-    });
-  }
-
-  #snapshot(): ProgressSnapshot {
-    return progressSnapshot({
-      strategy: this.#options.strategy ?? "async",
-      startedAt: this.#startedAt,
-      tally: this.#engine.tally,
-      batchesPending: this.#batchSync?.pending ?? 0,
-      items: this.#items,
-    });
-  }
-
   /**
    * Print a line of output. With the live dashboard on, it appears above the
    * panel instead of tearing it.
    */
   log(...values: unknown[]): void {
-    this.#log(format(...values));
-  }
-
-  #log(text: string): void {
-    if (this.#dashboard) this.#dashboard.log(text);
-    else process.stdout.write(`${text}\n`);
+    this.#output.log(format(...values));
   }
 
   #installSignalHandlers(): void {
     this.#removeSignalHandlers = installSignalHandlers(this.#options.handleSignals ?? true, {
-      say: this.#summaryOutput(),
+      say: this.#output.say,
       stop: (signal) => {
         this.#interruptedBy = signal;
         this.#engine.stopSending(new Interrupted(`The run was interrupted by ${signal} before this call was sent.`));
@@ -338,9 +301,7 @@ export class Parallellm implements AsyncDisposable {
       batchApiFor: (provider) => this.#registry.get(provider as ProviderName).batch,
       cohortLock: this.#options.cohortLock,
     });
-    this.#engine.earlier.setPendingCalls(await this.#store.pendingCalls());
-    this.#engine.earlier.setFailedCalls(await this.#store.failedCalls(), this.#options.retryFailed === true);
-    this.#engine.setStoreEmpty(!(await this.#store.hasAnswers()));
+    await this.#engine.readStore(this.#options.retryFailed === true);
   }
 
   /** Submit collected calls as provider batches (the strategy decides which, at close). */
@@ -358,23 +319,9 @@ export class Parallellm implements AsyncDisposable {
         return api;
       },
       preview: settings.preview,
-      approve: settings.confirm ? (preview) => approveBatches(preview, settings, this.#summaryOutput()) : undefined,
+      approve: settings.confirm ? (preview) => approveBatches(preview, settings, this.#output.say) : undefined,
       afterCreate: settings.afterCreate,
     });
-  }
-
-  /** The cost lines of the summary; the store is read only when this run paid for something. */
-  async #runCost(): Promise<SessionCost> {
-    const tally = this.#engine.tally;
-    const paid = tally.stats.received > 0 || (this.#batchSync?.answers ?? 0) > 0;
-    return sessionCost(paid ? await this.#store.usage(this.session) : [], tally.replayedSpend(), this.#prices);
-  }
-
-  #summaryOutput(): (text: string) => void {
-    const output = this.#options.summary ?? true;
-    if (output === false) return () => {};
-    if (typeof output === "function") return output;
-    return (text) => process.stderr.write(`${text}\n`);
   }
 
   async #close(): Promise<RunSummary> {
@@ -391,49 +338,31 @@ export class Parallellm implements AsyncDisposable {
   async #finish(): Promise<RunSummary> {
     this.#engine.refuseAsks();
     await this.#engine.drain();
-    this.#dashboard?.stop();
-    this.#dashboard = undefined;
+    this.#output.stopDashboard();
     await this.#conversations.close();
     const report = await this.#engine.closeStrategy((calls) => this.#submit(calls));
-    const tally = this.#engine.tally;
-    const unfinished = unfinishedAgents(this.#agents);
-    const complete = isComplete(tally.stats, unfinished, this.#interruptedBy);
-    const summary = assembleSummary({
+    const summary = await closeSummary({
+      store: this.#store,
       session: this.session,
       strategy: this.#options.strategy ?? "async",
       workspace: this.directory,
-      elapsedMs: Date.now() - this.#startedAt,
-      stats: tally.stats,
-      firstFailedForGood: tally.firstFailedForGood,
+      startedAt: this.#startedAt,
+      tally: this.#engine.tally,
+      agents: this.#agents,
       interruptedBy: this.#interruptedBy,
-      unfinishedAgents: unfinished,
-      complete,
-      drift: await judgeDrift(this.#store, this.session, tally, complete),
-      cost: await this.#runCost(),
+      prices: this.#prices,
       sync: this.#batchSync,
       report,
     });
-    this.#summaryOutput()(formatSummary(summary));
+    this.#output.say(formatSummary(summary));
     try {
       await this.#store.endSession(this.session, summary);
     } finally {
       // Even when the summary cannot be written (full disk), the workspace and its lock are released.
       await this.#store.close();
     }
-    if (this.#options.strict && summary.drift.drifted) {
-      throw new DriftError(
-        `Strict replay failed: ${summary.drift.staleAnswers} stored answers were not asked and ${summary.drift.newCalls} calls were new. Restore the pipeline, or run without strict to accept the change.`,
-      );
-    }
+    if (this.#options.strict && summary.drift.drifted) throw strictDriftError(summary.drift);
     return summary;
-  }
-
-  /** Agent defaults are checked once per object (forEach items often share one), their model resolved at once. */
-  #checkAgentDefaults(name: string, defaults: CallDefaults): void {
-    if (this.#checkedDefaults.has(defaults)) return;
-    checkCallDefaults(defaults, `the defaults of agent "${name}"`);
-    if (defaults.llm !== undefined) this.#registry.get(resolveLLM(defaults.llm).provider);
-    this.#checkedDefaults.add(defaults);
   }
 
   #assertOpen(): void {

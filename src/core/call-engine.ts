@@ -37,7 +37,7 @@ export class CallEngine {
   /** The counts of this run. */
   readonly tally = new RunTally();
   /** What earlier runs left: calls pending in batches, calls that failed (read at open). */
-  readonly earlier = new EarlierOutcomes();
+  readonly #earlier = new EarlierOutcomes();
   readonly #options: CallEngineOptions;
   readonly #replay: ReplayLookup;
   readonly #rounds: IdleRounds;
@@ -77,9 +77,16 @@ export class CallEngine {
     this.#rounds.agentLeft();
   }
 
-  /** The store held no answers when the run started (after ingesting batches). */
-  setStoreEmpty(empty: boolean): void {
-    this.#replay.storeEmpty = empty;
+  /**
+   * At open, after ingesting batches: what earlier runs left (calls pending in batches,
+   * calls that failed; those that failed for good are sent again only with `retryFailed`).
+   */
+  async readStore(retryFailed: boolean): Promise<void> {
+    const store = this.#options.store;
+    this.#earlier.setPendingCalls(await store.pendingCalls());
+    this.#earlier.setFailedCalls(await store.failedCalls(), retryFailed);
+    // A store with no answers cannot answer any ask of this run.
+    this.#replay.storeEmpty = !(await store.hasAnswers());
   }
 
   /** True when calls without an answer may be collected for batches rather than sent. */
@@ -141,13 +148,13 @@ export class CallEngine {
     site: AskSiteSource,
   ): void {
     const seq = handle.seq;
-    if (useStored && this.earlier.inPendingBatch(key)) {
+    if (useStored && this.#earlier.inPendingBatch(key)) {
       this.tally.stats.inPendingBatches++;
       const halt = haltSignal(`Ask #${seq} of agent "${key.agent}" waits in a provider batch.`);
       handle._defer("pending", () => Promise.reject(halt));
       return;
     }
-    const failure = useStored ? this.earlier.failedForGood(key) : undefined;
+    const failure = useStored ? this.#earlier.failedForGood(key) : undefined;
     if (failure) {
       this.tally.stats.failed++;
       this.tally.failedForGood(failure);
@@ -155,7 +162,7 @@ export class CallEngine {
       return;
     }
     if (this.#options.strategy.decide(!useStored) === "collect") {
-      const collected: CollectedCall = { key, seq, call, resubmitted: this.earlier.failedBefore(key) };
+      const collected: CollectedCall = { key, seq, call, resubmitted: this.#earlier.failedBefore(key) };
       this.tally.stats.collected++;
       this.#options.strategy.collect(collected, handle, this.#host);
       return;
