@@ -82,6 +82,24 @@ describe("an asynchronous store", () => {
     }
   });
 
+  it("hybrid: calls looked up and not found are decided in rounds as usual", async () => {
+    const directory = tempWorkspace("hybrid-rounds");
+    // Only the first ask is stored, so the store is not empty and every ask is looked up.
+    const teamsOnly = await Parallellm.open(directory, {
+      llm: "gpt-4.1-mini",
+      clients: server.clientsFor(),
+      summary: false,
+      store: await asyncOnlyStore(directory),
+    });
+    await teamsOnly.agent("teams", (agent) => agent.ask("Name 8 NFL teams, one per line, names only.").text());
+    await teamsOnly.close();
+
+    const small = await runOnce(directory, { strategy: "hybrid", batch: { minSize: 100 } });
+    expect(small.standings).toBeDefined();
+    expect(small.summary).toMatchObject({ replayed: 1, sent: 28, collected: 0, halted: 0 });
+    expect(small.summary.batches.submitted).toHaveLength(0);
+  });
+
   for (const strategy of ["hybrid", "dry-run", "async", "sync"] as const) {
     it(`${strategy}: a rerun of a finished pipeline replays everything and sends nothing`, async () => {
       const directory = tempWorkspace(strategy);

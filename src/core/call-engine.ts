@@ -150,8 +150,9 @@ export class CallEngine {
     const seq = handle.seq;
     if (useStored && this.#earlier.inPendingBatch(key)) {
       this.tally.stats.inPendingBatches++;
-      const halt = haltSignal(`Ask #${seq} of agent "${key.agent}" waits in a provider batch.`);
-      handle._defer("pending", () => Promise.reject(halt));
+      handle._defer("pending", () =>
+        Promise.reject(haltSignal(`Ask #${seq} of agent "${key.agent}" waits in a provider batch.`)),
+      );
       return;
     }
     const failure = useStored ? this.#earlier.failedForGood(key) : undefined;
