@@ -115,9 +115,9 @@ describe("hybrid", () => {
     const strategy = new HybridStrategy({ minSize: 3 });
     const { host, told } = fakeHost();
     const asks = collect(strategy, host, 3);
-    const waiting = asks[0].handle.text();
+    const halted = expect(asks[0].handle.text()).rejects.toBeInstanceOf(NotAvailable);
     strategy.roundIdle(host);
-    await expect(waiting).rejects.toBeInstanceOf(NotAvailable);
+    await halted;
     // Awaited after the round was decided: halts at once.
     await expect(asks[1].handle.text()).rejects.toBeInstanceOf(NotAvailable);
     expect(told.sent).toEqual([]);
