@@ -7,7 +7,9 @@ import type { CallDefaults } from "./core/prepare-call.js";
 import type { ParallellmOptions } from "./parallellm-options.js";
 import type { ModelPrice } from "./providers/model-prices.js";
 import { createAsyncStrategy } from "./strategies/async-strategy.js";
-import { createBatchStrategy } from "./strategies/batch-strategy.js";
+import { BatchStrategy } from "./strategies/batch-strategy.js";
+import { DryRunStrategy } from "./strategies/dry-run-strategy.js";
+import { HybridStrategy } from "./strategies/hybrid-strategy.js";
 import type { Strategy } from "./strategies/strategy.js";
 import { createSyncStrategy } from "./strategies/sync-strategy.js";
 
@@ -17,14 +19,11 @@ export function createStrategy(options: ParallellmOptions): Strategy {
     case "sync":
       return createSyncStrategy({ retry, limits });
     case "batch":
+      return new BatchStrategy({ maxConcurrency, retry, limits });
     case "hybrid":
+      return new HybridStrategy({ minSize: options.batch?.minSize, maxConcurrency, retry, limits });
     case "dry-run":
-      return createBatchStrategy(options.strategy as "batch" | "hybrid" | "dry-run", {
-        minSize: options.batch?.minSize,
-        maxConcurrency,
-        retry,
-        limits,
-      });
+      return new DryRunStrategy();
     default:
       return createAsyncStrategy({ maxConcurrency, retry, limits });
   }

@@ -2,9 +2,10 @@
  * `strategy: "dry-run"`: what the collected calls would cost, by provider and
  * model, sent directly and through the Batch API. Nothing is sent.
  */
-import type { CollectedEntry } from "../core/call-engine.js";
+
 import { countInputTokens } from "../providers/count-tokens.js";
 import { costOf } from "../providers/model-prices.js";
+import type { CollectedCall } from "./submit-batches.js";
 
 export interface DryRunRow {
   readonly provider: string;
@@ -20,7 +21,7 @@ export interface DryRunRow {
   readonly maxOutputTokens: number | undefined;
 }
 
-export async function dryRunReport(collected: readonly CollectedEntry[]): Promise<DryRunRow[]> {
+export async function dryRunReport(collected: readonly CollectedCall[]): Promise<DryRunRow[]> {
   const rows = new Map<
     string,
     { provider: string; model: string; calls: number; tokens: number; method: string; maxOutput: number | undefined }

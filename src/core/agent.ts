@@ -4,7 +4,8 @@
  */
 import { format } from "node:util";
 import type { Document } from "../documents/document.js";
-import { askLocation, type CallEngine, haltSignal } from "./call-engine.js";
+import type { AskSite } from "./ask-location.js";
+import type { CallEngine } from "./call-engine.js";
 import { checkAskOptions, checkConversationOptions } from "./check-ask-options.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
@@ -14,7 +15,6 @@ import {
   type AskOptions,
   type CallDefaults,
   mergeCallOptions,
-  type PreparedCall,
   prepareCall,
   type ResolvedModel,
   retryCall,
@@ -86,12 +86,11 @@ export class Agent {
     documents: Document | readonly Document[],
     options?: AskOptions<S>,
   ): ResponseHandle<S extends undefined ? unknown : InferOutput<S>> {
-    this.#context.engine.assertTakingAsks(this.name);
+    const engine = this.#context.engine;
     if (options !== undefined) checkAskOptions(options);
     const merged = mergeCallOptions(this.#defaults, options);
     const call = prepareCall(documents, merged, this.#context.resolveLLM, this.#context.identity);
-    const engine = this.#context.engine;
-    engine.stats.asked++;
+    engine.admit(this.name);
     const state = this.#state;
     const occurrence = state.nextOccurrence(call.hash);
     const seq = state.seq++;
@@ -102,6 +101,7 @@ export class Agent {
       seq,
       call.validator,
     );
+    const key = { agent: this.name, hash: call.hash, occurrence };
     const retries = merged.retryInvalid ?? 0;
     if (retries > 0 && call.request.schema !== undefined) {
       // A retry is made when the invalid answer arrives, later: where to say it was asked comes from here.
@@ -110,71 +110,24 @@ export class Agent {
         limit: retries,
         askAgain: (attempt) => {
           const retry = retryCall(call, attempt);
-          const retrySeq = state.seq++;
-          handle._identify(retry.hash, occurrence, retrySeq);
-          this.#resolve(handle as ResponseHandle, retry, occurrence, retrySeq, merged, askSite);
+          handle._identify(retry.hash, occurrence, state.seq++);
+          const retryKey = { agent: this.name, hash: retry.hash, occurrence };
+          engine.resolve(handle as ResponseHandle, retryKey, retry, merged, askSite);
         },
       });
-      this.#resolve(handle as ResponseHandle, call, occurrence, seq, merged, askSite);
+      engine.resolve(handle as ResponseHandle, key, call, merged, askSite);
     } else {
-      this.#resolve(handle as ResponseHandle, call, occurrence, seq, merged, undefined);
+      engine.resolve(handle as ResponseHandle, key, call, merged, this.#captureAskSite);
     }
     return handle;
   }
 
-  /**
-   * Give `handle` the answer of one call: replayed, waiting in a provider batch,
-   * collected for one, or sent. `askSite`: where the ask was made, when known already.
-   */
-  #resolve(
-    handle: ResponseHandle,
-    call: PreparedCall,
-    occurrence: number,
-    seq: number,
-    options: AskOptions,
-    askSite: { readonly stack?: string | undefined } | undefined,
-  ): void {
-    const key = { agent: this.name, hash: call.hash, occurrence };
-    const engine = this.#context.engine;
-    const useStored = !options.ignoreCache && !options.rewriteCache;
-    const stored = useStored ? engine.lookupSync(key, call.llm.model) : undefined;
-    if (stored) {
-      handle._ready(stored, true);
-      return;
-    }
-    // Refused here, not at send or at batch close: an ask the provider cannot take fails where it was made.
-    engine.providerFor(call.llm.provider).checkRequest?.(call.request);
-    if (useStored && engine.inPendingBatch(key)) {
-      handle._defer("pending", () =>
-        Promise.reject(haltSignal(`Ask #${seq} of agent "${this.name}" waits in a provider batch.`)),
-      );
-      return;
-    }
-    const failedForGood = useStored ? engine.failedForGood(key) : undefined;
-    if (failedForGood) {
-      handle._fail(failedForGood._locate(this.name, askLocation(askSite ?? this.#captureAskSite())));
-      return;
-    }
-    // Dry-run sends nothing, not even asks that bypass the store: they are counted with the rest.
-    if (engine.collects && (useStored || engine.sendsNothing)) {
-      engine.collect(key, call, seq, handle);
-      return;
-    }
-    const site = askSite ?? this.#captureAskSite();
-    const sendOptions = { seq, keepStored: options.ignoreCache === true, askSite: site, isNew: useStored };
-    handle._await(
-      stored === null && useStored
-        ? engine.lookupThenSend(key, call, sendOptions)
-        : engine.send(key, call, sendOptions),
-    );
-  }
-
   /** The user's ask on the stack: one capture (`new Error` would add a second), formatted only if the call fails. */
-  #captureAskSite(): { stack?: string | undefined } {
-    const site: { stack?: string | undefined } = {};
+  readonly #captureAskSite = (): AskSite => {
+    const site: { stack?: string } = {};
     Error.captureStackTrace(site, this.ask);
     return site;
-  }
+  };
 
   /**
    * A persisted, tree-shaped message history of this agent, on branch `options.branch`

@@ -4,7 +4,7 @@
  * for the live dashboard (from the run's counters, no query per frame) and for
  * a reader watching from outside (from the store), so both show one figure.
  */
-import type { ModelUsage } from "../core/call-engine.js";
+import type { ModelUsage } from "../core/run-tally.js";
 import { costOf, type ModelPrice } from "../providers/model-prices.js";
 import type { ModelProgress } from "./dashboard.js";
 

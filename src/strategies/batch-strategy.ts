@@ -1,32 +1,54 @@
-import { InputError } from "../core/errors.js";
+/**
+ * `batch`: nothing is sent during the run; calls without an answer are
+ * collected, awaiting one halts the agent, and at close they go out as provider
+ * batches (about half price). Asks that bypass the store (`ignoreCache`,
+ * `rewriteCache`) are sent directly, under `maxConcurrency` and the `limits`.
+ */
+import type { CollectedCall } from "../batch/submit-batches.js";
+import type { ResponseHandle } from "../core/response-handle.js";
+import { batchedHaltPromise } from "./batch-halt.js";
 import { QueueStrategy } from "./queue-strategy.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { RetryPolicy } from "./retry-policy.js";
-import type { CallTask, Strategy } from "./strategy.js";
+import type { CloseHost, StrategyReport } from "./strategy.js";
 
-/**
- * `batch`: nothing is sent during the run; calls without an answer are
- * collected and go out as provider batches at close (about half price).
- * `hybrid`: the same, but a round with fewer than `minSize` collected calls is
- * sent directly (concurrently, under `maxConcurrency` and the `limits`), so the tail of a
- * pipeline does not wait a day for three requests.
- * `dry-run`: collects like `batch`; at close nothing is submitted, the calls are
- * only counted and priced.
- */
-export function createBatchStrategy(
-  name: "batch" | "hybrid" | "dry-run",
-  options: { minSize?: number; maxConcurrency?: number; retry?: RetryPolicy; limits?: RateLimits } = {},
-): Strategy {
-  const minSize = options.minSize ?? 100;
-  if (!Number.isInteger(minSize) || minSize < 0) {
-    throw new InputError(`Expected \`batch.minSize\` to be a whole number from 0 and up, got ${String(minSize)}.`);
+/** How the collecting strategies send what they send directly. */
+export interface DirectSendOptions {
+  readonly maxConcurrency?: number | undefined;
+  readonly retry?: RetryPolicy | undefined;
+  readonly limits?: RateLimits | undefined;
+}
+
+export class BatchStrategy extends QueueStrategy {
+  /** Only what submission needs: 50,000 of these wait for close in a big round (no handle, no ask location). */
+  #collected: CollectedCall[] = [];
+
+  constructor(options: DirectSendOptions = {}, name: "batch" | "dry-run" = "batch") {
+    super(name, options.maxConcurrency ?? 16, options.retry, options.limits);
   }
-  const direct = new QueueStrategy(name, options.maxConcurrency ?? 16, options.retry, options.limits);
-  return {
-    name,
-    collect: { directBelow: name === "hybrid" ? minSize : 0 },
-    run: (task: CallTask) => direct.run(task),
-    stop: (reason: Error) => direct.stop(reason),
-    drain: () => direct.drain(),
-  };
+
+  override get collects(): boolean {
+    return true;
+  }
+
+  override decide(bypassesStore: boolean): "send" | "collect" {
+    return bypassesStore ? "send" : "collect";
+  }
+
+  override collect(call: CollectedCall, handle: ResponseHandle): void {
+    this.#collected.push(call);
+    handle._halt(batchedHaltPromise);
+  }
+
+  override async close(host: CloseHost): Promise<StrategyReport> {
+    const calls = this.takeCollected();
+    return calls.length === 0 ? {} : { submission: await host.submit(calls) };
+  }
+
+  /** The calls collected this run; the strategy lets go of them. */
+  protected takeCollected(): readonly CollectedCall[] {
+    const calls = this.#collected;
+    this.#collected = [];
+    return calls;
+  }
 }

@@ -6,10 +6,12 @@
  */
 import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
+import type { CollectedCall } from "../batch/submit-batches.js";
 import type { LLMResult } from "../core/llm.js";
+import type { ResponseHandle } from "../core/response-handle.js";
 import type { RateLimits } from "./rate-limits.js";
 import { type RetryPolicy, runWithRetries } from "./retry-policy.js";
-import type { CallTask, Strategy, StrategyName } from "./strategy.js";
+import type { CallTask, CloseHost, CollectHost, Strategy, StrategyName, StrategyReport } from "./strategy.js";
 import { Throttler } from "./throttler.js";
 
 export class QueueStrategy implements Strategy {
@@ -36,6 +38,27 @@ export class QueueStrategy implements Strategy {
     this.#retry = retry;
     // Every call waiting to retry listens on the one stop signal.
     setMaxListeners(0, this.#stop.signal);
+  }
+
+  get collects(): boolean {
+    return false;
+  }
+
+  /** Every call without an answer is sent (the collecting strategies extend this one and decide otherwise). */
+  decide(_bypassesStore: boolean): "send" | "collect" {
+    return "send";
+  }
+
+  collect(call: CollectedCall, _handle: ResponseHandle, _host: CollectHost): void {
+    throw new Error(
+      `The ${this.name} strategy sends every call; ask #${call.seq} of agent "${call.key.agent}" was collected.`,
+    );
+  }
+
+  roundIdle(_host: CollectHost): void {}
+
+  async close(_host: CloseHost): Promise<StrategyReport> {
+    return {};
   }
 
   run(task: CallTask): Promise<LLMResult> {

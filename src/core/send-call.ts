@@ -1,0 +1,142 @@
+/**
+ * Sending one call under the strategy: every failed attempt recorded, the
+ * answer committed to the store before it is handed on, the run's counts kept.
+ */
+import type { Provider } from "../providers/provider.js";
+import type { CallKey, Store } from "../store/store.js";
+import type { Strategy } from "../strategies/strategy.js";
+import { type AskSite, askLocation } from "./ask-location.js";
+import {
+  foreignProviderError,
+  InputError,
+  Interrupted,
+  ParallellmError,
+  ProviderError,
+  ProviderRequestError,
+} from "./errors.js";
+import type { LLMResult, ProviderName } from "./llm.js";
+import type { PreparedCall } from "./prepare-call.js";
+import type { RunTally } from "./run-tally.js";
+
+export interface SendContext {
+  readonly store: Store;
+  readonly strategy: Strategy;
+  readonly session: number;
+  readonly providerFor: (name: ProviderName) => Provider;
+  readonly tally: RunTally;
+}
+
+export interface SendOptions {
+  readonly seq: number;
+  /** Keep the stored answer in use (`ignoreCache`) instead of replacing it. */
+  readonly keepStored: boolean;
+  /** Where the ask was made, for the errors of a call that fails. */
+  readonly askSite: AskSite | undefined;
+  /** Nothing was stored for this call (as opposed to a deliberate resend). */
+  readonly isNew: boolean;
+}
+
+export async function sendCall(
+  context: SendContext,
+  key: CallKey,
+  call: PreparedCall,
+  options: SendOptions,
+): Promise<LLMResult> {
+  const { store, strategy, session, tally } = context;
+  const stats = tally.stats;
+  const provider = context.providerFor(call.llm.provider);
+  const sentAt = Date.now();
+  // `sent` counts a call as its first attempt starts (the live panel shows it in flight),
+  // and takes it back if no attempt made a request after all (no API key).
+  let counted = false;
+  let requestMade = false;
+  let result: LLMResult;
+  try {
+    result = await strategy.run({
+      provider: call.llm.provider,
+      model: call.llm.model,
+      request: call.request,
+      send: () => {
+        if (!counted) {
+          counted = true;
+          stats.sent++;
+        }
+        return generate(provider, call);
+      },
+      attemptFailed: (error, attempt) => {
+        if (!error.requestSent) return;
+        requestMade = true;
+        stats.failedAttempts++;
+        void store
+          .saveFailure({
+            ...key,
+            seq: options.seq,
+            session,
+            provider: call.llm.provider,
+            model: call.llm.model,
+            attempt,
+            kind: error.kind,
+            statusCode: error.statusCode,
+            message: error.providerMessage ?? error.message,
+            requestId: error.requestId,
+            at: Date.now(),
+          })
+          .catch(() => {});
+      },
+    });
+  } catch (error) {
+    if (counted && !requestMade) stats.sent--;
+    // Stopped by SIGINT/SIGTERM before it was sent or while it waited to be retried: the next run sends it.
+    if (error instanceof Interrupted) {
+      stats.interrupted++;
+      throw error;
+    }
+    stats.failed++;
+    if (error instanceof ProviderError || error instanceof InputError) {
+      error._locate(key.agent, askLocation(options.askSite));
+    }
+    // Recorded, and with no answer stored the next run does not send it again.
+    if (error instanceof ProviderRequestError && options.isNew) {
+      tally.failedForGood({
+        agent: key.agent,
+        provider: call.llm.provider,
+        model: call.llm.model,
+        statusCode: error.statusCode,
+        message: error.providerMessage ?? error.message,
+      });
+    }
+    throw error;
+  }
+  // Members listed, not spread from `key`: a spread here costs more than the rest of the record.
+  const callId = await store.saveResponse({
+    agent: key.agent,
+    hash: key.hash,
+    occurrence: key.occurrence,
+    seq: options.seq,
+    session,
+    provider: call.llm.provider,
+    model: call.llm.model,
+    canonical: call.canonical.json,
+    documents: call.canonical.documents,
+    result,
+    sentAt,
+    receivedAt: Date.now(),
+    mode: options.keepStored ? "keep" : "replace",
+  });
+  tally.received(call.llm.model, result, callId, options.isNew);
+  return result;
+}
+
+/**
+ * One attempt at the provider. Whatever the adapter or its SDK throws that is
+ * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
+ * becomes a `ProviderRequestError`, so it is recorded with the attempt and
+ * names the ask like every other failure.
+ */
+async function generate(provider: Provider, call: PreparedCall): Promise<LLMResult> {
+  try {
+    return await provider.generate(call.request);
+  } catch (error) {
+    throw error instanceof ParallellmError ? error : foreignProviderError(error, call.llm.provider, call.llm.model);
+  }
+}
