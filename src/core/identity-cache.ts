@@ -70,7 +70,7 @@ export class IdentityCache {
   readonly #outputSchemas = new WeakMap<object, Map<string | undefined, OutputSchema>>();
   readonly #toolDefinitions = new WeakMap<object, ToolDefinition[]>();
   readonly #written = new WeakMap<object, CanonicalText>();
-  /** Long strings met while writing one ask's identity; reused, as asks are prepared one at a time. */
+  /** @internal Long strings met while writing one ask's identity; reused, as asks are prepared one at a time. */
   readonly foundDocuments = new Map<string, string>();
 
   /** The shape of `options`: the last one while the options object and everything in it are unchanged. */

@@ -74,6 +74,11 @@ export interface PreparedCall {
   readonly validator: StandardSchema | undefined;
 }
 
+/**
+ * The neutral request of one ask and its identity. `options` is the run's merged
+ * copy (`mergeCallOptions`), which nothing changes once made; the objects in it
+ * are the user's and may change between asks (`cache` notices). `cache`: the run's.
+ */
 export function prepareCall(
   documents: Document | readonly Document[],
   options: AskOptions,
