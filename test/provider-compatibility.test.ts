@@ -297,12 +297,15 @@ describe("provider errors", () => {
       const pllm = await Parallellm.open(tempWorkspace(), {
         llm: wire.llm,
         clients: server.clientsFor(),
+        providers: openaiChat(server),
         summary: false,
       });
       const error = await pllm.agent("judge", (agent) => agent.ask("Judge this.").text()).catch((caught) => caught);
       await pllm.close();
       expect(error).toBeInstanceOf(ProviderRequestError);
-      expect(error).toMatchObject({ statusCode: 400, provider: wire.provider, agent: "judge" });
+      // The error names the provider as the run registered it.
+      const registered = String(wire.llm).startsWith("openai-chat:") ? "openai-chat" : wire.provider;
+      expect(error).toMatchObject({ statusCode: 400, provider: registered, agent: "judge" });
       expect(error.providerMessage).toContain("Unsupported parameter: 'colour'.");
       expect(error.message).toContain("Unsupported parameter: 'colour'.");
       if (wire.provider !== "google") expect(error.requestId).toMatch(/\S/);

@@ -116,7 +116,11 @@ export interface BatchApi {
    */
   find(
     tag: string,
-    hint: { readonly createdAfter: number; readonly requestCount: number; readonly exclude?: ReadonlySet<string> },
+    hint: {
+      readonly createdAfter: number;
+      readonly requestCount: number;
+      readonly exclude?: ReadonlySet<string> | undefined;
+    },
   ): Promise<string | undefined>;
   status(id: string): Promise<BatchStatus>;
   /**
