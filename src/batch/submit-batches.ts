@@ -18,7 +18,7 @@ export interface CollectedCall {
   readonly seq: number;
   readonly call: PreparedCall;
   /** The call failed in an earlier run: it goes again, it is not new. */
-  readonly resubmitted?: boolean;
+  readonly resubmitted?: boolean | undefined;
 }
 
 export interface SubmittedBatch {
@@ -32,9 +32,9 @@ export interface SubmittedBatch {
   readonly resubmitted: number;
   readonly bytes: number;
   readonly inputPath: string;
-  readonly error?: string;
+  readonly error?: string | undefined;
   /** The provider refused to create the batch (400-class): submitting it again as it is will not help. */
-  readonly rejected?: boolean;
+  readonly rejected?: boolean | undefined;
 }
 
 /** What the user is asked to approve: one line per provider/model. */
