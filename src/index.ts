@@ -41,7 +41,6 @@ export type { StoredProgress } from "./dashboard/progress.js";
 export type { RunSummary } from "./dashboard/run-summary.js";
 export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
-export type { InspectOptions } from "./inspect-workspace.js";
 export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { GoogleClient } from "./providers/google/google-client.js";
@@ -56,6 +55,7 @@ export type {
   BatchSubmission,
   Provider,
 } from "./providers/provider.js";
+export type { InspectOptions } from "./run/inspect-workspace.js";
 export type {
   AgentAnswers,
   AnsweredCall,

@@ -4,14 +4,8 @@
  */
 import { join } from "node:path";
 import { format } from "node:util";
-import { AgentDefaultsCheck, checkAgentArguments, checkNotRunning, endsAgent } from "./agent-scope.js";
-import { approveBatches } from "./batch/approve-batches.js";
-import { BatchArchive } from "./batch/batch-archive.js";
-import { type CancelBatchesOptions, type CancelBatchesReport, cancelBatches } from "./batch/cancel-batches.js";
-import { type CollectedCall, type SubmitReport, submitBatches } from "./batch/submit-batches.js";
-import { type BatchSyncReport, syncBatches } from "./batch/sync-batches.js";
-import { checkForEachOptions, checkOpenOptions, checkWorkspaceDirectory } from "./check-open-options.js";
-import { closeSummary, strictDriftError } from "./close-summary.js";
+import type { CancelBatchesOptions, CancelBatchesReport } from "./batch/cancel-batches.js";
+import { WorkspaceBatches } from "./batch/workspace-batches.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
 import { ConversationBook } from "./core/conversation-book.js";
@@ -21,23 +15,26 @@ import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
 import type { RunStats } from "./core/run-tally.js";
 import { encodeUserdata } from "./core/userdata-codec.js";
 import { type CostReport, costReport } from "./dashboard/cost-report.js";
+import { progressSnapshot } from "./dashboard/progress-snapshot.js";
 import { formatSummary, type RunSummary } from "./dashboard/run-summary.js";
-import { forEachItem } from "./for-each-workers.js";
-import { type InspectOptions, inspectWorkspace } from "./inspect-workspace.js";
-import { loadUserdata } from "./load-userdata.js";
 import type { ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
-import { progressSnapshot } from "./progress-snapshot.js";
 import type { ModelPrice } from "./providers/model-prices.js";
 import type { ProviderRouter } from "./providers/router.js";
-import { RunOutput } from "./run-output.js";
-import { createStrategy, loadPrices, pickDefaults } from "./run-parts.js";
-import { runPipeline } from "./run-pipeline.js";
-import { createProviderRouter, defaultLLM } from "./run-providers.js";
-import { installSignalHandlers } from "./signal-handlers.js";
+import { AgentDefaultsCheck, checkAgentArguments, checkNotRunning, endsAgent } from "./run/agent-scope.js";
+import { checkForEachOptions, checkOpenOptions, checkWorkspaceDirectory } from "./run/check-open-options.js";
+import { closeSummary, strictDriftError } from "./run/close-summary.js";
+import { forEachItem } from "./run/for-each-workers.js";
+import { type InspectOptions, inspectWorkspace } from "./run/inspect-workspace.js";
+import { loadUserdata } from "./run/load-userdata.js";
+import { RunOutput } from "./run/run-output.js";
+import { createStrategy, loadPrices, pickDefaults } from "./run/run-parts.js";
+import { runPipeline } from "./run/run-pipeline.js";
+import { createProviderRouter, defaultLLM } from "./run/run-providers.js";
+import { installSignalHandlers } from "./run/signal-handlers.js";
+import { makeWorkspaceDirectory } from "./run/workspace-directory.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
-import type { Store, UsageRow } from "./store/store.js";
+import type { Store } from "./store/store.js";
 import type { WorkspaceReader } from "./store/workspace-reader.js";
-import { makeWorkspaceDirectory } from "./workspace-directory.js";
 
 export class Parallellm implements AsyncDisposable {
   /** The workspace directory. */
@@ -54,11 +51,7 @@ export class Parallellm implements AsyncDisposable {
   readonly #agents = new Map<string, AgentState>();
   readonly #defaultsCheck: AgentDefaultsCheck;
   readonly #startedAt: number;
-  readonly #registry: ProviderRouter;
-  readonly #archive: BatchArchive;
-  #batchSync: BatchSyncReport | undefined;
-  /** Tokens of the answers batches brought in at open, by model (for the dashboard). */
-  #ingestedAtOpen: readonly UsageRow[] = [];
+  readonly #batches: WorkspaceBatches;
   #removeSignalHandlers: (() => void) | undefined;
   readonly #output: RunOutput;
   readonly #items = { done: 0, total: 0 };
@@ -82,10 +75,17 @@ export class Parallellm implements AsyncDisposable {
     this.#startedAt = startedAt;
     this.#defaults = { ...pickDefaults(options), llm: defaultLLM(options, registry) };
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
-    this.#registry = registry;
     this.#defaultsCheck = new AgentDefaultsCheck(registry);
-    this.#archive = new BatchArchive(directory);
     this.#output = new RunOutput(options.summary);
+    this.#batches = new WorkspaceBatches({
+      store,
+      session,
+      directory,
+      providers: registry,
+      settings: options.batch ?? {},
+      cohortLock: options.cohortLock,
+      say: this.#output.say,
+    });
     this.#engine = new CallEngine({
       store,
       strategy: createStrategy(options),
@@ -123,7 +123,8 @@ export class Parallellm implements AsyncDisposable {
     try {
       const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
       pllm = new Parallellm(path, store, session, options, startedAt, registry);
-      await pllm.#syncBatches();
+      await pllm.#batches.sync();
+      await pllm.#engine.readStore(options.retryFailed === true);
     } catch (error) {
       // A failed open must not keep the workspace locked.
       await store.close().catch(() => {});
@@ -135,8 +136,8 @@ export class Parallellm implements AsyncDisposable {
         strategy,
         startedAt,
         tally: pllm.#engine.tally,
-        ingestedAtOpen: pllm.#ingestedAtOpen,
-        batchesPending: pllm.#batchSync?.pending ?? 0,
+        ingestedAtOpen: pllm.#batches.ingestedUsage,
+        batchesPending: pllm.#batches.synced?.pending ?? 0,
         items: pllm.#items,
         prices: pllm.#prices,
       }),
@@ -260,10 +261,7 @@ export class Parallellm implements AsyncDisposable {
    */
   cancelBatches(selection: CancelBatchesOptions = {}): Promise<CancelBatchesReport> {
     this.#assertOpen();
-    return cancelBatches(selection, {
-      store: this.#store,
-      batchApiFor: (provider) => this.#registry.get(provider).batch,
-    });
+    return this.#batches.cancel(selection);
   }
 
   /** Counts so far in this run. */
@@ -303,37 +301,6 @@ export class Parallellm implements AsyncDisposable {
     });
   }
 
-  async #syncBatches(): Promise<void> {
-    this.#batchSync = await syncBatches({
-      store: this.#store,
-      session: this.session,
-      archive: this.#archive,
-      batchApiFor: (provider) => this.#registry.get(provider).batch,
-      cohortLock: this.#options.cohortLock,
-    });
-    if (this.#batchSync.answers > 0) this.#ingestedAtOpen = await this.#store.usage(this.session);
-    await this.#engine.readStore(this.#options.retryFailed === true);
-  }
-
-  /** Submit collected calls as provider batches (the strategy decides which, at close). */
-  #submit(collected: readonly CollectedCall[]): Promise<SubmitReport> {
-    const settings = this.#options.batch ?? {};
-    return submitBatches(collected, {
-      store: this.#store,
-      session: this.session,
-      archive: this.#archive,
-      batchApiFor: (provider) => {
-        const api = this.#registry.get(provider).batch;
-        if (!api) {
-          throw new InputError(`The ${provider} provider has no Batch API here; use strategy "async" for its calls.`);
-        }
-        return api;
-      },
-      preview: settings.preview,
-      approve: settings.confirm ? (preview) => approveBatches(preview, settings, this.#output.say) : undefined,
-    });
-  }
-
   async #close(): Promise<RunSummary> {
     try {
       return await this.#finish();
@@ -350,7 +317,7 @@ export class Parallellm implements AsyncDisposable {
     await this.#engine.drain();
     this.#output.stopDashboard();
     await this.#conversations.close();
-    const report = await this.#engine.closeStrategy((calls) => this.#submit(calls));
+    const report = await this.#engine.closeStrategy((calls) => this.#batches.submit(calls));
     const summary = await closeSummary({
       store: this.#store,
       session: this.session,
@@ -361,7 +328,7 @@ export class Parallellm implements AsyncDisposable {
       agents: this.#agents,
       interruptedBy: this.#interruptedBy,
       prices: this.#prices,
-      sync: this.#batchSync,
+      sync: this.#batches.synced,
       report,
     });
     this.#output.say(formatSummary(summary));

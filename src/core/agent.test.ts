@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createProviderRouter } from "../run-providers.js";
+import { createProviderRouter } from "../run/run-providers.js";
 import type { CallKey } from "../store/store.js";
 import { Agent, AgentState } from "./agent.js";
 import { askLocation } from "./ask-location.js";

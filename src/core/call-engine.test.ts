@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CollectedCall } from "../batch/submit-batches.js";
 import type { Provider } from "../providers/provider.js";
-import { createProviderRouter } from "../run-providers.js";
+import { createProviderRouter } from "../run/run-providers.js";
 import { answerKey, type CallKey, type FailedCall, type Store, type StoredAnswer } from "../store/store.js";
 import { QueueStrategy } from "../strategies/queue-strategy.js";
 import type { CloseHost, CollectHost, Strategy } from "../strategies/strategy.js";

@@ -9,7 +9,7 @@ import { IdentityCache } from "../core/identity-cache.js";
 import { emptyUsage, type LLMResult } from "../core/llm.js";
 import { prepareCall } from "../core/prepare-call.js";
 import { ResponseHandle } from "../core/response-handle.js";
-import { createProviderRouter } from "../run-providers.js";
+import { createProviderRouter } from "../run/run-providers.js";
 import { BatchStrategy } from "./batch-strategy.js";
 import { DryRunStrategy } from "./dry-run-strategy.js";
 import { HybridStrategy } from "./hybrid-strategy.js";

@@ -23,8 +23,9 @@ export function isSchemaRefusal(value: unknown): value is SchemaRefusal {
 }
 
 /**
- * The same preparation for the same schema object, done once: schemas are made
- * once (core memoises them per zod schema) and asked with thousands of times.
+ * The same preparation for the same schema object, done once: a request's schema
+ * is the run's frozen copy (core copies it again when the user's object changes),
+ * so one object is asked with thousands of times and never changes under its key.
  */
 export function memoisePerSchema<T>(prepare: (schema: JsonSchema) => T): (schema: JsonSchema) => T {
   const prepared = new WeakMap<JsonSchema, T>();

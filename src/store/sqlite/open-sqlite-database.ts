@@ -9,7 +9,7 @@ import { storeError } from "./sqlite-errors.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
 
 /** `PRAGMA application_id` of a parallellm store ("PLLM"). */
-const applicationId = 0x504c4c4d;
+export const applicationId = 0x504c4c4d;
 
 export function openSqliteDatabase(path: string): Database.Database {
   const existed = existsSync(path) && statSync(path).size > 0;

@@ -7,10 +7,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { InputError, StoreError } from "../../core/errors.js";
+import { applicationId } from "./open-sqlite-database.js";
 import { sqliteMigrations } from "./sqlite-migrations.js";
-
-/** `PRAGMA application_id` of a parallellm store ("PLLM"), as the store writes it. */
-const applicationId = 0x504c4c4d;
 
 /**
  * Opens `path` read-only and checks it is a parallellm store of this library's schema.

@@ -3,13 +3,13 @@
  * whatever `providers` registers, and every option keyed by provider name
  * checked against them.
  */
-import { InputError } from "./core/errors.js";
-import type { LLM } from "./core/llm.js";
-import type { ParallellmOptions } from "./parallellm-options.js";
-import { createAnthropicProvider } from "./providers/anthropic/index.js";
-import { createGoogleProvider } from "./providers/google/index.js";
-import { createOpenAIProvider } from "./providers/openai/index.js";
-import { ProviderRouter } from "./providers/router.js";
+import { InputError } from "../core/errors.js";
+import type { LLM } from "../core/llm.js";
+import type { ParallellmOptions } from "../parallellm-options.js";
+import { createAnthropicProvider } from "../providers/anthropic/index.js";
+import { createGoogleProvider } from "../providers/google/index.js";
+import { createOpenAIProvider } from "../providers/openai/index.js";
+import { ProviderRouter } from "../providers/router.js";
 
 /** The providers every run has unless `providers` replaces them. */
 export const builtInProviderNames = ["openai", "anthropic", "google"] as const;

@@ -1,17 +1,17 @@
 /** The parts of a run that options choose: strategy, prices, call defaults. */
 import { readFileSync } from "node:fs";
+import { callDefaultKeys } from "../core/check-ask-options.js";
+import { InputError } from "../core/errors.js";
+import type { CallDefaults } from "../core/prepare-call.js";
+import type { ParallellmOptions } from "../parallellm-options.js";
+import type { ModelPrice } from "../providers/model-prices.js";
+import { createAsyncStrategy } from "../strategies/async-strategy.js";
+import { BatchStrategy } from "../strategies/batch-strategy.js";
+import { DryRunStrategy } from "../strategies/dry-run-strategy.js";
+import { HybridStrategy } from "../strategies/hybrid-strategy.js";
+import type { Strategy } from "../strategies/strategy.js";
+import { createSyncStrategy } from "../strategies/sync-strategy.js";
 import { checkPrices } from "./check-open-options.js";
-import { callDefaultKeys } from "./core/check-ask-options.js";
-import { InputError } from "./core/errors.js";
-import type { CallDefaults } from "./core/prepare-call.js";
-import type { ParallellmOptions } from "./parallellm-options.js";
-import type { ModelPrice } from "./providers/model-prices.js";
-import { createAsyncStrategy } from "./strategies/async-strategy.js";
-import { BatchStrategy } from "./strategies/batch-strategy.js";
-import { DryRunStrategy } from "./strategies/dry-run-strategy.js";
-import { HybridStrategy } from "./strategies/hybrid-strategy.js";
-import type { Strategy } from "./strategies/strategy.js";
-import { createSyncStrategy } from "./strategies/sync-strategy.js";
 
 export function createStrategy(options: ParallellmOptions): Strategy {
   const { maxConcurrency, retry, limits } = options;

@@ -1,5 +1,5 @@
 /** How `pllm.forEach` names its items' agents and runs them. */
-import { InputError } from "./core/errors.js";
+import { InputError } from "../core/errors.js";
 
 /** forEach workers started per turn of the event loop. */
 const workersPerSlice = 64;

@@ -1,9 +1,9 @@
 /** What the live dashboard shows of a run, read from its counts each time it redraws. */
-import type { RunTally } from "./core/run-tally.js";
-import type { ProgressSnapshot } from "./dashboard/dashboard.js";
-import { liveProgress } from "./dashboard/progress.js";
-import type { ModelPrice } from "./providers/model-prices.js";
-import type { UsageRow } from "./store/store.js";
+import type { RunTally } from "../core/run-tally.js";
+import type { ModelPrice } from "../providers/model-prices.js";
+import type { UsageRow } from "../store/store.js";
+import type { ProgressSnapshot } from "./dashboard.js";
+import { liveProgress } from "./progress.js";
 
 export interface SnapshotSource {
   readonly strategy: string;

@@ -1,10 +1,10 @@
 /** The checks and outcomes of a `pllm.agent` scope. */
-import type { AgentState } from "./core/agent.js";
-import { checkCallDefaults } from "./core/check-ask-options.js";
-import { InputError, Interrupted, NotAvailable, ParallellmError } from "./core/errors.js";
-import type { CallDefaults } from "./core/prepare-call.js";
-import type { RunStats } from "./core/run-tally.js";
-import type { ProviderRouter } from "./providers/router.js";
+import type { AgentState } from "../core/agent.js";
+import { checkCallDefaults } from "../core/check-ask-options.js";
+import { InputError, Interrupted, NotAvailable, ParallellmError } from "../core/errors.js";
+import type { CallDefaults } from "../core/prepare-call.js";
+import type { RunStats } from "../core/run-tally.js";
+import type { ProviderRouter } from "../providers/router.js";
 
 /** Refuses a name that is not a non-empty string, or a missing function. */
 export function checkAgentArguments<F>(name: unknown, fn: F | undefined): asserts fn is F {

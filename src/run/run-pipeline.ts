@@ -2,11 +2,11 @@
  * `Parallellm.run`: one run of a pipeline, or, with `untilDone`, runs until
  * nothing is pending (the loop `pllm run --wait` uses too).
  */
-import { runStatusOf, runUntilDone } from "./batch/run-until-done.js";
+import { runStatusOf, runUntilDone } from "../batch/run-until-done.js";
+import { BatchFailedError, FailedCallsError } from "../core/errors.js";
+import type { RunSummary } from "../dashboard/run-summary.js";
+import type { ParallellmOptions, RunOptions } from "../parallellm-options.js";
 import { checkRunOptions } from "./check-open-options.js";
-import { BatchFailedError, FailedCallsError } from "./core/errors.js";
-import type { RunSummary } from "./dashboard/run-summary.js";
-import type { ParallellmOptions, RunOptions } from "./parallellm-options.js";
 
 /** What `runPipeline` needs of a workspace: run the pipeline on it, then close it. */
 export interface OpenedWorkspace {

@@ -1,14 +1,14 @@
 /** The summary a run ends with, assembled from what the run counted and what its strategy and batches reported. */
-import type { BatchSyncReport } from "./batch/sync-batches.js";
-import type { AgentState } from "./core/agent.js";
-import { DriftError } from "./core/errors.js";
-import type { RunStats, RunTally } from "./core/run-tally.js";
-import { type SessionCost, sessionCost } from "./dashboard/cost-report.js";
-import type { DriftReport, RunSummary } from "./dashboard/run-summary.js";
+import type { BatchSyncReport } from "../batch/sync-batches.js";
+import type { AgentState } from "../core/agent.js";
+import { DriftError } from "../core/errors.js";
+import type { RunStats, RunTally } from "../core/run-tally.js";
+import { type SessionCost, sessionCost } from "../dashboard/cost-report.js";
+import type { DriftReport, RunSummary } from "../dashboard/run-summary.js";
+import type { ModelPrice } from "../providers/model-prices.js";
+import type { Store } from "../store/store.js";
+import type { StrategyReport } from "../strategies/strategy.js";
 import { judgeDrift } from "./judge-drift.js";
-import type { ModelPrice } from "./providers/model-prices.js";
-import type { Store } from "./store/store.js";
-import type { StrategyReport } from "./strategies/strategy.js";
 
 /** What a closing run knows. */
 export interface ClosingRun {

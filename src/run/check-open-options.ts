@@ -4,7 +4,7 @@
  * refused with "did you mean" (plain JavaScript would ignore `stratgy:
  * "batch"` and run at full price), a value of the wrong type naming the option.
  */
-import { callDefaultRules } from "./core/check-ask-options.js";
+import { callDefaultRules } from "../core/check-ask-options.js";
 import {
   checkOptions,
   defineOptions,
@@ -20,15 +20,15 @@ import {
   type OptionsKind,
   oneOf,
   wholeFrom,
-} from "./core/check-options.js";
-import { InputError } from "./core/errors.js";
-import type { ProviderName } from "./core/llm.js";
-import type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
-import type { ModelPrice } from "./providers/model-prices.js";
+} from "../core/check-options.js";
+import { InputError } from "../core/errors.js";
+import type { ProviderName } from "../core/llm.js";
+import type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "../parallellm-options.js";
+import type { ModelPrice } from "../providers/model-prices.js";
+import { parseRateLimits, type RateLimits } from "../strategies/rate-limits.js";
+import type { RetryPolicy } from "../strategies/retry-policy.js";
+import type { StrategyName } from "../strategies/strategy.js";
 import { builtInProviderNames } from "./run-providers.js";
-import { parseRateLimits, type RateLimits } from "./strategies/rate-limits.js";
-import type { RetryPolicy } from "./strategies/retry-policy.js";
-import type { StrategyName } from "./strategies/strategy.js";
 
 export const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
 

@@ -1,7 +1,7 @@
 /** The workspace directory, made if missing. */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { StoreError } from "./core/errors.js";
+import { StoreError } from "../core/errors.js";
 
 /** The absolute path of `directory`, created (with its parents) if it does not exist. */
 export function makeWorkspaceDirectory(directory: string): string {

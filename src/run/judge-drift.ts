@@ -2,9 +2,9 @@
  * Drift: whether a run asked for other calls than the store holds (stale
  * answers not asked, new calls made), judged at close.
  */
-import type { RunTally } from "./core/run-tally.js";
-import type { DriftReport, RunSummary } from "./dashboard/run-summary.js";
-import type { Store } from "./store/store.js";
+import type { RunTally } from "../core/run-tally.js";
+import type { DriftReport, RunSummary } from "../dashboard/run-summary.js";
+import type { Store } from "../store/store.js";
 
 /**
  * Judged only for a run that finished every agent. New calls are drift only when the

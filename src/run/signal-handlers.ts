@@ -1,5 +1,5 @@
 /** SIGINT and SIGTERM during a run: send nothing new, save what arrives, then exit. */
-import type { ParallellmOptions } from "./parallellm-options.js";
+import type { ParallellmOptions } from "../parallellm-options.js";
 
 export interface InterruptibleRun {
   /** Prints a line to the summary's output. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BatchFailedError, FailedCallsError, InputError } from "./core/errors.js";
-import type { RunSummary } from "./dashboard/run-summary.js";
-import type { ParallellmOptions } from "./parallellm-options.js";
+import { BatchFailedError, FailedCallsError, InputError } from "../core/errors.js";
+import type { RunSummary } from "../dashboard/run-summary.js";
+import type { ParallellmOptions } from "../parallellm-options.js";
 import { runPipeline } from "./run-pipeline.js";
 
 /** A summary with what the run-until-done rules read; the rest does not matter here. */

@@ -1,10 +1,11 @@
 /** `Parallellm.inspect`: the options it takes, checked, and the reader it opens. */
+
+import { InputError } from "../core/errors.js";
+import type { ModelPrice } from "../providers/model-prices.js";
+import { openSqliteReader } from "../store/sqlite/sqlite-reader.js";
+import type { WorkspaceReader } from "../store/workspace-reader.js";
 import { checkPrices, checkWorkspaceDirectory } from "./check-open-options.js";
-import { InputError } from "./core/errors.js";
-import type { ModelPrice } from "./providers/model-prices.js";
 import { loadPrices } from "./run-parts.js";
-import { openSqliteReader } from "./store/sqlite/sqlite-reader.js";
-import type { WorkspaceReader } from "./store/workspace-reader.js";
 
 export interface InspectOptions {
   /** Prices (USD per million tokens) over the built-in table, as `Parallellm.open` takes them. */

@@ -1,8 +1,8 @@
 /** `pllm.load`: a saved value decoded, the response handles in it hydrated from the store. */
-import { NotAvailable } from "./core/errors.js";
-import { ResponseHandle } from "./core/response-handle.js";
-import { decodeUserdata, type ResponseReference } from "./core/userdata-codec.js";
-import { answerKey, type Store } from "./store/store.js";
+import { NotAvailable } from "../core/errors.js";
+import { ResponseHandle } from "../core/response-handle.js";
+import { decodeUserdata, type ResponseReference } from "../core/userdata-codec.js";
+import { answerKey, type Store } from "../store/store.js";
 
 /** The value saved under `key`; `undefined` when nothing was saved. */
 export async function loadUserdata(store: Store, key: string): Promise<unknown> {

@@ -1,6 +1,6 @@
 /** Where a run's output goes: user log lines (above the live dashboard while it runs) and the summary. */
-import { createDashboard, type Dashboard, type ProgressSnapshot } from "./dashboard/dashboard.js";
-import type { ParallellmOptions } from "./parallellm-options.js";
+import { createDashboard, type Dashboard, type ProgressSnapshot } from "../dashboard/dashboard.js";
+import type { ParallellmOptions } from "../parallellm-options.js";
 
 export class RunOutput {
   /** Prints a line where the summary goes: stderr, the user's function, or nowhere. */

@@ -1,0 +1,82 @@
+/**
+ * A run's side of the provider batches of its workspace: ingest what ended at
+ * open, submit what the strategy collected at close, cancel on request. One
+ * archive and one way to find each provider's Batch API for all three.
+ */
+import { InputError } from "../core/errors.js";
+import type { BatchSettings } from "../parallellm-options.js";
+import type { BatchApi } from "../providers/provider.js";
+import type { ProviderRouter } from "../providers/router.js";
+import type { Store, UsageRow } from "../store/store.js";
+import { approveBatches } from "./approve-batches.js";
+import { BatchArchive } from "./batch-archive.js";
+import { type CancelBatchesOptions, type CancelBatchesReport, cancelBatches } from "./cancel-batches.js";
+import { type CollectedCall, type SubmitReport, submitBatches } from "./submit-batches.js";
+import { type BatchSyncReport, syncBatches } from "./sync-batches.js";
+
+export interface WorkspaceBatchesOptions {
+  readonly store: Store;
+  readonly session: number;
+  readonly directory: string;
+  readonly providers: ProviderRouter;
+  readonly settings: BatchSettings;
+  readonly cohortLock: boolean | undefined;
+  /** Prints the approval prompt's lines (`batch.confirm`). */
+  readonly say: (text: string) => void;
+}
+
+export class WorkspaceBatches {
+  readonly #options: WorkspaceBatchesOptions;
+  readonly #archive: BatchArchive;
+  /** What the ingest at open found; `undefined` before it ran. */
+  synced: BatchSyncReport | undefined;
+  /** Tokens of the answers that ingest brought in, by model (the dashboard counts them). */
+  ingestedUsage: readonly UsageRow[] = [];
+
+  constructor(options: WorkspaceBatchesOptions) {
+    this.#options = options;
+    this.#archive = new BatchArchive(options.directory);
+  }
+
+  /** At open: reconcile, poll and ingest every open batch of the workspace. */
+  async sync(): Promise<BatchSyncReport> {
+    const { store, session, cohortLock } = this.#options;
+    this.synced = await syncBatches({
+      store,
+      session,
+      archive: this.#archive,
+      batchApiFor: (provider) => this.#apiOf(provider),
+      cohortLock,
+    });
+    if (this.synced.answers > 0) this.ingestedUsage = await store.usage(session);
+    return this.synced;
+  }
+
+  /** At close: the calls the strategy collected go out as provider batches. */
+  submit(collected: readonly CollectedCall[]): Promise<SubmitReport> {
+    const { store, session, settings, say } = this.#options;
+    return submitBatches(collected, {
+      store,
+      session,
+      archive: this.#archive,
+      batchApiFor: (provider) => {
+        const api = this.#apiOf(provider);
+        if (!api) {
+          throw new InputError(`The ${provider} provider has no Batch API here; use strategy "async" for its calls.`);
+        }
+        return api;
+      },
+      preview: settings.preview,
+      approve: settings.confirm ? (preview) => approveBatches(preview, settings, say) : undefined,
+    });
+  }
+
+  /** Cancel pending batches at their providers (see `Parallellm.cancelBatches`). */
+  cancel(selection: CancelBatchesOptions): Promise<CancelBatchesReport> {
+    return cancelBatches(selection, { store: this.#options.store, batchApiFor: (provider) => this.#apiOf(provider) });
+  }
+
+  #apiOf(provider: string): BatchApi | undefined {
+    return this.#options.providers.get(provider).batch;
+  }
+}
