@@ -1,6 +1,7 @@
 export type { CancelBatchesOptions, CancelBatchesReport, CancelledBatch } from "./batch/cancel-batches.js";
 export type { Agent } from "./core/agent.js";
 export type { RunStats } from "./core/call-engine.js";
+export type { AskOptions, CallDefaults, HashPart } from "./core/call-options.js";
 export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";
 export {
   AuthenticationError,
@@ -31,7 +32,6 @@ export type {
   ToolDefinition,
   Usage,
 } from "./core/llm.js";
-export type { AskOptions, CallDefaults, HashPart } from "./core/prepare-call.js";
 export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
 export type { RunToolsOptions, ToolHandler, ToolHandlers, ToolRun, ToolStep } from "./core/run-tools.js";
 export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";

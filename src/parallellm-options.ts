@@ -1,7 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type OpenAI from "openai";
+import type { CallDefaults } from "./core/call-options.js";
 import type { ProviderName } from "./core/llm.js";
-import type { CallDefaults } from "./core/prepare-call.js";
 import type { RunSummary } from "./dashboard/run-summary.js";
 import type { GoogleClient } from "./providers/google/google-client.js";
 import type { ModelPrice } from "./providers/model-prices.js";

@@ -8,10 +8,11 @@ import type { CancelBatchesOptions, CancelBatchesReport } from "./batch/cancel-b
 import { WorkspaceBatches } from "./batch/workspace-batches.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
 import { CallEngine } from "./core/call-engine.js";
+import type { CallDefaults } from "./core/call-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
 import { InputError, Interrupted } from "./core/errors.js";
 import { IdentityCache } from "./core/identity-cache.js";
-import { type CallDefaults, mergeCallOptions } from "./core/prepare-call.js";
+import { mergeCallOptions } from "./core/prepare-call.js";
 import type { RunStats } from "./core/run-tally.js";
 import { encodeUserdata } from "./core/userdata-codec.js";
 import { type CostReport, costReport } from "./dashboard/cost-report.js";

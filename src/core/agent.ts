@@ -6,19 +6,13 @@ import { format } from "node:util";
 import type { Document } from "../documents/document.js";
 import type { AskSite } from "./ask-location.js";
 import type { CallEngine } from "./call-engine.js";
+import type { AskOptions, CallDefaults, ResolvedModel } from "./call-options.js";
 import { checkAskOptions, checkConversationOptions } from "./check-ask-options.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
 import type { IdentityCache } from "./identity-cache.js";
 import type { LLM } from "./llm.js";
-import {
-  type AskOptions,
-  type CallDefaults,
-  mergeCallOptions,
-  prepareCall,
-  type ResolvedModel,
-  retryCall,
-} from "./prepare-call.js";
+import { mergeCallOptions, prepareCall, retryCall } from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
 import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
 import type { InferOutput, SchemaInput, ToolsInput } from "./schema.js";

@@ -11,10 +11,11 @@ import { answerKey, type CallKey, type FailedCall, type Store, type StoredAnswer
 import { QueueStrategy } from "../strategies/queue-strategy.js";
 import type { CloseHost, CollectHost, Strategy } from "../strategies/strategy.js";
 import { CallEngine } from "./call-engine.js";
+import type { AskOptions } from "./call-options.js";
 import { AuthenticationError, InputError, Interrupted, NotAvailable, ProviderRequestError } from "./errors.js";
 import { IdentityCache } from "./identity-cache.js";
 import { emptyUsage, type LLMResult } from "./llm.js";
-import { type AskOptions, prepareCall } from "./prepare-call.js";
+import { prepareCall } from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
 
 const resolveLLM = createProviderRouter({}).resolve;

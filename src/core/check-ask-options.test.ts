@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { AskOptions } from "./call-options.js";
 import { checkAskOptions } from "./check-ask-options.js";
 import { InputError } from "./errors.js";
-import type { AskOptions } from "./prepare-call.js";
 
 const check = (options: Record<string, unknown>) => () => checkAskOptions(options as AskOptions);
 

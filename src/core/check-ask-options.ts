@@ -4,6 +4,8 @@
  * key is refused with "did you mean", a value of the wrong type naming the
  * option, rather than being ignored or reaching a provider as is.
  */
+
+import { type AskOptions, allHashParts, type CallDefaults } from "./call-options.js";
 import {
   checkOptions,
   defineOptions,
@@ -19,7 +21,6 @@ import type { ConversationOptions } from "./conversation.js";
 import { InputError } from "./errors.js";
 import { checkJsonValue } from "./json-value.js";
 import type { ToolChoice } from "./llm.js";
-import { type AskOptions, allHashParts, type CallDefaults } from "./prepare-call.js";
 import type { RunToolsOptions } from "./run-tools.js";
 import type { ToolsInput } from "./schema.js";
 

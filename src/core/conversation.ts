@@ -8,11 +8,11 @@ import { assistantTurn, type Document } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
 import type { CallKey, StoredConversation } from "../store/store.js";
 import type { Agent } from "./agent.js";
+import type { AskOptions, CallDefaults } from "./call-options.js";
 import { canonicalJson, sha256 } from "./canonical.js";
 import type { ConversationBook } from "./conversation-book.js";
 import { InputError, NotAvailable } from "./errors.js";
 import type { Message } from "./llm.js";
-import type { AskOptions, CallDefaults } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
 import type { InferOutput, SchemaInput } from "./schema.js";
 

@@ -5,10 +5,11 @@
  * copies of the option objects the user may change. One per run (an engine
  * instance), so two runs in one process never share a memo.
  */
+
+import { type AskOptions, allHashParts, type ResolvedModel } from "./call-options.js";
 import { CanonicalText, canonicalJson, writeCanonical } from "./canonical.js";
 import { InputError } from "./errors.js";
 import type { GenerationOptions, LLM, LLMRequest, OutputSchema, ToolChoice, ToolDefinition } from "./llm.js";
-import { type AskOptions, allHashParts, type ResolvedModel } from "./prepare-call.js";
 import {
   isStandardSchema,
   type SchemaInput,

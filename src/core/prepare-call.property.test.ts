@@ -12,10 +12,11 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { assistantTurn, type Document, file, image, toolResult } from "../documents/document.js";
 import { normalizeDocuments } from "../documents/normalize-documents.js";
+import { type AskOptions, allHashParts, type ResolvedModel } from "./call-options.js";
 import { canonicalForm, canonicalJson, documentThreshold, sha256 } from "./canonical.js";
 import { IdentityCache } from "./identity-cache.js";
 import type { LLM } from "./llm.js";
-import { type AskOptions, allHashParts, prepareCall, type ResolvedModel, retryCall } from "./prepare-call.js";
+import { prepareCall, retryCall } from "./prepare-call.js";
 import { toOutputSchema, toToolDefinitions } from "./schema.js";
 
 const resolveLLM = (llm: LLM): ResolvedModel =>

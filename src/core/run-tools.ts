@@ -5,10 +5,10 @@
  */
 import { type Document, type ToolResultDocument, toolResult } from "../documents/document.js";
 import type { Agent } from "./agent.js";
+import type { AskOptions } from "./call-options.js";
 import { checkRunToolsOptions } from "./check-ask-options.js";
 import { InputError, NotAvailable } from "./errors.js";
 import type { ToolCall } from "./llm.js";
-import type { AskOptions } from "./prepare-call.js";
 import { describeIssue, type ResponseHandle } from "./response-handle.js";
 import { type InferOutput, isStandardSchema, type SchemaInput, type ToolSpec, type ToolsInput } from "./schema.js";
 

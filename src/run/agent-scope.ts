@@ -1,8 +1,8 @@
 /** The checks and outcomes of a `pllm.agent` scope. */
 import type { AgentState } from "../core/agent.js";
+import type { CallDefaults } from "../core/call-options.js";
 import { checkCallDefaults } from "../core/check-ask-options.js";
 import { InputError, Interrupted, NotAvailable, ParallellmError } from "../core/errors.js";
-import type { CallDefaults } from "../core/prepare-call.js";
 import type { RunStats } from "../core/run-tally.js";
 import type { ProviderRouter } from "../providers/router.js";
 

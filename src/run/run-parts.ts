@@ -1,8 +1,8 @@
 /** The parts of a run that options choose: strategy, prices, call defaults. */
 import { readFileSync } from "node:fs";
+import type { CallDefaults } from "../core/call-options.js";
 import { callDefaultKeys } from "../core/check-ask-options.js";
 import { InputError } from "../core/errors.js";
-import type { CallDefaults } from "../core/prepare-call.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import type { ModelPrice } from "../providers/model-prices.js";
 import { createAsyncStrategy } from "../strategies/async-strategy.js";
