@@ -1,7 +1,7 @@
 /** Answers in SQL: storing them (with their requests and documents), reading them back, and their usage. */
 import type { LLMResult } from "../../core/llm.js";
 import type { AnsweredCall, CallKey, ResponseRecord, StoredAnswer, UsageRow } from "../store.js";
-import type { SqlConnection } from "./sql-connection.js";
+import type { SqlConnection, SqlValue } from "./sql-connection.js";
 
 /** Store each document once, by its content hash. */
 export async function insertDocuments(connection: SqlConnection, documents: ReadonlyMap<string, string>) {
@@ -142,24 +142,40 @@ export async function answeredCount(connection: SqlConnection, session: number) 
 }
 
 export async function usage(connection: SqlConnection, session?: number): Promise<readonly UsageRow[]> {
+  const query = usageQuery(session);
+  return toUsageRows(await connection.all(query.sql, query.params));
+}
+
+/**
+ * Tokens of stored answers by model, agent, session and batch; one session's by model
+ * and batch only. The store and the read-only reader both run it.
+ */
+export function usageQuery(session?: number): { readonly sql: string; readonly params: readonly SqlValue[] } {
+  const byAgent = session === undefined;
+  return {
+    sql: `SELECT c.model, ${byAgent ? "c.agent" : "NULL"}, r.session, r.via_batch, count(*),
+       coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+     FROM responses r JOIN calls c ON c.id = r.call_id
+     ${byAgent ? "" : "WHERE r.session = ?"}
+     GROUP BY c.model, ${byAgent ? "c.agent, " : ""}r.session, r.via_batch
+     ORDER BY 1, 2, 3, 4`,
+    params: byAgent ? [] : [session],
+  };
+}
+
+/** The rows of `usageQuery`, read as arrays. */
+export function toUsageRows(rows: readonly unknown[]): UsageRow[] {
   type Row = [string, string | null, number, number, number, number, number, number];
-  const totals = (agent: string, where: string, groupBy: string) =>
-    `SELECT c.model, ${agent}, r.session, r.via_batch, count(*), coalesce(sum(r.input_tokens), 0),
-       coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-     FROM responses r JOIN calls c ON c.id = r.call_id ${where} GROUP BY ${groupBy}`;
-  const rows = (
-    session === undefined
-      ? await connection.all(totals("c.agent", "", "c.model, c.agent, r.session, r.via_batch"))
-      : await connection.all(totals("NULL", "WHERE r.session = ?", "c.model, r.session, r.via_batch"), [session])
-  ) as Row[];
-  return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
-    model,
-    agent: agent ?? undefined,
-    session,
-    viaBatch: viaBatch === 1,
-    answers,
-    inputTokens,
-    outputTokens,
-    cachedInputTokens,
-  }));
+  return (rows as Row[]).map(
+    ([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
+      model,
+      agent: agent ?? undefined,
+      session,
+      viaBatch: viaBatch === 1,
+      answers,
+      inputTokens,
+      outputTokens,
+      cachedInputTokens,
+    }),
+  );
 }

@@ -11,6 +11,7 @@ import type { Message } from "../../core/llm.js";
 import { type CostReport, costReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
 import type { ModelPrice } from "../../providers/model-prices.js";
+import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
 import type { CallKey, StoredBatchState, UsageRow } from "../store.js";
 import type {
   BatchRow,
@@ -324,27 +325,13 @@ export class SqliteReader implements WorkspaceReader {
 
   /** Tokens by model, agent, session and batch; one session's by model and batch only. */
   #usage(session: number | undefined): UsageRow[] {
-    const byAgent = session === undefined;
-    const rows = this.#db
-      .prepare(
-        `SELECT c.model, ${byAgent ? "c.agent" : "NULL"}, r.session, r.via_batch, count(*),
-           coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-         FROM responses r JOIN calls c ON c.id = r.call_id
-         ${byAgent ? "GROUP BY c.model, c.agent, r.session, r.via_batch" : "WHERE r.session = ? GROUP BY c.model, r.via_batch"}
-         ORDER BY 1, 2, 3, 4`,
-      )
-      .raw(true)
-      .all(...(byAgent ? [] : [session])) as [string, string | null, number, number, number, number, number, number][];
-    return rows.map(([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
-      model,
-      agent: agent ?? undefined,
-      session,
-      viaBatch: viaBatch === 1,
-      answers,
-      inputTokens,
-      outputTokens,
-      cachedInputTokens,
-    }));
+    const query = usageQuery(session);
+    return toUsageRows(
+      this.#db
+        .prepare(query.sql)
+        .raw(true)
+        .all(...query.params),
+    );
   }
 
   async close(): Promise<void> {
