@@ -229,14 +229,15 @@ class MemoryStore implements Store {
   async batchCalls(batchId: number): Promise<ReadonlyMap<string, BatchCall>> {
     const batch = this.#batch(batchId);
     // A call is in one batch at a time: an outcome received through a batch since this one was
-    // created is this batch's, stored by an ingest that was cut off.
+    // created is this batch's, stored by an ingest that was cut off. Strictly after: the previous
+    // batch's outcome is stored at the open of the run that creates this one, often in the same ms.
     const since = batch.record.createdAt;
     const ingested = new Set<string>();
     for (const response of this.#responses) {
-      if (response.viaBatch && response.receivedAt >= since)
+      if (response.viaBatch && response.receivedAt > since)
         ingested.add(answerKey(this.#callsById[response.callId - 1]!.key));
     }
-    for (const failure of this.#failures) if (failure.viaBatch && failure.at >= since) ingested.add(answerKey(failure));
+    for (const failure of this.#failures) if (failure.viaBatch && failure.at > since) ingested.add(answerKey(failure));
     return new Map(batch.calls.map((call) => [call.customId, { ...call, ingested: ingested.has(answerKey(call)) }]));
   }
 

@@ -96,15 +96,16 @@ export async function openBatches(connection: SqlConnection): Promise<readonly B
 
 export async function batchCalls(connection: SqlConnection, batchId: number): Promise<ReadonlyMap<string, BatchCall>> {
   // A call is in one batch at a time: an outcome received through a batch since this one was
-  // created is this batch's, stored by an ingest that was cut off.
+  // created is this batch's, stored by an ingest that was cut off. Strictly after: the previous
+  // batch's outcome is stored at the open of the run that creates this one, often in the same ms.
   const rows = await connection.all(
     `SELECT bc.custom_id, bc.agent, bc.hash, bc.occurrence, bc.seq,
        CASE WHEN EXISTS (SELECT 1 FROM calls c JOIN responses r ON r.call_id = c.id
                WHERE c.agent = bc.agent AND c.hash = bc.hash AND c.occurrence = bc.occurrence
-                 AND r.via_batch = 1 AND r.created_at >= b.created_at)
+                 AND r.via_batch = 1 AND r.created_at > b.created_at)
          OR EXISTS (SELECT 1 FROM failures f
                WHERE f.agent = bc.agent AND f.hash = bc.hash AND f.occurrence = bc.occurrence
-                 AND f.via_batch = 1 AND f.created_at >= b.created_at)
+                 AND f.via_batch = 1 AND f.created_at > b.created_at)
        THEN 1 ELSE 0 END
      FROM batch_calls bc JOIN batches b ON b.id = bc.batch_id WHERE bc.batch_id = ?`,
     [batchId],

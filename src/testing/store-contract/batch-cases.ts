@@ -139,10 +139,13 @@ export function batchCases(makeStore: MakeStore, test: StoreTestApi): void {
 
     test.it("batchCalls: each call by custom id, marked ingested once a batch outcome arrived since", async () => {
       await withStore(makeStore, async (store) => {
-        const [a, b, c, d] = [callKey("a"), callKey("b"), callKey("c"), callKey("d")];
-        // Outcomes from before the batch was created are another batch's (or a direct call's).
+        const [a, b, c, d, e] = [callKey("a"), callKey("b"), callKey("c"), callKey("d"), callKey("f")];
+        // Outcomes from before the batch was created are another batch's (or a direct call's),
+        // also one stored in the very millisecond the batch was (the previous batch's, ingested
+        // at the open of the run that created this one).
         await store.saveResponse(answer(d, { viaBatch: true, receivedAt: 500 }));
-        const id = await store.recordBatchIntent(intent("tag-1", [a, b, c, d], 1000));
+        await store.saveFailure(failure(e, "expired", { viaBatch: true, at: 1000 }));
+        const id = await store.recordBatchIntent(intent("tag-1", [a, b, c, d, e], 1000));
         const other = await store.recordBatchIntent(intent("tag-2", [callKey("e")], 1000));
         // A batch answer's canonical request was recorded with the intent.
         await store.saveResponse({ ...answer(a, { viaBatch: true, receivedAt: 2000 }), canonical: undefined });
@@ -155,6 +158,7 @@ export function batchCases(makeStore: MakeStore, test: StoreTestApi): void {
             ["c1", { customId: "c1", ...b, seq: 1, ingested: true }],
             ["c2", { customId: "c2", ...c, seq: 2, ingested: false }],
             ["c3", { customId: "c3", ...d, seq: 3, ingested: false }],
+            ["c4", { customId: "c4", ...e, seq: 4, ingested: false }],
           ]),
         );
         assert.deepEqual([...(await store.batchCalls(other)).keys()], ["c0"]);
