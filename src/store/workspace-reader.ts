@@ -7,7 +7,7 @@
 import type { LLMResult, Message } from "../core/llm.js";
 import type { CostReport } from "../dashboard/cost-report.js";
 import type { StoredProgress } from "../dashboard/progress.js";
-import type { CallKey, StoredBatchState, UsageRow } from "./store.js";
+import type { CallKey, FailureRecord, StoredBatchState, UsageRow } from "./store.js";
 
 /** One run of a pipeline on the workspace. */
 export interface SessionRow {
@@ -95,16 +95,7 @@ export interface ReceivedAnswer {
 }
 
 /** A failed attempt, as the provider or the library reported it. */
-export interface AttemptFailure {
-  readonly session: number;
-  readonly provider: string;
-  readonly model: string;
-  readonly attempt: number;
-  readonly kind: string;
-  readonly statusCode: number | undefined;
-  readonly message: string;
-  readonly requestId: string | undefined;
-  readonly at: number;
+export interface AttemptFailure extends Omit<FailureRecord, keyof CallKey | "seq" | "viaBatch"> {
   readonly viaBatch: boolean;
 }
 
