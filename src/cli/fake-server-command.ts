@@ -1,7 +1,7 @@
 /** `pllm fake-server`: the offline provider server, standalone, for tests in other languages or processes. */
 import { defineCommand } from "citty";
 import { startFakeProviderServer } from "../testing/index.js";
-import { UsageError } from "./cli-error.js";
+import { wholeNumber } from "./workspace-args.js";
 
 export const fakeServerCommand = defineCommand({
   meta: {
@@ -15,8 +15,8 @@ export const fakeServerCommand = defineCommand({
   },
   async run({ args }) {
     const server = await startFakeProviderServer({
-      port: args.port === undefined ? undefined : parseWhole(args.port, "--port"),
-      latencyMs: parseWhole(args.latency, "--latency"),
+      port: args.port === undefined ? undefined : wholeNumber(args.port, "--port"),
+      latencyMs: wholeNumber(args.latency, "--latency"),
       autoToolCalls: args["auto-tool-calls"] === true,
       // No one can read the log of a server in its own process: keep memory flat however long it runs.
       logRequests: false,
@@ -31,9 +31,3 @@ export const fakeServerCommand = defineCommand({
     process.once("SIGTERM", stop);
   },
 });
-
-function parseWhole(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} takes a whole number, got "${text}".`);
-  return value;
-}

@@ -1,0 +1,81 @@
+/**
+ * What every command that reads a workspace shares: the directory argument,
+ * `--json`, `--prices`, the call filters, and opening the read-only view with
+ * one clear line when there is no workspace to read.
+ */
+import type { ArgsDef } from "citty";
+import { Parallellm } from "../parallellm.js";
+import type { CallFilter, CallStatus, WorkspaceReader } from "../store/workspace-reader.js";
+import { UsageError } from "./cli-error.js";
+
+/** `[dir]`, `--json` and `--prices`: spread into a command's `args`. */
+export const workspaceArgs = {
+  dir: { type: "positional", required: false, default: ".", description: "Workspace directory (default: .)" },
+  json: { type: "boolean", description: "Print JSON (one document) instead of text" },
+  prices: {
+    type: "string",
+    description: "A JSON file of prices (USD per million tokens) over the built-in table",
+    valueHint: "file",
+  },
+} as const satisfies ArgsDef;
+
+/** The filters `calls` and `export` take: spread into a command's `args`. */
+export const callFilterArgs = {
+  agent: { type: "string", description: "Agent name, or a glob (`judge*`, `round-?`)", valueHint: "glob" },
+  provider: { type: "string", description: "Provider name (openai, anthropic, google, …)" },
+  model: { type: "string", description: "Model as stored (e.g. gpt-4o-mini)" },
+  status: { type: "string", description: "answered | pending | failed | unanswered" },
+  session: { type: "string", description: "Calls whose status rests on this session", valueHint: "number" },
+  search: { type: "string", description: "Text in the prompt or the answer (case-insensitive)", valueHint: "text" },
+} as const satisfies ArgsDef;
+
+const statuses: readonly CallStatus[] = ["answered", "pending", "failed", "unanswered"];
+
+/** The reader's filter from parsed `callFilterArgs`; a malformed value is a usage error. */
+export function callFilterOf(args: { readonly [name in keyof typeof callFilterArgs]?: unknown }): CallFilter {
+  const status = optionalString(args.status);
+  if (status !== undefined && !statuses.includes(status as CallStatus)) {
+    throw new UsageError(`--status takes one of ${statuses.join(", ")}; got "${status}".`);
+  }
+  const session = optionalString(args.session);
+  return {
+    agent: optionalString(args.agent),
+    provider: optionalString(args.provider),
+    model: optionalString(args.model),
+    status: status as CallStatus | undefined,
+    session: session === undefined ? undefined : wholeNumber(session, "--session", 1),
+    search: optionalString(args.search),
+  };
+}
+
+/** Opens the workspace of `args.dir` read-only, hands it to `read`, and closes it however `read` ends. */
+export async function withWorkspace<T>(
+  args: { readonly dir?: unknown; readonly prices?: unknown },
+  read: (reader: WorkspaceReader) => Promise<T>,
+): Promise<T> {
+  const pricesFile = optionalString(args.prices);
+  const reader = await Parallellm.inspect(optionalString(args.dir) ?? ".", pricesFile ? { pricesFile } : {});
+  try {
+    return await read(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Writes `value` as indented JSON on stdout (for `--json`). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A whole number of at least `min` from a flag's text; anything else is a usage error. */
+export function wholeNumber(text: string, flag: string, min = 0): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ""}; got "${text}".`);
+  }
+  return value;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === undefined || value === "" ? undefined : String(value);
+}
