@@ -1,0 +1,33 @@
+/** Numbers as people read them in `pllm` output: counts, money, bytes. */
+
+/** A whole count with thousands separators: `1,234`. */
+export function formatCount(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+/**
+ * US dollars: four decimals below $1 (`$0.0123`), cents above (`$1,234.56`);
+ * `"no price"` when the cost is not known (a model without a price), never a made-up `$0`.
+ */
+export function formatMoney(value: number | undefined): string {
+  if (value === undefined) return "no price";
+  const digits = Math.abs(value) < 1 ? 4 : 2;
+  return `$${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+/** A size in bytes: `512 B`, `1.5 KB`, `12.0 MB` (powers of 1,024). */
+export function formatBytes(value: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let size = value;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${size.toFixed(1)} ${units[unit]}`;
+}
+
+/** A part of a whole as a percentage: `42%`; `0%` of nothing. */
+export function formatPercent(part: number, whole: number): string {
+  return `${whole === 0 ? 0 : Math.floor((part / whole) * 100)}%`;
+}
