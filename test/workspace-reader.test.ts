@@ -177,6 +177,13 @@ describe("a workspace made by a sync run", () => {
       const names = async (filter: Parameters<WorkspaceReader["calls"]>[0]) =>
         (await reader.calls(filter)).calls.map((call) => `${call.agent}#${call.occurrence}`);
       expect(await names({ agent: "text" })).toEqual(["text#0", "text#1"]);
+      // A glob (SQLite GLOB: case-sensitive, `*`, `?`, `[...]`); a name without glob characters matches exactly.
+      expect(await names({ agent: "extra-*" })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);
+      expect(await names({ agent: "extra-?" })).toHaveLength(3);
+      expect(await names({ agent: "t*" })).toEqual(["text#0", "text#1", "tool#0"]);
+      expect(await names({ agent: "[st]*", provider: "openai" })).toEqual(["structured#0", "text#0", "text#1", "tool#0"]);
+      expect(await names({ agent: "tex" })).toEqual([]);
+      expect(await names({ agent: "T*" })).toEqual([]);
       expect(await names({ provider: "anthropic" })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);
       expect(await names({ model: "claude-sonnet-4-6", session: 2 })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);
       expect(await names({ session: 1, status: "answered" })).toHaveLength(5);

@@ -35,6 +35,10 @@ export type CallStatus = "answered" | "pending" | "failed" | "unanswered";
 
 /** Filters of `calls`; every one given must hold. */
 export interface CallFilter {
+  /**
+   * An agent's name, or a glob when it has `*`, `?` or `[`: `judge*`, `round-?`, `[ab]-*`
+   * (SQLite GLOB: case-sensitive; `[*]` matches a literal `*`). Without those characters, the exact name.
+   */
   readonly agent?: string | undefined;
   readonly status?: CallStatus | undefined;
   readonly provider?: string | undefined;

@@ -119,7 +119,7 @@ export class CallRows {
     const branchValues: unknown[] = [];
     const whereValues: unknown[] = [];
     if (filter.agent !== undefined) {
-      branch.push("agent = ?");
+      branch.push(/[*?[]/.test(filter.agent) ? "agent GLOB ?" : "agent = ?");
       branchValues.push(filter.agent);
     }
     if (from !== undefined) {
