@@ -181,7 +181,12 @@ describe("a workspace made by a sync run", () => {
       expect(await names({ agent: "extra-*" })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);
       expect(await names({ agent: "extra-?" })).toHaveLength(3);
       expect(await names({ agent: "t*" })).toEqual(["text#0", "text#1", "tool#0"]);
-      expect(await names({ agent: "[st]*", provider: "openai" })).toEqual(["structured#0", "text#0", "text#1", "tool#0"]);
+      expect(await names({ agent: "[st]*", provider: "openai" })).toEqual([
+        "structured#0",
+        "text#0",
+        "text#1",
+        "tool#0",
+      ]);
       expect(await names({ agent: "tex" })).toEqual([]);
       expect(await names({ agent: "T*" })).toEqual([]);
       expect(await names({ provider: "anthropic" })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);

@@ -16,10 +16,12 @@ describe("formatTable", () => {
   });
 
   it("does not count colour escapes as width", () => {
-    expect(formatTable([["\u001b[31mred\u001b[39m", "a"], ["green", "b"]])).toEqual([
-      "\u001b[31mred\u001b[39m    a",
-      "green  b",
-    ]);
+    expect(
+      formatTable([
+        ["\u001b[31mred\u001b[39m", "a"],
+        ["green", "b"],
+      ]),
+    ).toEqual(["\u001b[31mred\u001b[39m    a", "green  b"]);
   });
 });
 

@@ -185,12 +185,67 @@ export interface ConversationTree {
   readonly heads: Readonly<Record<string, string>>;
 }
 
+/** Calls of one provider and model by where they stand. */
+export interface ModelCalls extends Readonly<Record<CallStatus, number>> {
+  readonly provider: string;
+  readonly model: string;
+}
+
+/** Tokens and cost of the answers stored, all time or in one session. */
+export interface SpendFigures {
+  readonly answers: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** USD at the reader's prices; `undefined` when a model has no known price. */
+  readonly cost: number | undefined;
+}
+
+/** What a workspace holds at a glance (`pllm status`), counted in aggregate queries. */
+export interface WorkspaceOverview {
+  /** The latest sessions, oldest first. */
+  readonly sessions: readonly SessionRow[];
+  readonly sessionCount: number;
+  /** The session a live process is running now (it holds the workspace lock); `undefined` when none is. */
+  readonly running: number | undefined;
+  /** Every call by where it stands (as `calls()` lists them). */
+  readonly calls: Readonly<Record<CallStatus, number>>;
+  /** Calls by provider and model, most first. */
+  readonly models: readonly ModelCalls[];
+  /** Agents with the most calls, most first; `total` counts every agent. */
+  readonly agents: {
+    readonly total: number;
+    readonly top: readonly { readonly agent: string; readonly calls: number }[];
+  };
+  /** Batches waiting at the provider, oldest first. */
+  readonly pendingBatches: readonly BatchRow[];
+  /** The first failed calls (`failures()`); `calls.failed` counts them all. */
+  readonly failures: readonly FailedCallRow[];
+  readonly spent: {
+    readonly allTime: SpendFigures;
+    /** The latest session's; `undefined` without sessions. */
+    readonly lastSession: SpendFigures | undefined;
+    readonly pricesTakenOn: string;
+  };
+}
+
+/** How much `overview()` lists; counts are always whole. */
+export interface OverviewOptions {
+  /** The latest sessions to list. @default 5 */
+  readonly sessions?: number | undefined;
+  /** The agents with the most calls to list. @default 10 */
+  readonly agents?: number | undefined;
+  /** The first failed calls to list. @default 3 */
+  readonly failures?: number | undefined;
+}
+
 /** What a workspace holds and spent; reads only, and never takes the workspace lock. */
 export interface WorkspaceReader extends AsyncDisposable {
   /** Where the store lives. */
   readonly location: string;
   /** Every session, oldest first. */
   sessions(): Promise<readonly SessionRow[]>;
+  /** What the workspace holds at a glance: sessions, calls by status, model and agent, pending batches, failures, spend. */
+  overview(options?: OverviewOptions): Promise<WorkspaceOverview>;
   /** One page of calls, ordered by agent, request hash and occurrence. */
   calls(options?: CallPageOptions): Promise<CallPage>;
   /** Every call that matches, page by page. */

@@ -148,18 +148,20 @@ export async function usage(connection: SqlConnection, session?: number): Promis
 
 /**
  * Tokens of stored answers by model, agent, session and batch; one session's by model
- * and batch only. The store and the read-only reader both run it.
+ * and batch only (and every session's, with `byAgent` false). The store and the read-only reader both run it.
  */
-export function usageQuery(session?: number): { readonly sql: string; readonly params: readonly SqlValue[] } {
-  const byAgent = session === undefined;
+export function usageQuery(
+  session?: number,
+  byAgent = session === undefined,
+): { readonly sql: string; readonly params: readonly SqlValue[] } {
   return {
     sql: `SELECT c.model, ${byAgent ? "c.agent" : "NULL"}, r.session, r.via_batch, count(*),
        coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
      FROM responses r JOIN calls c ON c.id = r.call_id
-     ${byAgent ? "" : "WHERE r.session = ?"}
+     ${session === undefined ? "" : "WHERE r.session = ?"}
      GROUP BY c.model, ${byAgent ? "c.agent, " : ""}r.session, r.via_batch
      ORDER BY 1, 2, 3, 4`,
-    params: byAgent ? [] : [session],
+    params: session === undefined ? [] : [session],
   };
 }
 

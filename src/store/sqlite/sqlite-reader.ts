@@ -23,12 +23,15 @@ import type {
   ConversationRow,
   ConversationTree,
   FailedCallRow,
+  OverviewOptions,
   SessionRow,
+  WorkspaceOverview,
   WorkspaceReader,
 } from "../workspace-reader.js";
 import { CallRows } from "./sqlite-reader-calls.js";
 import { readCallDetail } from "./sqlite-reader-detail.js";
 import { openReadOnly } from "./sqlite-reader-open.js";
+import { readOverview, readSessions } from "./sqlite-reader-overview.js";
 
 /** Opens the workspace in `directory` for reading; `prices` price the cost figures (as `Parallellm.open` takes them). */
 export function openSqliteReader(directory: string, prices: Readonly<Record<string, ModelPrice>> = {}): SqliteReader {
@@ -50,27 +53,23 @@ export class SqliteReader implements WorkspaceReader {
   }
 
   async sessions(): Promise<readonly SessionRow[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT s.id, s.strategy, s.pid, s.started_at, s.ended_at, s.summary, coalesce(r.answers, 0),
-           coalesce(f.failures, 0)
-         FROM sessions s
-         LEFT JOIN (SELECT session, count(*) AS answers FROM responses GROUP BY session) r ON r.session = s.id
-         LEFT JOIN (SELECT session, count(*) AS failures FROM failures GROUP BY session) f ON f.session = s.id
-         ORDER BY s.id`,
-      )
-      .raw(true)
-      .all() as [number, string, number, number, number | null, string | null, number, number][];
-    return rows.map(([id, strategy, pid, startedAt, endedAt, summary, answers, failures]) => ({
-      id,
-      strategy,
-      pid,
-      startedAt,
-      endedAt: endedAt ?? undefined,
-      summary: summary === null ? undefined : JSON.parse(summary),
-      answers,
-      failures,
-    }));
+    return readSessions(this.#db);
+  }
+
+  async overview(options?: OverviewOptions): Promise<WorkspaceOverview> {
+    checkOverviewOptions(options ?? {});
+    const pendingBatches = () =>
+      this.#batchRows(
+        this.#db
+          .prepare("SELECT id FROM batches WHERE state IN ('submitting', 'pending') ORDER BY id")
+          .pluck(true)
+          .all() as number[],
+      );
+    const failures = (limit: number) => this.#failureRows(limit);
+    return readOverview(
+      { db: this.#db, location: this.location, prices: this.#prices, pendingBatches, failures },
+      options,
+    );
   }
 
   async calls(options?: CallPageOptions): Promise<CallPage> {
@@ -168,6 +167,11 @@ export class SqliteReader implements WorkspaceReader {
   }
 
   async failures(): Promise<readonly FailedCallRow[]> {
+    return this.#failureRows(-1);
+  }
+
+  /** The first `limit` failed calls (every one with -1). */
+  #failureRows(limit: number): FailedCallRow[] {
     const rows = this.#db
       .prepare(
         `WITH latest AS (
@@ -185,10 +189,10 @@ export class SqliteReader implements WorkspaceReader {
                AND b.state IN ('submitting', 'pending')
                AND b.id = (SELECT max(batch_id) FROM batch_calls WHERE agent = l.agent AND hash = l.hash
                  AND occurrence = l.occurrence))
-         ORDER BY f.id`,
+         ORDER BY f.id LIMIT ?`,
       )
       .raw(true)
-      .all() as [
+      .all(limit) as [
       string,
       string,
       number,
@@ -340,6 +344,17 @@ export class SqliteReader implements WorkspaceReader {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+function checkOverviewOptions(options: OverviewOptions): void {
+  for (const name of ["sessions", "agents", "failures"] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+      throw new InputError(
+        `overview({ ${name} }) takes a whole number of rows to list (0 or more), got ${String(value)}.`,
+      );
+    }
   }
 }
 

@@ -70,6 +70,12 @@ let _exitHookInstalled = false;
 
 type Attempt = { readonly lock: WorkspaceLock } | { readonly holder: LockHolder } | { readonly busy: true };
 
+/** The live process holding the lock at `path`; `undefined` when none does (no lock file, or a stale one). */
+export function lockHolder(path: string): LockHolder | undefined {
+  const holder = _read(path)?.holder;
+  return holder && !_isStale(path, holder) ? holder : undefined;
+}
+
 function _tryAcquire(path: string): Attempt {
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const holder: LockHolder = { pid: process.pid, host: hostname(), since: Date.now() };
