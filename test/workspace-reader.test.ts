@@ -189,6 +189,14 @@ describe("a workspace made by a sync run", () => {
       ]);
       expect(await names({ agent: "tex" })).toEqual([]);
       expect(await names({ agent: "T*" })).toEqual([]);
+      const [first] = (await reader.calls({ agent: "text" })).calls;
+      expect(await names({ hash: first.hash.slice(0, 6) })).toEqual(["text#0", "text#1"]);
+      expect(await names({ hash: first.hash })).toEqual(["text#0", "text#1"]);
+      await expect(reader.calls({ hash: "ab*" })).rejects.toThrow(
+        new InputError(
+          'calls({ hash }) takes a request hash or its first characters (letters, digits, - and _), got "ab*".',
+        ),
+      );
       expect(await names({ provider: "anthropic" })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);
       expect(await names({ model: "claude-sonnet-4-6", session: 2 })).toEqual(["extra-x#0", "extra-y#0", "extra-z#0"]);
       expect(await names({ session: 1, status: "answered" })).toHaveLength(5);

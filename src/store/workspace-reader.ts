@@ -40,6 +40,8 @@ export interface CallFilter {
    * (SQLite GLOB: case-sensitive; `[*]` matches a literal `*`). Without those characters, the exact name.
    */
   readonly agent?: string | undefined;
+  /** A request hash, or its first characters (`pllm show <hash prefix>`). */
+  readonly hash?: string | undefined;
   readonly status?: CallStatus | undefined;
   readonly provider?: string | undefined;
   readonly model?: string | undefined;

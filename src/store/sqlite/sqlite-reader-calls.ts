@@ -122,6 +122,10 @@ export class CallRows {
       branch.push(/[*?[]/.test(filter.agent) ? "agent GLOB ?" : "agent = ?");
       branchValues.push(filter.agent);
     }
+    if (filter.hash !== undefined) {
+      branch.push("hash GLOB ?");
+      branchValues.push(`${filter.hash}*`);
+    }
     if (from !== undefined) {
       branch.push(exactly ? "agent = ? AND hash = ? AND occurrence = ?" : "(agent, hash, occurrence) > (?, ?, ?)");
       branchValues.push(from.agent, from.hash, from.occurrence);
@@ -184,6 +188,11 @@ function checkFilter(filter: CallFilter): void {
   if (filter.status !== undefined && !callStatuses.includes(filter.status)) {
     throw new InputError(
       `calls({ status }) takes one of ${callStatuses.map((status) => `"${status}"`).join(", ")}, got ${JSON.stringify(filter.status)}.`,
+    );
+  }
+  if (filter.hash !== undefined && !(typeof filter.hash === "string" && /^[\w-]+$/.test(filter.hash))) {
+    throw new InputError(
+      `calls({ hash }) takes a request hash or its first characters (letters, digits, - and _), got ${JSON.stringify(filter.hash)}.`,
     );
   }
   for (const name of ["agent", "provider", "model", "search"] as const) {
