@@ -33,6 +33,11 @@ export function moreLines(hidden: number, what = "more"): string[] {
   return hidden > 0 ? [`… and ${hidden.toLocaleString("en-US")} ${what}`] : [];
 }
 
+/** `lines` two spaces in, under a section's title. */
+export function indent(lines: readonly string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}
+
 /** `text` cut to `width` characters with an ellipsis, on one line. */
 export function oneLine(text: string, width: number): string {
   const flat = text.replace(/\s+/g, " ").trim();

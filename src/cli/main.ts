@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** The `pllm` command. */
 import { defineCommand } from "citty";
+import { callsCommand } from "./calls-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
 import { runCommand } from "./run-command.js";
+import { statusCommand } from "./status-command.js";
 
 const main = defineCommand({
   meta: {
@@ -11,7 +13,12 @@ const main = defineCommand({
     version: packageVersion,
     description: "parallellm: LLM pipelines that replay for free and scale through Batch APIs.",
   },
-  subCommands: { run: runCommand, "fake-server": fakeServerCommand },
+  subCommands: {
+    run: runCommand,
+    "fake-server": fakeServerCommand,
+    status: statusCommand,
+    calls: callsCommand,
+  },
 });
 
 process.exitCode = await runCli(main, process.argv.slice(2));
