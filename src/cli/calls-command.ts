@@ -5,10 +5,17 @@
  */
 import { defineCommand } from "citty";
 import type { CallFilter, CallRow, WorkspaceReader } from "../store/workspace-reader.js";
-import { formatCount } from "./format-number.js";
 import { UsageError } from "./cli-error.js";
+import { formatCount } from "./format-number.js";
 import { formatTable, oneLine } from "./format-table.js";
-import { callFilterArgs, callFilterOf, printJson, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import {
+  callFilterArgs,
+  callFilterOf,
+  printJson,
+  wholeNumber,
+  withWorkspace,
+  workspaceArgs,
+} from "./workspace-args.js";
 
 const maxLimit = 10_000;
 
@@ -17,7 +24,12 @@ export const callsCommand = defineCommand({
   args: {
     ...workspaceArgs,
     ...callFilterArgs,
-    limit: { type: "string", default: "50", description: `Calls to list (1 to ${formatCount(maxLimit)})`, valueHint: "number" },
+    limit: {
+      type: "string",
+      default: "50",
+      description: `Calls to list (1 to ${formatCount(maxLimit)})`,
+      valueHint: "number",
+    },
     offset: { type: "string", default: "0", description: "Calls to skip first", valueHint: "number" },
   },
   async run({ args }) {
@@ -55,11 +67,13 @@ async function callsAt(
     if (after === undefined) return { calls: [], more: false };
   }
   const page = await reader.calls({ ...filter, after, limit });
-  const more = page.next !== undefined && (await reader.calls({ ...filter, after: page.next, limit: 1 })).calls.length > 0;
+  const more =
+    page.next !== undefined && (await reader.calls({ ...filter, after: page.next, limit: 1 })).calls.length > 0;
   return { calls: [...page.calls], more };
 }
 
-function callLines(calls: readonly CallRow[]): string[] {
+/** Calls as a table, one line each (also how `pllm show` lists the calls a hash prefix matches). */
+export function callLines(calls: readonly CallRow[]): string[] {
   return formatTable(
     [
       ["id", "agent", "#", "hash", "status", "provider/model", "session", "tokens in/out", "answer"],

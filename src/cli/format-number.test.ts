@@ -10,6 +10,8 @@ describe("number formats", () => {
   it("money: four decimals below a dollar, cents above, and no made-up zero for an unknown price", () => {
     expect(formatMoney(0.0123)).toBe("$0.0123");
     expect(formatMoney(0)).toBe("$0.0000");
+    expect(formatMoney(0.0000492)).toBe("$0.000049");
+    expect(formatMoney(0.00000001)).toBe("$0.000000010");
     expect(formatMoney(1234.5)).toBe("$1,234.50");
     expect(formatMoney(undefined)).toBe("no price");
   });

@@ -6,11 +6,15 @@ export function formatCount(value: number): string {
 }
 
 /**
- * US dollars: four decimals below $1 (`$0.0123`), cents above (`$1,234.56`);
- * `"no price"` when the cost is not known (a model without a price), never a made-up `$0`.
+ * US dollars: four decimals below $1 (`$0.0123`), cents above (`$1,234.56`), two significant
+ * digits below a hundredth of a cent (`$0.000049`, never a made-up `$0.0000`);
+ * `"no price"` when the cost is not known (a model without a price).
  */
 export function formatMoney(value: number | undefined): string {
   if (value === undefined) return "no price";
+  if (value !== 0 && Math.abs(value) < 0.0001) {
+    return `$${value.toFixed(Math.min(20, 1 - Math.floor(Math.log10(Math.abs(value)))))}`;
+  }
   const digits = Math.abs(value) < 1 ? 4 : 2;
   return `$${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }

@@ -5,6 +5,7 @@ import { callsCommand } from "./calls-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
 import { runCommand } from "./run-command.js";
+import { showCommand } from "./show-command.js";
 import { statusCommand } from "./status-command.js";
 
 const main = defineCommand({
@@ -18,6 +19,7 @@ const main = defineCommand({
     "fake-server": fakeServerCommand,
     status: statusCommand,
     calls: callsCommand,
+    show: showCommand,
   },
 });
 

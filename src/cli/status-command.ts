@@ -17,7 +17,12 @@ export const statusCommand = defineCommand({
   args: {
     ...workspaceArgs,
     sessions: { type: "string", default: "5", description: "The latest sessions to list", valueHint: "number" },
-    agents: { type: "string", default: "10", description: "The agents with the most calls to list", valueHint: "number" },
+    agents: {
+      type: "string",
+      default: "10",
+      description: "The agents with the most calls to list",
+      valueHint: "number",
+    },
   },
   async run({ args }) {
     const options = {

@@ -115,6 +115,8 @@ export interface CallDetail extends CallRow {
   readonly documents: Readonly<Record<string, string>>;
   /** The answer in use (what a rerun gives back). */
   readonly answer: LLMResult | undefined;
+  /** What the answer in use cost (USD, at the reader's prices); `undefined` without an answer or a known price. */
+  readonly cost: number | undefined;
   /** Every answer received, oldest first. */
   readonly answers: readonly ReceivedAnswer[];
   /** Every failed attempt, oldest first. */

@@ -15,7 +15,7 @@ export function readCallDetail(
   rows: CallRows,
   id: number | CallKey,
   batchesOf: (ids: readonly number[]) => BatchRow[],
-): CallDetail | undefined {
+): Omit<CallDetail, "cost"> | undefined {
   return db.transaction(() => {
     const key = typeof id === "number" ? rows.keyOf(id) : id;
     const row = key && rows.one(key);

@@ -10,7 +10,7 @@ import { InputError } from "../../core/errors.js";
 import type { Message } from "../../core/llm.js";
 import { type CostReport, costReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
-import type { ModelPrice } from "../../providers/model-prices.js";
+import { costOf, type ModelPrice } from "../../providers/model-prices.js";
 import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
 import type { CallKey, StoredBatchState, UsageRow } from "../store.js";
 import type {
@@ -88,7 +88,8 @@ export class SqliteReader implements WorkspaceReader {
 
   async call(id: number | CallKey): Promise<CallDetail | undefined> {
     checkCallId(id);
-    return readCallDetail(this.#db, this.#calls, id, (ids) => this.#batchRows(ids));
+    const detail = readCallDetail(this.#db, this.#calls, id, (ids) => this.#batchRows(ids));
+    return detail && { ...detail, cost: answerCost(detail, this.#prices) };
   }
 
   async batches(): Promise<readonly BatchRow[]> {
@@ -345,6 +346,21 @@ export class SqliteReader implements WorkspaceReader {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The answer in use priced as the cost report prices it: by the model asked, at the batch price when it came by batch. */
+function answerCost(
+  detail: Omit<CallDetail, "cost">,
+  prices: Readonly<Record<string, ModelPrice>>,
+): number | undefined {
+  const usage = detail.answer?.usage;
+  if (usage?.inputTokens === undefined || detail.model === undefined) return undefined;
+  const viaBatch = detail.answers.some((answer) => answer.inUse && answer.viaBatch);
+  return costOf(
+    detail.model,
+    { input: usage.inputTokens, output: usage.outputTokens, cachedInput: usage.cachedInputTokens },
+    { batch: viaBatch, overrides: prices },
+  );
 }
 
 function checkOverviewOptions(options: OverviewOptions): void {
