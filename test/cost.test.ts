@@ -46,6 +46,10 @@ describe("cost", () => {
     expect(second.cost.session.total).toBeCloseTo(perCall);
     expect(second.cost.savedByReplay).toBeCloseTo(2 * perCall);
     expect(second.cost.allTime.total).toBeCloseTo(3 * perCall);
+    expect(second.cost.allTime.bySession.map((line) => [line.name, line.answers, line.cost])).toEqual([
+      ["1", 2, 2 * perCall],
+      ["2", 1, perCall],
+    ]);
     expect(second.printed).toMatch(/saved {5}\$1\.1200 by replay/);
     // The summary reads this session's answers only; the workspace's totals are pllm.cost().
     expect(second.summary.cost.session.total).toBeCloseTo(perCall);

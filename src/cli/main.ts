@@ -2,6 +2,8 @@
 /** The `pllm` command. */
 import { defineCommand } from "citty";
 import { callsCommand } from "./calls-command.js";
+import { costCommand } from "./cost-command.js";
+import { failuresCommand } from "./failures-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
 import { runCommand } from "./run-command.js";
@@ -20,6 +22,8 @@ const main = defineCommand({
     status: statusCommand,
     calls: callsCommand,
     show: showCommand,
+    failures: failuresCommand,
+    cost: costCommand,
   },
 });
 

@@ -24,6 +24,8 @@ export interface CostReport {
     readonly total: number | undefined;
     readonly byModel: readonly CostLine[];
     readonly byAgent: readonly CostLine[];
+    /** By session: each line's `name` is the session's number. */
+    readonly bySession: readonly CostLine[];
   };
   /** What the answers this session replayed cost when they were first made. */
   readonly savedByReplay: number | undefined;
@@ -82,6 +84,7 @@ export function costReport(
       total: totalOf(rows, prices),
       byModel: linesBy(rows, (row) => row.model, prices),
       byAgent: linesBy(rows, (row) => row.agent ?? "", prices),
+      bySession: linesBy(rows, (row) => String(row.session), prices).sort((a, b) => Number(a.name) - Number(b.name)),
     },
     savedByBatch: { session: thisSession.savedByBatch.session, allTime: batchDiscountOf(rows, prices) },
   };
