@@ -88,8 +88,12 @@ export type {
   ConversationRow,
   ConversationTree,
   FailedCallRow,
+  ModelCalls,
+  OverviewOptions,
   ReceivedAnswer,
   SessionRow,
+  SpendFigures,
+  WorkspaceOverview,
   WorkspaceReader,
 } from "./store/workspace-reader.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";

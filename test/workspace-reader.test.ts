@@ -295,7 +295,11 @@ describe("workspaces it refuses", () => {
 
     const notAStore = tempDirectory();
     writeFileSync(join(notAStore, "store.sqlite"), "hello\n".repeat(1000));
-    await expect(Parallellm.inspect(notAStore)).rejects.toThrow(StoreError);
+    await expect(Parallellm.inspect(notAStore)).rejects.toThrow(
+      new StoreError(
+        `${join(notAStore, "store.sqlite")} is not a parallellm store (not a SQLite database); it was left untouched.`,
+      ),
+    );
     const other = tempDirectory();
     const db = new Database(join(other, "store.sqlite"));
     db.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY)");

@@ -30,6 +30,7 @@ export function openReadOnly(path: string, directory: string): Database.Database
   } catch (error) {
     db?.close();
     const code = (error as { code?: string }).code ?? "";
+    if (code === "SQLITE_NOTADB") throw notAStore(path, error);
     if (!["SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN"].includes(code) || existsSync(`${path}-wal`)) {
       throw new StoreError(
         `Cannot open the store at ${path} to read it: ${(error as Error).message}. Check its permissions.`,
@@ -62,10 +63,12 @@ function readIntoMemory(path: string): Database.Database {
   try {
     return new Database(bytes, { readonly: true });
   } catch (error) {
-    throw new StoreError(`${path} is not a parallellm store (not a SQLite database); it was left untouched.`, {
-      cause: error,
-    });
+    throw notAStore(path, error);
   }
+}
+
+function notAStore(path: string, cause: unknown): StoreError {
+  return new StoreError(`${path} is not a parallellm store (not a SQLite database); it was left untouched.`, { cause });
 }
 
 function checkSchema(db: Database.Database, path: string): void {
@@ -76,11 +79,7 @@ function checkSchema(db: Database.Database, path: string): void {
     version = Number(db.pragma("user_version", { simple: true }));
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
-    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-      throw new StoreError(`${path} is not a parallellm store (not a SQLite database); it was left untouched.`, {
-        cause: error,
-      });
-    }
+    if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") throw notAStore(path, error);
     throw new StoreError(`Cannot read the store at ${path}: ${(error as Error).message}. Check its permissions.`, {
       cause: error,
     });
