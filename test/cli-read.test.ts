@@ -105,7 +105,7 @@ describe("pllm status", () => {
       );
       expect(lines).toContainEqual(expect.stringMatching(/^ {2}all time +11 +[\d,]+ +[\d,]+ +no price$/));
       expect(lines).toContainEqual(expect.stringMatching(/^ {2}session 6 +0 +0 +0 +\$0\.0000$/));
-      expect(text).not.toMatch(/\u001b\[/);
+      expect(text).not.toContain("\u001b[");
     },
     spawning,
   );
