@@ -10,6 +10,8 @@ import { InputError } from "../../core/errors.js";
 import type { Message } from "../../core/llm.js";
 import { type CostReport, costReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
+import type { ExportOptions, ExportResult, ExportRow } from "../../export/export-row.js";
+import { splitExportOptions, writeExportFile } from "../../export/write-export.js";
 import type { ModelPrice } from "../../providers/model-prices.js";
 import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
 import type { CallKey, StoredBatchState, UsageRow } from "../store.js";
@@ -28,6 +30,7 @@ import type {
 } from "../workspace-reader.js";
 import { CallRows } from "./sqlite-reader-calls.js";
 import { readCallDetail } from "./sqlite-reader-detail.js";
+import { ExportRows } from "./sqlite-reader-export.js";
 import { openReadOnly } from "./sqlite-reader-open.js";
 
 /** Opens the workspace in `directory` for reading; `prices` price the cost figures (as `Parallellm.open` takes them). */
@@ -41,12 +44,14 @@ export class SqliteReader implements WorkspaceReader {
   readonly #db: Database.Database;
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   readonly #calls: CallRows;
+  readonly #exports: ExportRows;
 
   constructor(location: string, db: Database.Database, prices: Readonly<Record<string, ModelPrice>>) {
     this.location = location;
     this.#db = db;
     this.#prices = prices;
     this.#calls = new CallRows(db);
+    this.#exports = new ExportRows(db, this.#calls, prices);
   }
 
   async sessions(): Promise<readonly SessionRow[]> {
@@ -85,6 +90,15 @@ export class SqliteReader implements WorkspaceReader {
       yield* page.calls;
       after = page.next;
     } while (after !== undefined);
+  }
+
+  exportRows(filter: CallFilter & { readonly pageSize?: number | undefined } = {}): AsyncIterable<ExportRow> {
+    return this.#exports.rows(filter);
+  }
+
+  async export(options: ExportOptions): Promise<ExportResult> {
+    const { filter, file } = splitExportOptions(options);
+    return writeExportFile(this.#exports.rows(filter), file);
   }
 
   async call(id: number | CallKey): Promise<CallDetail | undefined> {

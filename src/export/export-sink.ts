@@ -1,0 +1,29 @@
+/**
+ * Where an export's bytes go: a writable stream (a file, stdout), written with
+ * backpressure (a write that fills the stream's buffer waits for it to drain),
+ * with the bytes counted.
+ */
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+
+export class ExportSink {
+  readonly #stream: Writable;
+  #bytes = 0;
+
+  constructor(stream: Writable) {
+    this.#stream = stream;
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Writes `chunk`; resolves once the stream can take more. */
+  async write(chunk: string | Uint8Array): Promise<void> {
+    this.#bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (this.#stream.write(chunk)) return;
+    // A stream that fails while full emits "error", not "drain": either ends the wait.
+    await once(this.#stream, "drain");
+  }
+}
