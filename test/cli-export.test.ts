@@ -331,6 +331,11 @@ describe("reader.export()", () => {
       /export\(\) does not take "stauts"/,
     );
     await expect(reader.export({ format: "csv", out, status: "done" as "failed" })).rejects.toThrow(InputError);
+    for (const inside of [join(workspace, "store.sqlite"), join(workspace, "calls.csv"), workspace]) {
+      await expect(reader.export({ format: "csv", out: inside, force: true })).rejects.toThrow(
+        /it is in the workspace .*, which an export leaves as it is/,
+      );
+    }
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
   });

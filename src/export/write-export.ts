@@ -7,7 +7,7 @@
 import { once } from "node:events";
 import { createWriteStream, existsSync, rmSync, statSync } from "node:fs";
 import { rename } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { InputError } from "../core/errors.js";
@@ -60,11 +60,13 @@ export async function writeRows(
 
 /**
  * Writes `rows` to the file `out` as `format`. Refuses an `out` that exists (unless
- * `force`), is a directory, or whose directory does not exist, before reading a row.
+ * `force`), is a directory, whose directory does not exist, or that lies in `workspace`
+ * (the directory exported, which an export never changes), before reading a row.
  */
 export async function writeExportFile(
   rows: AsyncIterable<ExportRow>,
   options: { readonly format: ExportFormat; readonly out: string; readonly force?: boolean | undefined },
+  workspace?: string,
 ): Promise<ExportResult> {
   const { format, out, force } = options;
   checkFormat(format);
@@ -72,6 +74,11 @@ export async function writeExportFile(
     throw new InputError(`export() takes out, the path of the file to write; got ${JSON.stringify(out)}.`);
   }
   const path = resolve(out);
+  if (workspace !== undefined && isWithin(resolve(workspace), path)) {
+    throw new InputError(
+      `Cannot write ${out}: it is in the workspace ${workspace}, which an export leaves as it is. Write it elsewhere.`,
+    );
+  }
   if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) {
     throw new InputError(`Cannot write ${out}: its directory ${dirname(path)} does not exist. Create it first.`);
   }
@@ -126,6 +133,11 @@ export function splitExportOptions(options: ExportOptions): {
   }
   const { format, out, force, ...filter } = options;
   return { filter, file: { format, out, force } };
+}
+
+function isWithin(directory: string, path: string): boolean {
+  const inside = relative(directory, path);
+  return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
 
 function checkFormat(format: unknown): asserts format is ExportFormat {

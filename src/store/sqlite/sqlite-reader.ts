@@ -4,7 +4,7 @@
  * statement or one read transaction, so it is consistent while a pipeline
  * writes.
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { InputError } from "../../core/errors.js";
 import type { Message } from "../../core/llm.js";
@@ -98,7 +98,7 @@ export class SqliteReader implements WorkspaceReader {
 
   async export(options: ExportOptions): Promise<ExportResult> {
     const { filter, file } = splitExportOptions(options);
-    return writeExportFile(this.#exports.rows(filter), file);
+    return writeExportFile(this.#exports.rows(filter), file, dirname(this.location));
   }
 
   async call(id: number | CallKey): Promise<CallDetail | undefined> {
