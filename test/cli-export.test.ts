@@ -6,6 +6,8 @@
  * and compared with the reader's view; bad input refused with one line and the
  * right exit code, the workspace untouched.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeExportFile } from "../src/export/write-export.js";
 import { type ExportRow, InputError, Parallellm, type WorkspaceReader } from "../src/index.js";
 import { costOf } from "../src/providers/model-prices.js";
-import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { runPllm, tempDirectory } from "./helpers.js";
+import { type FakeProviderServer, MockProvider, startFakeProviderServer } from "../src/testing/index.js";
+import { runPllm, tempDirectory, tempWorkspace } from "./helpers.js";
 import { fileDigests, longDocument, makeMixedWorkspace, pixel } from "./mixed-workspace.js";
 
 let server: FakeProviderServer;
@@ -41,6 +43,8 @@ afterAll(async () => {
   await server?.close();
   rmSync(kept, { recursive: true, force: true });
 });
+
+const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 function pllm(args: readonly string[]) {
   return runPllm(args, { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR });
@@ -250,6 +254,28 @@ describe("pllm export", () => {
         expect([name, record[name]]).toEqual([name, expected]);
       }
     });
+  });
+
+  it("stops quietly when the reader of its stdout stops reading (| head)", async () => {
+    // More rows than a pipe holds, so the export is still writing when the reader goes.
+    const large = tempWorkspace();
+    const providers = { openai: new MockProvider({ name: "openai" }) };
+    await Parallellm.run(large, { providers, llm: "gpt-4.1-mini", summary: false }, (pllm) =>
+      pllm.agent("many", async (agent) => {
+        const asks = Array.from({ length: 2000 }, (_, index) => agent.ask(`Item ${index}: ${"words ".repeat(20)}`));
+        await Promise.all(asks.map((ask) => ask.text()));
+      }),
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "export", large, "--format", "csv", "--out", "-"], {
+      env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.stdout.once("data", () => child.stdout.destroy());
+    const [code] = await once(child, "exit");
+    expect([code, stderr]).toEqual([0, ""]);
   });
 
   it("writes to stdout with --out -", async () => {

@@ -38,7 +38,12 @@ export const exportCommand = defineCommand({
     const filter = callFilterOf(args);
     await withWorkspace(args, async (reader) => {
       if (toStdout) {
-        await writeRows(reader.exportRows(filter), format, process.stdout);
+        try {
+          await writeRows(reader.exportRows(filter), format, process.stdout);
+        } catch (error) {
+          // The reader of the pipe stopped reading (`| head`): nothing is wrong, there is just no one to write to.
+          if ((error as { code?: string }).code !== "EPIPE") throw error;
+        }
         return;
       }
       const { rows, bytes } = await reader.export({ ...filter, format, out: args.out, force: args.force === true });

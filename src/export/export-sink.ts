@@ -9,9 +9,14 @@ import type { Writable } from "node:stream";
 export class ExportSink {
   readonly #stream: Writable;
   #bytes = 0;
+  #error: Error | undefined;
 
   constructor(stream: Writable) {
     this.#stream = stream;
+    // Kept for the next write to throw (unheard, a stream's error would end the process).
+    stream.on("error", (error) => {
+      this.#error ??= error;
+    });
   }
 
   /** Bytes written so far. */
@@ -21,6 +26,7 @@ export class ExportSink {
 
   /** Writes `chunk`; resolves once the stream can take more. */
   async write(chunk: string | Uint8Array): Promise<void> {
+    if (this.#error) throw this.#error;
     this.#bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (this.#stream.write(chunk)) return;
     // A stream that fails while full emits "error", not "drain": either ends the wait.
