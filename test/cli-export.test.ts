@@ -350,6 +350,21 @@ describe("reader.export()", () => {
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(asJsonl(rowOf("judge-3")));
   });
 
+  it("writes a valid empty file when no call matches", async () => {
+    const directory = tempDirectory();
+    for (const format of ["jsonl", "csv", "parquet"] as const) {
+      const out = join(directory, `none.${format}`);
+      expect(await reader.export({ format, out, agent: "nobody" })).toMatchObject({ rows: 0 });
+      const bytes = readFileSync(out);
+      if (format === "jsonl") expect(bytes.length).toBe(0);
+      if (format === "csv") expect(parseCsv(bytes.toString())).toEqual([Object.keys(rows[0])]);
+      if (format === "parquet") {
+        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        expect(await parquetReadObjects({ file })).toEqual([]);
+      }
+    }
+  });
+
   it("refuses an option it does not take (a misspelt filter would export every call)", async () => {
     const out = join(tempDirectory(), "x.csv");
     // @ts-expect-error: a misspelt filter, as plain JavaScript may pass it.

@@ -31,7 +31,10 @@ export interface ExportRow {
   readonly prompt: string | undefined;
   /** The answer's text. */
   readonly text: string | undefined;
-  /** The answer's text parsed as JSON, when the ask had a `schema` and the text is JSON. */
+  /**
+   * The answer's text parsed as JSON, when the ask had a `schema` and the text is JSON
+   * (a schema that `hashBy` leaves out of the hash is not stored, so its calls have none).
+   */
   readonly value: unknown;
   /** The answer's tool calls (`[]` for an answer without any). */
   readonly toolCalls: readonly ToolCall[] | undefined;
