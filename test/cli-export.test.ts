@@ -8,7 +8,17 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
@@ -276,6 +286,28 @@ describe("pllm export", () => {
     child.stdout.once("data", () => child.stdout.destroy());
     const [code] = await once(child, "exit");
     expect([code, stderr]).toEqual([0, ""]);
+  });
+
+  it("says so in one line when stdout cannot be written (a full disk), and exits 1", async () => {
+    const full = openSync("/dev/full", "w");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", cli, "export", workspace, "--format", "jsonl", "--out", "-"],
+      {
+        env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR },
+        stdio: ["ignore", full, "pipe"],
+      },
+    );
+    closeSync(full);
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^pllm: ParallellmError: Writing stdout failed \(ENOSPC: .*\)\. Check the disk space/),
+    ]);
   });
 
   it("writes to stdout with --out -", async () => {

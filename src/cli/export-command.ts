@@ -1,7 +1,7 @@
 /** `pllm export`: every call of a workspace (or those the filters pick) as one row of a JSONL, CSV or Parquet file. */
 import { defineCommand } from "citty";
 import { type ExportFormat, exportFormats } from "../export/export-row.js";
-import { writeRows } from "../export/write-export.js";
+import { writeFailure, writeRows } from "../export/write-export.js";
 import { UsageError } from "./cli-error.js";
 import { callFilterArgs, callFilterOf, printJson, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
@@ -42,7 +42,8 @@ export const exportCommand = defineCommand({
           await writeRows(reader.exportRows(filter), format, process.stdout);
         } catch (error) {
           // The reader of the pipe stopped reading (`| head`): nothing is wrong, there is just no one to write to.
-          if ((error as { code?: string }).code !== "EPIPE") throw error;
+          if ((error as { code?: string }).code === "EPIPE") return;
+          throw writeFailure(error, "stdout");
         }
         return;
       }

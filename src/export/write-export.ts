@@ -10,7 +10,7 @@ import { rename } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { InputError } from "../core/errors.js";
+import { InputError, ParallellmError } from "../core/errors.js";
 import type { CallFilter } from "../store/workspace-reader.js";
 import { csvHeader, csvLine, jsonlLine } from "./export-lines.js";
 import {
@@ -42,6 +42,7 @@ export async function writeRows(
       count++;
     }
     await parquet.finish();
+    await sink.settled();
     return { rows: count, bytes: sink.bytes };
   }
   const lineOf = format === "csv" ? csvLine : jsonlLine;
@@ -55,6 +56,7 @@ export async function writeRows(
     }
   }
   if (text !== "") await sink.write(text);
+  await sink.settled();
   return { rows: count, bytes: sink.bytes };
 }
 
@@ -109,7 +111,7 @@ export async function writeExportFile(
   } catch (error) {
     stream.destroy();
     rmSync(partial, { force: true });
-    throw error;
+    throw writeFailure(error, out, `; ${out} was not written${force ? " (nor replaced)" : ""}`);
   }
 }
 
@@ -133,6 +135,20 @@ export function splitExportOptions(options: ExportOptions): {
   }
   const { format, out, force, ...filter } = options;
   return { filter, file: { format, out, force } };
+}
+
+/**
+ * A system error of writing `target` (ENOSPC, EIO, EPIPE…) as one line that says what
+ * happened (`outcome` adds what became of the file) and what to do, its error as `cause`;
+ * any other error as it is.
+ */
+export function writeFailure(error: unknown, target: string, outcome = ""): unknown {
+  const system = error as NodeJS.ErrnoException | undefined;
+  if (error instanceof ParallellmError || system?.syscall === undefined) return error;
+  return new ParallellmError(
+    `Writing ${target} failed (${system.code}: ${system.message})${outcome}. Check the disk space and permissions, and export again.`,
+    { cause: error },
+  );
 }
 
 function isWithin(directory: string, path: string): boolean {
