@@ -16,6 +16,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   "faulty-throughput": async () => (await import("./faulty-throughput.js")).faultyThroughputBenchmark,
   "batch-round": async () => (await import("./batch-round.js")).batchRoundBenchmark,
   status: async () => (await import("./status.js")).statusBenchmark,
+  export: async () => (await import("./export.js")).exportBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

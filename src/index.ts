@@ -41,6 +41,7 @@ export type { StoredProgress } from "./dashboard/progress.js";
 export type { RunSummary } from "./dashboard/run-summary.js";
 export type { Document, ToolResultDocument } from "./documents/document.js";
 export { file, image, toolResult } from "./documents/document.js";
+export type { ExportFormat, ExportOptions, ExportResult, ExportRow } from "./export/export-row.js";
 export { Parallellm } from "./parallellm.js";
 export type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "./parallellm-options.js";
 export type { GoogleClient } from "./providers/google/google-client.js";

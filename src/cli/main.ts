@@ -3,6 +3,7 @@
 import { defineCommand } from "citty";
 import { callsCommand } from "./calls-command.js";
 import { costCommand } from "./cost-command.js";
+import { exportCommand } from "./export-command.js";
 import { failuresCommand } from "./failures-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
@@ -24,6 +25,7 @@ const main = defineCommand({
     show: showCommand,
     failures: failuresCommand,
     cost: costCommand,
+    export: exportCommand,
   },
 });
 

@@ -7,6 +7,7 @@
 import type { LLMResult, Message } from "../core/llm.js";
 import type { CostReport } from "../dashboard/cost-report.js";
 import type { StoredProgress } from "../dashboard/progress.js";
+import type { ExportOptions, ExportResult, ExportRow } from "../export/export-row.js";
 import type { CallKey, FailureRecord, StoredBatchState, UsageRow } from "./store.js";
 
 /** One run of a pipeline on the workspace. */
@@ -254,6 +255,14 @@ export interface WorkspaceReader extends AsyncDisposable {
   calls(options?: CallPageOptions): Promise<CallPage>;
   /** Every call that matches, page by page. */
   eachCall(filter?: CallFilter & { readonly pageSize?: number | undefined }): AsyncIterable<CallRow>;
+  /** Every call that matches, as the rows of an export (`ExportRow`), page by page, in the order of `calls`. */
+  exportRows(filter?: CallFilter & { readonly pageSize?: number | undefined }): AsyncIterable<ExportRow>;
+  /**
+   * Writes every call that matches to `out` as JSONL, CSV or Parquet, streaming (bounded
+   * memory however many calls); a file only appears whole. Refuses an `out` that exists
+   * unless `force`.
+   */
+  export(options: ExportOptions): Promise<ExportResult>;
   /** One call whole, by its id or its identity; `undefined` when the workspace has no such call. */
   call(id: number | CallKey): Promise<CallDetail | undefined>;
   /** Every batch, oldest first. */

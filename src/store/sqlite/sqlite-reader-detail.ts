@@ -5,6 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import type { LLMResult } from "../../core/llm.js";
+import { withDocuments } from "../../export/prompt-text.js";
 import type { CallKey } from "../store.js";
 import type { AttemptFailure, BatchRow, CallDetail, CallRow, ReceivedAnswer } from "../workspace-reader.js";
 import type { CallRows } from "./sqlite-reader-calls.js";
@@ -30,7 +31,7 @@ export function readCallDetail(
     return {
       ...row,
       canonical,
-      request: canonical === undefined ? undefined : withDocuments(JSON.parse(canonical), documents),
+      request: canonical === undefined ? undefined : withDocuments(JSON.parse(canonical), (hash) => documents[hash]),
       documents,
       answer: answers.find((answer) => answer.inUse)?.result,
       answers,
@@ -61,17 +62,6 @@ function documentsOf(db: Database.Database, canonical: string): Record<string, s
     if (content !== undefined) documents[hash] = content;
   }
   return documents;
-}
-
-/** `value` with every `{ "$doc": hash }` replaced by the document. */
-function withDocuments(value: unknown, documents: Readonly<Record<string, string>>): unknown {
-  if (Array.isArray(value)) return value.map((item) => withDocuments(item, documents));
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value);
-  if (entries.length === 1 && entries[0][0] === "$doc" && typeof entries[0][1] === "string") {
-    return documents[entries[0][1]] ?? value;
-  }
-  return Object.fromEntries(entries.map(([name, item]) => [name, withDocuments(item, documents)]));
 }
 
 function answersOf(db: Database.Database, row: CallRow): ReceivedAnswer[] {

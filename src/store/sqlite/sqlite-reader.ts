@@ -4,12 +4,14 @@
  * statement or one read transaction, so it is consistent while a pipeline
  * writes.
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { InputError } from "../../core/errors.js";
 import type { Message } from "../../core/llm.js";
 import { type CostReport, costReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
+import type { ExportOptions, ExportResult, ExportRow } from "../../export/export-row.js";
+import { splitExportOptions, writeExportFile } from "../../export/write-export.js";
 import { costOf, type ModelPrice } from "../../providers/model-prices.js";
 import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
 import type { CallKey, StoredBatchState, UsageRow } from "../store.js";
@@ -30,6 +32,7 @@ import type {
 } from "../workspace-reader.js";
 import { CallRows } from "./sqlite-reader-calls.js";
 import { readCallDetail } from "./sqlite-reader-detail.js";
+import { ExportRows } from "./sqlite-reader-export.js";
 import { openReadOnly } from "./sqlite-reader-open.js";
 import { readOverview, readSessions } from "./sqlite-reader-overview.js";
 
@@ -44,12 +47,14 @@ export class SqliteReader implements WorkspaceReader {
   readonly #db: Database.Database;
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   readonly #calls: CallRows;
+  readonly #exports: ExportRows;
 
   constructor(location: string, db: Database.Database, prices: Readonly<Record<string, ModelPrice>>) {
     this.location = location;
     this.#db = db;
     this.#prices = prices;
     this.#calls = new CallRows(db);
+    this.#exports = new ExportRows(db, this.#calls, prices);
   }
 
   async sessions(): Promise<readonly SessionRow[]> {
@@ -84,6 +89,15 @@ export class SqliteReader implements WorkspaceReader {
       yield* page.calls;
       after = page.next;
     } while (after !== undefined);
+  }
+
+  exportRows(filter: CallFilter & { readonly pageSize?: number | undefined } = {}): AsyncIterable<ExportRow> {
+    return this.#exports.rows(filter);
+  }
+
+  async export(options: ExportOptions): Promise<ExportResult> {
+    const { filter, file } = splitExportOptions(options);
+    return writeExportFile(this.#exports.rows(filter), file, dirname(this.location));
   }
 
   async call(id: number | CallKey): Promise<CallDetail | undefined> {
