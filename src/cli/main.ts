@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /** The `pllm` command. */
 import { defineCommand } from "citty";
+import { batchesCommand } from "./batches-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
+import { gcCommand } from "./gc-command.js";
+import { retryCommand } from "./retry-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
 import { runCommand } from "./run-command.js";
 
@@ -11,7 +14,13 @@ const main = defineCommand({
     version: packageVersion,
     description: "parallellm: LLM pipelines that replay for free and scale through Batch APIs.",
   },
-  subCommands: { run: runCommand, "fake-server": fakeServerCommand },
+  subCommands: {
+    run: runCommand,
+    "fake-server": fakeServerCommand,
+    batches: batchesCommand,
+    retry: retryCommand,
+    gc: gcCommand,
+  },
 });
 
 process.exitCode = await runCli(main, process.argv.slice(2));
