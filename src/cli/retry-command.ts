@@ -39,12 +39,12 @@ export const retryCommand = defineCommand({
     const dryRun = args["dry-run"] === true;
     const store = await openWorkspaceStore(String(args.dir), dryRun ? "read" : "change");
     let chosen: FailedCall[];
+    let marked: number;
     try {
       chosen = (await store.failedCalls()).filter(
         (call) => isFailedForGood(call) && matchesAgent(call.agent) && (kind === undefined || call.kind === kind),
       );
-      // Each chosen call has failures to set aside, so the count the store returns is theirs.
-      if (!dryRun && chosen.length > 0) await store.retryCalls(chosen, Date.now());
+      marked = dryRun || chosen.length === 0 ? chosen.length : await store.retryCalls(chosen, Date.now());
     } finally {
       await store.close();
     }
@@ -52,7 +52,7 @@ export const retryCommand = defineCommand({
     if (args.json) {
       printJson({
         dryRun,
-        marked: chosen.length,
+        marked,
         byAgentAndKind: groups,
         calls: chosen.map(({ agent, hash, occurrence, kind, statusCode, message }) => ({
           agent,
@@ -65,7 +65,7 @@ export const retryCommand = defineCommand({
       });
       return;
     }
-    process.stdout.write(`${_retryLines(chosen.length, groups, dryRun).join("\n")}\n`);
+    process.stdout.write(`${_retryLines(marked, groups, dryRun).join("\n")}\n`);
   },
 });
 
