@@ -120,7 +120,7 @@ describe("a request rejected inside a batch", () => {
 
       await expect(Parallellm.run(directory, options, squares(), { untilDone: true, pollInterval: 1 })).rejects.toThrow(
         new FailedCallsError(
-          `1 call(s) failed for good and are not sent again (first: agent "n2" (${provider}/${llm}): HTTP 400: ${rejection}). Fix those asks (a changed ask is a new call), or send them again with retryFailed: true (pllm run --retry-failed).`,
+          `1 call(s) failed for good and are not sent again (first: agent "n2" (${provider}/${llm}): HTTP 400: ${rejection}). Fix those asks (a changed ask is a new call), or send them again with retryFailed: true (pllm run --retry-failed) or by marking them with pllm retry.`,
         ),
       );
       expect(server.batchesOf(provider).length - before).toBe(1);

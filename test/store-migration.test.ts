@@ -3,7 +3,7 @@
  * intact: migration 5 moves canonical requests from their hash-keyed table into
  * the rows of their calls; migration 6 adds the batches' rejected reconcile matches;
  * migration 7 marks failures inside batches (earlier ones were not); migration 8
- * indexes answers by session.
+ * indexes answers by session; migration 9 adds when the user asked to retry a failure.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   await first.close();
 
   // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call,
-  // no rejected matches on batches, failures not marked by where they happened, answers not indexed by session.
+  // no rejected matches on batches, failures not marked by where they happened nor retried, answers not indexed by session.
   const db = new Database(join(directory, "store.sqlite"));
   const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
     hash: string;
@@ -36,6 +36,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     ALTER TABLE batch_calls DROP COLUMN canonical;
     ALTER TABLE batches DROP COLUMN rejected_ids;
     ALTER TABLE failures DROP COLUMN via_batch;
+    ALTER TABLE failures DROP COLUMN retried_at;
     DROP INDEX responses_by_session;
     INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, message, created_at)
       VALUES ('a', 'h', 0, 0, 1, 'mock', 'mock-1', 1, 'server', 'busy', 0);
@@ -59,6 +60,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'requests'").get()).toBeUndefined();
   expect(migrated.prepare("SELECT rejected_ids FROM batches").pluck().all()).toEqual([null]);
   expect(migrated.prepare("SELECT via_batch FROM failures").pluck().all()).toEqual([0]);
+  expect(migrated.prepare("SELECT retried_at FROM failures").pluck().all()).toEqual([null]);
   expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'responses_by_session'").pluck().get()).toBe(
     "responses_by_session",
   );

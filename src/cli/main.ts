@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /** The `pllm` command. */
 import { defineCommand } from "citty";
+import { batchesCommand } from "./batches-command.js";
 import { callsCommand } from "./calls-command.js";
 import { costCommand } from "./cost-command.js";
 import { exportCommand } from "./export-command.js";
 import { failuresCommand } from "./failures-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
+import { gcCommand } from "./gc-command.js";
+import { retryCommand } from "./retry-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
 import { runCommand } from "./run-command.js";
 import { showCommand } from "./show-command.js";
@@ -26,6 +29,9 @@ const main = defineCommand({
     failures: failuresCommand,
     cost: costCommand,
     export: exportCommand,
+    batches: batchesCommand,
+    retry: retryCommand,
+    gc: gcCommand,
   },
 });
 

@@ -31,6 +31,11 @@ export interface CanonicalForm {
 /** The documents of a request without long strings: shared, never written to. */
 export const noDocuments: ReadonlyMap<string, string> = new Map();
 
+/** The hashes of the stored documents a canonical request refers to (its `{ "$doc": hash }` references), in order. */
+export function documentReferences(canonical: string): string[] {
+  return Array.from(canonical.matchAll(/\{"\$doc":"([\w-]+)"\}/g), (match) => match[1]);
+}
+
 /** Canonical JSON of a request, with its long strings split out as documents. */
 export function canonicalForm(value: unknown): CanonicalForm {
   const documents = new Map<string, string>();

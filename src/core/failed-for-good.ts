@@ -7,11 +7,26 @@
 import type { FailedCall } from "../store/store.js";
 import { type ProviderError, type ProviderErrorKind, ProviderRequestError, TransientProviderError } from "./errors.js";
 
+/** Every kind a recorded failure has: a provider error's, or how a batch left the call without a result. */
+export const failureKinds: readonly string[] = [
+  "request-rejected",
+  "authentication",
+  "rate-limited",
+  "overloaded",
+  "server",
+  "network",
+  "expired",
+  "cancelled",
+  "no-result",
+  "batch-failed",
+] satisfies readonly (ProviderErrorKind | "expired" | "cancelled" | "no-result" | "batch-failed")[];
+
 /** Batches a call may fail in (transient per-request errors, expiry, cancellation) before it is given up. */
 export const maxBatchFailures = 3;
 
 /** How to send such calls again, for messages. */
-export const retryAdvice = "send it again with retryFailed: true (pllm run --retry-failed)";
+export const retryAdvice =
+  "send it again with retryFailed: true (pllm run --retry-failed), or mark it for the next run with pllm retry";
 
 /** True when `failure` keeps its call from being sent again unless the user asks. */
 export function isFailedForGood(failure: FailedCall): boolean {

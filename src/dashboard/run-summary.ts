@@ -202,7 +202,7 @@ export function stopReason(
 }
 
 function failedForGoodText(summary: RunSummary): string {
-  return `${summary.failedForGood} call(s) failed for good and are not sent again (first: ${summary.firstFailedForGood}). Fix those asks (a changed ask is a new call), or send them again with retryFailed: true (pllm run --retry-failed).`;
+  return `${summary.failedForGood} call(s) failed for good and are not sent again (first: ${summary.firstFailedForGood}). Fix those asks (a changed ask is a new call), or send them again with retryFailed: true (pllm run --retry-failed) or by marking them with pllm retry.`;
 }
 
 export function formatSummary(summary: RunSummary): string {

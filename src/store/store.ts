@@ -267,6 +267,13 @@ export interface Store {
    * `request-rejected`), or that failed inside a provider batch; read once at open.
    */
   failedCalls(): Promise<readonly FailedCall[]>;
+  /**
+   * The user asked to send these calls again (`pllm retry`): the failures recorded
+   * for them so far stay as history, but no longer hold them back (`failedCalls`)
+   * nor count against the bound of batch failures, which starts again. Resolves to
+   * how many of the calls had failures to set aside.
+   */
+  retryCalls(keys: readonly CallKey[], at: number): Promise<number>;
   /** Add conversation nodes (a node already stored is kept as it is) and move branch heads, in one transaction. */
   saveConversation(nodes: readonly ConversationNodeRecord[], heads: readonly ConversationHeadRecord[]): Promise<void>;
   /** Every node of one conversation of an agent, oldest first, and its branch heads. */

@@ -68,6 +68,8 @@ class MemoryStore implements Store {
   readonly #callsById: CallRow[] = [];
   readonly #responses: ResponseRow[] = [];
   readonly #failures: FailureRecord[] = [];
+  /** Failures set aside by `retryCalls`: kept as history, holding nothing back. */
+  readonly #retried = new Set<FailureRecord>();
   readonly #batches: BatchRow[] = [];
   readonly #nodes = new Map<string, ConversationNodeRecord>();
   readonly #heads = new Map<string, ConversationHeadRecord>();
@@ -248,6 +250,7 @@ class MemoryStore implements Store {
   async failedCalls(): Promise<readonly FailedCall[]> {
     const latest = new Map<string, { failure: FailureRecord; batchFailures: number }>();
     for (const failure of this.#failures) {
+      if (this.#retried.has(failure)) continue;
       const key = answerKey(failure);
       const batchFailures = (latest.get(key)?.batchFailures ?? 0) + (failure.viaBatch ? 1 : 0);
       latest.set(key, { failure, batchFailures });
@@ -260,6 +263,18 @@ class MemoryStore implements Store {
         { agent, hash, occurrence, session, provider, model, kind, statusCode, message, requestId, batchFailures },
       ];
     });
+  }
+
+  async retryCalls(keys: readonly CallKey[], _at: number): Promise<number> {
+    const wanted = new Set(keys.map(answerKey));
+    const retried = new Set<string>();
+    for (const failure of this.#failures) {
+      const key = answerKey(failure);
+      if (!wanted.has(key) || this.#retried.has(failure)) continue;
+      this.#retried.add(failure);
+      retried.add(key);
+    }
+    return retried.size;
   }
 
   async saveConversation(

@@ -5,6 +5,7 @@
 import { answerCases, sessionCases } from "./store-contract/answers-cases.js";
 import { batchCases, failureCases } from "./store-contract/batch-cases.js";
 import { conversationCases, usageCases, userdataCases } from "./store-contract/records-cases.js";
+import { retryCases } from "./store-contract/retry-cases.js";
 import type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js";
 
 export type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js";
@@ -27,6 +28,7 @@ export function testStore(makeStore: MakeStore, test: StoreTestApi): void {
   answerCases(makeStore, test);
   failureCases(makeStore, test);
   batchCases(makeStore, test);
+  retryCases(makeStore, test);
   conversationCases(makeStore, test);
   usageCases(makeStore, test);
   userdataCases(makeStore, test);

@@ -1,5 +1,5 @@
 /** Failures in SQL, and the calls they hold back. */
-import type { FailedCall, FailureRecord } from "../store.js";
+import type { CallKey, FailedCall, FailureRecord } from "../store.js";
 import type { SqlConnection } from "./sql-connection.js";
 
 export async function saveFailure(connection: SqlConnection, record: FailureRecord): Promise<void> {
@@ -30,7 +30,7 @@ export async function failedCalls(connection: SqlConnection): Promise<readonly F
   const rows = await connection.all(
     `WITH latest AS (
        SELECT agent, hash, occurrence, max(id) AS id, sum(via_batch) AS batch_failures
-       FROM failures GROUP BY agent, hash, occurrence
+       FROM failures WHERE retried_at IS NULL GROUP BY agent, hash, occurrence
      )
      SELECT f.agent, f.hash, f.occurrence, f.session, f.provider, f.model, f.kind, f.status_code, f.message,
        f.request_id, l.batch_failures
@@ -55,4 +55,19 @@ export async function failedCalls(connection: SqlConnection): Promise<readonly F
       batchFailures,
     }),
   );
+}
+
+export async function retryCalls(connection: SqlConnection, keys: readonly CallKey[], at: number): Promise<number> {
+  return connection.transaction(async (transaction) => {
+    let retried = 0;
+    for (const key of keys) {
+      const marked = await transaction.run(
+        `UPDATE failures SET retried_at = ?
+         WHERE agent = ? AND hash = ? AND occurrence = ? AND retried_at IS NULL`,
+        [at, key.agent, key.hash, key.occurrence],
+      );
+      if (marked > 0) retried++;
+    }
+    return retried;
+  });
 }

@@ -144,6 +144,10 @@ export class SqlStore implements Store {
     return failures.failedCalls(this.#connection);
   }
 
+  retryCalls(keys: readonly CallKey[], at: number): Promise<number> {
+    return failures.retryCalls(this.#connection, keys, at);
+  }
+
   saveConversation(nodes: readonly ConversationNodeRecord[], heads: readonly ConversationHeadRecord[]) {
     return conversations.saveConversation(this.#connection, nodes, heads);
   }

@@ -148,4 +148,9 @@ export const sqliteMigrations: readonly string[] = [
   -- on a shared database): read by session for its usage at close.
   CREATE INDEX responses_by_session ON responses (session);
   `,
+  `
+  -- When the user asked to send a call again (pllm retry): its failures until then are
+  -- history, and no longer hold it back nor count against the bound of batch failures.
+  ALTER TABLE failures ADD COLUMN retried_at REAL;
+  `,
 ];

@@ -4,6 +4,7 @@
  * every failed attempt and every batch it went in.
  */
 import type Database from "better-sqlite3";
+import { documentReferences } from "../../core/canonical.js";
 import type { LLMResult } from "../../core/llm.js";
 import { withDocuments } from "../../export/prompt-text.js";
 import type { CallKey } from "../store.js";
@@ -57,7 +58,7 @@ function canonicalOf(db: Database.Database, key: CallKey): string | undefined {
 function documentsOf(db: Database.Database, canonical: string): Record<string, string> {
   const documents: Record<string, string> = {};
   const read = db.prepare("SELECT content FROM documents WHERE hash = ?").pluck(true);
-  for (const [, hash] of canonical.matchAll(/\{"\$doc":"([\w-]+)"\}/g)) {
+  for (const hash of documentReferences(canonical)) {
     const content = read.get(hash) as string | undefined;
     if (content !== undefined) documents[hash] = content;
   }

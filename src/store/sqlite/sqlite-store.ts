@@ -4,21 +4,28 @@
  * `synchronous = NORMAL` a killed process never loses a committed answer.
  * The logic is the SQL store's; SQLite adds the synchronous replay reads.
  */
+import type Database from "better-sqlite3";
+import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
 import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
 import { openSqliteDatabase } from "./open-sqlite-database.js";
 import { SqliteConnection } from "./sqlite-connection.js";
+import { batchStates, removeDocuments, type UnusedDocuments, unusedDocuments } from "./sqlite-garbage.js";
 import { SqliteReplay } from "./sqlite-replay.js";
 import { acquireWorkspaceLock, type WorkspaceLock } from "./workspace-lock.js";
 
 export class SqliteStore extends SqlStore {
+  readonly #db: Database.Database;
   readonly #replay: SqliteReplay;
   readonly #lock: WorkspaceLock | undefined;
 
-  /** Open the store at `path`; `lock` (see `createSqliteStore`) is released at `close()`. */
-  constructor(path: string, lock?: WorkspaceLock) {
-    const db = openSqliteDatabase(path);
+  /**
+   * Open the store at `path`; `lock` (see `createSqliteStore`) is released at `close()`.
+   * `db`: the database opened already (read-only for a dry run); by default opened and migrated.
+   */
+  constructor(path: string, lock?: WorkspaceLock, db: Database.Database = openSqliteDatabase(path)) {
     super(new SqliteConnection(db, path), path);
+    this.#db = db;
     this.#replay = new SqliteReplay(db);
     this.#lock = lock;
   }
@@ -38,6 +45,25 @@ export class SqliteStore extends SqlStore {
 
   override async lookup(key: CallKey): Promise<StoredAnswer | undefined> {
     return this.#replay.lookup(key);
+  }
+
+  /** Stored documents no request refers to (what `pllm gc` removes). */
+  unusedDocuments(): UnusedDocuments {
+    return unusedDocuments(this.#db);
+  }
+
+  /**
+   * Delete the documents `hashes` and give their space back (see `removeDocuments`);
+   * only while holding the workspace lock. Resolves to whether the file was vacuumed.
+   */
+  async removeDocuments(hashes: readonly string[]): Promise<boolean> {
+    if (!this.#lock) throw new StoreError("The store must be opened with the workspace lock to remove documents.");
+    return removeDocuments(this.#db, hashes);
+  }
+
+  /** Every batch's tag and state. */
+  batchStates(): ReadonlyMap<string, string> {
+    return batchStates(this.#db);
   }
 
   override async close(): Promise<void> {
