@@ -15,6 +15,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   "sdk-throughput": async () => (await import("./sdk-throughput.js")).sdkThroughputBenchmark,
   "faulty-throughput": async () => (await import("./faulty-throughput.js")).faultyThroughputBenchmark,
   "batch-round": async () => (await import("./batch-round.js")).batchRoundBenchmark,
+  "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

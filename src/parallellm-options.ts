@@ -99,6 +99,14 @@ export interface ParallellmOptions extends CallDefaults {
   /** A session's batch results become visible only when all of that session's batches are done. */
   readonly cohortLock?: boolean | undefined;
   /**
+   * Keep each answer's raw provider response (the body as received, fields
+   * parallellm does not map included), compressed, next to the answer; read it
+   * back with `Parallellm.inspect(dir)` → `call(id).answers[i].raw`. `false`
+   * stores none (about 0.5 KB less per answer).
+   * @default true
+   */
+  readonly keepRaw?: boolean | undefined;
+  /**
    * When another process has this workspace open: `"fail"` at once with a
    * `StoreError` naming its pid and host, or `"wait"` until it closes. A lock
    * left by a process that died is taken over.

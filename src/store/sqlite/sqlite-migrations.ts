@@ -148,4 +148,9 @@ export const sqliteMigrations: readonly string[] = [
   -- on a shared database): read by session for its usage at close.
   CREATE INDEX responses_by_session ON responses (session);
   `,
+  `
+  -- The provider's response as received (JSON text, raw deflate; see store/raw-response-codec.ts):
+  -- NULL for answers stored before it was kept, or with keepRaw: false.
+  ALTER TABLE responses ADD COLUMN raw BLOB;
+  `,
 ];
