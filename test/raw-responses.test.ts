@@ -23,6 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field
 type Body = Record<string, any>;
 
 /**
