@@ -100,10 +100,12 @@ export interface ParallellmOptions extends CallDefaults {
   readonly cohortLock?: boolean | undefined;
   /**
    * Keep each answer's raw provider response (the body as received, fields
-   * parallellm does not map included), compressed, next to the answer; read it
-   * back with `Parallellm.inspect(dir)` → `call(id).answers[i].raw`. `false`
-   * stores none (about 0.5 KB less per answer).
-   * @default true
+   * parallellm does not map included; a batch answer's result line), deflated,
+   * next to the answer: read it back with `Parallellm.inspect(dir)` →
+   * `call(id).raw`. Off by default because it costs: about 0.6 KB more per
+   * answer, and compressing each one made a batch ingest about twice as slow
+   * (BENCHMARKS.md, "raw responses").
+   * @default false
    */
   readonly keepRaw?: boolean | undefined;
   /**

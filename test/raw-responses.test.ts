@@ -1,8 +1,8 @@
 /**
- * Every answer keeps the provider's raw response, direct and batch, for every
- * provider: read back through `Parallellm.inspect`, fields parallellm does not
- * map included; `keepRaw: false` keeps none; what user code gets, first run and
- * replay alike, is the normalised result without it. Official SDKs against the
+ * With `keepRaw: true` every answer keeps the provider's raw response, direct
+ * and batch, for every provider: read back through `Parallellm.inspect`, fields
+ * parallellm does not map included; by default (or `false`) none is kept; what
+ * user code gets, first run and replay alike, is the normalised result without it. Official SDKs against the
  * fake provider server, real SQLite.
  */
 import { readFileSync } from "node:fs";
@@ -78,6 +78,7 @@ async function runBoth(directory: string, target: (typeof targets)[number], extr
     clients: server.clientsFor(),
     providers: openaiChat(server),
     summary: false,
+    keepRaw: true,
     ...extra,
   };
   const ask = (agentName: string) => (pllm: Parallellm) =>
@@ -148,16 +149,18 @@ describe("raw provider responses", () => {
     });
   }
 
-  it("keepRaw: false keeps none, direct or batch, and answers alike", async () => {
-    const target = targets[3];
-    const kept = await runBoth(tempWorkspace(), target);
-    const directory = tempWorkspace();
-    const withoutRaw = await runBoth(directory, target, { keepRaw: false });
-    const { direct, batched } = await detailsOf(directory);
-    for (const detail of [direct, batched]) {
-      expect(detail.raw).toBeUndefined();
-      expect(detail.answers).toMatchObject([{ raw: undefined }]);
-    }
-    expect(Object.keys(withoutRaw!)).toEqual(Object.keys(kept!));
-  });
+  for (const keepRaw of [false, undefined]) {
+    it(`keepRaw: ${keepRaw} keeps none, direct or batch, and answers alike`, async () => {
+      const target = targets[3];
+      const kept = await runBoth(tempWorkspace(), target);
+      const directory = tempWorkspace();
+      const withoutRaw = await runBoth(directory, target, { keepRaw });
+      const { direct, batched } = await detailsOf(directory);
+      for (const detail of [direct, batched]) {
+        expect(detail.raw).toBeUndefined();
+        expect(detail.answers).toMatchObject([{ raw: undefined }]);
+      }
+      expect(Object.keys(withoutRaw!)).toEqual(Object.keys(kept!));
+    });
+  }
 });

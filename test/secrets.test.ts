@@ -149,6 +149,7 @@ describe("no API key leaks", () => {
           onError: "record",
           retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
           batch: { minSize: 2 },
+          keepRaw: true,
           summary: (text) => captured.push(text),
         };
         // With the right keys (clients), failures included; batch modes need a second run to ingest.

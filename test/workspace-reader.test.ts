@@ -129,14 +129,7 @@ describe("a workspace made by a sync run", () => {
         const detail = (await reader.call(listed.id!))!;
         expect(detail.answer).toEqual(received[name]);
         expect(detail.answers).toEqual([
-          {
-            session: 1,
-            receivedAt: listed.receivedAt,
-            viaBatch: false,
-            inUse: true,
-            result: received[name],
-            raw: expect.objectContaining({ object: "response", id: received[name]!.responseId }),
-          },
+          { session: 1, receivedAt: listed.receivedAt, viaBatch: false, inUse: true, result: received[name] },
         ]);
         expect(detail).toMatchObject({
           provider: "openai",
