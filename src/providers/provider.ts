@@ -48,7 +48,7 @@ export interface GeneratedResult extends LLMResult {
   /**
    * The response body as received, as JSON text, fields the result does not map
    * included (logprobs, citations, safety ratings...): stored compressed with the
-   * answer (unless `keepRaw: false`), never handed to user code or replayed.
+   * answer when the run has `keepRaw: true`, never handed to user code or replayed.
    * Never holds an API key. A provider that has none leaves it out.
    */
   readonly raw?: string | undefined;
