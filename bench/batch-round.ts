@@ -9,7 +9,7 @@
  * and replays. Peak RSS is the largest of theirs.
  */
 import { hash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -18,6 +18,8 @@ import { fakeProviderClients } from "parallellm/testing";
 import { type Figure, peakRssMb, runJsonChild, startFakeServerProcess, time, withTempDirectory } from "./bench-util.js";
 
 const asks = Number(process.env.BATCH_ROUND_ASKS ?? 50_000);
+/** `BATCH_ROUND_KEEP_RAW=true` measures the round keeping raw responses (`keepRaw: true`). */
+const keepRaw = process.env.BATCH_ROUND_KEEP_RAW === "true";
 const promptOf = (index: number) =>
   `Classify support ticket ${index}: "My order arrived late and damaged." Reply with one label.`;
 
@@ -47,6 +49,7 @@ async function runOnce(kind: RunKind, url: string, directory: string): Promise<R
     strategy: "batch",
     clients: fakeProviderClients(url),
     summary: false,
+    keepRaw,
   };
   if (kind === "preview") {
     // Collect, plan, serialise and archive, without uploading: our side alone. Alternating
@@ -129,6 +132,17 @@ function ingestFloor(outputLines: string[], path: string): number {
   return ms;
 }
 
+/** The store's size per answer, and the part of it raw responses take. */
+function storedBytes(path: string): { perAnswer: number; rawPerAnswer: number } {
+  const db = new Database(path, { readonly: true });
+  const [answers, raw] = db.prepare("SELECT count(*), coalesce(sum(length(raw)), 0) FROM responses").raw().get() as [
+    number,
+    number,
+  ];
+  db.close();
+  return { perAnswer: statSync(path).size / answers, rawPerAnswer: raw / answers };
+}
+
 export async function batchRoundBenchmark(): Promise<Figure[]> {
   const server = await startFakeServerProcess(0);
   try {
@@ -148,7 +162,8 @@ export async function batchRoundBenchmark(): Promise<Figure[]> {
         ingestFloor(outputLines, join(directory, "floor-1.sqlite")),
         ingestFloor(outputLines, join(directory, "floor-2.sqlite")),
       );
-      const name = `batch-round (${asks} asks)`;
+      const stored = storedBytes(join(directory, "batch-round", "store.sqlite"));
+      const name = `batch-round (${asks} asks${keepRaw ? ", keepRaw: true" : ""})`;
       const figure = (metric: string, value: number, unit: string, target?: string): Figure => ({
         benchmark: name,
         metric,
@@ -179,6 +194,8 @@ export async function batchRoundBenchmark(): Promise<Figure[]> {
         figure("floor: raw parse + SQLite insert of the same lines", floorIngest, "ms"),
         figure("ratio ingest / floor", ingest.ms.ingest / floorIngest, "x", "<= 3"),
         figure("replay", ingest.ms.replay, "ms"),
+        figure("store bytes per answer (store file after the ingest run / answers)", stored.perAnswer, "B"),
+        figure("of which the raw response (deflated result line)", stored.rawPerAnswer, "B"),
         figure("peak RSS, preview run", preview.peakRssMb, "MB"),
         figure("peak RSS, collect + submit run", submit.peakRssMb, "MB"),
         figure("peak RSS, ingest + replay run", ingest.peakRssMb, "MB"),

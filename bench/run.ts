@@ -17,6 +17,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   "batch-round": async () => (await import("./batch-round.js")).batchRoundBenchmark,
   status: async () => (await import("./status.js")).statusBenchmark,
   export: async () => (await import("./export.js")).exportBenchmark,
+  "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

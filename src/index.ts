@@ -54,6 +54,7 @@ export type {
   BatchState,
   BatchStatus,
   BatchSubmission,
+  GeneratedResult,
   Provider,
 } from "./providers/provider.js";
 export type { InspectOptions } from "./run/inspect-workspace.js";

@@ -99,6 +99,16 @@ export interface ParallellmOptions extends CallDefaults {
   /** A session's batch results become visible only when all of that session's batches are done. */
   readonly cohortLock?: boolean | undefined;
   /**
+   * Keep each answer's raw provider response (the body as received, fields
+   * parallellm does not map included; a batch answer's result line), deflated,
+   * next to the answer: read it back with `Parallellm.inspect(dir)` →
+   * `call(id).raw`. Off by default because it costs: about 0.6 KB more per
+   * answer, and compressing each one made a batch ingest about twice as slow
+   * (BENCHMARKS.md, "raw responses").
+   * @default false
+   */
+  readonly keepRaw?: boolean | undefined;
+  /**
    * When another process has this workspace open: `"fail"` at once with a
    * `StoreError` naming its pid and host, or `"wait"` until it closes. A lock
    * left by a process that died is taken over.

@@ -85,6 +85,7 @@ export class Parallellm implements AsyncDisposable {
       providers: registry,
       settings: options.batch ?? {},
       cohortLock: options.cohortLock,
+      keepRaw: options.keepRaw === true,
       say: this.#output.say,
     });
     this.#engine = new CallEngine({
@@ -92,6 +93,7 @@ export class Parallellm implements AsyncDisposable {
       strategy: createStrategy(options),
       session,
       providerFor: (name) => registry.get(name),
+      keepRaw: options.keepRaw === true,
     });
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {

@@ -329,7 +329,12 @@ function failed(item: BatchItemResult | undefined): ProviderError {
   return item.error;
 }
 
-/** A result without what differs between two answers to the same request (ids). */
+/** A result without what differs between two answers to the same request (ids, and a direct call's raw response). */
 function comparable(result: LLMResult): unknown {
-  return { ...result, responseId: undefined, toolCalls: result.toolCalls.map((call) => ({ ...call, id: "<id>" })) };
+  return {
+    ...result,
+    raw: undefined,
+    responseId: undefined,
+    toolCalls: result.toolCalls.map((call) => ({ ...call, id: "<id>" })),
+  };
 }

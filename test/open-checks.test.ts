@@ -103,6 +103,7 @@ describe("types of open options", () => {
     [{ retry: { maxAttempts: 0 } }, /Expected `retry\.maxAttempts` to be a whole number from 1 up/],
     [{ retry: { maxDelayMs: "1s" } }, /Expected `retry\.maxDelayMs` to be a number from 0 up/],
     [{ cohortLock: 1 }, /Expected `cohortLock` to be true or false/],
+    [{ keepRaw: "no" }, /Expected `keepRaw` to be true or false/],
     [{ pricesFile: 3 }, /Expected `pricesFile` to be a string/],
     [{ prices: { m: { input: "1" } } }, /Expected `prices\["m"\]\.input` to be a number from 0 up/],
     [{ batch: { confirm: "yes" } }, /Expected `batch\.confirm` to be true or false/],

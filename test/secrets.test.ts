@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
 import { createOpenAIProvider } from "../src/openai.js";
+import { decompressRaw } from "../src/store/raw-response-codec.js";
 import {
   type FakeProviderClients,
   type FakeProviderServer,
@@ -114,6 +115,14 @@ function workspaceText(directory: string): string {
   return texts.join("\n");
 }
 
+/** The raw provider responses of a workspace's answers: stored deflated, where a byte search cannot see a key. */
+function rawResponsesText(directory: string): string {
+  const db = new Database(join(directory, "store.sqlite"), { readonly: true });
+  const raws = db.prepare("SELECT raw FROM responses WHERE raw IS NOT NULL").pluck().all() as Buffer[];
+  db.close();
+  return raws.map((raw) => decompressRaw(raw)).join("\n");
+}
+
 function expectNoKey(text: string, where: string): void {
   expect(
     text.includes(canary),
@@ -140,6 +149,7 @@ describe("no API key leaks", () => {
           onError: "record",
           retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
           batch: { minSize: 2 },
+          keepRaw: true,
           summary: (text) => captured.push(text),
         };
         // With the right keys (clients), failures included; batch modes need a second run to ingest.
@@ -174,7 +184,12 @@ describe("no API key leaks", () => {
         vi.unstubAllEnvs();
         vi.restoreAllMocks();
 
-        for (const workspace of [directory, fromEnvironment]) expectNoKey(workspaceText(workspace), workspace);
+        for (const workspace of [directory, fromEnvironment]) {
+          expectNoKey(workspaceText(workspace), workspace);
+          const raws = rawResponsesText(workspace);
+          expect(raws).toContain(`Answer to: ${prompts.ok}`);
+          expectNoKey(raws, `${workspace}: raw responses`);
+        }
         expectNoKey(captured.join("\n"), "summaries and errors");
         for (const { text, where } of written) expectNoKey(text, where);
         // The failures did happen: the wrong keys were refused, and the store recorded 400, 429 and 500.

@@ -36,6 +36,8 @@ it("keeps an exact repeat once, and leaves out every result of a custom id whose
   ]);
 
   expect([...kept.keys()]).toEqual(["twice", "fine"]);
+  // Each kept outcome comes with its line as received (stored as the answer's raw response).
+  expect(kept.get("fine")).toEqual(cancelled("fine"));
   expect(lines.withdrawn).toEqual([]);
   expect(lines.warnings).toEqual([
     'b1: a repeated result for custom id "twice" was kept once.',

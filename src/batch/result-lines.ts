@@ -8,6 +8,12 @@
  */
 import type { BatchItemResult, BatchResultLine } from "../providers/provider.js";
 
+/** A line whose outcome is kept: the line as received, and its per-request outcome. */
+export interface AcceptedLine {
+  readonly raw: string;
+  readonly outcome: BatchItemResult;
+}
+
 export class ResultLines {
   readonly warnings: string[] = [];
   readonly #tag: string;
@@ -23,9 +29,9 @@ export class ResultLines {
     this.#lineAt = lineAt;
   }
 
-  /** The outcomes of `lines` to keep, by custom id; `offsets[i]` is where `lines[i]` was archived. */
-  accept(lines: readonly BatchResultLine[], offsets: readonly number[]): Map<string, BatchItemResult> {
-    const kept = new Map<string, BatchItemResult>();
+  /** The lines of `lines` to keep, by custom id; `offsets[i]` is where `lines[i]` was archived. */
+  accept(lines: readonly BatchResultLine[], offsets: readonly number[]): Map<string, AcceptedLine> {
+    const kept = new Map<string, AcceptedLine>();
     for (const [index, { raw, outcome }] of lines.entries()) {
       if ("warning" in outcome) {
         this.warnings.push(`${this.#tag}: ${outcome.warning}`);
@@ -39,7 +45,7 @@ export class ResultLines {
       const earlier = this.#seen.get(customId);
       if (earlier === undefined) {
         this.#seen.set(customId, offsets[index]);
-        kept.set(customId, outcome);
+        kept.set(customId, { raw, outcome });
       } else if (this.#lineAt(earlier) === raw) {
         this.warnings.push(`${this.#tag}: a repeated result for custom id "${customId}" was kept once.`);
       } else {

@@ -84,7 +84,13 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
     ];
     const archive = new BatchArchive(workspace);
 
-    const report = await syncBatches({ store, session: 2, archive, batchApiFor: () => batchApi(chunks) });
+    const report = await syncBatches({
+      store,
+      session: 2,
+      archive,
+      batchApiFor: () => batchApi(chunks),
+      keepRaw: true,
+    });
 
     expect(report).toMatchObject({ ingested: 1, answers: 1, pending: 0 });
     expect(report.warnings).toEqual([
@@ -121,6 +127,7 @@ it("keeps a batch pending, with what arrived stored, when its results download b
     const report = await syncBatches({
       store,
       session: 2,
+      keepRaw: true,
       archive: new BatchArchive(workspace),
       batchApiFor: () => broken,
     });

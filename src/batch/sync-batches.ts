@@ -25,6 +25,8 @@ export interface SyncOptions {
   readonly batchApiFor: (provider: string) => BatchApi | undefined;
   /** Ingest a session's batches only once all of that session's batches have ended. */
   readonly cohortLock?: boolean;
+  /** Store each answer's result line (as received) with it. */
+  readonly keepRaw: boolean;
 }
 
 export interface BatchSyncReport {
@@ -134,7 +136,7 @@ async function ingest(
   options: SyncOptions,
   report: Tally,
 ): Promise<void> {
-  const { store, session } = options;
+  const { store, session, keepRaw } = options;
   const api = options.batchApiFor(batch.provider)!;
   const calls = await store.batchCalls(batch.id);
   // Every call of the batch left without an answer is a failure inside a batch: its
@@ -206,7 +208,7 @@ async function ingest(
     for await (const chunk of api.results(batch.providerBatchId, status)) {
       report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
       const offsets = chunk.lines.map((line) => output.add(line.raw));
-      for (const [customId, outcome] of lines.accept(chunk.lines, offsets)) {
+      for (const [customId, { raw, outcome }] of lines.accept(chunk.lines, offsets)) {
         const call = calls.get(customId);
         if (!call) {
           if (unknownCount++ < 3) unknownExamples.push(`"${customId}"`);
@@ -229,6 +231,7 @@ async function ingest(
             // Stored with the batch's intent.
             documents: noDocuments,
             result: outcome.result,
+            raw: keepRaw ? raw : undefined,
             sentAt: batch.createdAt,
             receivedAt,
             mode: "replace",

@@ -21,6 +21,8 @@ export interface WorkspaceBatchesOptions {
   readonly providers: ProviderRouter;
   readonly settings: BatchSettings;
   readonly cohortLock: boolean | undefined;
+  /** Store each batch answer's result line with it. */
+  readonly keepRaw: boolean;
   /** Prints the approval prompt's lines (`batch.confirm`). */
   readonly say: (text: string) => void;
 }
@@ -40,10 +42,11 @@ export class WorkspaceBatches {
 
   /** At open: reconcile, poll and ingest every open batch of the workspace. */
   async sync(): Promise<BatchSyncReport> {
-    const { store, session, cohortLock } = this.#options;
+    const { store, session, cohortLock, keepRaw } = this.#options;
     this.synced = await syncBatches({
       store,
       session,
+      keepRaw,
       archive: this.#archive,
       batchApiFor: (provider) => this.#apiOf(provider),
       cohortLock,

@@ -29,6 +29,8 @@ export interface CallEngineOptions {
   readonly strategy: Strategy;
   readonly session: number;
   readonly providerFor: (name: ProviderName) => Provider;
+  /** Store each answer's raw provider response with it. */
+  readonly keepRaw: boolean;
 }
 
 /** Where an ask was made: captured already, or a function that captures it (only calls that are sent or fail need it). */
@@ -53,8 +55,8 @@ export class CallEngine {
   constructor(options: CallEngineOptions) {
     this.#options = options;
     this.#replay = new ReplayLookup(options.store);
-    const { store, strategy, session, providerFor } = options;
-    this.#sendContext = { store, strategy, session, providerFor, tally: this.tally };
+    const { store, strategy, session, providerFor, keepRaw } = options;
+    this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally };
     this.#host = {
       sendCollected: (call) => {
         this.tally.stats.collected--;

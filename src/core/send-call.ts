@@ -2,7 +2,7 @@
  * Sending one call under the strategy: every failed attempt recorded, the
  * answer committed to the store before it is handed on, the run's counts kept.
  */
-import type { Provider } from "../providers/provider.js";
+import type { GeneratedResult, Provider } from "../providers/provider.js";
 import type { CallKey, Store } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
 import { type AskSite, askLocation } from "./ask-location.js";
@@ -23,6 +23,8 @@ export interface SendContext {
   readonly strategy: Strategy;
   readonly session: number;
   readonly providerFor: (name: ProviderName) => Provider;
+  /** Store each answer's raw provider response with it. */
+  readonly keepRaw: boolean;
   readonly tally: RunTally;
 }
 
@@ -51,6 +53,7 @@ export async function sendCall(
   let counted = false;
   let requestMade = false;
   let result: LLMResult;
+  let raw: string | undefined;
   try {
     result = await strategy.run({
       provider: call.llm.provider,
@@ -61,7 +64,9 @@ export async function sendCall(
           counted = true;
           stats.sent++;
         }
-        return generate(provider, call);
+        return generate(provider, call, (received) => {
+          raw = received;
+        });
       },
       attemptFailed: (error, attempt) => {
         if (!error.requestSent) return;
@@ -119,6 +124,7 @@ export async function sendCall(
     canonical: call.canonical.json,
     documents: call.canonical.documents,
     result,
+    raw: context.keepRaw ? raw : undefined,
     sentAt,
     receivedAt: Date.now(),
     mode: options.keepStored ? "keep" : "replace",
@@ -131,11 +137,14 @@ export async function sendCall(
  * One attempt at the provider. Whatever the adapter or its SDK throws that is
  * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
  * becomes a `ProviderRequestError`, so it is recorded with the attempt and
- * names the ask like every other failure.
+ * names the ask like every other failure. The raw response goes to `keep`,
+ * not on with the result: user code gets what a replay gives.
  */
-async function generate(provider: Provider, call: PreparedCall): Promise<LLMResult> {
+async function generate(provider: Provider, call: PreparedCall, keep: (raw: string | undefined) => void) {
   try {
-    return await provider.generate(call.request);
+    const { raw, ...result }: GeneratedResult = await provider.generate(call.request);
+    keep(raw);
+    return result;
   } catch (error) {
     throw error instanceof ParallellmError ? error : foreignProviderError(error, call.llm.provider, call.llm.model);
   }

@@ -27,10 +27,10 @@ export interface Provider {
    */
   readonly api?: string | undefined;
   /**
-   * Send one request and return the normalised answer.
+   * Send one request and return the normalised answer, with the response as received in `raw`.
    * Throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried.
    */
-  generate(request: LLMRequest, options?: { signal?: AbortSignal | undefined }): Promise<LLMResult>;
+  generate(request: LLMRequest, options?: { signal?: AbortSignal | undefined }): Promise<GeneratedResult>;
   /**
    * Throws an `InputError` (what, where, what to do) when this provider cannot
    * take the request at all, e.g. a schema outside the JSON-Schema subset its
@@ -41,6 +41,17 @@ export interface Provider {
   checkRequest?(request: LLMRequest): void;
   /** The provider's Batch API, when it has one. */
   readonly batch?: BatchApi | undefined;
+}
+
+/** What `generate` resolves to: the normalised result, and the provider's response next to it. */
+export interface GeneratedResult extends LLMResult {
+  /**
+   * The response body as received, as JSON text, fields the result does not map
+   * included (logprobs, citations, safety ratings...): stored compressed with the
+   * answer when the run has `keepRaw: true`, never handed to user code or replayed.
+   * Never holds an API key. A provider that has none leaves it out.
+   */
+  readonly raw?: string | undefined;
 }
 
 /** One call in a batch. `customId` maps the result back to the call. */

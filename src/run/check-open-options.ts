@@ -224,6 +224,7 @@ const _openOptions = defineOptions<ParallellmOptions>(
     ],
     batch: ["{ minSize, confirm, approve, preview, limits }", nestedOptions(_batch)],
     cohortLock: ["true or false", isBoolean],
+    keepRaw: ["true or false", isBoolean],
     lock: ['"fail" or "wait"', oneOf(["fail", "wait"])],
     handleSignals: [
       "true, false or { graceMs }",

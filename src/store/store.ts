@@ -68,6 +68,11 @@ export interface ResponseRecord extends CallKey {
   /** The long strings the canonical request refers to, by hash. */
   readonly documents: ReadonlyMap<string, string>;
   readonly result: LLMResult;
+  /**
+   * The provider's response as received (JSON text): a direct call's response
+   * body, a batch answer's result line. Stored compressed; `undefined` keeps none.
+   */
+  readonly raw?: string | undefined;
   readonly sentAt: number;
   readonly receivedAt: number;
   /**
@@ -225,6 +230,11 @@ export interface Store {
   /** Commit an answer (and its canonical request and documents) durably; returns the call's id. */
   saveResponse(record: ResponseRecord): Promise<number>;
   saveFailure(record: FailureRecord): Promise<void>;
+  /**
+   * The raw response of every answer received for `key`, oldest first
+   * (`undefined` for one stored without), as `ResponseRecord.raw` gave it.
+   */
+  rawAnswers?(key: CallKey): Promise<readonly (string | undefined)[]>;
   /**
    * Take back the answers of these calls (a batch gave conflicting results for
    * them): they count as unanswered, so the next run asks again. Resolves to

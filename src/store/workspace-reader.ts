@@ -99,6 +99,13 @@ export interface ReceivedAnswer {
   /** The answer replayed by a rerun. */
   readonly inUse: boolean;
   readonly result: LLMResult;
+  /**
+   * The provider's response as received, parsed: a direct call's response body,
+   * a batch answer's result line (which holds the body), fields the result does
+   * not map included. `undefined` for answers stored without (`keepRaw: false`,
+   * or before parallellm kept them).
+   */
+  readonly raw: unknown;
 }
 
 /** A failed attempt, as the provider or the library reported it. */
@@ -118,6 +125,8 @@ export interface CallDetail extends CallRow {
   readonly answer: LLMResult | undefined;
   /** What the answer in use cost (USD, at the reader's prices); `undefined` without an answer or a known price. */
   readonly cost: number | undefined;
+  /** The raw provider response of the answer in use (see `ReceivedAnswer.raw`). */
+  readonly raw: unknown;
   /** Every answer received, oldest first. */
   readonly answers: readonly ReceivedAnswer[];
   /** Every failed attempt, oldest first. */

@@ -51,6 +51,7 @@ interface ResponseRow {
   readonly callId: number;
   readonly session: number;
   readonly result: LLMResult;
+  readonly raw: string | undefined;
   readonly viaBatch: boolean;
   readonly receivedAt: number;
 }
@@ -115,12 +116,18 @@ class MemoryStore implements Store {
       session: record.session,
       // A copy, as a database would keep: the caller's object may change later.
       result: JSON.parse(JSON.stringify(record.result)),
+      raw: record.raw,
       viaBatch: record.viaBatch === true,
       receivedAt: record.receivedAt,
     };
     this.#responses.push(response);
     if (record.mode === "replace" || call.responseId === undefined) call.responseId = response.id;
     return call.id;
+  }
+
+  async rawAnswers(key: CallKey): Promise<readonly (string | undefined)[]> {
+    const callId = this.#calls.get(answerKey(key))?.id;
+    return this.#responses.filter((response) => response.callId === callId).map((response) => response.raw);
   }
 
   async saveFailure(record: FailureRecord): Promise<void> {

@@ -65,7 +65,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
       const body = toAnthropicBody(request) as unknown as Anthropic.MessageCreateParamsNonStreaming;
       try {
         const message = await ready.messages.create(body, { signal: options?.signal });
-        return fromAnthropicMessage(message);
+        return { ...fromAnthropicMessage(message), raw: JSON.stringify(message) };
       } catch (error) {
         throw (
           convertAnthropicError(error, request.model, name) ??

@@ -83,7 +83,11 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         } as GenerateContentConfig,
       } as GenerateContentParameters;
       try {
-        return fromGeminiResponse(await (await getClient()).models.generateContent(parameters));
+        const response = await (await getClient()).models.generateContent(parameters);
+        // The SDK keeps the documented fields of the body (safety ratings, grounding, logprobs...)
+        // and adds the HTTP headers, which are not the body.
+        const { sdkHttpResponse: _headers, ...received } = response;
+        return { ...fromGeminiResponse(response), raw: JSON.stringify(received) };
       } catch (error) {
         throw (
           convertGeminiError(error, request.model, name) ??

@@ -6,8 +6,8 @@
  */
 import type OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
-import type { LLMRequest, LLMResult } from "../../core/llm.js";
-import type { Provider } from "../provider.js";
+import type { LLMRequest } from "../../core/llm.js";
+import type { GeneratedResult, Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
@@ -83,17 +83,21 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
     batch: createOpenAIBatchApi(getClient, settings.batchLimits, chat),
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
     checkRequest: (request) => checkToolParameters(request.tools, "OpenAI"),
-    async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<LLMResult> {
+    async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<GeneratedResult> {
       const openai = await getClient();
       // Per request, so an injected client's own `maxRetries` cannot add hidden retries.
       const requestOptions = { signal: options?.signal, maxRetries: 0 };
       try {
         if (chat) {
           const body = toOpenAIChatBody(request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-          return fromOpenAIChatBody(await openai.chat.completions.create(body, requestOptions));
+          const completion = await openai.chat.completions.create(body, requestOptions);
+          return { ...fromOpenAIChatBody(completion), raw: JSON.stringify(completion) };
         }
         const body = toOpenAIResponsesBody(request) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
-        return fromOpenAIResponsesBody(await openai.responses.create(body, requestOptions));
+        const response = await openai.responses.create(body, requestOptions);
+        // `output_text` is the SDK's own addition, not the body's.
+        const { output_text: _added, ...received } = response;
+        return { ...fromOpenAIResponsesBody(response), raw: JSON.stringify(received) };
       } catch (error) {
         throw (
           convertOpenAIError(error, request.model, name) ??

@@ -1,5 +1,6 @@
 /** Answers in SQL: storing them (with their requests and documents), reading them back, and their usage. */
 import type { LLMResult } from "../../core/llm.js";
+import { compressRaw, decompressRaw } from "../raw-response-codec.js";
 import type { AnsweredCall, CallKey, ResponseRecord, StoredAnswer, UsageRow } from "../store.js";
 import type { SqlConnection, SqlValue } from "./sql-connection.js";
 
@@ -53,8 +54,8 @@ async function insertResponse(connection: SqlConnection, record: ResponseRecord)
   const { usage } = record.result;
   const [responseId] = (await connection.get(
     `INSERT INTO responses (call_id, session, text, result, input_tokens, output_tokens, cached_tokens, via_batch,
-       created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       created_at, raw)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       callId,
       record.session,
@@ -65,12 +66,23 @@ async function insertResponse(connection: SqlConnection, record: ResponseRecord)
       usage.cachedInputTokens ?? null,
       record.viaBatch ? 1 : 0,
       record.receivedAt,
+      record.raw === undefined ? null : compressRaw(record.raw),
     ],
   )) as [number];
   if (record.mode === "replace" || currentResponse === null) {
     await connection.run("UPDATE calls SET response_id = ? WHERE id = ?", [responseId, callId]);
   }
   return callId;
+}
+
+/** The raw response of every answer of `key`, oldest first (see `Store.rawAnswers`). */
+export async function rawAnswers(connection: SqlConnection, key: CallKey): Promise<(string | undefined)[]> {
+  const rows = await connection.all(
+    `SELECT r.raw FROM calls c JOIN responses r ON r.call_id = c.id
+     WHERE c.agent = ? AND c.hash = ? AND c.occurrence = ? ORDER BY r.id`,
+    [key.agent, key.hash, key.occurrence],
+  );
+  return (rows as [Uint8Array | null][]).map(([raw]) => (raw === null ? undefined : decompressRaw(raw)));
 }
 
 export async function lookup(connection: SqlConnection, key: CallKey): Promise<StoredAnswer | undefined> {

@@ -7,8 +7,8 @@
  * both run: `ON CONFLICT`, `RETURNING`, `coalesce`, common table expressions.
  */
 
-/** A value bound to a placeholder. Booleans are stored as 0 and 1. */
-export type SqlValue = string | number | null;
+/** A value bound to a placeholder. Booleans are stored as 0 and 1; bytes as a BLOB (PostgreSQL: `bytea`). */
+export type SqlValue = string | number | Uint8Array | null;
 
 /** One row: its columns in the order the statement selects them; numbers as JavaScript numbers. */
 export type SqlRow = readonly unknown[];

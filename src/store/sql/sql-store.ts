@@ -89,6 +89,10 @@ export class SqlStore implements Store {
     return this.#committing;
   }
 
+  rawAnswers(key: CallKey): Promise<readonly (string | undefined)[]> {
+    return answers.rawAnswers(this.#connection, key);
+  }
+
   saveFailure(record: FailureRecord): Promise<void> {
     return failures.saveFailure(this.#connection, record);
   }

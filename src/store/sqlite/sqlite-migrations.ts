@@ -153,4 +153,9 @@ export const sqliteMigrations: readonly string[] = [
   -- history, and no longer hold it back nor count against the bound of batch failures.
   ALTER TABLE failures ADD COLUMN retried_at REAL;
   `,
+  `
+  -- The provider's response as received (JSON text, raw deflate; see store/raw-response-codec.ts):
+  -- NULL for answers stored before it was kept, or with keepRaw: false.
+  ALTER TABLE responses ADD COLUMN raw BLOB;
+  `,
 ];

@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import { documentReferences } from "../../core/canonical.js";
 import type { LLMResult } from "../../core/llm.js";
 import { withDocuments } from "../../export/prompt-text.js";
+import { decompressRaw } from "../raw-response-codec.js";
 import type { CallKey } from "../store.js";
 import type { AttemptFailure, BatchRow, CallDetail, CallRow, ReceivedAnswer } from "../workspace-reader.js";
 import type { CallRows } from "./sqlite-reader-calls.js";
@@ -25,6 +26,7 @@ export function readCallDetail(
     const canonical = canonicalOf(db, row);
     const documents = canonical === undefined ? {} : documentsOf(db, canonical);
     const answers = answersOf(db, row);
+    const inUse = answers.find((answer) => answer.inUse);
     const batchIds = db
       .prepare("SELECT batch_id FROM batch_calls WHERE agent = ? AND hash = ? AND occurrence = ? ORDER BY batch_id")
       .pluck(true)
@@ -34,7 +36,8 @@ export function readCallDetail(
       canonical,
       request: canonical === undefined ? undefined : withDocuments(JSON.parse(canonical), (hash) => documents[hash]),
       documents,
-      answer: answers.find((answer) => answer.inUse)?.result,
+      answer: inUse?.result,
+      raw: inUse?.raw,
       answers,
       attempts: attemptsOf(db, row),
       batches: batchesOf(batchIds),
@@ -69,17 +72,18 @@ function answersOf(db: Database.Database, row: CallRow): ReceivedAnswer[] {
   if (row.id === undefined) return [];
   const answers = db
     .prepare(
-      `SELECT r.session, r.created_at, r.via_batch, r.id = c.response_id, r.text, r.result
+      `SELECT r.session, r.created_at, r.via_batch, r.id = c.response_id, r.text, r.result, r.raw
        FROM responses r JOIN calls c ON c.id = r.call_id WHERE r.call_id = ? ORDER BY r.id`,
     )
     .raw(true)
-    .all(row.id) as [number, number, number, number | null, string, string][];
-  return answers.map(([session, receivedAt, viaBatch, inUse, text, result]) => ({
+    .all(row.id) as [number, number, number, number | null, string, string, Buffer | null][];
+  return answers.map(([session, receivedAt, viaBatch, inUse, text, result, raw]) => ({
     session,
     receivedAt,
     viaBatch: viaBatch === 1,
     inUse: inUse === 1,
     result: { ...(JSON.parse(result) as Omit<LLMResult, "text">), text },
+    raw: raw === null ? undefined : JSON.parse(decompressRaw(raw)),
   }));
 }
 

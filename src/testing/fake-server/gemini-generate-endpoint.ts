@@ -45,7 +45,15 @@ export function renderGenerateContentResponse(model: string, answer: Answer): un
   if (answer.text !== "" || answer.toolCalls.length === 0) parts.push({ text: answer.text });
   for (const call of answer.toolCalls) parts.push({ functionCall: { name: call.name, args: call.args ?? {} } });
   return {
-    candidates: [{ content: { parts, role: "model" }, finishReason: _finishReason(answer), index: 0 }],
+    candidates: [
+      {
+        content: { parts, role: "model" },
+        finishReason: _finishReason(answer),
+        index: 0,
+        // Not mapped by parallellm; kept in its raw responses.
+        safetyRatings: _safetyCategories.map((category) => ({ category, probability: "NEGLIGIBLE" })),
+      },
+    ],
     modelVersion: model,
     responseId: wireIds.geminiResponse(),
     usageMetadata: {
@@ -90,6 +98,13 @@ function _schema(generationConfig: Record<string, unknown>): JsonSchema | undefi
   const schema = eitherCase(generationConfig, "responseSchema");
   return isObject(schema) ? geminiSchemaToJsonSchema(schema) : { type: "object" };
 }
+
+const _safetyCategories = [
+  "HARM_CATEGORY_HATE_SPEECH",
+  "HARM_CATEGORY_DANGEROUS_CONTENT",
+  "HARM_CATEGORY_HARASSMENT",
+  "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+];
 
 function _finishReason(answer: Answer): string {
   if (answer.finishReason === "length") return "MAX_TOKENS";

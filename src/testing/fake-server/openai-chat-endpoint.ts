@@ -7,6 +7,7 @@ import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
 import { validateChatBody } from "./openai-chat-validation.js";
 import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
+import { openaiLogprobs, topLogprobsOf } from "./openai-logprobs.js";
 import type { Answer, RequestFacts } from "./provider-routes.js";
 import { wireIds } from "./wire-ids.js";
 
@@ -15,7 +16,7 @@ export const openaiChatEndpoint: OpenAIEndpoint = {
   path: "/v1/chat/completions",
   describe: describeChatRequest,
   validate: validateChatBody,
-  render: (body, answer) => renderChatCompletion(String(objectOf(body).model), answer),
+  render: (body, answer) => renderChatCompletion(String(objectOf(body).model), answer, objectOf(body)),
 };
 
 /** The Chat Completions route. */
@@ -35,8 +36,8 @@ export function describeChatRequest(body: unknown): RequestFacts {
   };
 }
 
-/** A ChatCompletion object for `answer`. */
-export function renderChatCompletion(model: string, answer: Answer): unknown {
+/** A ChatCompletion object for `answer`; token logprobs when `request` asks for them. */
+export function renderChatCompletion(model: string, answer: Answer, request: Record<string, unknown> = {}): unknown {
   const message: Record<string, unknown> = {
     role: "assistant",
     content: answer.toolCalls.length > 0 && answer.text === "" ? null : answer.text,
@@ -55,7 +56,17 @@ export function renderChatCompletion(model: string, answer: Answer): unknown {
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: _finishReason(answer) }],
+    choices: [
+      {
+        index: 0,
+        message,
+        logprobs:
+          request.logprobs === true
+            ? { content: openaiLogprobs(answer.text, topLogprobsOf(request)), refusal: null }
+            : null,
+        finish_reason: _finishReason(answer),
+      },
+    ],
     usage: {
       prompt_tokens: answer.inputTokens,
       completion_tokens: answer.outputTokens,
@@ -69,6 +80,7 @@ export function renderChatCompletion(model: string, answer: Answer): unknown {
       },
     },
     service_tier: "default",
+    system_fingerprint: "fp_fake0001",
   };
 }
 

@@ -6,6 +6,7 @@ import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
 import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
+import { openaiLogprobs, topLogprobsOf } from "./openai-logprobs.js";
 import { validateResponsesBody } from "./openai-responses-validation.js";
 import type { Answer, RequestFacts } from "./provider-routes.js";
 import { wireIds } from "./wire-ids.js";
@@ -45,7 +46,16 @@ export function renderResponse(request: Record<string, unknown>, answer: Answer)
       id: wireIds.openaiMessage(),
       type: "message",
       status: "completed",
-      content: [{ type: "output_text", annotations: [], logprobs: [], text: answer.text }],
+      content: [
+        {
+          type: "output_text",
+          annotations: [],
+          logprobs: arrayOf(request.include).includes("message.output_text.logprobs")
+            ? openaiLogprobs(answer.text, topLogprobsOf(request))
+            : [],
+          text: answer.text,
+        },
+      ],
       role: "assistant",
     });
   }
