@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import { tempWorkspace } from "../../test/helpers.js";
 import { providerError } from "../core/errors.js";
 import { emptyUsage, type LLMResult } from "../core/llm.js";
+import { silentLog } from "../core/log.js";
 import type { BatchApi, BatchResultChunk, BatchResultLine } from "../providers/provider.js";
 import { createSqliteStore, type SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { BatchArchive } from "./batch-archive.js";
@@ -84,7 +85,13 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
     ];
     const archive = new BatchArchive(workspace);
 
-    const report = await syncBatches({ store, session: 2, archive, batchApiFor: () => batchApi(chunks) });
+    const report = await syncBatches({
+      store,
+      session: 2,
+      archive,
+      batchApiFor: () => batchApi(chunks),
+      log: silentLog,
+    });
 
     expect(report).toMatchObject({ ingested: 1, answers: 1, pending: 0 });
     expect(report.warnings).toEqual([
@@ -123,6 +130,7 @@ it("keeps a batch pending, with what arrived stored, when its results download b
       session: 2,
       archive: new BatchArchive(workspace),
       batchApiFor: () => broken,
+      log: silentLog,
     });
 
     expect(report).toMatchObject({ ingested: 0, pending: 1 });

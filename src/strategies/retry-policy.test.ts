@@ -26,6 +26,7 @@ function leakyTask(failures: number): CallTask {
       return answer;
     },
     attemptFailed: () => {},
+    waitsForLimit: () => {},
   };
 }
 
