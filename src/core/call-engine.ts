@@ -42,6 +42,7 @@ export class CallEngine {
   /** What earlier runs left: calls pending in batches, calls that failed (read at open). */
   readonly #earlier = new EarlierOutcomes();
   readonly #options: CallEngineOptions;
+  readonly #log: Log;
   readonly #replay: ReplayLookup;
   readonly #rounds: IdleRounds;
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -54,6 +55,7 @@ export class CallEngine {
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
+    this.#log = options.log;
     this.#replay = new ReplayLookup(options.store);
     const { store, strategy, session, providerFor, log } = options;
     this.#sendContext = { store, strategy, session, providerFor, tally: this.tally, log };
@@ -121,7 +123,7 @@ export class CallEngine {
     const stored = useStored ? this.#replay.lookupSync(key) : undefined;
     if (stored) {
       this.tally.replayed(stored, call.llm.model);
-      if (this.#options.log.debugOn) this.#decided(key, call, "replayed");
+      if (this.#log.debugOn) this.#decided(key, call, "replayed");
       handle._ready(stored, true);
       return;
     }
@@ -136,7 +138,7 @@ export class CallEngine {
     const routed = this.#options.store.lookup(key).then((answer) => {
       if (!answer) return this.#route(handle, key, call, options, true, site);
       this.tally.replayed(answer, call.llm.model);
-      if (this.#options.log.debugOn) this.#decided(key, call, "replayed");
+      if (this.#log.debugOn) this.#decided(key, call, "replayed");
       handle._ready(answer, true);
     });
     const settled = routed.catch((error: unknown) => handle._fail(error));
@@ -153,7 +155,7 @@ export class CallEngine {
     site: AskSiteSource,
   ): void {
     const seq = handle.seq;
-    const log = this.#options.log;
+    const log = this.#log;
     if (useStored && this.#earlier.inPendingBatch(key)) {
       this.tally.stats.inPendingBatches++;
       if (log.debugOn) this.#decided(key, call, "pending in a provider batch");
@@ -178,7 +180,7 @@ export class CallEngine {
     if (this.#options.strategy.decide(!useStored) === "collect") {
       const collected: CollectedCall = { key, seq, call, resubmitted: this.#earlier.failedBefore(key) };
       this.tally.stats.collected++;
-      if (log.debugOn) this.#decided(key, call, "collected for a batch");
+      if (log.debugOn) this.#decided(key, call, "collected");
       this.#options.strategy.collect(collected, handle, this.#host);
       return;
     }
@@ -192,7 +194,7 @@ export class CallEngine {
       : sendCall(this.#sendContext, key, call, options).catch((error: unknown) => {
           // A key the provider refuses fails every call: send nothing more.
           if (error instanceof AuthenticationError && !this.#fatal) {
-            this.#options.log.error(
+            this.#log.error(
               { ...this.#fields(key, call), error: error.message },
               "the provider refused the API key; nothing more is sent",
             );
@@ -205,7 +207,7 @@ export class CallEngine {
 
   /** A debug record of what became of an ask (replayed, pending, collected). */
   #decided(key: CallKey, call: PreparedCall, decision: string): void {
-    this.#options.log.debug(this.#fields(key, call), decision);
+    this.#log.debug(this.#fields(key, call), decision);
   }
 
   #fields(key: CallKey, call: PreparedCall) {
