@@ -220,6 +220,38 @@ describe("a logger passed to open", () => {
     expect(waits[0].fields.waitMs).toBeGreaterThan(0);
   });
 
+  it("gets what makes the run fail at error: a key the provider refuses, a strict run that drifted", async () => {
+    const refused = captureLogger();
+    const wrongKey = fakeProviderClients(server.url, { openai: `sk-proj-${canary}-wrong-0a1b2c3d4e5f` });
+    await Parallellm.run(
+      tempWorkspace(),
+      options(refused.logger, { logLevel: "error", clients: wrongKey }),
+      threeAgents,
+    );
+    expect(refused.records).toEqual([
+      {
+        level: "error",
+        message: "the provider refused the API key; nothing more is sent",
+        fields: expect.objectContaining({ provider: "openai", error: expect.stringMatching(/401/) }),
+      },
+    ]);
+    expectNoSecretsOrContents(refused.records);
+
+    const directory = tempWorkspace();
+    const drifted = captureLogger();
+    const ask = (prompt: string) => (pllm: Parallellm) => pllm.agent("one", (agent) => agent.ask(prompt).text());
+    await Parallellm.run(directory, options(drifted.logger, { logLevel: "error" }), ask(prompts.calm));
+    const strict = options(drifted.logger, { logLevel: "error", strict: true });
+    await expect(Parallellm.run(directory, strict, ask("Another question."))).rejects.toThrow(/^Strict replay failed/);
+    expect(drifted.records).toEqual([
+      {
+        level: "error",
+        message: "the run drifted (strict)",
+        fields: { session: 2, error: expect.stringMatching(/^Strict replay failed/) },
+      },
+    ]);
+  });
+
   it("gets only the records at or above logLevel; silent gets none", async () => {
     for (const level of ["error", "warn", "info", "silent"] as const) {
       server.failNext({ status: 429, match: "A busy question.", retryAfterMs: 1 });
