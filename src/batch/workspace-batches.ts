@@ -70,7 +70,7 @@ export class WorkspaceBatches {
         return api;
       },
       preview: settings.preview,
-      approve: settings.confirm ? (preview) => approveBatches(preview, settings, say) : undefined,
+      approve: settings.confirm ? (preview) => approveBatches(preview, settings, say, this.#options.log) : undefined,
     });
     this.#logSubmitted(report);
     return report;
