@@ -2,6 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type OpenAI from "openai";
 import type { CallDefaults } from "./core/call-options.js";
 import type { ProviderName } from "./core/llm.js";
+import type { Logger, LogLevel } from "./core/log.js";
 import type { RunSummary } from "./dashboard/run-summary.js";
 import type { GoogleClient } from "./providers/google/google-client.js";
 import type { ModelPrice } from "./providers/model-prices.js";
@@ -123,6 +124,22 @@ export interface ParallellmOptions extends CallDefaults {
    * @default { graceMs: 10000 }
    */
   readonly handleSignals?: boolean | { readonly graceMs?: number | undefined } | undefined;
+  /**
+   * What the library logs: `"error"` what makes the run fail, `"warn"` also
+   * retries, failed calls and batch problems, `"info"` also sessions, batches
+   * and rate-limit waits, `"debug"` also every send, receive and replay (sizes,
+   * never contents). Without it, the environment variable `PLLM_LOG_LEVEL`
+   * decides. The dashboard and the summary are not log records.
+   * @default "warn"
+   */
+  readonly logLevel?: LogLevel | undefined;
+  /**
+   * Where records go: a pino-compatible logger (`{ debug, info, warn, error }`,
+   * each called with the record's fields, then its message). Records below
+   * `logLevel` are not passed on.
+   * @default one line per record on stderr (above the live dashboard)
+   */
+  readonly logger?: Logger | undefined;
 }
 
 export interface BatchSettings {

@@ -12,6 +12,7 @@ import type { CallDefaults } from "./core/call-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
 import { InputError, Interrupted } from "./core/errors.js";
 import { IdentityCache } from "./core/identity-cache.js";
+import type { Log, LogLevel } from "./core/log.js";
 import { mergeCallOptions } from "./core/prepare-call.js";
 import type { RunStats } from "./core/run-tally.js";
 import { encodeUserdata } from "./core/userdata-codec.js";
@@ -27,6 +28,7 @@ import { closeSummary, strictDriftError } from "./run/close-summary.js";
 import { forEachItem } from "./run/for-each-workers.js";
 import { type InspectOptions, inspectWorkspace } from "./run/inspect-workspace.js";
 import { loadUserdata } from "./run/load-userdata.js";
+import { createRunLog, runLogLevel } from "./run/run-log.js";
 import { RunOutput } from "./run/run-output.js";
 import { createStrategy, loadPrices, pickDefaults } from "./run/run-parts.js";
 import { runPipeline } from "./run/run-pipeline.js";
@@ -55,6 +57,7 @@ export class Parallellm implements AsyncDisposable {
   readonly #batches: WorkspaceBatches;
   #removeSignalHandlers: (() => void) | undefined;
   readonly #output: RunOutput;
+  readonly #log: Log;
   readonly #items = { done: 0, total: 0 };
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   #closed: Promise<RunSummary> | undefined;
@@ -68,6 +71,7 @@ export class Parallellm implements AsyncDisposable {
     options: ParallellmOptions,
     startedAt: number,
     registry: ProviderRouter,
+    logLevel: LogLevel,
   ) {
     this.directory = directory;
     this.session = session;
@@ -78,6 +82,7 @@ export class Parallellm implements AsyncDisposable {
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
     this.#defaultsCheck = new AgentDefaultsCheck(registry);
     this.#output = new RunOutput(options.summary);
+    this.#log = createRunLog(logLevel, options.logger, (line) => this.#output.note(line));
     this.#batches = new WorkspaceBatches({
       store,
       session,
@@ -87,6 +92,7 @@ export class Parallellm implements AsyncDisposable {
       cohortLock: options.cohortLock,
       keepRaw: options.keepRaw === true,
       say: this.#output.say,
+      log: this.#log,
     });
     this.#engine = new CallEngine({
       store,
@@ -94,6 +100,7 @@ export class Parallellm implements AsyncDisposable {
       session,
       providerFor: (name) => registry.get(name),
       keepRaw: options.keepRaw === true,
+      log: this.#log,
     });
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {
@@ -114,6 +121,7 @@ export class Parallellm implements AsyncDisposable {
   static async open(directory: string, options: ParallellmOptions = {}): Promise<Parallellm> {
     checkWorkspaceDirectory(directory);
     checkOpenOptions(options);
+    const logLevel = runLogLevel(options);
     const strategy = options.strategy ?? "async";
     const registry = createProviderRouter(options);
     // An unknown model, or one whose provider is not registered, is refused now rather than at the first ask.
@@ -125,9 +133,19 @@ export class Parallellm implements AsyncDisposable {
     let pllm: Parallellm;
     try {
       const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
-      pllm = new Parallellm(path, store, session, options, startedAt, registry);
-      await pllm.#batches.sync();
+      pllm = new Parallellm(path, store, session, options, startedAt, registry, logLevel);
+      const synced = await pllm.#batches.sync();
       await pllm.#engine.readStore(options.retryFailed === true);
+      pllm.#log.info(
+        {
+          session,
+          strategy,
+          batchesIngested: synced.ingested,
+          answersIngested: synced.answers,
+          batchesPending: synced.pending,
+        },
+        "session opened",
+      );
     } catch (error) {
       // A failed open must not keep the workspace locked.
       await store.close().catch(() => {});
@@ -295,7 +313,8 @@ export class Parallellm implements AsyncDisposable {
 
   #installSignalHandlers(): void {
     this.#removeSignalHandlers = installSignalHandlers(this.#options.handleSignals ?? true, {
-      say: this.#output.say,
+      log: this.#log,
+      session: this.session,
       stop: (signal) => {
         this.#interruptedBy = signal;
         this.#engine.stopSending(new Interrupted(`The run was interrupted by ${signal} before this call was sent.`));
@@ -335,13 +354,32 @@ export class Parallellm implements AsyncDisposable {
       report,
     });
     this.#output.say(formatSummary(summary));
+    this.#log.info(
+      {
+        session: this.session,
+        durationMs: summary.elapsedMs,
+        asked: summary.asked,
+        replayed: summary.replayed,
+        sent: summary.sent,
+        received: summary.received,
+        failed: summary.failed,
+        collected: summary.collected,
+        batchesSubmitted: summary.batches.submitted.length,
+        batchesPending: summary.batches.pending,
+      },
+      "session closed",
+    );
     try {
       await this.#store.endSession(this.session, summary);
     } finally {
       // Even when the summary cannot be written (full disk), the workspace and its lock are released.
       await this.#store.close();
     }
-    if (this.#options.strict && summary.drift.drifted) throw strictDriftError(summary.drift);
+    if (this.#options.strict && summary.drift.drifted) {
+      const error = strictDriftError(summary.drift);
+      this.#log.error({ session: this.session, error: error.message }, "the run drifted (strict)");
+      throw error;
+    }
     return summary;
   }
 

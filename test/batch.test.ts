@@ -411,15 +411,18 @@ describe("batch lifecycle", () => {
       url: "/v1/responses",
       body: { model: "gpt-4.1-mini" },
     });
+    const warned: string[] = [];
     const unconfirmed = await runOnce(directory, {
       llm: "gpt-4.1-mini",
       strategy: "batch",
       batch: { confirm: true },
       summary: (text) => printed.push(text),
+      logger: { debug() {}, info() {}, warn: (_fields, message) => warned.push(message), error() {} },
     });
     expect(unconfirmed.summary.batches.previewOnly).toBe(true);
     expect(printed.join("\n")).toMatch(/openai\/gpt-4\.1-mini: 1 requests .*input tokens/);
-    expect(printed.join("\n")).toContain("PLLM_APPROVE=1");
+    // Why nothing was submitted is a warning, for the logger.
+    expect(warned).toEqual([expect.stringMatching(/^Not submitted: confirmation needs a terminal\. .*PLLM_APPROVE=1/)]);
     expect(server.batchesOf("openai").length).toBe(before);
     const approved = await runOnce(directory, {
       llm: "gpt-4.1-mini",

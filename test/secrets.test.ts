@@ -1,6 +1,6 @@
 /**
- * API keys never reach the store, the batch archive, the summary or error
- * text. Every provider runs in every mode, with failures (400, 401, 429, 500),
+ * API keys never reach the store, the batch archive, the summary, error
+ * text or log records (at debug, to a logger and to stderr). Every provider runs in every mode, with failures (400, 401, 429, 500),
  * with recognisable fake keys, through clients and through the environment;
  * then the whole workspace and everything printed or thrown is searched for them.
  */
@@ -67,6 +67,11 @@ const captured: string[] = [];
 const capture = (error: unknown) => {
   captured.push(String(error), (error as Error).stack ?? "", inspect(error, { depth: 8 }));
 };
+/** Every log record, at debug. */
+const recordOf = (fields: object, message: string) => {
+  captured.push(`${message} ${JSON.stringify(fields)}`);
+};
+const logger = { debug: recordOf, info: recordOf, warn: recordOf, error: recordOf };
 
 const pipeline = (pllm: Parallellm) =>
   pllm.forEach(
@@ -151,6 +156,8 @@ describe("no API key leaks", () => {
           batch: { minSize: 2 },
           keepRaw: true,
           summary: (text) => captured.push(text),
+          logLevel: "debug",
+          logger,
         };
         // With the right keys (clients), failures included; batch modes need a second run to ingest.
         injectFailures(provider);
@@ -175,9 +182,10 @@ describe("no API key leaks", () => {
         const fromEnvironment = tempWorkspace("env");
         const answered = server.requests.length;
         injectFailures(provider);
+        // Its log records go to stderr, as by default.
         await runAll(
           fromEnvironment,
-          { ...base, providers: openaiChatWith(undefined) },
+          { ...base, logger: undefined, providers: openaiChatWith(undefined) },
           mode === "batch" || mode === "hybrid" ? 3 : 1,
         );
         expect(server.requests.length).toBeGreaterThan(answered);
@@ -190,7 +198,9 @@ describe("no API key leaks", () => {
           expect(raws).toContain(`Answer to: ${prompts.ok}`);
           expectNoKey(raws, `${workspace}: raw responses`);
         }
-        expectNoKey(captured.join("\n"), "summaries and errors");
+        expectNoKey(captured.join("\n"), "summaries, errors and log records");
+        expect(captured.join("\n")).toMatch(/session opened \{"session":1,/);
+        expect(written.map(({ text }) => text).join("")).toMatch(/ INFO {2}session opened session=1 /);
         for (const { text, where } of written) expectNoKey(text, where);
         // The failures did happen: the wrong keys were refused, and the store recorded 400, 429 and 500.
         expect(captured.join("\n")).toMatch(/HTTP 401|API_KEY_INVALID/);

@@ -4,6 +4,7 @@
  * `PLLM_APPROVE=1`.
  */
 import { createInterface } from "node:readline/promises";
+import type { Log } from "../core/log.js";
 import { costOf, pricesTakenOn } from "../providers/model-prices.js";
 import type { BatchPreview } from "./submit-batches.js";
 
@@ -20,15 +21,21 @@ export function formatBatchPreview(preview: readonly BatchPreview[]): string {
   return lines.join("\n");
 }
 
+/**
+ * Prints the preview (the question) through `print`; off a terminal, without an
+ * approval, says through `log` that nothing was submitted, and why.
+ */
 export async function approveBatches(
   preview: readonly BatchPreview[],
   settings: { readonly approve?: boolean },
   print: (text: string) => void,
+  log: Log,
 ): Promise<boolean> {
   print(formatBatchPreview(preview));
   if (settings.approve || process.env["PLLM_APPROVE"] === "1") return true;
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    print(
+    log.warn(
+      { requests: preview.reduce((sum, row) => sum + row.requests, 0) },
       "Not submitted: confirmation needs a terminal. Approve with batch: { approve: true } or PLLM_APPROVE=1; the calls are collected again on the next run.",
     );
     return false;

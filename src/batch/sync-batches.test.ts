@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import { tempWorkspace } from "../../test/helpers.js";
 import { providerError } from "../core/errors.js";
 import { emptyUsage, type LLMResult } from "../core/llm.js";
+import { silentLog } from "../core/log.js";
 import type { BatchApi, BatchResultChunk, BatchResultLine } from "../providers/provider.js";
 import { createSqliteStore, type SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { BatchArchive } from "./batch-archive.js";
@@ -90,6 +91,7 @@ it("stores each chunk's answers, takes back one that a later chunk contradicts, 
       archive,
       batchApiFor: () => batchApi(chunks),
       keepRaw: true,
+      log: silentLog,
     });
 
     expect(report).toMatchObject({ ingested: 1, answers: 1, pending: 0 });
@@ -130,6 +132,7 @@ it("keeps a batch pending, with what arrived stored, when its results download b
       keepRaw: true,
       archive: new BatchArchive(workspace),
       batchApiFor: () => broken,
+      log: silentLog,
     });
 
     expect(report).toMatchObject({ ingested: 0, pending: 1 });

@@ -8,6 +8,7 @@ import { rmSync } from "node:fs";
 import { noDocuments } from "../core/canonical.js";
 import { type ProviderError, TransientProviderError } from "../core/errors.js";
 import { describeFailedCall } from "../core/failed-for-good.js";
+import type { Log } from "../core/log.js";
 import type { BatchApi, BatchStatus } from "../providers/provider.js";
 import type { BatchCall, BatchRecord, ResponseRecord, Store } from "../store/store.js";
 import type { BatchArchive } from "./batch-archive.js";
@@ -27,6 +28,8 @@ export interface SyncOptions {
   readonly cohortLock?: boolean;
   /** Store each answer's result line (as received) with it. */
   readonly keepRaw: boolean;
+  /** Told of each batch ingested (info), each that failed and each warning (warn). */
+  readonly log: Log;
 }
 
 export interface BatchSyncReport {
@@ -72,7 +75,12 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
   for (const batch of await store.openBatches()) {
     const api = options.batchApiFor(batch.provider);
     if (!api) {
-      report.warnings.push(`Batch ${batch.tag} is for ${batch.provider}, which has no batch support in this run.`);
+      warn(
+        options,
+        report,
+        batch,
+        `Batch ${batch.tag} is for ${batch.provider}, which has no batch support in this run.`,
+      );
       report.pending++;
       continue;
     }
@@ -94,8 +102,11 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       await store.updateBatch(batch.id, { state: "pending", providerBatchId });
       report.reconciled++;
     }
-    const status = await keepPendingOnTransientError(batch, report, () => api.status(providerBatchId!));
+    const status = await keepPendingOnTransientError(batch, options, report, () => api.status(providerBatchId!));
     if (status === undefined) continue;
+    if (options.log.debugOn) {
+      options.log.debug({ ...batchFields(options, batch), status: status.state, providerBatchId }, "batch polled");
+    }
     if (status.state === "in-progress") {
       sessionsStillRunning.add(batch.session);
       report.pending++;
@@ -106,7 +117,7 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       report.pending++;
       continue;
     }
-    await keepPendingOnTransientError(batch, report, () => ingest(batch, status, options, report));
+    await keepPendingOnTransientError(batch, options, report, () => ingest(batch, status, options, report));
   }
   return report;
 }
@@ -117,6 +128,7 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
  */
 async function keepPendingOnTransientError<T>(
   batch: BatchRecord,
+  options: SyncOptions,
   report: Tally,
   step: () => Promise<T>,
 ): Promise<T | undefined> {
@@ -125,7 +137,7 @@ async function keepPendingOnTransientError<T>(
   } catch (error) {
     if (!(error instanceof TransientProviderError)) throw error;
     report.pending++;
-    report.warnings.push(`Batch ${batch.tag}: ${error.message} It stays pending; the next run tries again.`);
+    warn(options, report, batch, `Batch ${batch.tag}: ${error.message} It stays pending; the next run tries again.`);
     return undefined;
   }
 }
@@ -183,11 +195,13 @@ async function ingest(
   if (status.state === "failed") {
     const message = `batch ${batch.providerBatchId} failed: ${status.message ?? "no reason given"}`;
     report.failedBatches.push({ tag: batch.tag, message });
+    options.log.warn({ ...batchFields(options, batch), status: status.state, error: message }, "batch failed");
     await Promise.all([...calls.values()].map((call) => failure(call, { kind: "batch-failed", message })));
     await store.updateBatch(batch.id, { state: "ingested", message });
     report.ingested++;
     return;
   }
+  const failuresBefore = report.failures;
   const output = options.archive.createOutput(batch.tag);
   const lines = new ResultLines(batch.tag, (offset) => output.lineAt(offset));
   let answers = 0;
@@ -206,7 +220,7 @@ async function ingest(
   };
   try {
     for await (const chunk of api.results(batch.providerBatchId, status)) {
-      report.warnings.push(...(chunk.warnings ?? []).map((warning) => `${batch.tag}: ${warning}`));
+      for (const warning of chunk.warnings ?? []) warn(options, report, batch, `${batch.tag}: ${warning}`);
       const offsets = chunk.lines.map((line) => output.add(line.raw));
       for (const [customId, { raw, outcome }] of lines.accept(chunk.lines, offsets)) {
         const call = calls.get(customId);
@@ -259,17 +273,25 @@ async function ingest(
     if (batch.rejectedIds.length + 1 < maxMatchesPerIntent) {
       await store.rejectBatchMatch(batch.id, batch.providerBatchId, `${foreign}; looking again`);
       report.pending++;
-      report.warnings.push(`${batch.tag}: ${foreign}; the next open looks for its own batch again.`);
+      warn(options, report, batch, `${batch.tag}: ${foreign}; the next open looks for its own batch again.`);
     } else {
       await store.updateBatch(batch.id, { state: "abandoned", message: `${foreign}; its calls are collected again` });
       report.abandoned++;
-      report.warnings.push(`${batch.tag}: ${foreign}; its own batch was not found, so its calls are collected again.`);
+      warn(
+        options,
+        report,
+        batch,
+        `${batch.tag}: ${foreign}; its own batch was not found, so its calls are collected again.`,
+      );
     }
     return;
   }
-  report.warnings.push(...lines.warnings);
+  for (const warning of lines.warnings) warn(options, report, batch, warning);
   if (unknownCount > 0) {
-    report.warnings.push(
+    warn(
+      options,
+      report,
+      batch,
       `${batch.tag}: ${unknownCount} result(s) for unknown custom ids (${unknownExamples.join(", ")}) were ignored.`,
     );
   }
@@ -290,4 +312,26 @@ async function ingest(
     message: `${status.state}; ${answers} answers${missing > 0 ? `, ${missing} without a result (collected again)` : ""}`,
   });
   report.ingested++;
+  options.log.info(
+    {
+      ...batchFields(options, batch),
+      providerBatchId: batch.providerBatchId,
+      status: status.state,
+      answers,
+      failures: report.failures - failuresBefore,
+      withoutResult: missing,
+    },
+    "batch ingested",
+  );
+}
+
+/** The fields of every record about `batch`. */
+function batchFields(options: SyncOptions, batch: BatchRecord) {
+  return { session: options.session, batch: batch.tag, provider: batch.provider, model: batch.model };
+}
+
+/** A warning of the ingest: in the run's summary, and logged as it happens. */
+function warn(options: SyncOptions, report: Tally, batch: BatchRecord, text: string): void {
+  report.warnings.push(text);
+  options.log.warn(batchFields(options, batch), text);
 }

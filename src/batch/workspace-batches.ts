@@ -4,6 +4,7 @@
  * archive and one way to find each provider's Batch API for all three.
  */
 import { InputError } from "../core/errors.js";
+import type { Log } from "../core/log.js";
 import type { BatchSettings } from "../parallellm-options.js";
 import type { BatchApi } from "../providers/provider.js";
 import type { ProviderRouter } from "../providers/router.js";
@@ -25,6 +26,7 @@ export interface WorkspaceBatchesOptions {
   readonly keepRaw: boolean;
   /** Prints the approval prompt's lines (`batch.confirm`). */
   readonly say: (text: string) => void;
+  readonly log: Log;
 }
 
 export class WorkspaceBatches {
@@ -42,7 +44,7 @@ export class WorkspaceBatches {
 
   /** At open: reconcile, poll and ingest every open batch of the workspace. */
   async sync(): Promise<BatchSyncReport> {
-    const { store, session, cohortLock, keepRaw } = this.#options;
+    const { store, session, cohortLock, keepRaw, log } = this.#options;
     this.synced = await syncBatches({
       store,
       session,
@@ -50,15 +52,16 @@ export class WorkspaceBatches {
       archive: this.#archive,
       batchApiFor: (provider) => this.#apiOf(provider),
       cohortLock,
+      log,
     });
     if (this.synced.answers > 0) this.ingestedUsage = await store.usage(session);
     return this.synced;
   }
 
   /** At close: the calls the strategy collected go out as provider batches. */
-  submit(collected: readonly CollectedCall[]): Promise<SubmitReport> {
+  async submit(collected: readonly CollectedCall[]): Promise<SubmitReport> {
     const { store, session, settings, say } = this.#options;
-    return submitBatches(collected, {
+    const report = await submitBatches(collected, {
       store,
       session,
       archive: this.#archive,
@@ -70,13 +73,56 @@ export class WorkspaceBatches {
         return api;
       },
       preview: settings.preview,
-      approve: settings.confirm ? (preview) => approveBatches(preview, settings, say) : undefined,
+      approve: settings.confirm ? (preview) => approveBatches(preview, settings, say, this.#options.log) : undefined,
     });
+    this.#logSubmitted(report);
+    return report;
   }
 
   /** Cancel pending batches at their providers (see `Parallellm.cancelBatches`). */
-  cancel(selection: CancelBatchesOptions): Promise<CancelBatchesReport> {
-    return cancelBatches(selection, { store: this.#options.store, batchApiFor: (provider) => this.#apiOf(provider) });
+  async cancel(selection: CancelBatchesOptions): Promise<CancelBatchesReport> {
+    const report = await cancelBatches(selection, {
+      store: this.#options.store,
+      batchApiFor: (provider) => this.#apiOf(provider),
+    });
+    const { log, session } = this.#options;
+    for (const batch of report.cancelling) {
+      log.info(
+        { session, batch: batch.tag, provider: batch.provider, providerBatchId: batch.providerBatchId },
+        "batch cancel requested",
+      );
+    }
+    for (const batch of report.failed) {
+      log.warn(
+        {
+          session,
+          batch: batch.tag,
+          provider: batch.provider,
+          providerBatchId: batch.providerBatchId,
+          error: batch.message,
+        },
+        "batch not cancelled",
+      );
+    }
+    return report;
+  }
+
+  #logSubmitted(report: SubmitReport): void {
+    const { log, session } = this.#options;
+    for (const batch of report.submitted) {
+      const fields = {
+        session,
+        batch: batch.tag,
+        provider: batch.provider,
+        model: batch.model,
+        requests: batch.requestCount,
+        bytes: batch.bytes,
+      };
+      if (!report.sent) log.info({ ...fields, file: batch.inputPath }, "batch written, not submitted");
+      else if (batch.error === undefined)
+        log.info({ ...fields, providerBatchId: batch.providerBatchId }, "batch submitted");
+      else log.warn({ ...fields, error: batch.error }, "batch submission failed");
+    }
   }
 
   #apiOf(provider: string): BatchApi | undefined {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { type RunStatus, runStatusOf, runUntilDone } from "../batch/run-until-done.js";
+import { type LogLevel, logLevels } from "../core/log.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
@@ -50,6 +51,11 @@ export const runCommand = defineCommand({
       description: "Send again the calls that failed for good in earlier runs (with --wait: in its first run)",
     },
     quiet: { type: "boolean", description: "No summary output" },
+    "log-level": {
+      type: "string",
+      description:
+        "silent | error | warn | info | debug: what the library logs on stderr (default: PLLM_LOG_LEVEL, else warn)",
+    },
   },
   async run({ args }) {
     if (args.wait) {
@@ -69,6 +75,7 @@ export const runCommand = defineCommand({
       ...(args.quiet ? { summary: false } : {}),
       ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
       ...(args["retry-failed"] ? { retryFailed: true } : {}),
+      ...(args["log-level"] !== undefined ? { logLevel: parseLogLevel(String(args["log-level"])) } : {}),
     };
     const workspace = args.workspace ? String(args.workspace) : module.workspace;
     const { result, summary } = await Parallellm.run(workspace, options, module.run);
@@ -189,6 +196,12 @@ function seconds(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) throw new UsageError(`${flag} takes a number of seconds, got "${text}".`);
   return value * 1000;
+}
+
+function parseLogLevel(text: string): LogLevel {
+  if (!logLevels.includes(text as LogLevel))
+    throw new UsageError(`--log-level must be one of ${logLevels.join(", ")}, got "${text}".`);
+  return text as LogLevel;
 }
 
 function parseStrategy(text: string): StrategyName {

@@ -15,6 +15,7 @@ import type { AskOptions } from "./call-options.js";
 import { AuthenticationError, InputError, Interrupted, NotAvailable, ProviderRequestError } from "./errors.js";
 import { IdentityCache } from "./identity-cache.js";
 import { emptyUsage, type LLMResult } from "./llm.js";
+import { silentLog } from "./log.js";
 import { prepareCall } from "./prepare-call.js";
 import { ResponseHandle } from "./response-handle.js";
 
@@ -115,7 +116,14 @@ function setup(decision: "send" | "collect" = "send", storeOptions: Parameters<t
   const { store, saved, put } = fakeStore(storeOptions);
   const { provider, requests } = fakeProvider();
   const { strategy, told } = recordingStrategy(decision);
-  const engine = new CallEngine({ store, strategy, session: 2, providerFor: () => provider, keepRaw: true });
+  const engine = new CallEngine({
+    store,
+    strategy,
+    session: 2,
+    providerFor: () => provider,
+    keepRaw: true,
+    log: silentLog,
+  });
   return { engine, saved, put, requests, told };
 }
 
@@ -253,7 +261,14 @@ describe("CallEngine.resolve", () => {
         throw new InputError("This schema cannot be sent to openai.");
       },
     };
-    const engine = new CallEngine({ store, strategy, session: 1, providerFor: () => provider, keepRaw: true });
+    const engine = new CallEngine({
+      store,
+      strategy,
+      session: 1,
+      providerFor: () => provider,
+      keepRaw: true,
+      log: silentLog,
+    });
     expect(() => ask(engine, "a", "hello")).toThrow(/cannot be sent/);
     expect(told.decided).toEqual([]);
   });
@@ -275,7 +290,14 @@ describe("CallEngine: refusing and stopping", () => {
     const { provider, requests } = fakeProvider(async () => {
       throw new AuthenticationError("authentication", "bad key", { provider: "openai", model: llm, statusCode: 401 });
     });
-    const engine = new CallEngine({ store, strategy, session: 1, providerFor: () => provider, keepRaw: true });
+    const engine = new CallEngine({
+      store,
+      strategy,
+      session: 1,
+      providerFor: () => provider,
+      keepRaw: true,
+      log: silentLog,
+    });
     await expect(ask(engine, "a", "one").handle.text()).rejects.toBeInstanceOf(AuthenticationError);
     await expect(ask(engine, "a", "two").handle.text()).rejects.toBeInstanceOf(AuthenticationError);
     expect(requests).toHaveLength(1);

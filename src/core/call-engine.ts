@@ -16,6 +16,7 @@ import { AuthenticationError, InputError, Interrupted } from "./errors.js";
 import { failedForGoodError } from "./failed-for-good.js";
 import { IdleRounds } from "./idle-rounds.js";
 import type { LLMResult, ProviderName } from "./llm.js";
+import { callLabel, type Log } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import { ReplayLookup } from "./replay-lookup.js";
 import type { ResponseHandle } from "./response-handle.js";
@@ -31,6 +32,7 @@ export interface CallEngineOptions {
   readonly providerFor: (name: ProviderName) => Provider;
   /** Store each answer's raw provider response with it. */
   readonly keepRaw: boolean;
+  readonly log: Log;
 }
 
 /** Where an ask was made: captured already, or a function that captures it (only calls that are sent or fail need it). */
@@ -42,6 +44,7 @@ export class CallEngine {
   /** What earlier runs left: calls pending in batches, calls that failed (read at open). */
   readonly #earlier = new EarlierOutcomes();
   readonly #options: CallEngineOptions;
+  readonly #log: Log;
   readonly #replay: ReplayLookup;
   readonly #rounds: IdleRounds;
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -54,9 +57,10 @@ export class CallEngine {
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
+    this.#log = options.log;
     this.#replay = new ReplayLookup(options.store);
-    const { store, strategy, session, providerFor, keepRaw } = options;
-    this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally };
+    const { store, strategy, session, providerFor, keepRaw, log } = options;
+    this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally, log };
     this.#host = {
       sendCollected: (call) => {
         this.tally.stats.collected--;
@@ -121,6 +125,7 @@ export class CallEngine {
     const stored = useStored ? this.#replay.lookupSync(key) : undefined;
     if (stored) {
       this.tally.replayed(stored, call.llm.model);
+      if (this.#log.debugOn) this.#decided(key, call, "replayed");
       handle._ready(stored, true);
       return;
     }
@@ -135,6 +140,7 @@ export class CallEngine {
     const routed = this.#options.store.lookup(key).then((answer) => {
       if (!answer) return this.#route(handle, key, call, options, true, site);
       this.tally.replayed(answer, call.llm.model);
+      if (this.#log.debugOn) this.#decided(key, call, "replayed");
       handle._ready(answer, true);
     });
     const settled = routed.catch((error: unknown) => handle._fail(error));
@@ -151,8 +157,10 @@ export class CallEngine {
     site: AskSiteSource,
   ): void {
     const seq = handle.seq;
+    const log = this.#log;
     if (useStored && this.#earlier.inPendingBatch(key)) {
       this.tally.stats.inPendingBatches++;
+      if (log.debugOn) this.#decided(key, call, "pending in a provider batch");
       handle._defer("pending", () =>
         Promise.reject(haltSignal(`Ask #${seq} of agent "${key.agent}" waits in a provider batch.`)),
       );
@@ -162,12 +170,19 @@ export class CallEngine {
     if (failure) {
       this.tally.stats.failed++;
       this.tally.failedForGood(failure);
+      if (log.warnOn) {
+        log.warn(
+          { ...this.#fields(key, call), status: failure.statusCode, error: failure.message },
+          "failed for good in an earlier run; not sent again (retryFailed sends it)",
+        );
+      }
       handle._fail(failedForGoodError(failure)._locate(key.agent, askLocation(siteOf(site))));
       return;
     }
     if (this.#options.strategy.decide(!useStored) === "collect") {
       const collected: CollectedCall = { key, seq, call, resubmitted: this.#earlier.failedBefore(key) };
       this.tally.stats.collected++;
+      if (log.debugOn) this.#decided(key, call, "collected");
       this.#options.strategy.collect(collected, handle, this.#host);
       return;
     }
@@ -180,10 +195,32 @@ export class CallEngine {
       ? this.#refuseSend()
       : sendCall(this.#sendContext, key, call, options).catch((error: unknown) => {
           // A key the provider refuses fails every call: send nothing more.
-          if (error instanceof AuthenticationError && !this.#fatal) this.stopSending(error);
+          if (error instanceof AuthenticationError && !this.#fatal) {
+            this.#log.error(
+              { ...this.#fields(key, call), error: error.message },
+              "the provider refused the API key; nothing more is sent",
+            );
+            this.stopSending(error);
+          }
           throw error;
         });
     return this.#track(promise);
+  }
+
+  /** A debug record of what became of an ask (replayed, pending, collected). */
+  #decided(key: CallKey, call: PreparedCall, decision: string): void {
+    this.#log.debug(this.#fields(key, call), decision);
+  }
+
+  #fields(key: CallKey, call: PreparedCall) {
+    const { agent, hash, occurrence } = key;
+    return {
+      session: this.#options.session,
+      agent,
+      call: callLabel(hash, occurrence),
+      provider: call.llm.provider,
+      model: call.llm.model,
+    };
   }
 
   /** After a fatal error (interruption, authentication): nothing more is sent. */

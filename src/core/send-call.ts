@@ -15,6 +15,7 @@ import {
   ProviderRequestError,
 } from "./errors.js";
 import type { LLMResult, ProviderName } from "./llm.js";
+import { callLabel, errorMessage, type Log, type LogFields } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { RunTally } from "./run-tally.js";
 
@@ -26,6 +27,7 @@ export interface SendContext {
   /** Store each answer's raw provider response with it. */
   readonly keepRaw: boolean;
   readonly tally: RunTally;
+  readonly log: Log;
 }
 
 export interface SendOptions {
@@ -44,10 +46,22 @@ export async function sendCall(
   call: PreparedCall,
   options: SendOptions,
 ): Promise<LLMResult> {
-  const { store, strategy, session, tally } = context;
+  const { store, strategy, session, tally, log } = context;
   const stats = tally.stats;
+  // Made only when a record is logged: a call sent at the quiet default builds nothing.
+  let fields: LogFields | undefined;
+  const fieldsOf = () =>
+    (fields ??= {
+      session,
+      agent: key.agent,
+      call: callLabel(key.hash, key.occurrence),
+      provider: call.llm.provider,
+      model: call.llm.model,
+    });
   const provider = context.providerFor(call.llm.provider);
   const sentAt = Date.now();
+  let attempts = 0;
+  let attemptStartedAt = sentAt;
   // `sent` counts a call as its first attempt starts (the live panel shows it in flight),
   // and takes it back if no attempt made a request after all (no API key).
   let counted = false;
@@ -64,11 +78,25 @@ export async function sendCall(
           counted = true;
           stats.sent++;
         }
+        attempts++;
+        if (log.debugOn) {
+          attemptStartedAt = Date.now();
+          log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(call) }, "send");
+        }
         return generate(provider, call, (received) => {
           raw = received;
         });
       },
-      attemptFailed: (error, attempt) => {
+      waitsForLimit: (waitMs) => {
+        if (log.infoOn) log.info({ ...fieldsOf(), waitMs }, "waiting for a rate limit");
+      },
+      attemptFailed: (error, attempt, retryInMs) => {
+        if (retryInMs !== undefined && log.warnOn) {
+          log.warn(
+            { ...fieldsOf(), attempt, status: error.statusCode ?? error.kind, error: error.message, retryInMs },
+            "retrying after a transient error",
+          );
+        }
         if (!error.requestSent) return;
         requestMade = true;
         stats.failedAttempts++;
@@ -100,6 +128,13 @@ export async function sendCall(
     if (error instanceof ProviderError || error instanceof InputError) {
       error._locate(key.agent, askLocation(options.askSite));
     }
+    if (log.warnOn) {
+      const status = error instanceof ProviderError ? (error.statusCode ?? error.kind) : undefined;
+      log.warn(
+        { ...fieldsOf(), attempt: attempts, status, durationMs: Date.now() - sentAt, error: errorMessage(error) },
+        "call failed",
+      );
+    }
     // Recorded, and with no answer stored the next run does not send it again.
     if (error instanceof ProviderRequestError && options.isNew) {
       tally.failedForGood({
@@ -130,7 +165,29 @@ export async function sendCall(
     mode: options.keepStored ? "keep" : "replace",
   });
   tally.received(call.llm.model, result, callId, options.isNew);
+  if (log.debugOn) {
+    log.debug(
+      {
+        ...fieldsOf(),
+        attempt: attempts,
+        durationMs: Date.now() - attemptStartedAt,
+        finishReason: result.finishReason.unified,
+        inputTokens: result.usage.inputTokens,
+        outputTokens: result.usage.outputTokens,
+        textChars: result.text.length,
+        toolCalls: result.toolCalls.length,
+      },
+      "receive",
+    );
+  }
   return result;
+}
+
+/** The request's size in characters: its canonical JSON with the long strings it refers to. */
+function requestChars(call: PreparedCall): number {
+  let chars = call.canonical.json.length;
+  for (const document of call.canonical.documents.values()) chars += document.length;
+  return chars;
 }
 
 /**

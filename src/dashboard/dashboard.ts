@@ -36,6 +36,8 @@ export interface ProgressSnapshot {
 export interface Dashboard {
   /** Print a line of user output (above the panel on a terminal). */
   log(text: string): void;
+  /** Print a log record's line on the panel's own stream (above the panel on a terminal). */
+  note(text: string): void;
   /** Stop redrawing and clear the panel (the summary follows). */
   stop(): void;
 }
@@ -76,6 +78,10 @@ function liveDashboard(
         draw();
       } else output.write(`${text}\n`);
     },
+    note(text) {
+      panel.persist(text);
+      draw();
+    },
     stop() {
       clearInterval(timer);
       panel.clear();
@@ -92,6 +98,7 @@ function plainDashboard(
   timer.unref();
   return {
     log: (text) => output.write(`${text}\n`),
+    note: (text) => stream.write(`${text}\n`),
     stop: () => clearInterval(timer),
   };
 }

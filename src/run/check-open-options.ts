@@ -23,6 +23,7 @@ import {
 } from "../core/check-options.js";
 import { InputError } from "../core/errors.js";
 import type { ProviderName } from "../core/llm.js";
+import { loggerMethods, logLevels } from "../core/log.js";
 import type { BatchSettings, ForEachOptions, ParallellmOptions, RunOptions } from "../parallellm-options.js";
 import type { ModelPrice } from "../providers/model-prices.js";
 import { parseRateLimits, type RateLimits } from "../strategies/rate-limits.js";
@@ -184,6 +185,24 @@ function _priceTable(value: unknown, name: string): boolean {
   return true;
 }
 
+/** `"a", "b" or "c"` */
+function _quotedList(names: readonly string[]): string {
+  return names
+    .map((name) => `"${name}"`)
+    .join(", ")
+    .replace(/, ([^,]*)$/, " or $1");
+}
+
+/** A logger missing one of the methods would fail at its first record of that level, mid-run: refused now. */
+function _isLogger(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const missing = loggerMethods.filter((method) => !isFunction((value as Record<string, unknown>)[method]));
+  if (missing.length === 0) return true;
+  throw new InputError(
+    `Expected \`logger\` to have the methods debug, info, warn and error (pino-compatible), but it has no ${missing.join(", ")} method; pass a pino logger or an object with all four.`,
+  );
+}
+
 /** The methods parallellm calls on every store. */
 const _storeMethods = ["beginSession", "endSession", "lookup", "saveResponse", "close"] as const;
 
@@ -191,13 +210,7 @@ const _openOptions = defineOptions<ParallellmOptions>(
   "Parallellm.open options",
   {
     ...callDefaultRules,
-    strategy: [
-      strategyNames
-        .map((name) => `"${name}"`)
-        .join(", ")
-        .replace(/, ([^,]*)$/, " or $1"),
-      oneOf(strategyNames),
-    ],
+    strategy: [_quotedList(strategyNames), oneOf(strategyNames)],
     maxConcurrency: ["a whole number from 1 up", wholeFrom(1)],
     limits: [
       "an object of limits by provider or provider/model",
@@ -230,6 +243,8 @@ const _openOptions = defineOptions<ParallellmOptions>(
       "true, false or { graceMs }",
       (value) => isBoolean(value) || (isObject(value) && nestedOptions(_handleSignals)(value)),
     ],
+    logLevel: [_quotedList(logLevels), oneOf(logLevels)],
+    logger: ["a logger with debug, info, warn and error methods (pino's, for one)", _isLogger],
   },
   { home: "an option of Parallellm.open(directory, options)" },
 );

@@ -1,4 +1,7 @@
-/** Where a run's output goes: user log lines (above the live dashboard while it runs) and the summary. */
+/**
+ * Where a run's output goes: user log lines and log records (above the live
+ * dashboard while it runs) and the summary.
+ */
 import { createDashboard, type Dashboard, type ProgressSnapshot } from "../dashboard/dashboard.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 
@@ -25,6 +28,12 @@ export class RunOutput {
   stopDashboard(): void {
     this.#dashboard?.stop();
     this.#dashboard = undefined;
+  }
+
+  /** A log record's line: on stderr (the dashboard's stream while it runs), above the live panel instead of tearing it. */
+  note(text: string): void {
+    if (this.#dashboard) this.#dashboard.note(text);
+    else process.stderr.write(`${text}\n`);
   }
 
   /** A line of user output: above the live panel instead of tearing it. */

@@ -1,9 +1,11 @@
 /** SIGINT and SIGTERM during a run: send nothing new, save what arrives, then exit. */
+import type { Log } from "../core/log.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 
 export interface InterruptibleRun {
-  /** Prints a line to the summary's output. */
-  readonly say: (text: string) => void;
+  /** Where the run logs (the signal is a warning). */
+  readonly log: Log;
+  readonly session: number;
   /** Stop sending (the first signal). */
   readonly stop: (signal: NodeJS.Signals) => void;
   /** Close the run (waits for calls in flight and saves). */
@@ -25,8 +27,9 @@ export function installSignalHandlers(
     const code = signal === "SIGINT" ? 130 : 143;
     if (interrupted) process.exit(code);
     interrupted = true;
-    run.say(
-      `\n${signal}: sending nothing new; waiting up to ${graceMs / 1000}s for calls in flight, then saving. ${signal === "SIGINT" ? "Ctrl-C" : "Signal"} again to quit at once.`,
+    run.log.warn(
+      { session: run.session, signal },
+      `${signal}: sending nothing new; waiting up to ${graceMs / 1000}s for calls in flight, then saving. ${signal === "SIGINT" ? "Ctrl-C" : "Signal"} again to quit at once.`,
     );
     run.stop(signal);
     setTimeout(() => process.exit(code), graceMs).unref();

@@ -26,6 +26,7 @@ function leakyTask(failures: number): CallTask {
       return answer;
     },
     attemptFailed: () => {},
+    waitsForLimit: () => {},
   };
 }
 
@@ -55,6 +56,36 @@ describe("runWithRetries", () => {
     await expect(pending).rejects.toBe(reason);
     expect(attempts).toBe(1);
     expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
+  });
+
+  it("tells each failed attempt the wait before the next one, and that none follows the last", async () => {
+    const told: [number, number | undefined][] = [];
+    const environment = { sleep: async () => {}, random: () => 0.5, now: () => 0 };
+    const failing = (statusCode: number): CallTask => ({
+      ...leakyTask(0),
+      send: async () => {
+        throw providerError({ provider: "openai", statusCode });
+      },
+      attemptFailed: (_error, attempt, retryInMs) => told.push([attempt, retryInMs]),
+    });
+    await expect(
+      runWithRetries(failing(500), { maxAttempts: 3, initialDelayMs: 100 }, undefined, environment),
+    ).rejects.toThrow();
+    // Full jitter at random 0.5: half of 100, then of 200.
+    expect(told).toEqual([
+      [1, 50],
+      [2, 100],
+      [3, undefined],
+    ]);
+    told.length = 0;
+    await expect(runWithRetries(failing(400), {}, undefined, environment)).rejects.toThrow();
+    expect(told).toEqual([[1, undefined]]);
+    told.length = 0;
+    // A retry that would end past maxElapsedMs is not made: the attempt is told so.
+    await expect(
+      runWithRetries(failing(500), { initialDelayMs: 100, maxElapsedMs: 10 }, undefined, environment),
+    ).rejects.toThrow();
+    expect(told).toEqual([[1, undefined]]);
   });
 
   it("a stop never aborts the attempt in flight: its answer is kept", async () => {

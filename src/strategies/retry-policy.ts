@@ -77,11 +77,12 @@ export async function runWithRetries(
       return await task.send();
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      task.attemptFailed(error, attempt);
-      if (!error.isRetryable || attempt >= maxAttempts) throw error;
-      const delay = retryDelay(attempt, error, policy, environment.random);
-      if (environment.now() + delay - started > maxElapsedMs) throw error;
-      await environment.sleep(delay, stop);
+      const retried = error.isRetryable && attempt < maxAttempts;
+      const delay = retried ? retryDelay(attempt, error, policy, environment.random) : 0;
+      const retryInMs = retried && environment.now() + delay - started <= maxElapsedMs ? delay : undefined;
+      task.attemptFailed(error, attempt, retryInMs);
+      if (retryInMs === undefined) throw error;
+      await environment.sleep(retryInMs, stop);
     }
   }
 }

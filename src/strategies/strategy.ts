@@ -19,8 +19,13 @@ export interface CallTask {
   readonly request: LLMRequest;
   /** One attempt at the provider. Never aborted: stopping lets attempts in flight finish. */
   send(): Promise<LLMResult>;
-  /** Told about every failed attempt, retried or not (the failures table records each). */
-  attemptFailed(error: ProviderError, attempt: number): void;
+  /**
+   * Told about every failed attempt (the failures table records each): `retryInMs` is
+   * the wait before the next attempt, `undefined` when the call is not retried.
+   */
+  attemptFailed(error: ProviderError, attempt: number, retryInMs: number | undefined): void;
+  /** The call waits for a rate limit (told once when such a wait begins, with how long it is expected to last). */
+  waitsForLimit(waitMs: number): void;
 }
 
 /** What the engine does for a strategy that collects. */

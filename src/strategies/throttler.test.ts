@@ -43,6 +43,7 @@ function harness(limits: RateLimits, options: { concurrency?: number } = {}) {
         messages: [{ role: "user", content: [{ type: "text", text: settings.prompt ?? "hi" }] }],
       },
       attemptFailed: () => {},
+      waitsForLimit: () => {},
       send: async () => {
         started.push({ name, at: performance.now() });
         maxInFlight = Math.max(maxInFlight, ++inFlight);

@@ -55,9 +55,10 @@ export class Throttler {
       provider: task.provider,
       model: task.model,
       request: task.request,
-      attemptFailed: (error, attempt) => task.attemptFailed(error, attempt),
+      attemptFailed: (error, attempt, retryInMs) => task.attemptFailed(error, attempt, retryInMs),
+      waitsForLimit: (waitMs) => task.waitsForLimit(waitMs),
       send: async () => {
-        const permit = await this.#acquire(lane, tokens);
+        const permit = await this.#acquire(lane, tokens, task);
         let reported: number | undefined;
         try {
           const result = await task.send();
@@ -84,7 +85,7 @@ export class Throttler {
     let lane = this.#lanes.get(key);
     if (!lane) {
       const gates = [this.#global, this.#gateOf(provider), this.#gateOf(key)].filter((gate) => gate !== undefined);
-      lane = { gates, countsTokens: gates.some((gate) => gate.countsTokens), waiting: [] };
+      lane = { gates, countsTokens: gates.some((gate) => gate.countsTokens), waiting: [], waitTold: false };
       this.#lanes.set(key, lane);
     }
     return lane;
@@ -101,10 +102,10 @@ export class Throttler {
     return gate;
   }
 
-  #acquire(lane: Lane, tokens: number): Promise<Permit> {
+  #acquire(lane: Lane, tokens: number, task: CallTask): Promise<Permit> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     return new Promise((resolve, reject) => {
-      lane.waiting.push({ arrival: this.#arrivals++, tokens, resolve, reject });
+      lane.waiting.push({ arrival: this.#arrivals++, tokens, task, resolve, reject });
       this.#pump();
     });
   }
@@ -136,6 +137,7 @@ export class Throttler {
       if (!lane) break;
       const waiter = lane.waiting[0];
       let free = true;
+      let windowWait = 0;
       for (const gate of lane.gates) {
         if (blocked.has(gate)) {
           free = false;
@@ -146,14 +148,24 @@ export class Throttler {
           free = false;
           blocked.add(gate);
           wakeAt = Math.min(wakeAt, now + wait);
+          if (Number.isFinite(wait)) windowWait = Math.max(windowWait, wait);
         }
       }
       if (!free) {
+        // Told once per stretch of waiting (until the lane's queue empties), and only for a
+        // rate window: waiting for a free slot under a concurrency cap is the ordinary case.
+        if (windowWait > 0 && !lane.waitTold) {
+          lane.waitTold = true;
+          waiter.task.waitsForLimit(Math.ceil(windowWait));
+        }
         lanes.delete(lane);
         continue;
       }
       lane.waiting.shift();
-      if (lane.waiting.length === 0) lanes.delete(lane);
+      if (lane.waiting.length === 0) {
+        lanes.delete(lane);
+        lane.waitTold = false;
+      }
       const entries = lane.gates.flatMap((gate) => gate.enter(waiter.tokens, now));
       waiter.resolve({ lane, entries });
     }
@@ -170,11 +182,14 @@ interface Lane {
   readonly countsTokens: boolean;
   /** In arrival order. */
   readonly waiting: Waiter[];
+  /** A wait for a rate window was told since the lane last had no call waiting. */
+  waitTold: boolean;
 }
 
 interface Waiter {
   readonly arrival: number;
   readonly tokens: number;
+  readonly task: CallTask;
   readonly resolve: (permit: Permit) => void;
   readonly reject: (reason: Error) => void;
 }
