@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallDetail, CallRow, FailedCallRow, WorkspaceOverview } from "../src/index.js";
+import { type CallDetail, type CallRow, type FailedCallRow, Parallellm, type WorkspaceOverview } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { runPllm, tempDirectory, tempWorkspace } from "./helpers.js";
 import { fileDigests, makeMixedWorkspace } from "./mixed-workspace.js";
@@ -241,6 +241,35 @@ describe("pllm show", () => {
         stdout: "",
         stderr: `pllm: No call in ${join(directory, "store.sqlite")} has the id or hash prefix "99". pllm calls lists the calls with their ids and hashes.\n`,
       });
+    },
+    spawning,
+  );
+});
+
+describe("pllm show --raw", () => {
+  it(
+    "prints the provider's response as received when it was kept, and says why when it was not",
+    async () => {
+      const kept = tempWorkspace();
+      await Parallellm.run(
+        kept,
+        { llm: "gpt-4.1-mini", clients: server.clientsFor(), keepRaw: true, summary: false },
+        (run) => run.agent("raw", (agent) => agent.ask("Say hello raw.").text()),
+      );
+      const [hello] = (await json<{ calls: CallRow[] }>("calls", directory, "--search", "Say hello")).calls;
+      const [failed] = await json<FailedCallRow[]>("failures", directory);
+      const [raw, detail, notKept, unanswered] = await Promise.all([
+        output("show", "1", kept, "--raw"),
+        json<CallDetail>("show", "1", kept),
+        pllm("show", String(hello.id), directory, "--raw"),
+        pllm("show", failed.hash.slice(0, 10), directory, "--raw"),
+      ]);
+      expect(JSON.parse(raw)).toEqual(detail.raw);
+      expect(JSON.parse(raw)).toMatchObject({ object: "response", id: detail.answer!.responseId });
+      expect(notKept).toMatchObject({ code: 1, stdout: "" });
+      expect(notKept.stderr).toMatch(/^pllm: No raw response is stored for call extract #0: .*keepRaw: true/);
+      expect(unanswered.code).toBe(1);
+      expect(unanswered.stderr).toMatch(/^pllm: Call judge-2 #0 has no answer, so no raw response;/);
     },
     spawning,
   );

@@ -8,7 +8,9 @@
 import { defineCommand } from "citty";
 import type { BatchRow } from "../store/workspace-reader.js";
 import { UsageError } from "./cli-error.js";
-import { alignColumns, formatAge, formatCount } from "./human-format.js";
+import { formatCount } from "./format-number.js";
+import { formatTable } from "./format-table.js";
+import { formatAge } from "./format-time.js";
 import { cancelNamedBatches, refreshBatches } from "./manage-batches.js";
 import { printJson, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
@@ -90,7 +92,10 @@ export function batchTable(batches: readonly BatchRow[], now = Date.now()): stri
     formatCount(batch.open),
     formatAge(batch.createdAt, now),
   ]);
-  return alignColumns([[...header, "created"], ...rows], new Set([0, 6, 7, 8, 9]));
+  return formatTable(
+    [[...header, "created"], ...rows],
+    ["right", "left", "left", "left", "left", "left", "right", "right", "right", "right"],
+  );
 }
 
 // --- internal ---

@@ -8,7 +8,8 @@ import { join, resolve } from "node:path";
 import { defineCommand } from "citty";
 import { type ArchiveFileVerdict, judgeArchiveFiles } from "../batch/archive-garbage.js";
 import { openWorkspaceStore } from "../store/sqlite/open-workspace-store.js";
-import { alignColumns, formatBytes, formatCount } from "./human-format.js";
+import { formatBytes, formatCount } from "./format-number.js";
+import { formatTable, indent } from "./format-table.js";
 import { printJson, workspaceArgs } from "./workspace-args.js";
 
 /** What gc found, and (without `--dry-run`) did. */
@@ -85,10 +86,12 @@ function gcLines(report: GcReport): string[] {
     `${verb} ${formatCount(documents.count)} stored document(s) no request refers to (${formatBytes(documents.bytes)} of content) and ${formatCount(files.removed.length)} archived batch file(s) (${formatBytes(fileBytes)})${files.removed.length > 0 ? ":" : "."}`,
   ];
   const table = (rows: readonly FileRow[]) =>
-    alignColumns(
-      rows.map((file) => [file.path, formatBytes(file.bytes), file.reason]),
-      new Set([1]),
-    ).map((line) => `  ${line}`);
+    indent(
+      formatTable(
+        rows.map((file) => [file.path, formatBytes(file.bytes), file.reason]),
+        ["left", "right"],
+      ),
+    );
   lines.push(...table(files.removed));
   if (files.kept.length > 0)
     lines.push(`Kept ${formatCount(files.kept.length)} archived batch file(s):`, ...table(files.kept));

@@ -10,8 +10,9 @@ import { failureKinds, isFailedForGood } from "../core/failed-for-good.js";
 import { openWorkspaceStore } from "../store/sqlite/open-workspace-store.js";
 import type { FailedCall } from "../store/store.js";
 import { UsageError } from "./cli-error.js";
+import { formatCount } from "./format-number.js";
+import { formatTable, indent } from "./format-table.js";
 import { globMatcher } from "./glob-pattern.js";
-import { alignColumns, formatCount } from "./human-format.js";
 import { callFilterArgs, printJson, workspaceArgs } from "./workspace-args.js";
 
 /** Groups listed in the text output; the rest are counted in one line. */
@@ -94,7 +95,7 @@ function _retryLines(marked: number, groups: readonly RetryGroup[], dryRun: bool
     `${dryRun ? "Would mark" : "Marked"} ${formatCount(marked)} call(s) that failed for good to be sent again at the next run (their failures stay as history):`,
   ];
   const rows = groups.slice(0, shownGroups).map((group) => [group.agent, group.kind, formatCount(group.calls)]);
-  lines.push(...alignColumns([["agent", "kind", "calls"], ...rows], new Set([2])).map((line) => `  ${line}`));
+  lines.push(...indent(formatTable([["agent", "kind", "calls"], ...rows], ["left", "left", "right"])));
   if (groups.length > shownGroups)
     lines.push(`  … and ${formatCount(groups.length - shownGroups)} more agent and kind pairs`);
   if (dryRun) lines.push("Nothing was changed (--dry-run).");

@@ -22,6 +22,7 @@ export const showCommand = defineCommand({
     ...workspaceArgs,
     agent: { type: "string", description: "Only the calls of this agent (for a hash prefix)" },
     occurrence: { type: "string", description: "Only this occurrence (0, 1, …) of the request", valueHint: "number" },
+    raw: { type: "boolean", description: "Print the provider's response as received (kept with keepRaw: true)" },
   },
   async run({ args }) {
     const wanted = String(args.call);
@@ -32,11 +33,27 @@ export const showCommand = defineCommand({
     const occurrence = args.occurrence === undefined ? undefined : wholeNumber(String(args.occurrence), "--occurrence");
     await withWorkspace(args, async (reader) => {
       const call = await findCall(reader, wanted, agent, occurrence);
-      if (args.json) printJson(call);
+      if (args.raw) printJson(rawResponseOf(call));
+      else if (args.json) printJson(call);
       else process.stdout.write(`${callDetailLines(call).join("\n")}\n`);
     });
   },
 });
+
+/** The provider's response of the answer in use, or why there is none. */
+function rawResponseOf(call: CallDetail): unknown {
+  if (call.answer === undefined) {
+    throw new CliError(
+      `Call ${call.agent} #${call.occurrence} has no answer, so no raw response; pllm show without --raw shows its attempts.`,
+    );
+  }
+  if (call.raw === undefined) {
+    throw new CliError(
+      `No raw response is stored for call ${call.agent} #${call.occurrence}: it was answered without keepRaw: true (the default keeps none). Open the workspace with keepRaw: true to keep them for new answers.`,
+    );
+  }
+  return call.raw;
+}
 
 /** The one call `wanted` names: its id when a call has that id, else the calls whose hash starts so. */
 async function findCall(

@@ -100,6 +100,9 @@ class FakeProviderHttpServer implements FakeProviderServer {
     this.#faults = new FaultPlan(options.random ?? Math.random);
     this.#rateLimit = options.rateLimit && new RequestRateLimit(options.rateLimit);
     this.#http = createServer((request, response) => void this.#handle(request, response));
+    // As the real APIs, keep an idle connection open well past a pause between runs: with
+    // Node's 5 s, a client reusing a socket the server was closing met "fetch failed".
+    this.#http.keepAliveTimeout = 120_000;
   }
 
   get url(): string {
