@@ -187,7 +187,7 @@ describe("reader.exportRows()", () => {
     expect(rowOf("judge-2")).toMatchObject({ status: "failed", text: undefined, cost: undefined, failures: 1 });
     expect(rowOf("judge-2").error).toMatch(/No jokes today\./);
     const batch = (await reader.batches()).find((candidate) => candidate.id === rowOf("classify-a").batch);
-    expect(batch).toMatchObject({ model: "gpt-4.1-mini", state: "pending" });
+    expect(batch).toMatchObject({ model: "gpt-4.1-mini" });
     if (!batch) return;
     for (const agent of ["classify-a", "classify-b"]) {
       expect(rowOf(agent)).toMatchObject({
@@ -198,7 +198,6 @@ describe("reader.exportRows()", () => {
         prompt: `Classify item ${agent.at(-1)}.`,
       });
     }
-    expect(batch.providerBatchId).toEqual(expect.any(String));
   });
 
   it("takes the filters of calls(), and small pages give the same rows", async () => {
