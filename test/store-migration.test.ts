@@ -24,7 +24,8 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   await first.close();
 
   // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call,
-  // no rejected matches on batches, failures not marked by where they happened nor retried, answers not indexed by session.
+  // no rejected matches on batches, failures not marked by where they happened nor retried, answers not indexed by session,
+  // no raw responses.
   const db = new Database(join(directory, "store.sqlite"));
   const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
     hash: string;
@@ -38,6 +39,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     ALTER TABLE failures DROP COLUMN via_batch;
     ALTER TABLE failures DROP COLUMN retried_at;
     DROP INDEX responses_by_session;
+    ALTER TABLE responses DROP COLUMN raw;
     INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, message, created_at)
       VALUES ('a', 'h', 0, 0, 1, 'mock', 'mock-1', 1, 'server', 'busy', 0);
     INSERT INTO batches (id, tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
