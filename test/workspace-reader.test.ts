@@ -308,7 +308,7 @@ describe("workspaces it refuses", () => {
 
     for (const [version, message] of [
       [99, /written by a newer parallellm \(schema 99; this version knows \d+\)\. Upgrade parallellm/],
-      [3, /written by an older parallellm \(schema 3; this version reads \d+\)\. Open it once with Parallellm\.open/],
+      [3, /written by an older parallellm \(schema 3; this version reads \d+\)\. Upgrade it with pllm migrate/],
     ] as const) {
       const directory = tempWorkspace();
       await Parallellm.run(directory, syncOptions(), (pllm) => pllm.agent("a", (agent) => agent.ask("Hi.").text()));

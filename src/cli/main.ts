@@ -8,6 +8,7 @@ import { exportCommand } from "./export-command.js";
 import { failuresCommand } from "./failures-command.js";
 import { fakeServerCommand } from "./fake-server-command.js";
 import { gcCommand } from "./gc-command.js";
+import { migrateCommand } from "./migrate-command.js";
 import { retryCommand } from "./retry-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
 import { runCommand } from "./run-command.js";
@@ -22,7 +23,6 @@ const main = defineCommand({
   },
   subCommands: {
     run: runCommand,
-    "fake-server": fakeServerCommand,
     status: statusCommand,
     calls: callsCommand,
     show: showCommand,
@@ -32,6 +32,8 @@ const main = defineCommand({
     batches: batchesCommand,
     retry: retryCommand,
     gc: gcCommand,
+    migrate: migrateCommand,
+    "fake-server": fakeServerCommand,
   },
 });
 

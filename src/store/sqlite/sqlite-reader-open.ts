@@ -95,7 +95,7 @@ function checkSchema(db: Database.Database, path: string): void {
   if (version < sqliteMigrations.length) {
     // Reading an old schema would mean a second copy of every query per version; one open migrates it.
     throw new StoreError(
-      `${path} was written by an older parallellm (schema ${version}; this version reads ${sqliteMigrations.length}). Open it once with Parallellm.open (or pllm run) to upgrade it, then inspect it; it was left untouched.`,
+      `${path} was written by an older parallellm (schema ${version}; this version reads ${sqliteMigrations.length}). Upgrade it with pllm migrate (or open it once with Parallellm.open or pllm run), then read it; it was left untouched.`,
     );
   }
 }
