@@ -112,18 +112,16 @@ function recordingStrategy(decision: "send" | "collect") {
   return { strategy, told };
 }
 
+/** An engine over the given seams that keeps raw responses and logs nothing. */
+function engineOf(store: Store, strategy: Strategy, provider: Provider, session: number): CallEngine {
+  return new CallEngine({ store, strategy, session, providerFor: () => provider, keepRaw: true, log: silentLog });
+}
+
 function setup(decision: "send" | "collect" = "send", storeOptions: Parameters<typeof fakeStore>[0] = {}) {
   const { store, saved, put } = fakeStore(storeOptions);
   const { provider, requests } = fakeProvider();
   const { strategy, told } = recordingStrategy(decision);
-  const engine = new CallEngine({
-    store,
-    strategy,
-    session: 2,
-    providerFor: () => provider,
-    keepRaw: true,
-    log: silentLog,
-  });
+  const engine = engineOf(store, strategy, provider, 2);
   return { engine, saved, put, requests, told };
 }
 
@@ -261,14 +259,7 @@ describe("CallEngine.resolve", () => {
         throw new InputError("This schema cannot be sent to openai.");
       },
     };
-    const engine = new CallEngine({
-      store,
-      strategy,
-      session: 1,
-      providerFor: () => provider,
-      keepRaw: true,
-      log: silentLog,
-    });
+    const engine = engineOf(store, strategy, provider, 1);
     expect(() => ask(engine, "a", "hello")).toThrow(/cannot be sent/);
     expect(told.decided).toEqual([]);
   });
@@ -290,14 +281,7 @@ describe("CallEngine: refusing and stopping", () => {
     const { provider, requests } = fakeProvider(async () => {
       throw new AuthenticationError("authentication", "bad key", { provider: "openai", model: llm, statusCode: 401 });
     });
-    const engine = new CallEngine({
-      store,
-      strategy,
-      session: 1,
-      providerFor: () => provider,
-      keepRaw: true,
-      log: silentLog,
-    });
+    const engine = engineOf(store, strategy, provider, 1);
     await expect(ask(engine, "a", "one").handle.text()).rejects.toBeInstanceOf(AuthenticationError);
     await expect(ask(engine, "a", "two").handle.text()).rejects.toBeInstanceOf(AuthenticationError);
     expect(requests).toHaveLength(1);
