@@ -11,7 +11,13 @@ import { sqliteMigrations } from "./sqlite-migrations.js";
 /** `PRAGMA application_id` of a parallellm store ("PLLM"). */
 export const applicationId = 0x504c4c4d;
 
-export function openSqliteDatabase(path: string): Database.Database {
+/** An open, migrated store database, and the schema it had when it was older than this version's. */
+export interface OpenedDatabase {
+  readonly db: Database.Database;
+  readonly migratedFrom: number | undefined;
+}
+
+export function openSqliteDatabase(path: string): OpenedDatabase {
   const existed = existsSync(path) && statSync(path).size > 0;
   let db: Database.Database;
   try {
@@ -53,7 +59,7 @@ export function openSqliteDatabase(path: string): Database.Database {
       db.pragma(`user_version = ${sqliteMigrations.length}`);
     });
     if (version < sqliteMigrations.length) migrate();
-    return db;
+    return { db, migratedFrom: existed && version < sqliteMigrations.length ? version : undefined };
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;

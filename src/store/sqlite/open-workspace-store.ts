@@ -16,7 +16,7 @@ import { createSqliteStore, SqliteStore } from "./sqlite-store.js";
 export async function openWorkspaceStore(directory: string, access: "change" | "read"): Promise<SqliteStore> {
   const path = join(resolve(directory), "store.sqlite");
   const db = openReadOnly(path, directory);
-  if (access === "read") return new SqliteStore(path, undefined, db);
+  if (access === "read") return new SqliteStore(path, undefined, { db, migratedFrom: undefined });
   db.close();
   return createSqliteStore(path, { lock: "fail" });
 }

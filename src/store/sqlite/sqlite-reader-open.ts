@@ -16,11 +16,7 @@ import { sqliteMigrations } from "./sqlite-migrations.js";
  * memory whole: SQLite reads a WAL store only through an index file it must create.
  */
 export function openReadOnly(path: string, directory: string): Database.Database {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new InputError(
-      `There is no workspace at ${directory} (no store.sqlite there). Check the path, or run a pipeline there first.`,
-    );
-  }
+  checkWorkspaceExists(path, directory);
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -47,6 +43,15 @@ export function openReadOnly(path: string, directory: string): Database.Database
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** Refuses a `directory` without a store file at `path`, before anything would create one. */
+export function checkWorkspaceExists(path: string, directory: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new InputError(
+      `There is no workspace at ${directory} (no store.sqlite there). Check the path, or run a pipeline there first.`,
+    );
   }
 }
 

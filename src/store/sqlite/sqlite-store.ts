@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
 import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
-import { openSqliteDatabase } from "./open-sqlite-database.js";
+import { type OpenedDatabase, openSqliteDatabase } from "./open-sqlite-database.js";
 import { SqliteConnection } from "./sqlite-connection.js";
 import { batchStates, removeDocuments, type UnusedDocuments, unusedDocuments } from "./sqlite-garbage.js";
 import { SqliteReplay } from "./sqlite-replay.js";
@@ -18,13 +18,17 @@ export class SqliteStore extends SqlStore {
   readonly #db: Database.Database;
   readonly #replay: SqliteReplay;
   readonly #lock: WorkspaceLock | undefined;
+  /** The schema the store had when this open upgraded it; `undefined` when it was current or new. */
+  readonly migratedFrom: number | undefined;
 
   /**
    * Open the store at `path`; `lock` (see `createSqliteStore`) is released at `close()`.
-   * `db`: the database opened already (read-only for a dry run); by default opened and migrated.
+   * `opened`: the database opened already (read-only for a dry run); by default opened and migrated.
    */
-  constructor(path: string, lock?: WorkspaceLock, db: Database.Database = openSqliteDatabase(path)) {
+  constructor(path: string, lock?: WorkspaceLock, opened: OpenedDatabase = openSqliteDatabase(path)) {
+    const { db, migratedFrom } = opened;
     super(new SqliteConnection(db, path), path);
+    this.migratedFrom = migratedFrom;
     this.#db = db;
     this.#replay = new SqliteReplay(db);
     this.#lock = lock;
