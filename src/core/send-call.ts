@@ -83,7 +83,7 @@ export async function sendCall(
           attemptStartedAt = Date.now();
           log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(call) }, "send");
         }
-        return generate(provider, call, (received) => {
+        return generate(provider, call, context.keepRaw, (received) => {
           raw = received;
         });
       },
@@ -194,12 +194,18 @@ function requestChars(call: PreparedCall): number {
  * One attempt at the provider. Whatever the adapter or its SDK throws that is
  * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
  * becomes a `ProviderRequestError`, so it is recorded with the attempt and
- * names the ask like every other failure. The raw response goes to `keep`,
- * not on with the result: user code gets what a replay gives.
+ * names the ask like every other failure. The raw response (asked for only
+ * with `keepRaw`) goes to `keep`, not on with the result: user code gets what
+ * a replay gives.
  */
-async function generate(provider: Provider, call: PreparedCall, keep: (raw: string | undefined) => void) {
+async function generate(
+  provider: Provider,
+  call: PreparedCall,
+  keepRaw: boolean,
+  keep: (raw: string | undefined) => void,
+) {
   try {
-    const { raw, ...result }: GeneratedResult = await provider.generate(call.request);
+    const { raw, ...result }: GeneratedResult = await provider.generate(call.request, { keepRaw });
     keep(raw);
     return result;
   } catch (error) {
