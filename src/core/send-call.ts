@@ -50,14 +50,7 @@ export async function sendCall(
   const stats = tally.stats;
   // Made only when a record is logged: a call sent at the quiet default builds nothing.
   let fields: LogFields | undefined;
-  const fieldsOf = () =>
-    (fields ??= {
-      session,
-      agent: key.agent,
-      call: callLabel(key.hash, key.occurrence),
-      provider: call.llm.provider,
-      model: call.llm.model,
-    });
+  const fieldsOf = () => (fields ??= callFields(session, key, call));
   const provider = context.providerFor(call.llm.provider);
   const sentAt = Date.now();
   let attempts = 0;
@@ -181,6 +174,17 @@ export async function sendCall(
     );
   }
   return result;
+}
+
+/** The fields of every record about one call. */
+export function callFields(session: number, key: CallKey, call: PreparedCall): LogFields {
+  return {
+    session,
+    agent: key.agent,
+    call: callLabel(key.hash, key.occurrence),
+    provider: call.llm.provider,
+    model: call.llm.model,
+  };
 }
 
 /** The request's size in characters: its canonical JSON with the long strings it refers to. */
