@@ -16,12 +16,12 @@ import { AuthenticationError, InputError, Interrupted } from "./errors.js";
 import { failedForGoodError } from "./failed-for-good.js";
 import { IdleRounds } from "./idle-rounds.js";
 import type { LLMResult, ProviderName } from "./llm.js";
-import { callLabel, type Log } from "./log.js";
+import type { Log } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import { ReplayLookup } from "./replay-lookup.js";
 import type { ResponseHandle } from "./response-handle.js";
 import { RunTally } from "./run-tally.js";
-import { type SendContext, type SendOptions, sendCall } from "./send-call.js";
+import { callFields, type SendContext, type SendOptions, sendCall } from "./send-call.js";
 
 export type { ModelUsage, RunStats } from "./run-tally.js";
 
@@ -213,14 +213,7 @@ export class CallEngine {
   }
 
   #fields(key: CallKey, call: PreparedCall) {
-    const { agent, hash, occurrence } = key;
-    return {
-      session: this.#options.session,
-      agent,
-      call: callLabel(hash, occurrence),
-      provider: call.llm.provider,
-      model: call.llm.model,
-    };
+    return callFields(this.#options.session, key, call);
   }
 
   /** After a fatal error (interruption, authentication): nothing more is sent. */

@@ -50,14 +50,7 @@ export async function sendCall(
   const stats = tally.stats;
   // Made only when a record is logged: a call sent at the quiet default builds nothing.
   let fields: LogFields | undefined;
-  const fieldsOf = () =>
-    (fields ??= {
-      session,
-      agent: key.agent,
-      call: callLabel(key.hash, key.occurrence),
-      provider: call.llm.provider,
-      model: call.llm.model,
-    });
+  const fieldsOf = () => (fields ??= callFields(session, key, call));
   const provider = context.providerFor(call.llm.provider);
   const sentAt = Date.now();
   let attempts = 0;
@@ -83,7 +76,7 @@ export async function sendCall(
           attemptStartedAt = Date.now();
           log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(call) }, "send");
         }
-        return generate(provider, call, (received) => {
+        return generate(provider, call, context.keepRaw, (received) => {
           raw = received;
         });
       },
@@ -183,6 +176,17 @@ export async function sendCall(
   return result;
 }
 
+/** The fields of every record about one call. */
+export function callFields(session: number, key: CallKey, call: PreparedCall): LogFields {
+  return {
+    session,
+    agent: key.agent,
+    call: callLabel(key.hash, key.occurrence),
+    provider: call.llm.provider,
+    model: call.llm.model,
+  };
+}
+
 /** The request's size in characters: its canonical JSON with the long strings it refers to. */
 function requestChars(call: PreparedCall): number {
   let chars = call.canonical.json.length;
@@ -194,12 +198,18 @@ function requestChars(call: PreparedCall): number {
  * One attempt at the provider. Whatever the adapter or its SDK throws that is
  * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
  * becomes a `ProviderRequestError`, so it is recorded with the attempt and
- * names the ask like every other failure. The raw response goes to `keep`,
- * not on with the result: user code gets what a replay gives.
+ * names the ask like every other failure. The raw response (asked for only
+ * with `keepRaw`) goes to `keep`, not on with the result: user code gets what
+ * a replay gives.
  */
-async function generate(provider: Provider, call: PreparedCall, keep: (raw: string | undefined) => void) {
+async function generate(
+  provider: Provider,
+  call: PreparedCall,
+  keepRaw: boolean,
+  keep: (raw: string | undefined) => void,
+) {
   try {
-    const { raw, ...result }: GeneratedResult = await provider.generate(call.request);
+    const { raw, ...result }: GeneratedResult = await provider.generate(call.request, { keepRaw });
     keep(raw);
     return result;
   } catch (error) {

@@ -27,10 +27,15 @@ export interface Provider {
    */
   readonly api?: string | undefined;
   /**
-   * Send one request and return the normalised answer, with the response as received in `raw`.
-   * Throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried.
+   * Send one request and return the normalised answer, with the response as
+   * received in `raw` when `options.keepRaw` (the run stores it; otherwise it
+   * would be dropped, so leave it out). Throws a `ProviderError` (see
+   * core/errors.ts) on failure, classified but not retried.
    */
-  generate(request: LLMRequest, options?: { signal?: AbortSignal | undefined }): Promise<GeneratedResult>;
+  generate(
+    request: LLMRequest,
+    options?: { signal?: AbortSignal | undefined; keepRaw?: boolean | undefined },
+  ): Promise<GeneratedResult>;
   /**
    * Throws an `InputError` (what, where, what to do) when this provider cannot
    * take the request at all, e.g. a schema outside the JSON-Schema subset its

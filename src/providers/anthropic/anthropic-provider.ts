@@ -8,6 +8,7 @@ import type { Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
+import { withRaw } from "../shared/with-raw.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
 import { anthropicDefaults } from "./anthropic-defaults.js";
 import { anthropicSdk } from "./anthropic-sdk.js";
@@ -65,7 +66,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
       const body = toAnthropicBody(request) as unknown as Anthropic.MessageCreateParamsNonStreaming;
       try {
         const message = await ready.messages.create(body, { signal: options?.signal });
-        return { ...fromAnthropicMessage(message), raw: JSON.stringify(message) };
+        return withRaw(fromAnthropicMessage(message), message, options?.keepRaw);
       } catch (error) {
         throw (
           convertAnthropicError(error, request.model, name) ??

@@ -9,6 +9,7 @@ import type { Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
+import { withRaw } from "../shared/with-raw.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi } from "./gemini-batch.js";
@@ -86,8 +87,7 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         const response = await (await getClient()).models.generateContent(parameters);
         // The SDK keeps the documented fields of the body (safety ratings, grounding, logprobs...)
         // and adds the HTTP headers, which are not the body.
-        const { sdkHttpResponse: _headers, ...received } = response;
-        return { ...fromGeminiResponse(response), raw: JSON.stringify(received) };
+        return withRaw(fromGeminiResponse(response), response, options?.keepRaw, "sdkHttpResponse");
       } catch (error) {
         throw (
           convertGeminiError(error, request.model, name) ??

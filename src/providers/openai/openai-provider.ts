@@ -11,6 +11,7 @@ import type { GeneratedResult, Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
+import { withRaw } from "../shared/with-raw.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
@@ -83,7 +84,10 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
     batch: createOpenAIBatchApi(getClient, settings.batchLimits, chat),
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
     checkRequest: (request) => checkToolParameters(request.tools, "OpenAI"),
-    async generate(request: LLMRequest, options?: { signal?: AbortSignal }): Promise<GeneratedResult> {
+    async generate(
+      request: LLMRequest,
+      options?: { signal?: AbortSignal | undefined; keepRaw?: boolean | undefined },
+    ): Promise<GeneratedResult> {
       const openai = await getClient();
       // Per request, so an injected client's own `maxRetries` cannot add hidden retries.
       const requestOptions = { signal: options?.signal, maxRetries: 0 };
@@ -91,13 +95,12 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
         if (chat) {
           const body = toOpenAIChatBody(request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
           const completion = await openai.chat.completions.create(body, requestOptions);
-          return { ...fromOpenAIChatBody(completion), raw: JSON.stringify(completion) };
+          return withRaw(fromOpenAIChatBody(completion), completion, options?.keepRaw);
         }
         const body = toOpenAIResponsesBody(request) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
         const response = await openai.responses.create(body, requestOptions);
         // `output_text` is the SDK's own addition, not the body's.
-        const { output_text: _added, ...received } = response;
-        return { ...fromOpenAIResponsesBody(response), raw: JSON.stringify(received) };
+        return withRaw(fromOpenAIResponsesBody(response), response, options?.keepRaw, "output_text");
       } catch (error) {
         throw (
           convertOpenAIError(error, request.model, name) ??
