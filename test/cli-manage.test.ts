@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Parallellm, type ParallellmOptions } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { runPllm, tempWorkspace } from "./helpers.js";
-import { fileDigests, longDocument, makeMixedWorkspace } from "./mixed-workspace.js";
+import { fileDigests, judgeJokes, longDocument, makeMixedWorkspace } from "./mixed-workspace.js";
 
 let server: FakeProviderServer;
 
@@ -61,13 +61,7 @@ function runOptions(llm: string, strategy: NonNullable<ParallellmOptions["strate
 
 /** Session 2 of the mixed workspace again: three judges, of which `judge-2` was refused (400). */
 function judge(directory: string) {
-  return Parallellm.run(directory, runOptions("claude-sonnet-4-6", "async"), (run) =>
-    run.forEach(
-      [1, 2, 3],
-      (n) => `judge-${n}`,
-      (n, agent) => agent.ask(`Judge joke ${n}.`).text(),
-    ),
-  );
+  return Parallellm.run(directory, runOptions("claude-sonnet-4-6", "async"), judgeJokes);
 }
 
 /** The prompts of the Anthropic messages the fake server received since its log was reset. */

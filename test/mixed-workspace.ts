@@ -30,6 +30,15 @@ export const pixel = Buffer.from(
 
 export const longDocument = `A report. ${"The harbour was busy all week. ".repeat(100)}Signed: Ingrid.`;
 
+/** Session 2's pipeline: three judges, of which `judge-2` is refused. */
+export function judgeJokes(pllm: Parallellm) {
+  return pllm.forEach(
+    [1, 2, 3],
+    (n) => `judge-${n}`,
+    (n, agent) => agent.ask(`Judge joke ${n}.`).text(),
+  );
+}
+
 /** Makes the workspace (see the module comment) in a fresh directory and returns the directory. */
 export async function makeMixedWorkspace(server: FakeProviderServer): Promise<string> {
   server.script({ match: "Weather in Oslo?", reply: { toolCalls: [{ name: "get_weather", args: { city: "Oslo" } }] } });
@@ -52,13 +61,7 @@ export async function makeMixedWorkspace(server: FakeProviderServer): Promise<st
     });
   });
 
-  await Parallellm.run(directory, { ...base, llm: "claude-sonnet-4-6", strategy: "async" }, (pllm) =>
-    pllm.forEach(
-      [1, 2, 3],
-      (n) => `judge-${n}`,
-      (n, agent) => agent.ask(`Judge joke ${n}.`).text(),
-    ),
-  );
+  await Parallellm.run(directory, { ...base, llm: "claude-sonnet-4-6", strategy: "async" }, judgeJokes);
 
   await Parallellm.run(directory, { ...base, llm: "claude-sonnet-4-6", strategy: "async" }, (pllm) =>
     pllm.agent("planner", async (agent) => {

@@ -8,24 +8,17 @@ import Database from "better-sqlite3";
 import { expect, it } from "vitest";
 import { tempWorkspace } from "../../test/helpers.js";
 import { providerError } from "../core/errors.js";
-import { emptyUsage, type LLMResult } from "../core/llm.js";
 import { silentLog } from "../core/log.js";
 import type { BatchApi, BatchResultChunk, BatchResultLine } from "../providers/provider.js";
 import { createSqliteStore, type SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { textResult } from "../testing/store-contract/store-fixtures.js";
 import { BatchArchive } from "./batch-archive.js";
 import { syncBatches } from "./sync-batches.js";
 
-const answer = (customId: string, text: string): BatchResultLine => {
-  const result: LLMResult = {
-    text,
-    toolCalls: [],
-    usage: emptyUsage,
-    finishReason: { unified: "stop", raw: "stop" },
-    responseId: undefined,
-    model: undefined,
-  };
-  return { raw: JSON.stringify({ customId, text }), outcome: { customId, status: "succeeded", result } };
-};
+const answer = (customId: string, text: string): BatchResultLine => ({
+  raw: JSON.stringify({ customId, text }),
+  outcome: { customId, status: "succeeded", result: textResult(text) },
+});
 
 function batchApi(chunks: readonly BatchResultChunk[]): BatchApi {
   return {

@@ -7,28 +7,21 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProviderRouter } from "../run/run-providers.js";
 import type { CallKey } from "../store/store.js";
+import { textResult } from "../testing/store-contract/store-fixtures.js";
 import { Agent, AgentState } from "./agent.js";
 import { askLocation } from "./ask-location.js";
 import type { AskSiteSource, CallEngine } from "./call-engine.js";
 import type { ConversationBook } from "./conversation-book.js";
 import { InputError } from "./errors.js";
 import { IdentityCache } from "./identity-cache.js";
-import { emptyUsage, type LLMResult } from "./llm.js";
+import type { LLMResult } from "./llm.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { ResponseHandle } from "./response-handle.js";
 
 const resolveLLM = createProviderRouter({}).resolve;
 
 function reply(text: string): { text: string; result: LLMResult } {
-  const result: LLMResult = {
-    text,
-    toolCalls: [],
-    usage: emptyUsage,
-    finishReason: { unified: "stop", raw: "stop" },
-    responseId: undefined,
-    model: undefined,
-  };
-  return { text, result };
+  return { text, result: textResult(text) };
 }
 
 /** An engine that records what it is handed; `answers` (in order) are given to the handles as they arrive. */

@@ -57,13 +57,10 @@ function _unusedDocuments(db: Database.Database): UnusedDocuments {
       for (const hash of documentReferences(canonical)) referenced.add(hash);
     }
   }
-  const hashes: string[] = [];
-  let bytes = 0;
-  const documents = db.prepare("SELECT hash, length(CAST(content AS BLOB)) FROM documents").raw();
-  for (const [hash, size] of documents.iterate() as IterableIterator<[string, number]>) {
-    if (referenced.has(hash)) continue;
-    hashes.push(hash);
-    bytes += size;
-  }
+  // Only the unused documents' contents are read: the others' (overflow pages, mostly) are not touched.
+  const allHashes = db.prepare("SELECT hash FROM documents").pluck().all() as string[];
+  const hashes = allHashes.filter((hash) => !referenced.has(hash));
+  const sizeOf = db.prepare("SELECT length(CAST(content AS BLOB)) FROM documents WHERE hash = ?").pluck();
+  const bytes = hashes.reduce((sum, hash) => sum + (sizeOf.get(hash) as number), 0);
   return { hashes, bytes };
 }

@@ -1,5 +1,5 @@
 /** Records the store contract suite writes, built from a few facts each. */
-import type { LLMResult } from "../../core/llm.js";
+import { emptyUsage, type LLMResult } from "../../core/llm.js";
 import type { CallKey, FailureRecord, ResponseRecord, Store } from "../../store/store.js";
 
 /** What a contract case needs of the test runner: vitest, jest and `node:test` all fit. */
@@ -74,6 +74,18 @@ function result(
     finishReason: { unified: "stop", raw: "stop" },
     responseId: "response-1",
     model: "gpt-4.1-mini-2025-04-14",
+  };
+}
+
+/** A plain text answer: no tool calls, no usage, stopped normally. */
+export function textResult(text: string): LLMResult {
+  return {
+    text,
+    toolCalls: [],
+    usage: emptyUsage,
+    finishReason: { unified: "stop", raw: "stop" },
+    responseId: undefined,
+    model: undefined,
   };
 }
 
