@@ -12,7 +12,7 @@ import { formatCount } from "./format-number.js";
 import { formatTable } from "./format-table.js";
 import { formatAge } from "./format-time.js";
 import { cancelNamedBatches, refreshBatches } from "./manage-batches.js";
-import { printJson, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import { printJson, printLines, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 export const batchesCommand = defineCommand({
   meta: {
@@ -49,18 +49,18 @@ export const batchesCommand = defineCommand({
     if (cancelling) {
       const report = await cancelNamedBatches(directory, args["cancel-all"] ? "all" : named);
       if (args.json) printJson(report);
-      else process.stdout.write(`${_cancelLines(report).join("\n")}\n`);
+      else printLines(_cancelLines(report));
       return;
     }
     if (args.refresh) {
       const refreshed = await refreshBatches(directory, args["cohort-lock"] === true);
       if (args.json) printJson(refreshed);
-      else process.stdout.write(`${[..._refreshLines(refreshed), ...batchTable(refreshed.batches)].join("\n")}\n`);
+      else printLines([..._refreshLines(refreshed), ...batchTable(refreshed.batches)]);
       return;
     }
     const batches = await withWorkspace(args, (reader) => reader.batches());
     if (args.json) printJson({ batches });
-    else process.stdout.write(`${batchTable(batches).join("\n")}\n`);
+    else printLines(batchTable(batches));
   },
 });
 

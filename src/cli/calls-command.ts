@@ -12,6 +12,7 @@ import {
   callFilterArgs,
   callFilterOf,
   printJson,
+  printLines,
   wholeNumber,
   withWorkspace,
   workspaceArgs,
@@ -46,7 +47,7 @@ export const callsCommand = defineCommand({
       }
       const lines = calls.length === 0 ? ["No calls match."] : callLines(calls);
       if (next !== undefined) lines.push(`… more: --offset ${next}`);
-      process.stdout.write(`${lines.join("\n")}\n`);
+      printLines(lines);
     });
   },
 });

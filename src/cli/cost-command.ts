@@ -8,7 +8,7 @@ import pc from "picocolors";
 import type { CostLine, CostReport } from "../dashboard/cost-report.js";
 import { formatCount, formatMoney } from "./format-number.js";
 import { formatTable, indent, moreLines } from "./format-table.js";
-import { printJson, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import { printJson, printLines, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 export const costCommand = defineCommand({
   meta: { name: "cost", description: "What a workspace spent, by model, agent and session" },
@@ -27,7 +27,7 @@ export const costCommand = defineCommand({
         return;
       }
       const about = session ?? sessions.at(-1)?.id;
-      process.stdout.write(`${costLines(report, about, agents).join("\n")}\n`);
+      printLines(costLines(report, about, agents));
     });
   },
 });

@@ -6,7 +6,7 @@ import { defineCommand } from "citty";
 import { formatCount } from "./format-number.js";
 import { formatTable, moreLines, oneLine } from "./format-table.js";
 import { formatAge } from "./format-time.js";
-import { printJson, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import { printJson, printLines, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 export const failuresCommand = defineCommand({
   meta: { name: "failures", description: "Calls without an answer whose latest attempt failed" },
@@ -55,7 +55,7 @@ export const failuresCommand = defineCommand({
         ),
         ...moreLines(failures.length - limit, "more (--limit shows more, --json all)"),
       ];
-      process.stdout.write(`${lines.join("\n")}\n`);
+      printLines(lines);
     });
   },
 });

@@ -5,6 +5,7 @@
  */
 import pc from "picocolors";
 import type { ContentPart, LLMResult, Message } from "../core/llm.js";
+import { base64Bytes } from "../export/prompt-text.js";
 import type { CallDetail } from "../store/workspace-reader.js";
 import { formatBytes, formatCount, formatMoney } from "./format-number.js";
 import { formatTable, indent } from "./format-table.js";
@@ -34,43 +35,28 @@ export function callDetailLines(call: CallDetail): string[] {
     ...section("Tools", ((request["tools"] ?? []) as { name: string; description?: string }[]).flatMap(toolLines)),
     ...section("Options", Object.keys(options).length === 0 ? [] : prettyJson(options)),
     ...section("Answer", call.answer === undefined ? [] : answerLines(call.answer)),
-    ...section(
-      `Failed attempts (${call.attempts.length})`,
-      formatTable(
-        call.attempts.map((attempt) => [
-          formatTimestamp(attempt.at),
-          `session ${attempt.session}`,
-          `${attempt.provider}/${attempt.model}`,
-          `attempt ${attempt.attempt}${attempt.viaBatch ? " (batch)" : ""}`,
-          [attempt.kind, attempt.statusCode].filter((part) => part !== undefined).join(" "),
-          attempt.message,
-        ]),
-      ),
-    ),
-    ...section(
-      `Batches (${call.batches.length})`,
-      formatTable(
-        call.batches.map((batch) => [
-          `batch ${batch.id}`,
-          batch.providerBatchId ?? "(not submitted)",
-          batch.state,
-          `session ${batch.session}`,
-          formatTimestamp(batch.createdAt),
-        ]),
-      ),
-    ),
-    ...section(
-      `Answers received (${call.answers.length})`,
-      formatTable(
-        call.answers.map((answer) => [
-          formatTimestamp(answer.receivedAt),
-          `session ${answer.session}`,
-          answer.viaBatch ? "by batch" : "direct",
-          answer.inUse ? "in use" : "replaced",
-          answer.result.responseId ?? "",
-        ]),
-      ),
-    ),
+    ...listSection("Failed attempts", call.attempts, (attempt) => [
+      formatTimestamp(attempt.at),
+      `session ${attempt.session}`,
+      `${attempt.provider}/${attempt.model}`,
+      `attempt ${attempt.attempt}${attempt.viaBatch ? " (batch)" : ""}`,
+      [attempt.kind, attempt.statusCode].filter((part) => part !== undefined).join(" "),
+      attempt.message,
+    ]),
+    ...listSection("Batches", call.batches, (batch) => [
+      `batch ${batch.id}`,
+      batch.providerBatchId ?? "(not submitted)",
+      batch.state,
+      `session ${batch.session}`,
+      formatTimestamp(batch.createdAt),
+    ]),
+    ...listSection("Answers received", call.answers, (answer) => [
+      formatTimestamp(answer.receivedAt),
+      `session ${answer.session}`,
+      answer.viaBatch ? "by batch" : "direct",
+      answer.inUse ? "in use" : "replaced",
+      answer.result.responseId ?? "",
+    ]),
   ];
 }
 
@@ -108,6 +94,11 @@ function section(title: string, lines: readonly string[]): string[] {
   return lines.length === 0 ? [] : ["", pc.bold(title), ...indent(lines)];
 }
 
+/** A section titled with its count, one table row per item (none when there are no items). */
+function listSection<T>(title: string, items: readonly T[], row: (item: T) => string[]): string[] {
+  return section(`${title} (${items.length})`, formatTable(items.map(row)));
+}
+
 function messageLines(message: Message): string[] {
   return message.content.flatMap((part, index) => {
     const role = index === 0 ? `[${message.role}] ` : "";
@@ -124,7 +115,7 @@ function partLines(part: ContentPart): string[] {
       const name = part.type === "file" && part.filename ? ` ${part.filename}` : "";
       const where =
         typeof part.data === "string"
-          ? `, ${formatBytes(base64Bytes(part.data))}`
+          ? `, ${formatBytes(base64Bytes(part.data.length, part.data.slice(-2)))}`
           : part.url === undefined
             ? ", its stored bytes are missing"
             : ` at ${part.url}`;
@@ -135,11 +126,6 @@ function partLines(part: ContentPart): string[] {
     case "tool-result":
       return [`tool result ${part.name}${part.isError ? " (error)" : ""}: ${JSON.stringify(part.output)}`];
   }
-}
-
-/** The bytes base64 text decodes to. */
-function base64Bytes(data: string): number {
-  return Buffer.byteLength(data, "base64");
 }
 
 function toolLines(tool: { readonly name: string; readonly description?: string }): string[] {

@@ -10,7 +10,7 @@ import { type ArchiveFileVerdict, judgeArchiveFiles } from "../batch/archive-gar
 import { openWorkspaceStore } from "../store/sqlite/open-workspace-store.js";
 import { formatBytes, formatCount } from "./format-number.js";
 import { formatTable, indent } from "./format-table.js";
-import { printJson, workspaceArgs } from "./workspace-args.js";
+import { printJson, printLines, workspaceArgs } from "./workspace-args.js";
 
 /** What gc found, and (without `--dry-run`) did. */
 export interface GcReport {
@@ -39,7 +39,7 @@ export const gcCommand = defineCommand({
   async run({ args }) {
     const report = await collectGarbage(String(args.dir), args["dry-run"] === true);
     if (args.json) printJson(report);
-    else process.stdout.write(`${gcLines(report).join("\n")}\n`);
+    else printLines(gcLines(report));
   },
 });
 

@@ -13,7 +13,7 @@ import { UsageError } from "./cli-error.js";
 import { formatCount } from "./format-number.js";
 import { formatTable, indent } from "./format-table.js";
 import { globMatcher } from "./glob-pattern.js";
-import { callFilterArgs, printJson, workspaceArgs } from "./workspace-args.js";
+import { callFilterArgs, printJson, printLines, workspaceArgs } from "./workspace-args.js";
 
 /** Groups listed in the text output; the rest are counted in one line. */
 const shownGroups = 20;
@@ -66,7 +66,7 @@ export const retryCommand = defineCommand({
       });
       return;
     }
-    process.stdout.write(`${_retryLines(marked, groups, dryRun).join("\n")}\n`);
+    printLines(_retryLines(marked, groups, dryRun));
   },
 });
 

@@ -10,7 +10,7 @@ import { callLines } from "./calls-command.js";
 import { CliError, UsageError } from "./cli-error.js";
 import { callDetailLines } from "./format-call.js";
 import { formatCount } from "./format-number.js";
-import { printJson, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import { printJson, printLines, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 /** Calls a hash prefix may match before the list is cut. */
 const listed = 20;
@@ -35,7 +35,7 @@ export const showCommand = defineCommand({
       const call = await findCall(reader, wanted, agent, occurrence);
       if (args.raw) printJson(rawResponseOf(call));
       else if (args.json) printJson(call);
-      else process.stdout.write(`${callDetailLines(call).join("\n")}\n`);
+      else printLines(callDetailLines(call));
     });
   },
 });
@@ -81,7 +81,7 @@ async function findCall(
     );
   }
   if (matches.length > 1) {
-    process.stdout.write(`${callLines(matches.slice(0, listed)).join("\n")}\n`);
+    printLines(callLines(matches.slice(0, listed)));
     if (matches.length > listed) process.stdout.write(`… and more\n`);
     const count = matches.length > listed ? `More than ${formatCount(listed)}` : formatCount(matches.length);
     throw new CliError(

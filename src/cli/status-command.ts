@@ -10,7 +10,7 @@ import type { SessionRow, SpendFigures, WorkspaceOverview } from "../store/works
 import { formatCount, formatMoney, formatPercent } from "./format-number.js";
 import { formatTable, indent, moreLines, oneLine } from "./format-table.js";
 import { formatAge, formatDuration } from "./format-time.js";
-import { printJson, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import { printJson, printLines, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 export const statusCommand = defineCommand({
   meta: { name: "status", description: "Sessions, calls, pending batches, failures and spend of a workspace" },
@@ -32,7 +32,7 @@ export const statusCommand = defineCommand({
     await withWorkspace(args, async (reader) => {
       const overview = await reader.overview(options);
       if (args.json) printJson({ location: reader.location, ...overview });
-      else process.stdout.write(`${statusLines(reader.location, overview, Date.now()).join("\n")}\n`);
+      else printLines(statusLines(reader.location, overview, Date.now()));
     });
   },
 });

@@ -67,6 +67,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Prints `lines` to stdout, each ended by a newline. */
+export function printLines(lines: readonly string[]): void {
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
 /** A whole number of at least `min` from a flag's text; anything else is a usage error. */
 export function wholeNumber(text: string, flag: string, min = 0): number {
   const value = Number(text);

@@ -52,12 +52,14 @@ const openCalls = `
     FROM open o LEFT JOIN failures f ON f.id = o.failure_id LEFT JOIN batches b ON b.id = o.batch_id
   )`;
 
-/** Agents by calls: call rows counted on the (agent, hash, occurrence) index, plus identities without a call row. */
+/**
+ * Agents by calls: call rows counted on the (agent, hash, occurrence) index, plus the identities
+ * without a call row, given as a JSON array of `[agent, calls]` (counted with the open calls).
+ */
 const agentsQuery = `
-  ${openCalls},
-  per_agent AS (
+  WITH per_agent AS (
     SELECT agent, count(*) AS calls FROM calls GROUP BY agent
-    UNION ALL SELECT agent, count(*) FROM judged WHERE call_id IS NULL GROUP BY agent
+    UNION ALL SELECT value ->> 0, value ->> 1 FROM json_each(?)
   ),
   totals AS MATERIALIZED (SELECT agent, sum(calls) AS calls FROM per_agent GROUP BY agent)
   SELECT (SELECT count(*) FROM totals), agent, calls FROM totals ORDER BY calls DESC, agent LIMIT ?`;
@@ -104,13 +106,13 @@ export function readOverview(sources: OverviewSources, options: OverviewOptions 
     const latest = sessions.at(-1);
     const holder = lockHolder(`${sources.location}.lock`);
     const running = latest && latest.endedAt === undefined && holder?.pid === latest.pid ? latest.id : undefined;
-    const models = modelCalls(db);
+    const { models, withoutCallRow } = modelCalls(db);
     const calls = { answered: 0, pending: 0, failed: 0, unanswered: 0 };
     for (const line of models) for (const status of statuses) calls[status] += line[status];
     const agentRows = db
       .prepare(agentsQuery)
       .raw(true)
-      .all(options.agents ?? 10) as [number, string, number][];
+      .all(JSON.stringify([...withoutCallRow]), options.agents ?? 10) as [number, string, number][];
     const usage = toUsageRows(db.prepare(usageQuery(undefined, false).sql).raw(true).all());
     const spentIn = spending(usage, sources.prices);
     return {
@@ -133,18 +135,28 @@ export function readOverview(sources: OverviewSources, options: OverviewOptions 
 
 const statuses: readonly CallStatus[] = ["answered", "pending", "failed", "unanswered"];
 
-/** Calls by provider, model and status, most calls first. */
-function modelCalls(db: Database.Database): ModelCalls[] {
+/**
+ * Calls by provider, model and status, most calls first; and by agent the calls without
+ * a call row (counted in the same pass over the open calls, for the agents query).
+ */
+function modelCalls(db: Database.Database): { models: ModelCalls[]; withoutCallRow: Map<string, number> } {
   const answered = db
-    .prepare("SELECT provider, model, 'answered', count(*) FROM calls WHERE response_id IS NOT NULL GROUP BY 1, 2")
+    .prepare(
+      "SELECT provider, model, 'answered', count(*), NULL FROM calls WHERE response_id IS NOT NULL GROUP BY 1, 2",
+    )
     .raw(true)
-    .all() as [string, string, CallStatus, number][];
+    .all() as [string, string, CallStatus, number, null][];
   const open = db
-    .prepare(`${openCalls} SELECT provider, model, status, count(*) FROM judged GROUP BY 1, 2, 3`)
+    .prepare(
+      `${openCalls} SELECT provider, model, status, count(*), CASE WHEN call_id IS NULL THEN agent END
+       FROM judged GROUP BY 1, 2, 3, 5`,
+    )
     .raw(true)
-    .all() as [string, string, CallStatus, number][];
+    .all() as [string, string, CallStatus, number, string | null][];
+  const withoutCallRow = new Map<string, number>();
   const lines = new Map<string, { -readonly [key in keyof ModelCalls]: ModelCalls[key] }>();
-  for (const [provider, model, status, count] of [...answered, ...open]) {
+  for (const [provider, model, status, count, agent] of [...answered, ...open]) {
+    if (agent !== null) withoutCallRow.set(agent, (withoutCallRow.get(agent) ?? 0) + count);
     const key = JSON.stringify([provider, model]);
     let line = lines.get(key);
     if (!line) {
@@ -154,9 +166,10 @@ function modelCalls(db: Database.Database): ModelCalls[] {
     line[status] += count;
   }
   const total = (line: ModelCalls) => statuses.reduce((sum, status) => sum + line[status], 0);
-  return [...lines.values()].sort(
+  const models = [...lines.values()].sort(
     (a, b) => total(b) - total(a) || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model),
   );
+  return { models, withoutCallRow };
 }
 
 /** Tokens and cost of the usage rows `which` keeps. */
