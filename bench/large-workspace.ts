@@ -81,7 +81,15 @@ async function runSession(directory: string, first: number, count: number): Prom
   };
   await Parallellm.run(
     directory,
-    { providers, strategy: "async", maxConcurrency: 256, onError: "record", summary: false, dashboard: false },
+    {
+      providers,
+      strategy: "async",
+      maxConcurrency: 256,
+      onError: "record",
+      summary: false,
+      dashboard: false,
+      logLevel: "error",
+    },
     (pllm) =>
       pllm.forEach(
         Array.from({ length: count }, (_, index) => first + index),
