@@ -20,9 +20,14 @@ it("upgrades a schema-8 workspace that status refused, once; refuses what is not
   );
   const store = join(directory, "store.sqlite");
   const db = new Database(store);
-  db.exec(
-    "ALTER TABLE failures DROP COLUMN retried_at; ALTER TABLE responses DROP COLUMN raw; PRAGMA user_version = 8;",
-  );
+  db.exec(`
+    ALTER TABLE failures DROP COLUMN retried_at;
+    ALTER TABLE responses DROP COLUMN raw;
+    DROP TABLE session_usage;
+    DROP INDEX calls_answered_by_model;
+    DROP INDEX calls_unanswered;
+    PRAGMA user_version = 8;
+  `);
   db.close();
 
   const refused = await pllm("status", directory);

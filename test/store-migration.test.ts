@@ -3,7 +3,8 @@
  * intact: migration 5 moves canonical requests from their hash-keyed table into
  * the rows of their calls; migration 6 adds the batches' rejected reconcile matches;
  * migration 7 marks failures inside batches (earlier ones were not); migration 8
- * indexes answers by session; migration 9 adds when the user asked to retry a failure.
+ * indexes answers by session; migration 9 adds when the user asked to retry a failure;
+ * migration 11 tallies ended sessions' tokens by model.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -40,6 +41,9 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     ALTER TABLE failures DROP COLUMN retried_at;
     DROP INDEX responses_by_session;
     ALTER TABLE responses DROP COLUMN raw;
+    DROP TABLE session_usage;
+    DROP INDEX calls_answered_by_model;
+    DROP INDEX calls_unanswered;
     INSERT INTO failures (agent, hash, occurrence, seq, session, provider, model, attempt, kind, message, created_at)
       VALUES ('a', 'h', 0, 0, 1, 'mock', 'mock-1', 1, 'server', 'busy', 0);
     INSERT INTO batches (id, tag, provider, model, state, session, request_count, bytes, created_at, updated_at)
@@ -66,5 +70,9 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
   expect(migrated.prepare("SELECT name FROM sqlite_master WHERE name = 'responses_by_session'").pluck().get()).toBe(
     "responses_by_session",
   );
+  // Migration 11 tallied the session that had ended; the second ended with no answers.
+  expect(migrated.prepare("SELECT session, model, via_batch, answers FROM session_usage").raw().all()).toEqual([
+    [1, "mock-1", 0, 1],
+  ]);
   migrated.close();
 });

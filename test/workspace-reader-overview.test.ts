@@ -1,11 +1,15 @@
 /**
  * `WorkspaceReader.overview()`: the aggregate counts `pllm status` shows agree
  * with the calls `calls()` lists one by one, on a workspace made by real runs
- * in every strategy.
+ * in every strategy; tokens of ended sessions come from the tallies written when
+ * they ended, of open ones from their answers, and both agree with `usage()`.
  */
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type CallStatus, InputError, Parallellm } from "../src/index.js";
-import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { type FakeProviderServer, MockProvider, startFakeProviderServer } from "../src/testing/index.js";
+import { tempWorkspace } from "./helpers.js";
 import { makeMixedWorkspace } from "./mixed-workspace.js";
 
 let server: FakeProviderServer;
@@ -71,4 +75,78 @@ it("counts calls by status, model and agent exactly as calls() lists them; sessi
   await expect(reader.overview({ agents: -1 })).rejects.toThrow(
     new InputError("overview({ agents }) takes a whole number of rows to list (0 or more), got -1."),
   );
+});
+
+it("counts a session still open from its answers and an ended one from its tally, the same as usage()", async () => {
+  const directory = tempWorkspace();
+  const options = { llm: "mock-1", providers: { mock: new MockProvider() }, summary: false } as const;
+  const ask = (pllm: Parallellm, agent: string, count: number) =>
+    pllm.agent(agent, async (it) => {
+      for (let index = 0; index < count; index++) await it.ask(`question ${index}`).text();
+    });
+  const first = await Parallellm.open(directory, options);
+  await ask(first, "early", 3);
+  await first.close();
+  const second = await Parallellm.open(directory, options);
+  await ask(second, "late", 2);
+
+  const spentMatchesUsage = async (expected: { answers: number[]; running: number | undefined }) => {
+    await using reader = await Parallellm.inspect(directory);
+    const overview = await reader.overview();
+    const usage = await reader.usage();
+    expect(overview.running).toBe(expected.running);
+    expect(overview.sessions.map((session) => session.answers)).toEqual(expected.answers);
+    expect(overview.spent.allTime).toMatchObject({
+      answers: 5,
+      inputTokens: usage.reduce((sum, row) => sum + row.inputTokens, 0),
+      outputTokens: usage.reduce((sum, row) => sum + row.outputTokens, 0),
+    });
+    expect(overview.spent.lastSession?.answers).toBe(2);
+  };
+  await spentMatchesUsage({ answers: [3, 2], running: 2 });
+  await second.close();
+  await spentMatchesUsage({ answers: [3, 2], running: undefined });
+
+  const db = new Database(join(directory, "store.sqlite"), { readonly: true });
+  expect(db.prepare("SELECT session, model, answers FROM session_usage ORDER BY session").raw().all()).toEqual([
+    [1, "mock-1", 3],
+    [2, "mock-1", 2],
+  ]);
+  db.close();
+});
+
+it("ranks agents by calls, ties in SQLite's order of names (UTF-8 bytes, not UTF-16 units)", async () => {
+  const directory = tempWorkspace();
+  const pllm = await Parallellm.open(directory, {
+    llm: "mock-1",
+    providers: { mock: new MockProvider() },
+    summary: false,
+  });
+  // In UTF-16 "a😀" (a surrogate pair, 0xD83D…) sorts before "a\uFFFD"; in UTF-8 (0xF0… after 0xEF…) after it.
+  for (const [agent, calls] of [
+    ["b", 1],
+    ["a😀", 1],
+    ["a\uFFFD", 1],
+    ["a", 1],
+    ["most", 2],
+  ] as const) {
+    await pllm.agent(agent, async (it) => {
+      for (let index = 0; index < calls; index++) await it.ask(`question ${index}`).text();
+    });
+  }
+  await pllm.close();
+  await using reader = await Parallellm.inspect(directory);
+  const db = new Database(join(directory, "store.sqlite"), { readonly: true });
+  const inSql = db
+    .prepare("SELECT agent, count(*) AS calls FROM calls GROUP BY agent ORDER BY calls DESC, agent LIMIT 4")
+    .all();
+  db.close();
+  expect(inSql).toEqual([
+    { agent: "most", calls: 2 },
+    { agent: "a", calls: 1 },
+    { agent: "a\uFFFD", calls: 1 },
+    { agent: "a😀", calls: 1 },
+  ]);
+  expect((await reader.overview({ agents: 4 })).agents).toEqual({ total: 5, top: inSql });
+  expect((await reader.overview({ agents: 0 })).agents).toEqual({ total: 5, top: [] });
 });

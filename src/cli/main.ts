@@ -1,19 +1,7 @@
 #!/usr/bin/env node
-/** The `pllm` command. */
+/** The `pllm` command. Each subcommand loads its modules only when it runs, so `pllm status` starts fast. */
 import { defineCommand } from "citty";
-import { batchesCommand } from "./batches-command.js";
-import { callsCommand } from "./calls-command.js";
-import { costCommand } from "./cost-command.js";
-import { exportCommand } from "./export-command.js";
-import { failuresCommand } from "./failures-command.js";
-import { fakeServerCommand } from "./fake-server-command.js";
-import { gcCommand } from "./gc-command.js";
-import { migrateCommand } from "./migrate-command.js";
-import { retryCommand } from "./retry-command.js";
 import { packageVersion, runCli } from "./run-cli.js";
-import { runCommand } from "./run-command.js";
-import { showCommand } from "./show-command.js";
-import { statusCommand } from "./status-command.js";
 
 const main = defineCommand({
   meta: {
@@ -22,18 +10,18 @@ const main = defineCommand({
     description: "parallellm: LLM pipelines that replay for free and scale through Batch APIs.",
   },
   subCommands: {
-    run: runCommand,
-    status: statusCommand,
-    calls: callsCommand,
-    show: showCommand,
-    failures: failuresCommand,
-    cost: costCommand,
-    export: exportCommand,
-    batches: batchesCommand,
-    retry: retryCommand,
-    gc: gcCommand,
-    migrate: migrateCommand,
-    "fake-server": fakeServerCommand,
+    run: () => import("./run-command.js").then((module) => module.runCommand),
+    status: () => import("./status-command.js").then((module) => module.statusCommand),
+    calls: () => import("./calls-command.js").then((module) => module.callsCommand),
+    show: () => import("./show-command.js").then((module) => module.showCommand),
+    failures: () => import("./failures-command.js").then((module) => module.failuresCommand),
+    cost: () => import("./cost-command.js").then((module) => module.costCommand),
+    export: () => import("./export-command.js").then((module) => module.exportCommand),
+    batches: () => import("./batches-command.js").then((module) => module.batchesCommand),
+    retry: () => import("./retry-command.js").then((module) => module.retryCommand),
+    gc: () => import("./gc-command.js").then((module) => module.gcCommand),
+    migrate: () => import("./migrate-command.js").then((module) => module.migrateCommand),
+    "fake-server": () => import("./fake-server-command.js").then((module) => module.fakeServerCommand),
   },
 });
 

@@ -7,7 +7,7 @@
  */
 import { createRequire } from "node:module";
 import { stripVTControlCharacters } from "node:util";
-import { type CommandDef, renderUsage, runCommand } from "citty";
+import { type CommandDef, type Resolvable, renderUsage, runCommand } from "citty";
 import { closestName } from "../core/closest-name.js";
 import { ParallellmError } from "../core/errors.js";
 import { CliError, UsageError } from "./cli-error.js";
@@ -102,8 +102,9 @@ async function _checkFlags(command: AnyCommand, rawArgs: readonly string[]): Pro
 
 /** The command whose usage fits `rawArgs` (a subcommand when the first argument names one), and its parent. */
 async function _commandFor(command: AnyCommand, rawArgs: readonly string[]): Promise<[AnyCommand, AnyCommand?]> {
-  const subCommands = (await command.subCommands) as Record<string, AnyCommand> | undefined;
+  const subCommands = (await command.subCommands) as Record<string, Resolvable<AnyCommand>> | undefined;
   const name = rawArgs.find((arg) => !arg.startsWith("-"));
-  const sub = name === undefined ? undefined : subCommands?.[name];
+  const lazy = name === undefined ? undefined : subCommands?.[name];
+  const sub = typeof lazy === "function" ? await lazy() : await lazy;
   return sub ? [sub, command] : [command];
 }

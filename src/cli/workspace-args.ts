@@ -4,7 +4,7 @@
  * one clear line when there is no workspace to read.
  */
 import type { ArgsDef } from "citty";
-import { Parallellm } from "../parallellm.js";
+import { inspectWorkspace } from "../run/inspect-workspace.js";
 import type { CallFilter, CallStatus, WorkspaceReader } from "../store/workspace-reader.js";
 import { UsageError } from "./cli-error.js";
 
@@ -54,7 +54,7 @@ export async function withWorkspace<T>(
   read: (reader: WorkspaceReader) => Promise<T>,
 ): Promise<T> {
   const pricesFile = optionalString(args.prices);
-  const reader = await Parallellm.inspect(optionalString(args.dir) ?? ".", pricesFile ? { pricesFile } : {});
+  const reader = await inspectWorkspace(optionalString(args.dir) ?? ".", pricesFile ? { pricesFile } : {});
   try {
     return await read(reader);
   } finally {

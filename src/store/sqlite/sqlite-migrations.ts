@@ -158,4 +158,27 @@ export const sqliteMigrations: readonly string[] = [
   -- NULL for answers stored before it was kept, or with keepRaw: false.
   ALTER TABLE responses ADD COLUMN raw BLOB;
   `,
+  `
+  -- What pllm status counts, without reading every call: a session's tokens by model, written
+  -- when it ends (sessions still open are counted live), and the calls by model answered and
+  -- not yet answered, in partial indexes.
+  CREATE TABLE session_usage (
+    session INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    via_batch INTEGER NOT NULL,
+    answers INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cached_tokens INTEGER NOT NULL,
+    PRIMARY KEY (session, model, via_batch)
+  ) WITHOUT ROWID;
+  INSERT INTO session_usage
+    SELECT r.session, c.model, r.via_batch, count(*),
+      coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+    FROM responses r JOIN calls c ON c.id = r.call_id
+    WHERE r.session IN (SELECT id FROM sessions WHERE ended_at IS NOT NULL)
+    GROUP BY r.session, c.model, r.via_batch;
+  CREATE INDEX calls_answered_by_model ON calls (provider, model) WHERE response_id IS NOT NULL;
+  CREATE INDEX calls_unanswered ON calls (agent, hash, occurrence) WHERE response_id IS NULL;
+  `,
 ];

@@ -1,13 +1,13 @@
 /**
- * What `pllm status` shows, counted in aggregate queries over the existing
- * indexes in one read transaction: answered calls come from one pass over
- * `calls`; only the calls without an answer (pending, failed, taken back) are
- * judged one by one, so a workspace of a million answered calls reads fast.
+ * What `pllm status` shows, counted in aggregate queries in one read transaction:
+ * answered calls from the partial index of answered calls by model, tokens from
+ * the tallies of ended sessions; only the calls without an answer (pending, failed,
+ * taken back) are judged one by one, so a workspace of a million answered calls reads fast.
  */
 import type Database from "better-sqlite3";
 import { sessionCost } from "../../dashboard/cost-report.js";
 import { type ModelPrice, pricesTakenOn } from "../../providers/model-prices.js";
-import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
+import { toUsageRows } from "../sql/sql-answers.js";
 import type { UsageRow } from "../store.js";
 import type {
   BatchRow,
@@ -53,23 +53,25 @@ const openCalls = `
   )`;
 
 /**
- * Agents by calls: call rows counted on the (agent, hash, occurrence) index, plus the identities
- * without a call row, given as a JSON array of `[agent, calls]` (counted with the open calls).
+ * Tokens by model and session, as `usageQuery` reads them: of sessions that are over from
+ * the tallies written when they ended, of sessions still open (or cut off) from their answers.
  */
-const agentsQuery = `
-  WITH per_agent AS (
-    SELECT agent, count(*) AS calls FROM calls GROUP BY agent
-    UNION ALL SELECT value ->> 0, value ->> 1 FROM json_each(?)
-  ),
-  totals AS MATERIALIZED (SELECT agent, sum(calls) AS calls FROM per_agent GROUP BY agent)
-  SELECT (SELECT count(*) FROM totals), agent, calls FROM totals ORDER BY calls DESC, agent LIMIT ?`;
+const usageBySession = `
+  SELECT model, NULL, session, via_batch, answers, input_tokens, output_tokens, cached_tokens FROM session_usage
+  UNION ALL
+  SELECT c.model, NULL, r.session, r.via_batch, count(*),
+    coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
+  FROM responses r JOIN calls c ON c.id = r.call_id
+  WHERE r.session IN (SELECT id FROM sessions WHERE ended_at IS NULL)
+  GROUP BY c.model, r.session, r.via_batch`;
 
 /** The latest `last` sessions (every one without `last`), oldest first, with their answers and failures counted. */
 export function readSessions(db: Database.Database, last?: number): SessionRow[] {
   const rows = db
     .prepare(
       `SELECT s.id, s.strategy, s.pid, s.started_at, s.ended_at, s.summary,
-         (SELECT count(*) FROM responses r WHERE r.session = s.id),
+         CASE WHEN s.ended_at IS NULL THEN (SELECT count(*) FROM responses r WHERE r.session = s.id)
+           ELSE (SELECT coalesce(sum(u.answers), 0) FROM session_usage u WHERE u.session = s.id) END,
          (SELECT count(*) FROM failures f WHERE f.session = s.id)
        FROM sessions s ORDER BY s.id DESC LIMIT ?`,
     )
@@ -109,11 +111,8 @@ export function readOverview(sources: OverviewSources, options: OverviewOptions 
     const { models, withoutCallRow } = modelCalls(db);
     const calls = { answered: 0, pending: 0, failed: 0, unanswered: 0 };
     for (const line of models) for (const status of statuses) calls[status] += line[status];
-    const agentRows = db
-      .prepare(agentsQuery)
-      .raw(true)
-      .all(JSON.stringify([...withoutCallRow]), options.agents ?? 10) as [number, string, number][];
-    const usage = toUsageRows(db.prepare(usageQuery(undefined, false).sql).raw(true).all());
+    const agents = topAgents(db, withoutCallRow, options.agents ?? 10);
+    const usage = toUsageRows(db.prepare(usageBySession).raw(true).all());
     const spentIn = spending(usage, sources.prices);
     return {
       sessions,
@@ -121,7 +120,7 @@ export function readOverview(sources: OverviewSources, options: OverviewOptions 
       running,
       calls,
       models,
-      agents: { total: agentRows[0]?.[0] ?? 0, top: agentRows.map(([, agent, count]) => ({ agent, calls: count })) },
+      agents,
       pendingBatches: sources.pendingBatches(),
       failures: sources.failures(options.failures ?? 3),
       spent: {
@@ -170,6 +169,80 @@ function modelCalls(db: Database.Database): { models: ModelCalls[]; withoutCallR
     (a, b) => total(b) - total(a) || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model),
   );
   return { models, withoutCallRow };
+}
+
+type AgentCalls = WorkspaceOverview["agents"]["top"][number];
+interface Ranking {
+  total: number;
+  readonly top: AgentCalls[];
+}
+
+/**
+ * How many agents there are, and the `limit` with most calls (ties by name, as SQLite orders
+ * text). The call rows are grouped in SQL and ranked by the `pllm_top_agents` aggregate, so the
+ * 250,000 groups of a large workspace never cross into JS as rows (as rows, or ranked in SQL,
+ * they took twice as long). The identities without a call row are added to their agents after:
+ * counts only grow, so an agent outside the top of the call rows that gains none stays outside.
+ */
+function topAgents(db: Database.Database, withoutCallRow: ReadonlyMap<string, number>, limit: number): Ranking {
+  if (!rankingConnections.has(db)) {
+    const step = (ranking: Ranking, agent: string, calls: number, limit: number) => {
+      ranking.total++;
+      rankInto(ranking.top, { agent, calls }, limit);
+    };
+    db.aggregate<Ranking>("pllm_top_agents", {
+      start: () => ({ total: 0, top: [] }),
+      // better-sqlite3 passes every argument; its types declare one.
+      step: step as unknown as (ranking: Ranking) => void,
+      result: (ranking) => JSON.stringify(ranking),
+    });
+    rankingConnections.add(db);
+  }
+  const ranking = JSON.parse(
+    db
+      .prepare(
+        "SELECT pllm_top_agents(agent, calls, ?) FROM (SELECT agent, count(*) AS calls FROM calls GROUP BY agent)",
+      )
+      .pluck(true)
+      .get(limit) as string,
+  ) as Ranking;
+  if (withoutCallRow.size === 0) return ranking;
+  const withCallRows = new Map(
+    db
+      .prepare("SELECT agent, count(*) FROM calls WHERE agent IN (SELECT value FROM json_each(?)) GROUP BY agent")
+      .raw(true)
+      .all(JSON.stringify([...withoutCallRow.keys()])) as [string, number][],
+  );
+  const top = ranking.top.filter((line) => !withoutCallRow.has(line.agent));
+  for (const [agent, calls] of withoutCallRow)
+    rankInto(top, { agent, calls: calls + (withCallRows.get(agent) ?? 0) }, limit);
+  const agentsWithoutCallRows = [...withoutCallRow.keys()].filter((agent) => !withCallRows.has(agent)).length;
+  return { total: ranking.total + agentsWithoutCallRows, top };
+}
+
+const rankingConnections = new WeakSet<Database.Database>();
+
+/** Puts `line` into `top` (most calls first, at most `limit` lines) if it ranks there. */
+function rankInto(top: AgentCalls[], line: AgentCalls, limit: number): void {
+  let at = top.length;
+  while (at > 0 && ranksBefore(line, top[at - 1]!)) at--;
+  if (at >= limit) return;
+  top.splice(at, 0, line);
+  if (top.length > limit) top.pop();
+}
+
+function ranksBefore(a: AgentCalls, b: AgentCalls): boolean {
+  return a.calls !== b.calls ? a.calls > b.calls : compareAsSqlite(a.agent, b.agent) < 0;
+}
+
+/**
+ * SQLite's BINARY order (UTF-8 bytes). JS compares UTF-16 code units, which agrees except
+ * between surrogate pairs and U+E000..U+FFFF, so only strings holding those compare as bytes.
+ */
+function compareAsSqlite(a: string, b: string): number {
+  if (a === b) return 0;
+  if (/[\ud800-\uffff]/.test(a) || /[\ud800-\uffff]/.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : 1;
 }
 
 /** Tokens and cost of the usage rows `which` keeps. */
