@@ -1,0 +1,159 @@
+/**
+ * A `SqlConnection` over a `pg` pool: the store's `?` placeholders numbered as
+ * PostgreSQL wants them (`$1`…), rows as arrays, 64-bit integers and sums as
+ * JavaScript numbers, and each transaction on a client of its own.
+ */
+import type pg from "pg";
+import type { SqlConnection, SqlRow, SqlValue } from "../sql/sql-connection.js";
+import { postgresError } from "./postgres-errors.js";
+
+/** Type parsers for this pool only (the `pg` defaults stay as they are for the rest of the process). */
+const numberTypes = new Set([20 /* int8 */, 1700 /* numeric */]);
+export const postgresTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    numberTypes.has(oid)
+      ? (text: string) => Number(text)
+      : defaultParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+};
+let defaultParser: (oid: number, format?: "text" | "binary") => unknown = () => (text: string) => text;
+
+/** Install `pg`'s own parsers behind `postgresTypes` (loaded with the driver, which is an optional dependency). */
+export function useDriverTypes(driver: typeof pg): void {
+  defaultParser = driver.types.getTypeParser as typeof defaultParser;
+}
+
+/** `?` → `$n`, outside string literals and `--` comments (which may hold a `?` or an apostrophe). */
+export function numberPlaceholders(sql: string): string {
+  let index = 0;
+  let out = "";
+  for (let at = 0; at < sql.length; at++) {
+    const char = sql[at]!;
+    if (char === "'") {
+      const end = sql.indexOf("'", at + 1);
+      const stop = end === -1 ? sql.length : end + 1;
+      out += sql.slice(at, stop);
+      at = stop - 1;
+    } else if (char === "-" && sql[at + 1] === "-") {
+      const end = sql.indexOf("\n", at);
+      const stop = end === -1 ? sql.length : end;
+      out += sql.slice(at, stop);
+      at = stop - 1;
+    } else {
+      out += char === "?" ? `$${++index}` : char;
+    }
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000, which an answer or a document may: every string goes
+ * in with U+0000 as U+0001 U+0002 and U+0001 as U+0001 U+0001, and comes back decoded, so
+ * strings round-trip exactly and compare equal to themselves (strings without either are unchanged).
+ */
+const needsEscape = /[\u0000\u0001]/;
+export function escapeText(text: string): string {
+  return needsEscape.test(text)
+    ? text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
+    : text;
+}
+export function unescapeText(text: string): string {
+  return text.includes("\u0001")
+    ? text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
+    : text;
+}
+
+type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+export class PostgresConnection implements SqlConnection {
+  readonly dialect = { insertionOrder: "inserted" } as const;
+  readonly #pool: pg.Pool;
+  readonly #location: string;
+  readonly #ready: Promise<void>;
+  readonly #texts = new Map<string, string>();
+  readonly #ownsPool: boolean;
+
+  /** `ready` settles once the schema is in place; every statement waits for it. */
+  constructor(pool: pg.Pool, location: string, ready: Promise<void>, ownsPool: boolean) {
+    this.#pool = pool;
+    this.#location = location;
+    this.#ready = ready;
+    this.#ownsPool = ownsPool;
+  }
+
+  async run(sql: string, parameters?: readonly SqlValue[]): Promise<number> {
+    await this.#ready;
+    return (await this.#query(this.#pool, sql, parameters)).rowCount ?? 0;
+  }
+
+  async get(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow | undefined> {
+    await this.#ready;
+    return (await this.#query(this.#pool, sql, parameters)).rows[0];
+  }
+
+  async all(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow[]> {
+    await this.#ready;
+    return (await this.#query(this.#pool, sql, parameters)).rows;
+  }
+
+  async transaction<T>(body: (connection: SqlConnection) => Promise<T>): Promise<T> {
+    await this.#ready;
+    const client = await this.#connect();
+    const inside: SqlConnection = {
+      dialect: this.dialect,
+      run: async (sql, parameters) => (await this.#query(client, sql, parameters)).rowCount ?? 0,
+      get: async (sql, parameters) => (await this.#query(client, sql, parameters)).rows[0],
+      all: async (sql, parameters) => (await this.#query(client, sql, parameters)).rows,
+      transaction: (nested) => nested(inside),
+      close: async () => {},
+    };
+    let broken = false;
+    try {
+      await this.#query(client, "BEGIN");
+      const result = await body(inside);
+      await this.#query(client, "COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** A client of the pool for work that needs one session (advisory locks, a transaction). */
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      throw postgresError(error, this.#location);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#ready.catch(() => {});
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  async #query(on: Queryable, sql: string, parameters: readonly SqlValue[] = []) {
+    let text = this.#texts.get(sql);
+    if (text === undefined) {
+      text = numberPlaceholders(sql);
+      this.#texts.set(sql, text);
+    }
+    const values = parameters.map((value) => (typeof value === "string" ? escapeText(value) : value));
+    try {
+      const result = await on.query<unknown[]>({ text, values, rowMode: "array", types: postgresTypes });
+      for (const row of result.rows) {
+        for (let column = 0; column < row.length; column++) {
+          const cell = row[column];
+          if (typeof cell === "string") row[column] = unescapeText(cell);
+        }
+      }
+      return result as pg.QueryResult<SqlRow & unknown[]>;
+    } catch (error) {
+      throw postgresError(error, this.#location);
+    }
+  }
+}

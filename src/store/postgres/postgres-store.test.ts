@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { adminQuery, describePg, pgUrl, tempPostgresStore, tempSchema } from "../../../test/postgres.js";
+import { testStore } from "../../testing/test-store.js";
+import { escapeText, numberPlaceholders, unescapeText } from "./postgres-connection.js";
+import { postgresStore } from "./postgres-store.js";
+
+describePg("the PostgreSQL store passes the Store contract", () => {
+  testStore(() => tempPostgresStore(), { describe, it });
+});
+
+describePg("the PostgreSQL store's schema", () => {
+  it("four stores opening one empty schema at once migrate it once", async () => {
+    const schema = tempSchema();
+    const stores = Array.from({ length: 4 }, () => postgresStore(pgUrl, { schema }));
+    try {
+      const upgraded = await Promise.all(stores.map((store) => store.migrated));
+      expect(upgraded).toEqual([undefined, undefined, undefined, undefined]);
+      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([[1]]);
+      const sessions = await Promise.all(
+        stores.map((store) => store.beginSession({ strategy: "sync", pid: 1, startedAt: 1 })),
+      );
+      expect(new Set(sessions).size).toBe(4);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it("refuses tables that are not a store, and a newer schema, untouched", async () => {
+    const schema = tempSchema();
+    await adminQuery(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.sessions (x INTEGER)`);
+    const foreign = postgresStore(pgUrl, { schema });
+    await expect(foreign.beginSession({ strategy: "sync", pid: 1, startedAt: 1 })).rejects.toThrow(
+      /already has tables named calls or sessions that are not a parallellm store; they were left untouched/,
+    );
+    await foreign.close();
+
+    const newer = tempSchema();
+    await (await tempStoreIn(newer)).close();
+    await adminQuery(`UPDATE ${newer}.parallellm_schema SET version = 999`);
+    const store = postgresStore(pgUrl, { schema: newer });
+    await expect(store.migrated).rejects.toThrow(/written by a newer parallellm \(schema 999; this version knows 1\)/);
+    await store.close();
+  });
+
+  it("names the server without its password when it cannot reach it", async () => {
+    const store = postgresStore("postgres://user:secret-password@127.0.0.1:9/db");
+    const error = await store.beginSession({ strategy: "sync", pid: 1, startedAt: 1 }).catch((caught: Error) => caught);
+    expect(String(error)).toMatch(/Cannot reach the PostgreSQL store at postgres:\/\/user:\*\*\*@127\.0\.0\.1:9\/db/);
+    expect(String(error)).not.toContain("secret-password");
+    await store.close();
+  });
+});
+
+async function tempStoreIn(schema: string) {
+  const store = postgresStore(pgUrl, { schema });
+  await store.migrated;
+  return store;
+}
+
+it("numbers placeholders outside string literals and comments", () => {
+  expect(numberPlaceholders("SELECT ?, '?', ? WHERE a = ?")).toBe("SELECT $1, '?', $2 WHERE a = $3");
+  expect(numberPlaceholders("-- a batch's ?\nVALUES (?, 'it''s', ?)")).toBe("-- a batch's ?\nVALUES ($1, 'it''s', $2)");
+});
+
+it("escapes U+0000 (which PostgreSQL text cannot hold) reversibly", () => {
+  for (const text of ["plain", "a\u0000b", "\u0001", "\u0001\u0002", "\u0000\u0001\u0000", "é\u0000😀"]) {
+    expect(escapeText(text)).not.toContain("\u0000");
+    expect(unescapeText(escapeText(text))).toBe(text);
+  }
+  expect(escapeText("plain")).toBe("plain");
+});
