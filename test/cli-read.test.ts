@@ -180,6 +180,23 @@ describe("pllm calls", () => {
     },
     spawning,
   );
+  it(
+    "stops quietly when the reader of its pipe has gone (| head)",
+    async () => {
+      const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
+      const child = spawn(process.execPath, ["--import", "tsx", cli, "calls", directory], {
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    },
+    spawning,
+  );
 });
 
 describe("pllm show", () => {

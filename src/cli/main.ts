@@ -25,4 +25,10 @@ const main = defineCommand({
   },
 });
 
+// `pllm calls | head`: the reader of the pipe stopped reading. Nothing is wrong; there is no one left to write to.
+// (Other write errors, like a full disk, reach the command that wrote, which says so.)
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+});
+
 process.exitCode = await runCli(main, process.argv.slice(2));
