@@ -66,33 +66,47 @@ type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 export class PostgresConnection implements SqlConnection {
   readonly dialect = { insertionOrder: "inserted" } as const;
-  readonly #pool: pg.Pool;
+  #pool: pg.Pool;
+  /** Ends `#pool` at close and opens a new one at the next statement; `undefined` for a pool the user owns. */
+  readonly #reopen: (() => pg.Pool) | undefined;
+  #ended = false;
   readonly #location: string;
   readonly #ready: Promise<void>;
   readonly #texts = new Map<string, string>();
-  readonly #ownsPool: boolean;
 
-  /** `ready` settles once the schema is in place; every statement waits for it. */
-  constructor(pool: pg.Pool, location: string, ready: Promise<void>, ownsPool: boolean) {
+  /**
+   * `ready` settles once the schema is in place; every statement waits for it. With `reopen`,
+   * the connection owns its pool: close ends it, and a statement after close opens another,
+   * so a store closed by one run serves the next (`Parallellm.run(..., { untilDone: true })`).
+   */
+  constructor(pool: pg.Pool, location: string, ready: Promise<void>, reopen: (() => pg.Pool) | undefined) {
     this.#pool = pool;
     this.#location = location;
     this.#ready = ready;
-    this.#ownsPool = ownsPool;
+    this.#reopen = reopen;
   }
 
   async run(sql: string, parameters?: readonly SqlValue[]): Promise<number> {
     await this.#ready;
-    return (await this.#query(this.#pool, sql, parameters)).rowCount ?? 0;
+    return (await this.#query(this.#openPool(), sql, parameters)).rowCount ?? 0;
   }
 
   async get(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow | undefined> {
     await this.#ready;
-    return (await this.#query(this.#pool, sql, parameters)).rows[0];
+    return (await this.#query(this.#openPool(), sql, parameters)).rows[0];
   }
 
   async all(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow[]> {
     await this.#ready;
-    return (await this.#query(this.#pool, sql, parameters)).rows;
+    return (await this.#query(this.#openPool(), sql, parameters)).rows;
+  }
+
+  #openPool(): pg.Pool {
+    if (this.#ended && this.#reopen) {
+      this.#pool = this.#reopen();
+      this.#ended = false;
+    }
+    return this.#pool;
   }
 
   async transaction<T>(body: (connection: SqlConnection) => Promise<T>): Promise<T> {
@@ -125,7 +139,7 @@ export class PostgresConnection implements SqlConnection {
   /** A client of the pool for work that needs one session (advisory locks, a transaction). */
   async #connect(): Promise<pg.PoolClient> {
     try {
-      return await this.#pool.connect();
+      return await this.#openPool().connect();
     } catch (error) {
       throw postgresError(error, this.#location);
     }
@@ -133,7 +147,10 @@ export class PostgresConnection implements SqlConnection {
 
   async close(): Promise<void> {
     await this.#ready.catch(() => {});
-    if (this.#ownsPool) await this.#pool.end();
+    if (this.#reopen && !this.#ended) {
+      this.#ended = true;
+      await this.#pool.end();
+    }
   }
 
   async #query(on: Queryable, sql: string, parameters: readonly SqlValue[] = []) {
