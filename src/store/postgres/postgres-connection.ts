@@ -50,19 +50,25 @@ export function numberPlaceholders(sql: string): string {
  * in with U+0000 as U+0001 U+0002 and U+0001 as U+0001 U+0001, and comes back decoded, so
  * strings round-trip exactly and compare equal to themselves (strings without either are unchanged).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
 const needsEscape = /[\u0000\u0001]/;
 export function escapeText(text: string): string {
   return needsEscape.test(text)
-    ? text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
+    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
+      text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
     : text;
 }
 export function unescapeText(text: string): string {
   return text.includes("\u0001")
-    ? text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
+    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
+      text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
     : text;
 }
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+/** A value bound to a placeholder: the SQL store's, or an array (`?::text[]`) for the bulk reads. */
+export type PostgresValue = SqlValue | readonly (string | number)[];
 
 export class PostgresConnection implements SqlConnection {
   readonly dialect = { insertionOrder: "inserted" } as const;
@@ -86,17 +92,17 @@ export class PostgresConnection implements SqlConnection {
     this.#reopen = reopen;
   }
 
-  async run(sql: string, parameters?: readonly SqlValue[]): Promise<number> {
+  async run(sql: string, parameters?: readonly PostgresValue[]): Promise<number> {
     await this.#ready;
     return (await this.#query(this.#openPool(), sql, parameters)).rowCount ?? 0;
   }
 
-  async get(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow | undefined> {
+  async get(sql: string, parameters?: readonly PostgresValue[]): Promise<SqlRow | undefined> {
     await this.#ready;
     return (await this.#query(this.#openPool(), sql, parameters)).rows[0];
   }
 
-  async all(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow[]> {
+  async all(sql: string, parameters?: readonly PostgresValue[]): Promise<SqlRow[]> {
     await this.#ready;
     return (await this.#query(this.#openPool(), sql, parameters)).rows;
   }
@@ -153,13 +159,13 @@ export class PostgresConnection implements SqlConnection {
     }
   }
 
-  async #query(on: Queryable, sql: string, parameters: readonly SqlValue[] = []) {
+  async #query(on: Queryable, sql: string, parameters: readonly PostgresValue[] = []) {
     let text = this.#texts.get(sql);
     if (text === undefined) {
       text = numberPlaceholders(sql);
       this.#texts.set(sql, text);
     }
-    const values = parameters.map((value) => (typeof value === "string" ? escapeText(value) : value));
+    const values = parameters.map(_escapeValue);
     try {
       const result = await on.query<unknown[]>({ text, values, rowMode: "array", types: postgresTypes });
       for (const row of result.rows) {
@@ -173,4 +179,11 @@ export class PostgresConnection implements SqlConnection {
       throw postgresError(error, this.#location);
     }
   }
+}
+
+// --- internal ---
+
+function _escapeValue(value: PostgresValue): PostgresValue {
+  if (typeof value === "string") return escapeText(value);
+  return Array.isArray(value) ? value.map((item) => (typeof item === "string" ? escapeText(item) : item)) : value;
 }

@@ -7,6 +7,8 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
+import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
+import { PostgresBulkAnswers } from "./postgres-bulk-answers.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
 import { postgresMigrations } from "./postgres-migrations.js";
@@ -26,22 +28,32 @@ export interface PostgresStoreOptions {
 
 export class PostgresStore extends SqlStore {
   readonly #ready: Promise<number | undefined>;
+  readonly #bulk: PostgresBulkAnswers;
 
   /** With `reopen`, the store owns `pool` (see `PostgresConnection`). */
   constructor(pool: pg.Pool, location: string, reopen: (() => pg.Pool) | undefined, schema: string | undefined) {
     const ready = migratePostgres(pool, location, schema);
-    super(
-      new PostgresConnection(
-        pool,
-        location,
-        ready.then(() => {}),
-        reopen,
-      ),
+    const connection = new PostgresConnection(
+      pool,
       location,
+      ready.then(() => {}),
+      reopen,
     );
+    super(connection, location);
     this.#ready = ready;
+    this.#bulk = new PostgresBulkAnswers(connection);
     // Surfaced by the first statement; not an unhandled rejection meanwhile.
     ready.catch(() => {});
+  }
+
+  /** The lookups of one turn of the event loop are read in one statement. */
+  override lookup(key: CallKey): Promise<StoredAnswer | undefined> {
+    return this.#bulk.lookup(key);
+  }
+
+  /** The answers of the agents asked for in one turn of the event loop, in one statement. */
+  agentAnswers(agent: string): Promise<AgentAnswers> {
+    return this.#bulk.agentAnswers(agent);
   }
 
   /** Resolves once the schema is in place: to the version it was upgraded from, or `undefined` when it was current or new. */
