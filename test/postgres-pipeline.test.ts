@@ -101,6 +101,20 @@ describePg("a pipeline on PostgreSQL", () => {
     });
   }
 
+  it("one store object shared by two workspaces open at once: closing one leaves the other working", async () => {
+    const pgOptions = options("async", tempSchema());
+    const first = await Parallellm.open(tempWorkspace("first"), pgOptions);
+    const second = await Parallellm.open(tempWorkspace("second"), pgOptions);
+    const ask = (pllm: Parallellm, name: string) => pllm.agent(name, (agent) => agent.ask(`Say ${name}.`).text());
+    expect(await ask(first, "one")).toMatch(/\S/);
+    await first.close();
+    expect(await ask(second, "two")).toMatch(/\S/);
+    expect(await second.close()).toMatchObject({ sent: 1, received: 1 });
+    const third = await Parallellm.open(tempWorkspace("third"), pgOptions);
+    expect(await ask(third, "two")).toMatch(/\S/);
+    expect(await third.close()).toMatchObject({ replayed: 1, sent: 0 });
+  });
+
   it("dry-run: replays what the store holds and sends nothing for the rest", async () => {
     const schema = tempSchema();
     const directory = tempWorkspace("dry");
