@@ -13,19 +13,24 @@ import { Parallellm, type ParallellmOptions } from "parallellm";
 import { MockProvider } from "parallellm/testing";
 import { type Figure, peakRssMb, seededRandom, shuffled, time, withTempDirectory } from "./bench-util.js";
 
-const agents = Number(process.env.REPLAY_AGENTS ?? 1000);
-const asksPerAgent = Number(process.env.REPLAY_ASKS ?? 100);
+export const agents = Number(process.env.REPLAY_AGENTS ?? 1000);
+export const asksPerAgent = Number(process.env.REPLAY_ASKS ?? 100);
 
 const promptOf = (agent: number, ask: number) =>
   `Classify document ${agent}-${ask} into one of: invoice, receipt, contract, letter. Reply with the label only.`;
 
-async function pipeline(pllm: Parallellm): Promise<number> {
+/** `agents` agents of `asksPerAgent` asks each, asked one after another; resolves to the characters of the answers. */
+export async function pipeline(pllm: Parallellm): Promise<number> {
   let characters = 0;
   await pllm.forEach(
     Array.from({ length: agents }, (_, index) => index),
     (index) => `doc-${index}`,
     async (index, agent) => {
-      for (let ask = 0; ask < asksPerAgent; ask++) characters += (await agent.ask(promptOf(index, ask)).text()).length;
+      for (let ask = 0; ask < asksPerAgent; ask++) {
+        // Awaited before the sum is read: \`characters += await …\` would lose the other agents' additions.
+        const text = await agent.ask(promptOf(index, ask)).text();
+        characters += text.length;
+      }
     },
   );
   return characters;
@@ -61,7 +66,7 @@ function floor(path: string): number {
   return characters > 0 ? ms : Number.NaN;
 }
 
-const options = { llm: "mock-1", maxConcurrency: 256, summary: false } as const;
+export const options = { llm: "mock-1", maxConcurrency: 256, summary: false } as const;
 
 /** A stream that discards what it gets, as a terminal (panel) or a pipe (plain lines). */
 function nullStream(isTTY: boolean): NodeJS.WriteStream {

@@ -11,6 +11,7 @@ import { type Figure, formatFigures, runJsonChild } from "./bench-util.js";
 /** Each loads its module only in the process that runs it. */
 const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   replay: async () => (await import("./replay.js")).replayBenchmark,
+  "replay-postgres": async () => (await import("./replay-postgres.js")).replayPostgresBenchmark,
   "async-throughput": async () => (await import("./async-throughput.js")).asyncThroughputBenchmark,
   "sdk-throughput": async () => (await import("./sdk-throughput.js")).sdkThroughputBenchmark,
   "faulty-throughput": async () => (await import("./faulty-throughput.js")).faultyThroughputBenchmark,

@@ -93,7 +93,11 @@ export interface ParallellmOptions extends CallDefaults {
   readonly prices?: Readonly<Record<string, ModelPrice>> | undefined;
   /** A JSON file of prices in the same shape as `prices` (merged under `prices`). */
   readonly pricesFile?: string | undefined;
-  /** Use this store instead of the workspace's SQLite file. */
+  /**
+   * Use this store instead of the workspace's SQLite file, e.g. `postgresStore(url)` from
+   * `parallellm/postgres`; the directory then keeps only local files (the batch archive).
+   * The store is closed with the workspace; the same object may be passed to the next open.
+   */
   readonly store?: Store | undefined;
   /** Batch and hybrid strategies. */
   readonly batch?: BatchSettings | undefined;
@@ -112,7 +116,8 @@ export interface ParallellmOptions extends CallDefaults {
   /**
    * When another process has this workspace open: `"fail"` at once with a
    * `StoreError` naming its pid and host, or `"wait"` until it closes. A lock
-   * left by a process that died is taken over.
+   * left by a process that died is taken over. Only the workspace's own SQLite
+   * store is locked: refused with `store`.
    * @default "fail"
    */
   readonly lock?: "fail" | "wait" | undefined;

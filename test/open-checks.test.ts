@@ -10,7 +10,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { InputError, Parallellm, type ParallellmOptions } from "../src/index.js";
 import { createOpenAIProvider } from "../src/openai.js";
-import { MockProvider } from "../src/testing/index.js";
+import { createMemoryStore, MockProvider } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
 const loose = (options: Record<string, unknown>) => options as ParallellmOptions;
@@ -87,6 +87,17 @@ describe("models and providers", () => {
     ).rejects.toThrow(/Unknown model "claud-3"/);
     expect(ran).toBe(false);
     await pllm.close();
+  });
+});
+
+describe("a store passed in", () => {
+  it("refuses lock, which only the workspace's own SQLite store takes, before opening anything", async () => {
+    const directory = tempWorkspace();
+    const store = createMemoryStore();
+    await expect(Parallellm.open(directory, { store, lock: "wait", summary: false })).rejects.toThrow(
+      /`lock` applies to the workspace's own SQLite store, which `store` replaces.*Remove `lock`/,
+    );
+    expect(existsSync(directory)).toBe(false);
   });
 });
 

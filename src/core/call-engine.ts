@@ -137,7 +137,7 @@ export class CallEngine {
 
   /** A store without a synchronous path: look the answer up first, in every strategy; awaiting the handle waits for it. */
   #lookupThenRoute(handle: ResponseHandle, key: CallKey, call: PreparedCall, options: AskOptions, site: AskSite): void {
-    const routed = this.#options.store.lookup(key).then((answer) => {
+    const routed = this.#replay.lookup(key).then((answer) => {
       if (!answer) return this.#route(handle, key, call, options, true, site);
       this.tally.replayed(answer, call.llm.model);
       if (this.#log.debugOn) this.#decided(key, call, "replayed");

@@ -53,6 +53,11 @@ export function checkWorkspaceDirectory(directory: unknown): asserts directory i
 /** @throws InputError for an unknown key or a value that cannot be right, anywhere in `options`. */
 export function checkOpenOptions(options: ParallellmOptions): void {
   checkOptions(options, _openOptions);
+  if (options.store !== undefined && options.lock !== undefined) {
+    throw new InputError(
+      "`lock` applies to the workspace's own SQLite store, which `store` replaces: a store passed in is not locked (a PostgreSQL store is shared by many workers at once). Remove `lock`, or remove `store` to use the workspace's SQLite file.",
+    );
+  }
 }
 
 /** @throws InputError for an unknown key or a bad value in `Parallellm.run`'s run options. */

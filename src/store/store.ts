@@ -1,6 +1,7 @@
 /**
  * The Store seam: the only place state lives. A few required methods; the
- * optional ones (`lookupSync`) let an embedded store skip a promise per replay.
+ * optional ones let an embedded store skip a promise per replay (`lookupSync`)
+ * and a network store read an agent's answers in one round trip (`agentAnswers`).
  */
 import type { LLMResult } from "../core/llm.js";
 
@@ -227,6 +228,12 @@ export interface Store {
    * the core falls back to one lookup per ask.
    */
   agentAnswersSync?(agent: string): AgentAnswers;
+  /**
+   * Every stored answer of one agent in one read, for a store without `agentAnswersSync`
+   * (a database over the network): the core reads it at an agent's second ask and replays
+   * its later asks from it; without it, the core looks each ask up.
+   */
+  agentAnswers?(agent: string): Promise<AgentAnswers>;
   /** Commit an answer (and its canonical request and documents) durably; returns the call's id. */
   saveResponse(record: ResponseRecord): Promise<number>;
   saveFailure(record: FailureRecord): Promise<void>;

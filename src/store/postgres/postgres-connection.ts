@@ -50,49 +50,69 @@ export function numberPlaceholders(sql: string): string {
  * in with U+0000 as U+0001 U+0002 and U+0001 as U+0001 U+0001, and comes back decoded, so
  * strings round-trip exactly and compare equal to themselves (strings without either are unchanged).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
 const needsEscape = /[\u0000\u0001]/;
 export function escapeText(text: string): string {
   return needsEscape.test(text)
-    ? text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
+    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
+      text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
     : text;
 }
 export function unescapeText(text: string): string {
   return text.includes("\u0001")
-    ? text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
+    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
+      text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
     : text;
 }
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
+/** A value bound to a placeholder: the SQL store's, or an array (`?::text[]`) for the bulk reads. */
+export type PostgresValue = SqlValue | readonly (string | number)[];
+
 export class PostgresConnection implements SqlConnection {
   readonly dialect = { insertionOrder: "inserted" } as const;
-  readonly #pool: pg.Pool;
+  #pool: pg.Pool;
+  /** Ends `#pool` at close and opens a new one at the next statement; `undefined` for a pool the user owns. */
+  readonly #reopen: (() => pg.Pool) | undefined;
+  #ended = false;
   readonly #location: string;
   readonly #ready: Promise<void>;
   readonly #texts = new Map<string, string>();
-  readonly #ownsPool: boolean;
 
-  /** `ready` settles once the schema is in place; every statement waits for it. */
-  constructor(pool: pg.Pool, location: string, ready: Promise<void>, ownsPool: boolean) {
+  /**
+   * `ready` settles once the schema is in place; every statement waits for it. With `reopen`,
+   * the connection owns its pool: close ends it, and a statement after close opens another,
+   * so a store closed by one run serves the next (`Parallellm.run(..., { untilDone: true })`).
+   */
+  constructor(pool: pg.Pool, location: string, ready: Promise<void>, reopen: (() => pg.Pool) | undefined) {
     this.#pool = pool;
     this.#location = location;
     this.#ready = ready;
-    this.#ownsPool = ownsPool;
+    this.#reopen = reopen;
   }
 
-  async run(sql: string, parameters?: readonly SqlValue[]): Promise<number> {
+  async run(sql: string, parameters?: readonly PostgresValue[]): Promise<number> {
     await this.#ready;
-    return (await this.#query(this.#pool, sql, parameters)).rowCount ?? 0;
+    return (await this.#query(this.#openPool(), sql, parameters)).rowCount ?? 0;
   }
 
-  async get(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow | undefined> {
+  async get(sql: string, parameters?: readonly PostgresValue[]): Promise<SqlRow | undefined> {
     await this.#ready;
-    return (await this.#query(this.#pool, sql, parameters)).rows[0];
+    return (await this.#query(this.#openPool(), sql, parameters)).rows[0];
   }
 
-  async all(sql: string, parameters?: readonly SqlValue[]): Promise<SqlRow[]> {
+  async all(sql: string, parameters?: readonly PostgresValue[]): Promise<SqlRow[]> {
     await this.#ready;
-    return (await this.#query(this.#pool, sql, parameters)).rows;
+    return (await this.#query(this.#openPool(), sql, parameters)).rows;
+  }
+
+  #openPool(): pg.Pool {
+    if (this.#ended && this.#reopen) {
+      this.#pool = this.#reopen();
+      this.#ended = false;
+    }
+    return this.#pool;
   }
 
   async transaction<T>(body: (connection: SqlConnection) => Promise<T>): Promise<T> {
@@ -125,7 +145,7 @@ export class PostgresConnection implements SqlConnection {
   /** A client of the pool for work that needs one session (advisory locks, a transaction). */
   async #connect(): Promise<pg.PoolClient> {
     try {
-      return await this.#pool.connect();
+      return await this.#openPool().connect();
     } catch (error) {
       throw postgresError(error, this.#location);
     }
@@ -133,16 +153,19 @@ export class PostgresConnection implements SqlConnection {
 
   async close(): Promise<void> {
     await this.#ready.catch(() => {});
-    if (this.#ownsPool) await this.#pool.end();
+    if (this.#reopen && !this.#ended) {
+      this.#ended = true;
+      await this.#pool.end();
+    }
   }
 
-  async #query(on: Queryable, sql: string, parameters: readonly SqlValue[] = []) {
+  async #query(on: Queryable, sql: string, parameters: readonly PostgresValue[] = []) {
     let text = this.#texts.get(sql);
     if (text === undefined) {
       text = numberPlaceholders(sql);
       this.#texts.set(sql, text);
     }
-    const values = parameters.map((value) => (typeof value === "string" ? escapeText(value) : value));
+    const values = parameters.map(_escapeValue);
     try {
       const result = await on.query<unknown[]>({ text, values, rowMode: "array", types: postgresTypes });
       for (const row of result.rows) {
@@ -156,4 +179,11 @@ export class PostgresConnection implements SqlConnection {
       throw postgresError(error, this.#location);
     }
   }
+}
+
+// --- internal ---
+
+function _escapeValue(value: PostgresValue): PostgresValue {
+  if (typeof value === "string") return escapeText(value);
+  return Array.isArray(value) ? value.map((item) => (typeof item === "string" ? escapeText(item) : item)) : value;
 }

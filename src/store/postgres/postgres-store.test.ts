@@ -1,5 +1,6 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { adminQuery, describePg, pgUrl, tempPostgresStore, tempSchema } from "../../../test/postgres.js";
+import { adminQuery, describePg, pgUrl, schemaUrl, tempPostgresStore, tempSchema } from "../../../test/postgres.js";
 import { testStore } from "../../testing/test-store.js";
 import { escapeText, numberPlaceholders, unescapeText } from "./postgres-connection.js";
 import { postgresStore } from "./postgres-store.js";
@@ -40,6 +41,29 @@ describePg("the PostgreSQL store's schema", () => {
     const store = postgresStore(pgUrl, { schema: newer });
     await expect(store.migrated).rejects.toThrow(/written by a newer parallellm \(schema 999; this version knows 1\)/);
     await store.close();
+  });
+
+  it("a store closed by one run serves the next: its own pool reopens, a pool passed in is never ended", async () => {
+    const store = tempPostgresStore();
+    const first = await store.beginSession({ strategy: "sync", pid: 1, startedAt: 1 });
+    await store.close();
+    expect(await store.beginSession({ strategy: "sync", pid: 1, startedAt: 2 })).toBe(first + 1);
+    await store.close();
+    await store.close();
+
+    const schema = tempSchema();
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    const pool = new pg.Pool({ connectionString: schemaUrl(schema), max: 2 });
+    try {
+      const onPool = postgresStore(pool);
+      await onPool.beginSession({ strategy: "sync", pid: 1, startedAt: 1 });
+      await onPool.close();
+      expect(pool.ending).toBe(false);
+      await onPool.beginSession({ strategy: "sync", pid: 1, startedAt: 2 });
+      await onPool.close();
+    } finally {
+      await pool.end();
+    }
   });
 
   it("names the server without its password when it cannot reach it", async () => {

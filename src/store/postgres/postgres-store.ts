@@ -7,6 +7,8 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
+import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
+import { PostgresBulkAnswers } from "./postgres-bulk-answers.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
 import { postgresMigrations } from "./postgres-migrations.js";
@@ -26,21 +28,32 @@ export interface PostgresStoreOptions {
 
 export class PostgresStore extends SqlStore {
   readonly #ready: Promise<number | undefined>;
+  readonly #bulk: PostgresBulkAnswers;
 
-  constructor(pool: pg.Pool, location: string, ownsPool: boolean, schema: string | undefined) {
+  /** With `reopen`, the store owns `pool` (see `PostgresConnection`). */
+  constructor(pool: pg.Pool, location: string, reopen: (() => pg.Pool) | undefined, schema: string | undefined) {
     const ready = migratePostgres(pool, location, schema);
-    super(
-      new PostgresConnection(
-        pool,
-        location,
-        ready.then(() => {}),
-        ownsPool,
-      ),
+    const connection = new PostgresConnection(
+      pool,
       location,
+      ready.then(() => {}),
+      reopen,
     );
+    super(connection, location);
     this.#ready = ready;
+    this.#bulk = new PostgresBulkAnswers(connection);
     // Surfaced by the first statement; not an unhandled rejection meanwhile.
     ready.catch(() => {});
+  }
+
+  /** The lookups of one turn of the event loop are read in one statement. */
+  override lookup(key: CallKey): Promise<StoredAnswer | undefined> {
+    return this.#bulk.lookup(key);
+  }
+
+  /** The answers of the agents asked for in one turn of the event loop, in one statement. */
+  agentAnswers(agent: string): Promise<AgentAnswers> {
+    return this.#bulk.agentAnswers(agent);
   }
 
   /** Resolves once the schema is in place: to the version it was upgraded from, or `undefined` when it was current or new. */
@@ -51,6 +64,8 @@ export class PostgresStore extends SqlStore {
 
 /**
  * A store in a PostgreSQL database, given its URL or a `pg` pool (which the store then does not end).
+ * Given a URL, the store opens its own pool; `close()` ends it, and the store opens a new one when
+ * used again, so one store serves run after run (`Parallellm.run(dir, { store }, pipeline, { untilDone: true })`).
  *
  * @example
  * await using pllm = await Parallellm.open(".pllm/run", { store: postgresStore(process.env.PARALLELLM_PG_URL) });
@@ -61,7 +76,7 @@ export function postgresStore(
 ): PostgresStore {
   checkOptions(options);
   if (connection instanceof pg.Pool) {
-    return new PostgresStore(connection, "a PostgreSQL pool", false, undefined);
+    return new PostgresStore(connection, "a PostgreSQL pool", undefined, undefined);
   }
   if (typeof connection !== "string" || connection.trim() === "") {
     throw new StoreError(
@@ -70,14 +85,17 @@ export function postgresStore(
   }
   const location = redactedUrl(connection);
   const schema = options.schema ?? "public";
-  const pool = new pg.Pool({
-    connectionString: connection,
-    max: options.maxConnections ?? 10,
-    options: `-c search_path=${quoteIdentifier(schema)}`,
-  });
-  // An idle client's error (the server restarted) surfaces at the next statement instead of crashing the process.
-  pool.on("error", () => {});
-  return new PostgresStore(pool, location, true, schema);
+  const openPool = () => {
+    const pool = new pg.Pool({
+      connectionString: connection,
+      max: options.maxConnections ?? 10,
+      options: `-c search_path=${quoteIdentifier(schema)}`,
+    });
+    // An idle client's error (the server restarted) surfaces at the next statement instead of crashing the process.
+    pool.on("error", () => {});
+    return pool;
+  };
+  return new PostgresStore(openPool(), location, openPool, schema);
 }
 
 function checkOptions(options: PostgresStoreOptions): void {

@@ -11,11 +11,15 @@ async function lookupEverywhere(store: Store, key: CallKey): Promise<StoredAnswe
     const fromScan = store.agentAnswersSync(key.agent).get(key.hash)?.[key.occurrence];
     assert.deepEqual(plain(fromScan), plain(stored), "agentAnswersSync agrees with lookup");
   }
+  if (store.agentAnswers) {
+    const fromRead = (await store.agentAnswers(key.agent)).get(key.hash)?.[key.occurrence];
+    assert.deepEqual(plain(fromRead), plain(stored), "agentAnswers agrees with lookup");
+  }
   return stored;
 }
 
 /** The fields of a stored answer (a store may compute `result` on access, and keep it as JSON). */
-function plain(stored: StoredAnswer | undefined) {
+export function plain(stored: StoredAnswer | undefined) {
   return (
     stored && {
       callId: stored.callId,

@@ -1,0 +1,106 @@
+/**
+ * Replay reads of the PostgreSQL store in bulk: the point lookups of one turn
+ * of the event loop in one statement (the keys as arrays, `unnest`ed and joined
+ * to the answers), and the answers of several agents in another. Each result is
+ * decoded on first access (most replays only want the text).
+ */
+import type { LLMResult } from "../../core/llm.js";
+import { decodeResult } from "../sql/sql-answers.js";
+import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
+import type { PostgresConnection } from "./postgres-connection.js";
+import { TickBatch } from "./tick-batch.js";
+
+/** Keys in one statement at most (a batch run's forEach asks for all its items in one turn). */
+const maxKeys = 5000;
+
+const answerColumns = "c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch";
+
+export class PostgresBulkAnswers {
+  readonly #lookups: TickBatch<CallKey, StoredAnswer | undefined>;
+  readonly #agents: TickBatch<string, AgentAnswers>;
+
+  constructor(connection: PostgresConnection) {
+    this.#lookups = new TickBatch((keys) => _lookupAll(connection, keys), maxKeys);
+    this.#agents = new TickBatch((agents) => _agentAnswersOf(connection, agents), maxKeys);
+  }
+
+  lookup(key: CallKey): Promise<StoredAnswer | undefined> {
+    return this.#lookups.get(key);
+  }
+
+  agentAnswers(agent: string): Promise<AgentAnswers> {
+    return this.#agents.get(agent);
+  }
+}
+
+// --- internal ---
+
+/** What the statements select of an answer, in this order (`answerColumns`). */
+type AnswerColumns = [number, number, string, string, number | null, number | null, number];
+
+async function _lookupAll(
+  connection: PostgresConnection,
+  keys: readonly CallKey[],
+): Promise<(StoredAnswer | undefined)[]> {
+  const rows = (await connection.all(
+    `SELECT k.i, ${answerColumns}
+     FROM unnest(?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS k (agent, hash, occurrence, i)
+     JOIN calls c ON c.agent = k.agent AND c.hash = k.hash AND c.occurrence = k.occurrence
+     JOIN responses r ON r.id = c.response_id`,
+    [keys.map((key) => key.agent), keys.map((key) => key.hash), keys.map((key) => key.occurrence)],
+  )) as [number, ...AnswerColumns][];
+  const answers = new Array<StoredAnswer | undefined>(keys.length);
+  for (const row of rows) answers[row[0] - 1] = new _StoredRow(row, 1);
+  return answers;
+}
+
+async function _agentAnswersOf(connection: PostgresConnection, agents: readonly string[]): Promise<AgentAnswers[]> {
+  const rows = (await connection.all(
+    `SELECT c.agent, c.hash, c.occurrence, ${answerColumns}
+     FROM calls c JOIN responses r ON r.id = c.response_id
+     WHERE c.agent = ANY (?::text[])`,
+    [agents],
+  )) as [string, string, number, ...AnswerColumns][];
+  const byAgent = new Map<string, AgentAnswers>(agents.map((agent) => [agent, new Map()]));
+  for (const row of rows) {
+    const answers = byAgent.get(row[0])!;
+    let byOccurrence = answers.get(row[1]);
+    if (!byOccurrence) {
+      byOccurrence = [];
+      answers.set(row[1], byOccurrence);
+    }
+    byOccurrence[row[2]] = new _StoredRow(row, 3);
+  }
+  return agents.map((agent) => byAgent.get(agent)!);
+}
+
+/** A stored answer whose result (usage, tool calls...) is decoded on first access. */
+class _StoredRow implements StoredAnswer {
+  readonly callId: number;
+  readonly session: number;
+  readonly text: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly viaBatch: boolean;
+  #json: string | undefined;
+  #result: LLMResult | undefined;
+
+  /** From the `AnswerColumns` of `row` that start at `at`. */
+  constructor(row: readonly unknown[], at: number) {
+    this.callId = row[at] as number;
+    this.session = row[at + 1] as number;
+    this.text = row[at + 2] as string;
+    this.#json = row[at + 3] as string;
+    this.inputTokens = (row[at + 4] as number | null) ?? 0;
+    this.outputTokens = (row[at + 5] as number | null) ?? 0;
+    this.viaBatch = row[at + 6] === 1;
+  }
+
+  get result(): LLMResult {
+    if (this.#result === undefined) {
+      this.#result = decodeResult(this.#json!, this.text);
+      this.#json = undefined;
+    }
+    return this.#result;
+  }
+}
