@@ -8,7 +8,13 @@ import { InputError, StoreError } from "../../core/errors.js";
 import { PostgresConnection, postgresTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
 import { postgresMigrations } from "./postgres-migrations.js";
-import { checkOptions, createPostgresPool, migratePostgres } from "./postgres-store.js";
+import {
+  checkOptions,
+  createPostgresPool,
+  migratePostgres,
+  type PostgresStore,
+  postgresStore,
+} from "./postgres-store.js";
 
 /** A store at a URL, in a schema (default `public`). */
 export interface PostgresTarget {
@@ -74,15 +80,48 @@ export async function storeVersion(pool: pg.Pool, location: string): Promise<num
 
 async function checkStoreSchema(pool: pg.Pool, location: string): Promise<void> {
   const version = await storeVersion(pool, location);
-  if (version === undefined) {
-    throw new InputError(
-      `There is no workspace at ${location} (no parallellm store there). Check the URL and --pg-schema, or run a pipeline there first.`,
-    );
-  }
+  if (version === undefined) throw noWorkspace(location);
   if (version < postgresMigrations.length) {
     // Reading an old schema would mean a second copy of every query per version; pllm migrate upgrades it.
     throw new StoreError(
       `${location} was written by an older parallellm (schema ${version}; this version reads ${postgresMigrations.length}). Upgrade it with pllm migrate --pg, then read it; it was left untouched.`,
     );
   }
+}
+
+/**
+ * The store at `target` to change (`pllm retry`, `batches --cancel`): refused, untouched, when
+ * there is none or it is of another schema; PostgreSQL has no workspace lock, as workers share it.
+ */
+export async function openExistingPostgresStore(target: PostgresTarget): Promise<PostgresStore> {
+  const reading = openPostgres(target, "read");
+  try {
+    await reading.connection.get("SELECT 1");
+  } finally {
+    await reading.connection.close();
+  }
+  return postgresStore(target.url, { schema: target.schema });
+}
+
+/**
+ * Upgrades the store at `target` to this version's schema (`pllm migrate --pg`), under the
+ * advisory lock workers take; refuses a schema without a store. Resolves to the version it
+ * had when older, else `undefined`.
+ */
+export async function migratePostgresStore(target: PostgresTarget): Promise<number | undefined> {
+  checkOptions({ schema: target.schema });
+  const pool = createPostgresPool(target.url, { schema: target.schema, maxConnections: 1 });
+  const location = describeTarget(target);
+  try {
+    if ((await storeVersion(pool, location)) === undefined) throw noWorkspace(location);
+    return await migratePostgres(pool, location, target.schema ?? "public");
+  } finally {
+    await pool.end();
+  }
+}
+
+function noWorkspace(location: string): InputError {
+  return new InputError(
+    `There is no workspace at ${location} (no parallellm store there). Check the URL and --pg-schema, or run a pipeline there first.`,
+  );
 }

@@ -1,0 +1,146 @@
+/**
+ * The `pllm` commands with `--pg`: a workspace made by real runs in every
+ * strategy (SQLite), copied to PostgreSQL, reads back the same through every
+ * read command (`--json` output equal but for the store's location) and exports
+ * the same files; `migrate --pg`, `retry --pg` and the refusals (no store there,
+ * an unreachable server, never with the password) behave as on SQLite.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { CallRow } from "../src/index.js";
+import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { runPllm } from "./helpers.js";
+import { makeMixedWorkspace } from "./mixed-workspace.js";
+import { describePg, pgUrl, tempSchema } from "./postgres.js";
+
+let server: FakeProviderServer;
+let directory: string;
+let scratch: string;
+beforeAll(async () => {
+  server = await startFakeProviderServer();
+  scratch = mkdtempSync(join(tmpdir(), "pllm-cli-pg-"));
+  directory = join(scratch, "ws");
+  cpSync(await makeMixedWorkspace(server), directory, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  await server.close();
+});
+
+/** Each test spawns many pllm processes (about a second each, much more on a busy machine). */
+const spawning = 600_000;
+
+const pllm = (...args: string[]) => runPllm(args, { ...process.env, NO_COLOR: "1" });
+
+async function output(...args: string[]): Promise<string> {
+  const { code, stdout, stderr } = await pllm(...args);
+  expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: "" });
+  return stdout;
+}
+
+/** `--json` output, without the store's location (a path on SQLite, a URL on PostgreSQL). */
+async function readJson(...args: string[]): Promise<unknown> {
+  const value = JSON.parse(await output(...args, "--json")) as unknown;
+  if (value !== null && typeof value === "object" && "location" in value) {
+    const { location: _, ...rest } = value as Record<string, unknown>;
+    return rest;
+  }
+  return value;
+}
+
+describePg("pllm --pg", () => {
+  it(
+    "reads a copy on PostgreSQL as the SQLite workspace reads: every read command's --json, every export file",
+    async () => {
+      const schema = tempSchema();
+      await output("copy", directory, pgUrl!, "--pg-schema", schema);
+      const onPg = ["--pg", pgUrl!, "--pg-schema", schema];
+      const calls = (await readJson("calls", directory, "--limit", "1000")) as { calls: CallRow[] };
+      const withId = calls.calls.filter((call) => call.id !== undefined);
+      const commands: string[][] = [
+        ["status"],
+        ["status", "--sessions", "2", "--agents", "3"],
+        ["calls", "--limit", "1000"],
+        ["calls", "--agent", "judge-?"],
+        ["calls", "--agent", "classify-*", "--limit", "1"],
+        ["calls", "--agent", "[ej]*"],
+        ["calls", "--search", "say HELLO"],
+        ["calls", "--status", "failed"],
+        ["calls", "--provider", "anthropic", "--model", "claude-sonnet-4-6"],
+        ["calls", "--session", "6"],
+        ["failures"],
+        ["cost"],
+        ["cost", "--session", "1"],
+        ["batches"],
+        ...withId.map((call) => ["show", String(call.id)]),
+        ["show", calls.calls.find((call) => call.status === "pending")!.hash.slice(0, 8)],
+      ];
+      for (const command of commands) {
+        const [onSqlite, onPostgres] = await Promise.all([
+          readJson(...command, directory),
+          readJson(...command, ...onPg),
+        ]);
+        expect([command, onPostgres]).toEqual([command, onSqlite]);
+      }
+      // A raw response where one is kept, the same refusal where none is.
+      for (const call of withId.slice(0, 6)) {
+        const [onSqlite, onPostgres] = await Promise.all([
+          pllm("show", String(call.id), "--raw", directory),
+          pllm("show", String(call.id), "--raw", ...onPg),
+        ]);
+        expect(onPostgres).toEqual(onSqlite);
+      }
+      for (const format of ["jsonl", "csv", "parquet"]) {
+        const [fromSqlite, fromPostgres] = [join(scratch, `sqlite.${format}`), join(scratch, `postgres.${format}`)];
+        await Promise.all([
+          output("export", directory, "--format", format, "--out", fromSqlite),
+          output("export", ...onPg, "--format", format, "--out", fromPostgres),
+        ]);
+        expect(readFileSync(fromPostgres).equals(readFileSync(fromSqlite)), format).toBe(true);
+      }
+    },
+    spawning,
+  );
+
+  it(
+    "migrates, retries and refuses as on SQLite, never printing the password",
+    async () => {
+      const schema = tempSchema();
+      const empty = await pllm("status", "--pg", pgUrl!, "--pg-schema", schema);
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toMatch(
+        new RegExp(`^pllm: InputError: There is no workspace at postgres://.* \\(schema ${schema}\\).*\\n$`),
+      );
+      const noMigrate = await pllm("migrate", "--pg", pgUrl!, "--pg-schema", schema);
+      expect(noMigrate.code).toBe(1);
+      expect(noMigrate.stderr).toMatch(/^pllm: InputError: There is no workspace at /);
+
+      await output("copy", directory, pgUrl!, "--pg-schema", schema);
+      const onPg = ["--pg", pgUrl!, "--pg-schema", schema];
+      expect(JSON.parse(await output("migrate", ...onPg, "--json"))).toMatchObject({ from: 1, to: 1, migrated: false });
+      expect(await output("migrate", ...onPg)).toMatch(/ is at schema 1 already; nothing to do\.\n$/);
+      const [dryOnSqlite, dryOnPostgres] = await Promise.all([
+        readJson("retry", directory, "--dry-run"),
+        readJson("retry", ...onPg, "--dry-run"),
+      ]);
+      expect(dryOnPostgres).toEqual(dryOnSqlite);
+      expect(dryOnPostgres).toMatchObject({ dryRun: true, marked: 1 });
+      expect(await readJson("retry", ...onPg)).toMatchObject({ dryRun: false, marked: 1 });
+      expect(await readJson("retry", ...onPg, "--dry-run")).toMatchObject({ marked: 0 });
+
+      const secret = "postgres://someone:hunter2secret@127.0.0.1:1/nothing";
+      for (const command of [["status"], ["calls"], ["migrate"], ["retry"], ["batches", "--cancel-all"]]) {
+        const { code, stderr } = await pllm(...command, "--pg", secret);
+        expect([command, code]).toEqual([command, 1]);
+        expect(stderr).toMatch(/^pllm: StoreError: Cannot reach the PostgreSQL store at postgres:\/\/someone:\*\*\*@/);
+        expect(stderr).not.toContain("hunter2secret");
+      }
+      const usage = await pllm("status", directory, "--pg-schema", schema);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toMatch(/pllm: --pg-schema needs --pg <url>\.\n$/);
+    },
+    spawning,
+  );
+});
