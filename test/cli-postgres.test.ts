@@ -1,15 +1,22 @@
 /**
  * The `pllm` commands with `--pg`: a workspace made by real runs in every
  * strategy (SQLite), copied to PostgreSQL, reads back the same through every
- * read command (`--json` output equal but for the store's location) and exports
- * the same files; `migrate --pg`, `retry --pg` and the refusals (no store there,
+ * method of the read-only view and the read commands (`--json` output equal but
+ * for the store's location), and exports the same files; `migrate --pg`, `retry --pg` and the refusals (no store there,
  * an unreachable server, never with the password) behave as on SQLite.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { CallRow } from "../src/index.js";
+import {
+  type CallPage,
+  type CallPageOptions,
+  type ConversationRow,
+  Parallellm,
+  type WorkspaceReader,
+} from "../src/index.js";
+import { inspectPostgres } from "../src/postgres.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { runPllm } from "./helpers.js";
 import { makeMixedWorkspace } from "./mixed-workspace.js";
@@ -52,54 +59,75 @@ async function readJson(...args: string[]): Promise<unknown> {
 
 describePg("pllm --pg", () => {
   it(
-    "reads a copy on PostgreSQL as the SQLite workspace reads: every read command's --json, every export file",
+    "reads a copy on PostgreSQL as the SQLite workspace reads: every reader answer, every export file",
     async () => {
       const schema = tempSchema();
       await output("copy", directory, pgUrl!, "--pg-schema", schema);
-      const onPg = ["--pg", pgUrl!, "--pg-schema", schema];
-      const calls = (await readJson("calls", directory, "--limit", "1000")) as { calls: CallRow[] };
-      const withId = calls.calls.filter((call) => call.id !== undefined);
-      const commands: string[][] = [
-        ["status"],
-        ["status", "--sessions", "2", "--agents", "3"],
-        ["calls", "--limit", "1000"],
-        ["calls", "--agent", "judge-?"],
-        ["calls", "--agent", "classify-*", "--limit", "1"],
-        ["calls", "--agent", "[ej]*"],
-        ["calls", "--search", "say HELLO"],
-        ["calls", "--status", "failed"],
-        ["calls", "--provider", "anthropic", "--model", "claude-sonnet-4-6"],
-        ["calls", "--session", "6"],
-        ["failures"],
-        ["cost"],
-        ["cost", "--session", "1"],
-        ["batches"],
-        ...withId.map((call) => ["show", String(call.id)]),
-        ["show", calls.calls.find((call) => call.status === "pending")!.hash.slice(0, 8)],
+      await using onSqlite = await Parallellm.inspect(directory);
+      await using onPostgres = await inspectPostgres(pgUrl, { schema });
+      const both = async (read: (reader: WorkspaceReader) => Promise<unknown>) => {
+        const [fromSqlite, fromPostgres] = [await read(onSqlite), await read(onPostgres)];
+        expect(fromPostgres).toEqual(fromSqlite);
+        return fromSqlite;
+      };
+      const filters: CallPageOptions[] = [
+        {},
+        { limit: 3 },
+        { agent: "judge-?" },
+        { agent: "classify-*" },
+        { agent: "[ej]*" },
+        { agent: "[!e]*" },
+        { search: "say HELLO" },
+        { search: "100%_" },
+        { status: "failed" },
+        { status: "pending" },
+        { provider: "anthropic", model: "claude-sonnet-4-6" },
+        { session: 6 },
       ];
-      for (const command of commands) {
-        const [onSqlite, onPostgres] = await Promise.all([
-          readJson(...command, directory),
-          readJson(...command, ...onPg),
-        ]);
-        expect([command, onPostgres]).toEqual([command, onSqlite]);
+      for (const filter of filters) {
+        const page = (await both((reader) => reader.calls(filter))) as CallPage;
+        if (page.next) await both((reader) => reader.calls({ ...filter, after: page.next }));
       }
-      // A raw response where one is kept, the same refusal where none is.
-      for (const call of withId.slice(0, 6)) {
-        const [onSqlite, onPostgres] = await Promise.all([
-          pllm("show", String(call.id), "--raw", directory),
-          pllm("show", String(call.id), "--raw", ...onPg),
-        ]);
-        expect(onPostgres).toEqual(onSqlite);
+      const { calls } = (await both((reader) => reader.calls({ limit: 1000 }))) as CallPage;
+      expect(calls.length).toBeGreaterThan(10);
+      for (const call of calls) {
+        await both((reader) => reader.call(call));
+        if (call.id !== undefined) await both((reader) => reader.call(call.id!));
       }
-      for (const format of ["jsonl", "csv", "parquet"]) {
+      await both((reader) => reader.overview());
+      await both((reader) => reader.overview({ sessions: 2, agents: 3, failures: 0 }));
+      await both((reader) => reader.sessions());
+      await both((reader) => reader.batches());
+      await both((reader) => reader.failures());
+      await both((reader) => reader.usage());
+      await both((reader) => reader.cost());
+      await both((reader) => reader.cost(1));
+      await both((reader) => reader.progress());
+      const conversations = (await both((reader) => reader.conversations())) as ConversationRow[];
+      expect(conversations.length).toBeGreaterThan(0);
+      for (const { agent, conversation } of conversations) {
+        await both((reader) => reader.conversation(agent, conversation));
+      }
+      for (const format of ["jsonl", "csv", "parquet"] as const) {
         const [fromSqlite, fromPostgres] = [join(scratch, `sqlite.${format}`), join(scratch, `postgres.${format}`)];
-        await Promise.all([
-          output("export", directory, "--format", format, "--out", fromSqlite),
-          output("export", ...onPg, "--format", format, "--out", fromPostgres),
-        ]);
+        await both((reader) => reader.export({ format, out: reader === onSqlite ? fromSqlite : fromPostgres }));
         expect(readFileSync(fromPostgres).equals(readFileSync(fromSqlite)), format).toBe(true);
       }
+
+      // The commands read it through --pg.
+      const onPg = ["--pg", pgUrl!, "--pg-schema", schema];
+      for (const command of [["status"], ["calls", "--agent", "judge-*", "--search", "joke"]]) {
+        expect(await readJson(...command, ...onPg)).toEqual(await readJson(...command, directory));
+      }
+      const raw = calls.find((call) => call.agent === "extract")!;
+      const [rawOnSqlite, rawOnPostgres] = await Promise.all([
+        pllm("show", String(raw.id), "--raw", directory),
+        pllm("show", String(raw.id), "--raw", ...onPg),
+      ]);
+      expect(rawOnPostgres).toEqual(rawOnSqlite);
+      const out = join(scratch, "cli.csv");
+      await output("export", ...onPg, "--format", "csv", "--out", out);
+      expect(readFileSync(out).equals(readFileSync(join(scratch, "sqlite.csv")))).toBe(true);
     },
     spawning,
   );
