@@ -50,15 +50,18 @@ export function numberPlaceholders(sql: string): string {
  * in with U+0000 as U+0001 U+0002 and U+0001 as U+0001 U+0001, and comes back decoded, so
  * strings round-trip exactly and compare equal to themselves (strings without either are unchanged).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
 const needsEscape = /[\u0000\u0001]/;
 export function escapeText(text: string): string {
   return needsEscape.test(text)
-    ? text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
+    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
+      text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
     : text;
 }
 export function unescapeText(text: string): string {
   return text.includes("\u0001")
-    ? text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
+    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0001 U+0001 and U+0001 U+0002 are the escapes.
+      text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
     : text;
 }
 
