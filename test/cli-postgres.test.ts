@@ -14,11 +14,12 @@ import {
   type CallPageOptions,
   type ConversationRow,
   Parallellm,
+  type WorkspaceOverview,
   type WorkspaceReader,
 } from "../src/index.js";
 import { inspectPostgres } from "../src/postgres.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { runPllm } from "./helpers.js";
+import { runPllm, tempWorkspace } from "./helpers.js";
 import { makeMixedWorkspace } from "./mixed-workspace.js";
 import { describePg, pgUrl, tempSchema } from "./postgres.js";
 
@@ -168,6 +169,28 @@ describePg("pllm --pg", () => {
       const usage = await pllm("status", directory, "--pg-schema", schema);
       expect(usage.code).toBe(2);
       expect(usage.stderr).toMatch(/pllm: --pg-schema needs --pg <url>\.\n$/);
+    },
+    spawning,
+  );
+
+  it(
+    "runs a pipeline on the PostgreSQL store with pllm run --wait --pg; a rerun replays it with nothing sent",
+    async () => {
+      const schema = tempSchema();
+      const pipeline = new URL("./fixtures/cli-pipeline.ts", import.meta.url).pathname;
+      const env = { ...process.env, NO_COLOR: "1", PLLM_FAKE_URL: server.url, PLLM_TEST_WORKSPACE: tempWorkspace() };
+      const onPg = ["--pg", pgUrl!, "--pg-schema", schema];
+      server.setBatchBehavior({ completeAfterPolls: 1 });
+      const first = await runPllm(["run", pipeline, "--wait", "--poll-interval", "0.05", ...onPg], env);
+      expect({ code: first.code, stderr: first.stderr }).toMatchObject({ code: 0 });
+      expect(first.stderr).toMatch(/done after \d+ run\(s\): nothing is pending/);
+      const overview = (await readJson("status", ...onPg)) as WorkspaceOverview;
+      expect(overview.calls).toEqual({ answered: 3, pending: 0, failed: 0, unanswered: 0 });
+      const sent = server.requests.length;
+      const again = await runPllm(["run", pipeline, ...onPg], env);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout.slice(again.stdout.lastIndexOf('{\n  "topic"'))).lines).toHaveLength(2);
+      expect(server.requests.length).toBe(sent);
     },
     spawning,
   );
