@@ -12,6 +12,9 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Parallellm, type ParallellmOptions } from "../src/index.js";
 import { postgresStore } from "../src/postgres.js";
+import { postgresCopyDestination, postgresCopySource } from "../src/store/postgres/postgres-copy-endpoint.js";
+import { copyStore } from "../src/store/sql/sql-copy.js";
+import { sqliteCopyDestination, sqliteCopySource } from "../src/store/sqlite/sqlite-copy-endpoint.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { runPllm, tempWorkspace } from "./helpers.js";
 import { fileDigests, makeMixedWorkspace } from "./mixed-workspace.js";
@@ -151,6 +154,34 @@ describePg("pllm copy", () => {
     },
     spawning,
   );
+});
+
+describePg("copyStore", () => {
+  it("copies text holding U+0000 and U+0001 both ways unchanged", async () => {
+    server.script({ match: "Say nothing.", reply: "a\u0000b\u0001c\u0001\u0002d" });
+    const directory = tempWorkspace();
+    await Parallellm.run(
+      directory,
+      { clients: server.clientsFor(), summary: false, llm: "gpt-4.1-mini" },
+      async (pllm) => {
+        await pllm.agent("nul\u0001agent", (agent) => agent.ask("Say nothing.").text());
+        await pllm.save("nul\u0000key", "x\u0000y");
+      },
+    );
+    const schema = tempSchema();
+    const from = sqliteCopySource(directory);
+    const to = await postgresCopyDestination({ url: pgUrl!, schema });
+    await copyStore(from, to);
+    await Promise.all([from.close(), to.close()]);
+    const back = join(scratch, "nul-back");
+    const source = await postgresCopySource({ url: pgUrl!, schema });
+    const destination = await sqliteCopyDestination(back);
+    await copyStore(source, destination);
+    await Promise.all([source.close(), destination.close()]);
+    const rows = sqliteRows(back);
+    expect(rows).toEqual(sqliteRows(directory));
+    expect(JSON.stringify(rows)).toContain("a\\u0000b\\u0001c\\u0001\\u0002d");
+  });
 });
 
 describe("pllm copy, refused", () => {
