@@ -19,6 +19,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   status: async () => (await import("./status.js")).statusBenchmark,
   export: async () => (await import("./export.js")).exportBenchmark,
   "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
+  copy: async () => (await import("./copy.js")).copyBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { formatCount } from "./format-number.js";
 import { formatTable } from "./format-table.js";
 import { formatAge } from "./format-time.js";
 import { cancelNamedBatches, refreshBatches } from "./manage-batches.js";
-import { printJson, printLines, withWorkspace, workspaceArgs } from "./workspace-args.js";
+import { postgresArgs, printJson, printLines, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 export const batchesCommand = defineCommand({
   meta: {
@@ -21,6 +21,7 @@ export const batchesCommand = defineCommand({
   },
   args: {
     dir: workspaceArgs.dir,
+    ...postgresArgs,
     json: workspaceArgs.json,
     refresh: {
       type: "boolean",
@@ -45,15 +46,14 @@ export const batchesCommand = defineCommand({
       throw new UsageError("--refresh and --cancel are two commands: cancel first, then refresh (or wait for a run).");
     }
     if (args["cohort-lock"] && !args.refresh) throw new UsageError("--cohort-lock goes with --refresh.");
-    const directory = String(args.dir);
     if (cancelling) {
-      const report = await cancelNamedBatches(directory, args["cancel-all"] ? "all" : named);
+      const report = await cancelNamedBatches(args, args["cancel-all"] ? "all" : named);
       if (args.json) printJson(report);
       else printLines(_cancelLines(report));
       return;
     }
     if (args.refresh) {
-      const refreshed = await refreshBatches(directory, args["cohort-lock"] === true);
+      const refreshed = await refreshBatches(args, args["cohort-lock"] === true);
       if (args.json) printJson(refreshed);
       else printLines([..._refreshLines(refreshed), ...batchTable(refreshed.batches)]);
       return;

@@ -8,9 +8,10 @@ import { join, resolve } from "node:path";
 import { defineCommand } from "citty";
 import { type ArchiveFileVerdict, judgeArchiveFiles } from "../batch/archive-garbage.js";
 import { openWorkspaceStore } from "../store/sqlite/open-workspace-store.js";
+import { CliError } from "./cli-error.js";
 import { formatBytes, formatCount } from "./format-number.js";
 import { formatTable, indent } from "./format-table.js";
-import { printJson, printLines, workspaceArgs } from "./workspace-args.js";
+import { postgresArgs, postgresTargetOf, printJson, printLines, workspaceArgs } from "./workspace-args.js";
 
 /** What gc found, and (without `--dry-run`) did. */
 export interface GcReport {
@@ -33,10 +34,17 @@ export const gcCommand = defineCommand({
   },
   args: {
     dir: workspaceArgs.dir,
+    ...postgresArgs,
     json: workspaceArgs.json,
     "dry-run": { type: "boolean", description: "Say what would be removed; change nothing" },
   },
   async run({ args }) {
+    if (postgresTargetOf(args) !== undefined) {
+      // Its documents are shared by every worker of the database, and PostgreSQL reclaims space by its own VACUUM.
+      throw new CliError(
+        "pllm gc works on a SQLite workspace only; a PostgreSQL store keeps its documents (its autovacuum reuses the space of deleted rows). Nothing was changed.",
+      );
+    }
     const report = await collectGarbage(String(args.dir), args["dry-run"] === true);
     if (args.json) printJson(report);
     else printLines(gcLines(report));

@@ -20,6 +20,7 @@ const main = defineCommand({
     batches: () => import("./batches-command.js").then((module) => module.batchesCommand),
     retry: () => import("./retry-command.js").then((module) => module.retryCommand),
     gc: () => import("./gc-command.js").then((module) => module.gcCommand),
+    copy: () => import("./copy-command.js").then((module) => module.copyCommand),
     migrate: () => import("./migrate-command.js").then((module) => module.migrateCommand),
     "fake-server": () => import("./fake-server-command.js").then((module) => module.fakeServerCommand),
   },

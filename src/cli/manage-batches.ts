@@ -8,10 +8,13 @@ import { type CancelBatchesOptions, type CancelBatchesReport, cancelBatches } fr
 import type { BatchSummary } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
 import { createProviderRouter } from "../run/run-providers.js";
-import { openWorkspaceStore } from "../store/sqlite/open-workspace-store.js";
 import type { BatchRecord } from "../store/store.js";
 import type { BatchRow } from "../store/workspace-reader.js";
-import { withWorkspace } from "./workspace-args.js";
+import { openStoreOf } from "./open-store.js";
+import { importPostgres, postgresTargetOf, withWorkspace } from "./workspace-args.js";
+
+/** The workspace a command names: `[dir]`, and `--pg` and `--pg-schema` when its store is PostgreSQL. */
+type WorkspaceOf = { readonly dir?: unknown; readonly pg?: unknown; readonly "pg-schema"?: unknown };
 
 export interface RefreshReport {
   /** What the ingest found (the session's `batches` summary, without what a run submits). */
@@ -29,14 +32,23 @@ export interface RefreshReport {
 
 /**
  * Polls every open batch and ingests those that ended, as the open of a run does
- * (a session of its own that asks nothing), under the workspace lock.
+ * (a session of its own that asks nothing), under the workspace lock (SQLite).
  */
-export async function refreshBatches(directory: string, cohortLock: boolean): Promise<RefreshReport> {
+export async function refreshBatches(workspace: WorkspaceOf, cohortLock: boolean): Promise<RefreshReport> {
   // Read first: a directory that is not a workspace is refused before anything is made there.
-  const before = await withWorkspace({ dir: directory }, (reader) => reader.batches());
-  const pllm = await Parallellm.open(directory, { strategy: "batch", summary: false, cohortLock });
+  const before = await withWorkspace(workspace, (reader) => reader.batches());
+  const target = postgresTargetOf(workspace);
+  const store =
+    target &&
+    (await importPostgres(() => import("../postgres.js"))).postgresStore(target.url, { schema: target.schema });
+  const pllm = await Parallellm.open(String(workspace.dir ?? "."), {
+    strategy: "batch",
+    summary: false,
+    cohortLock,
+    ...(store ? { store } : {}),
+  });
   const summary = await pllm.close();
-  const batches = await withWorkspace({ dir: directory }, (reader) => reader.batches());
+  const batches = await withWorkspace(workspace, (reader) => reader.batches());
   const earlier = new Map(before.map((batch) => [batch.id, batch]));
   const changed = batches.filter((batch) => {
     const was = earlier.get(batch.id);
@@ -72,10 +84,10 @@ export async function refreshBatches(directory: string, cohortLock: boolean): Pr
  * @throws InputError naming what is not a pending batch, before anything is cancelled.
  */
 export async function cancelNamedBatches(
-  directory: string,
+  workspace: WorkspaceOf,
   names: readonly string[] | "all",
 ): Promise<CancelBatchesReport> {
-  const store = await openWorkspaceStore(directory, "change");
+  const store = await openStoreOf(workspace, "change");
   try {
     const selection = names === "all" ? {} : _selectionOf(names, await store.openBatches());
     const router = createProviderRouter({});

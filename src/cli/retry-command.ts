@@ -7,13 +7,13 @@
  */
 import { defineCommand } from "citty";
 import { failureKinds, isFailedForGood } from "../core/failed-for-good.js";
-import { openWorkspaceStore } from "../store/sqlite/open-workspace-store.js";
 import type { FailedCall } from "../store/store.js";
 import { UsageError } from "./cli-error.js";
 import { formatCount } from "./format-number.js";
 import { formatTable, indent } from "./format-table.js";
 import { globMatcher } from "./glob-pattern.js";
-import { callFilterArgs, printJson, printLines, workspaceArgs } from "./workspace-args.js";
+import { openStoreOf } from "./open-store.js";
+import { callFilterArgs, postgresArgs, printJson, printLines, workspaceArgs } from "./workspace-args.js";
 
 /** Groups listed in the text output; the rest are counted in one line. */
 const shownGroups = 20;
@@ -26,6 +26,7 @@ export const retryCommand = defineCommand({
   },
   args: {
     dir: workspaceArgs.dir,
+    ...postgresArgs,
     json: workspaceArgs.json,
     agent: callFilterArgs.agent,
     kind: { type: "string", description: `The latest failure's kind: ${failureKinds.join(", ")}` },
@@ -38,7 +39,7 @@ export const retryCommand = defineCommand({
     }
     const matchesAgent = globMatcher(args.agent === undefined || args.agent === "" ? "*" : String(args.agent));
     const dryRun = args["dry-run"] === true;
-    const store = await openWorkspaceStore(String(args.dir), dryRun ? "read" : "change");
+    const store = await openStoreOf(args, dryRun ? "read" : "change");
     let chosen: FailedCall[];
     let marked: number;
     try {

@@ -17,6 +17,7 @@ import { strategyNames } from "../run/check-open-options.js";
 import type { StrategyName } from "../strategies/strategy.js";
 import { UsageError } from "./cli-error.js";
 import { loadPipeline } from "./load-pipeline.js";
+import { importPostgres, postgresArgs, postgresTargetOf } from "./workspace-args.js";
 
 /** What each run of `--wait` reports back to the waiting parent: its status (the loop's rules) and what to tell the user. */
 interface ChildStatus extends RunStatus {
@@ -33,6 +34,7 @@ export const runCommand = defineCommand({
       description: "A .ts or .js module whose default export is `async (pllm) => result`",
     },
     workspace: { type: "string", description: "Workspace directory (default: the module's `workspace` export)" },
+    ...postgresArgs,
     strategy: {
       type: "string",
       description: "sync | async | batch | hybrid | dry-run (default: the module's options)",
@@ -58,6 +60,7 @@ export const runCommand = defineCommand({
     },
   },
   async run({ args }) {
+    const target = postgresTargetOf(args);
     if (args.wait) {
       const code = await waitUntilDone({
         pollMs: seconds(args["poll-interval"], "--poll-interval"),
@@ -68,6 +71,9 @@ export const runCommand = defineCommand({
       return;
     }
     const module = await loadPipeline(String(args.pipeline));
+    const store =
+      target &&
+      (await importPostgres(() => import("../postgres.js"))).postgresStore(target.url, { schema: target.schema });
     const options: ParallellmOptions = {
       ...module.options,
       ...(args.strategy ? { strategy: parseStrategy(String(args.strategy)) } : {}),
@@ -76,6 +82,7 @@ export const runCommand = defineCommand({
       ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
       ...(args["retry-failed"] ? { retryFailed: true } : {}),
       ...(args["log-level"] !== undefined ? { logLevel: parseLogLevel(String(args["log-level"])) } : {}),
+      ...(store ? { store } : {}),
     };
     const workspace = args.workspace ? String(args.workspace) : module.workspace;
     const { result, summary } = await Parallellm.run(workspace, options, module.run);

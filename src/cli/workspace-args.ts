@@ -5,12 +5,32 @@
  */
 import type { ArgsDef } from "citty";
 import { inspectWorkspace } from "../run/inspect-workspace.js";
+import { redactedUrl } from "../store/postgres/postgres-errors.js";
+import type { PostgresTarget } from "../store/postgres/postgres-open.js";
 import type { CallFilter, CallStatus, WorkspaceReader } from "../store/workspace-reader.js";
-import { UsageError } from "./cli-error.js";
+import { CliError, UsageError } from "./cli-error.js";
 
-/** `[dir]`, `--json` and `--prices`: spread into a command's `args`. */
+/**
+ * `--pg <url>` and `--pg-schema <name>`: the workspace is the PostgreSQL store there, and
+ * `[dir]` holds only local files (the batch archive).
+ */
+export const postgresArgs = {
+  pg: {
+    type: "string",
+    description: "Use the PostgreSQL store at this URL ([dir] then holds only local files: the batch archive)",
+    valueHint: "url",
+  },
+  "pg-schema": {
+    type: "string",
+    description: "The PostgreSQL schema of the store (default: public)",
+    valueHint: "name",
+  },
+} as const satisfies ArgsDef;
+
+/** `[dir]`, `--json`, `--prices`, `--pg` and `--pg-schema`: spread into a command's `args`. */
 export const workspaceArgs = {
   dir: { type: "positional", required: false, default: ".", description: "Workspace directory (default: .)" },
+  ...postgresArgs,
   json: { type: "boolean", description: "Print JSON (one document) instead of text" },
   prices: {
     type: "string",
@@ -48,13 +68,55 @@ export function callFilterOf(args: { readonly [name in keyof typeof callFilterAr
   };
 }
 
-/** Opens the workspace of `args.dir` read-only, hands it to `read`, and closes it however `read` ends. */
+/** The PostgreSQL store `--pg` and `--pg-schema` name; `undefined` without `--pg` (the workspace's SQLite file). */
+export function postgresTargetOf(args: {
+  readonly pg?: unknown;
+  readonly "pg-schema"?: unknown;
+}): PostgresTarget | undefined {
+  const url = optionalString(args.pg);
+  const schema = optionalString(args["pg-schema"]);
+  if (url === undefined && schema !== undefined) throw new UsageError("--pg-schema needs --pg <url>.");
+  if (url !== undefined && !isPostgresUrl(url)) {
+    throw new UsageError(`--pg takes a URL that starts with postgres:// or postgresql://; got ${redactedUrl(url)}.`);
+  }
+  return url === undefined ? undefined : { url, schema };
+}
+
+/** Whether `text` names a PostgreSQL store rather than a workspace directory. */
+export function isPostgresUrl(text: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(text);
+}
+
+/**
+ * Loads a module of the PostgreSQL store (which loads the `pg` package, an optional peer
+ * dependency), refusing in one line when `pg` is not installed.
+ */
+export async function importPostgres<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === "ERR_MODULE_NOT_FOUND" && /['"]pg['"]/.test(message ?? "")) {
+      throw new CliError("--pg needs the pg package, which is not installed; install it with npm install pg.");
+    }
+    throw error;
+  }
+}
+
+/** Opens the workspace of `args` (`--pg`, else `args.dir`) read-only, hands it to `read`, and closes it however `read` ends. */
 export async function withWorkspace<T>(
-  args: { readonly dir?: unknown; readonly prices?: unknown },
+  args: { readonly dir?: unknown; readonly prices?: unknown; readonly pg?: unknown; readonly "pg-schema"?: unknown },
   read: (reader: WorkspaceReader) => Promise<T>,
 ): Promise<T> {
   const pricesFile = optionalString(args.prices);
-  const reader = await inspectWorkspace(optionalString(args.dir) ?? ".", pricesFile ? { pricesFile } : {});
+  const options = pricesFile ? { pricesFile } : {};
+  const target = postgresTargetOf(args);
+  const reader =
+    target === undefined
+      ? await inspectWorkspace(optionalString(args.dir) ?? ".", options)
+      : await importPostgres(async () =>
+          (await import("../postgres.js")).inspectPostgres(target.url, { schema: target.schema, ...options }),
+        );
   try {
     return await read(reader);
   } finally {

@@ -14,20 +14,31 @@ export interface InspectOptions {
   readonly pricesFile?: string | undefined;
 }
 
-const knownOptions = new Set(["prices", "pricesFile"]);
-
 /** Opens the workspace in `directory` read-only: no lock, no session, no network. */
 export async function inspectWorkspace(directory: string, options: InspectOptions = {}): Promise<WorkspaceReader> {
   checkWorkspaceDirectory(directory);
+  return openSqliteReader(directory, inspectPrices("Parallellm.inspect(directory, options)", options, []));
+}
+
+/**
+ * The prices `options` give, checked; refuses an option that is not one of `InspectOptions`
+ * nor of `extra`. `call` names the function in messages.
+ */
+export function inspectPrices(
+  call: string,
+  options: InspectOptions,
+  extra: readonly string[],
+): Readonly<Record<string, ModelPrice>> {
   if (options === null || typeof options !== "object") {
-    throw new InputError(`Parallellm.inspect(directory, options) takes an options object, got ${String(options)}.`);
+    throw new InputError(`${call} takes an options object, got ${String(options)}.`);
   }
-  const unknown = Object.keys(options).filter((name) => !knownOptions.has(name));
+  const known = ["prices", "pricesFile", ...extra];
+  const unknown = Object.keys(options).filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new InputError(
-      `Parallellm.inspect does not take ${unknown.map((name) => `"${name}"`).join(", ")}; it takes prices and pricesFile.`,
+      `${call.split("(")[0]} does not take ${unknown.map((name) => `"${name}"`).join(", ")}; it takes ${known.slice(0, -1).join(", ")} and ${known.at(-1)}.`,
     );
   }
   if (options.prices !== undefined) checkPrices(options.prices, "prices");
-  return openSqliteReader(directory, { ...loadPrices(options.pricesFile), ...options.prices });
+  return { ...loadPrices(options.pricesFile), ...options.prices };
 }

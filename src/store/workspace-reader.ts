@@ -219,7 +219,10 @@ export interface WorkspaceOverview {
   /** The latest sessions, oldest first. */
   readonly sessions: readonly SessionRow[];
   readonly sessionCount: number;
-  /** The session a live process is running now (it holds the workspace lock); `undefined` when none is. */
+  /**
+   * The session a live process is running now (it holds the workspace lock); `undefined` when none
+   * is, and always on PostgreSQL, which has no lock that tells a live session from a killed one.
+   */
   readonly running: number | undefined;
   /** Every call by where it stands (as `calls()` lists them). */
   readonly calls: Readonly<Record<CallStatus, number>>;

@@ -83,22 +83,26 @@ export function postgresStore(
       `postgresStore(url) takes a connection URL (postgres://user@host:port/database) or a pg Pool, got ${connection === undefined ? "undefined (is PARALLELLM_PG_URL set?)" : typeof connection}.`,
     );
   }
-  const location = redactedUrl(connection);
   const schema = options.schema ?? "public";
-  const openPool = () => {
-    const pool = new pg.Pool({
-      connectionString: connection,
-      max: options.maxConnections ?? 10,
-      options: `-c search_path=${quoteIdentifier(schema)}`,
-    });
-    // An idle client's error (the server restarted) surfaces at the next statement instead of crashing the process.
-    pool.on("error", () => {});
-    return pool;
-  };
+  const location = redactedUrl(connection);
+  const openPool = () => createPostgresPool(connection, options);
   return new PostgresStore(openPool(), location, openPool, schema);
 }
 
-function checkOptions(options: PostgresStoreOptions): void {
+/** A pool of connections to `url` whose tables are those of `options.schema` (default `public`). */
+export function createPostgresPool(url: string, options: PostgresStoreOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    options: `-c search_path=${quoteIdentifier(options.schema ?? "public")}`,
+  });
+  // An idle client's error (the server restarted) surfaces at the next statement instead of crashing the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** Refuses an option `postgresStore` does not take, and a schema name that is not a plain identifier. */
+export function checkOptions(options: PostgresStoreOptions): void {
   const known = new Set(["schema", "maxConnections"]);
   const unknown = Object.keys(options).filter((name) => !known.has(name));
   if (unknown.length > 0) {
@@ -122,7 +126,7 @@ function quoteIdentifier(name: string): string {
  * keyed by the schema, each migration in its own transaction with the version it brings.
  * Resolves to the version upgraded from (`undefined` when the schema was current or new).
  */
-async function migratePostgres(
+export async function migratePostgres(
   pool: pg.Pool,
   location: string,
   schema: string | undefined,

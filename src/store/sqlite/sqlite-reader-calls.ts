@@ -1,86 +1,30 @@
 /**
- * The calls of a workspace as rows: every identity that has an answer, a
- * failure or a batch, with where it stands. Pages are keyset pages on the
- * unique (agent, hash, occurrence), so calls added while a reader pages
- * through never shift a page. Plain SQL, for any SQL store.
+ * The calls of a SQLite workspace as rows (see `sql-reader-calls.ts`), read
+ * with better-sqlite3's synchronous API; statements are prepared once per
+ * combination of filters.
  */
 import type Database from "better-sqlite3";
-import { InputError } from "../../core/errors.js";
+import {
+  type CallRowValues,
+  callRowsStatement,
+  checkLimit,
+  decodeCursor,
+  encodeCursor,
+  type ReaderDialect,
+  toCallRow,
+} from "../sql/sql-reader-calls.js";
+import { callKeySql } from "../sql/sql-reader-detail.js";
 import type { CallKey } from "../store.js";
-import type { CallFilter, CallPage, CallPageOptions, CallRow, CallStatus } from "../workspace-reader.js";
+import type { CallFilter, CallPage, CallPageOptions, CallRow } from "../workspace-reader.js";
 
-const callStatuses: readonly CallStatus[] = ["answered", "pending", "failed", "unanswered"];
-const defaultLimit = 100;
-const maxLimit = 10_000;
-
-const sameCall = (alias: string) =>
-  `${alias}.agent = i.agent AND ${alias}.hash = i.hash AND ${alias}.occurrence = i.occurrence`;
-
-/**
- * Per identity: the call row and its answer in use, its latest failure and latest batch,
- * and the status they make. `{branch}` narrows each source table (agent, page start).
- */
-const rowsQuery = `
-  WITH ids AS (
-    SELECT agent, hash, occurrence FROM calls WHERE {branch}
-    UNION SELECT agent, hash, occurrence FROM failures WHERE {branch}
-    UNION SELECT agent, hash, occurrence FROM batch_calls WHERE {branch}
-  ),
-  facts AS (
-    SELECT i.agent, i.hash, i.occurrence, c.id AS call_id, c.seq, c.provider AS call_provider,
-      c.model AS call_model, c.session AS call_session, c.canonical, c.sent_at, c.received_at,
-      r.id AS response_id, r.session AS response_session, r.text, r.input_tokens, r.output_tokens,
-      (SELECT max(f.id) FROM failures f WHERE ${sameCall("f")}) AS failure_id,
-      (SELECT count(*) FROM failures f WHERE ${sameCall("f")}) AS failures,
-      (SELECT max(bc.batch_id) FROM batch_calls bc WHERE ${sameCall("bc")}) AS batch_id
-    FROM ids i
-    LEFT JOIN calls c ON ${sameCall("c")}
-    LEFT JOIN responses r ON r.id = c.response_id
-  ),
-  judged AS (
-    SELECT facts.*, f.provider AS failure_provider, f.model AS failure_model, f.session AS failure_session,
-      b.provider AS batch_provider, b.model AS batch_model, b.session AS batch_session,
-      CASE WHEN response_id IS NOT NULL THEN 'answered'
-        WHEN b.state IN ('submitting', 'pending') THEN 'pending'
-        WHEN failure_id IS NOT NULL THEN 'failed'
-        ELSE 'unanswered' END AS status
-    FROM facts LEFT JOIN failures f ON f.id = failure_id LEFT JOIN batches b ON b.id = batch_id
-  ),
-  shown AS (
-    SELECT agent, hash, occurrence, call_id, status, seq, text, input_tokens, output_tokens, sent_at, received_at,
-      failures, batch_id, canonical,
-      CASE status WHEN 'answered' THEN call_provider WHEN 'pending' THEN batch_provider
-        WHEN 'failed' THEN failure_provider ELSE coalesce(call_provider, batch_provider, failure_provider) END
-        AS provider,
-      CASE status WHEN 'answered' THEN call_model WHEN 'pending' THEN batch_model
-        WHEN 'failed' THEN failure_model ELSE coalesce(call_model, batch_model, failure_model) END AS model,
-      CASE status WHEN 'answered' THEN response_session WHEN 'pending' THEN batch_session
-        WHEN 'failed' THEN failure_session ELSE coalesce(call_session, batch_session, failure_session) END
-        AS session
-    FROM judged
-  )
-  SELECT agent, hash, occurrence, call_id, status, provider, model, session, seq, text, input_tokens,
-    output_tokens, sent_at, received_at, failures, batch_id
-  FROM shown {where} ORDER BY agent, hash, occurrence LIMIT ?`;
-
-type Row = [
-  string,
-  string,
-  number,
-  number | null,
-  CallStatus,
-  string | null,
-  string | null,
-  number | null,
-  number | null,
-  string | null,
-  number | null,
-  number | null,
-  number | null,
-  number | null,
-  number,
-  number | null,
-];
+/** SQLite's reader SQL: GLOB, LIKE (case-insensitive for ASCII), text in byte order already. */
+export const sqliteReaderDialect: ReaderDialect = {
+  glob: (column, pattern) => [`${column} GLOB ?`, pattern],
+  startsWith: (column, prefix) => [`${column} GLOB ?`, `${prefix}*`],
+  likeInsensitive: "LIKE",
+  byteOrder: (column) => column,
+  noLimit: -1,
+};
 
 /** Reads pages of calls; statements are prepared once per combination of filters. */
 export class CallRows {
@@ -106,120 +50,18 @@ export class CallRows {
 
   /** The call's row id → its identity. */
   keyOf(id: number): CallKey | undefined {
-    const row = this.#db.prepare("SELECT agent, hash, occurrence FROM calls WHERE id = ?").get(id) as
-      | CallKey
-      | undefined;
+    const row = this.#db.prepare(callKeySql).get(id) as CallKey | undefined;
     return row && { agent: row.agent, hash: row.hash, occurrence: row.occurrence };
   }
 
   #select(filter: CallFilter, from: CallKey | undefined, limit: number, exactly = false): CallRow[] {
-    checkFilter(filter);
-    const branch: string[] = [];
-    const where: string[] = [];
-    const branchValues: unknown[] = [];
-    const whereValues: unknown[] = [];
-    if (filter.agent !== undefined) {
-      branch.push(/[*?[]/.test(filter.agent) ? "agent GLOB ?" : "agent = ?");
-      branchValues.push(filter.agent);
-    }
-    if (filter.hash !== undefined) {
-      branch.push("hash GLOB ?");
-      branchValues.push(`${filter.hash}*`);
-    }
-    if (from !== undefined) {
-      branch.push(exactly ? "agent = ? AND hash = ? AND occurrence = ?" : "(agent, hash, occurrence) > (?, ?, ?)");
-      branchValues.push(from.agent, from.hash, from.occurrence);
-    }
-    for (const column of ["status", "provider", "model", "session"] as const) {
-      if (filter[column] === undefined) continue;
-      where.push(`${column} = ?`);
-      whereValues.push(filter[column]);
-    }
-    if (filter.search !== undefined) {
-      where.push("(canonical LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')");
-      const pattern = `%${filter.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-      whereValues.push(pattern, pattern);
-    }
-    const sql = rowsQuery
-      .replaceAll("{branch}", branch.length > 0 ? branch.join(" AND ") : "1")
-      .replace("{where}", where.length > 0 ? `WHERE ${where.join(" AND ")}` : "");
+    const { sql, values } = callRowsStatement(sqliteReaderDialect, filter, from, limit, exactly);
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql).raw(true);
       this.#statements.set(sql, statement);
     }
-    const rows = statement.all(...branchValues, ...branchValues, ...branchValues, ...whereValues, limit) as Row[];
+    const rows = statement.all(...values) as CallRowValues[];
     return rows.map(toCallRow);
   }
-}
-
-function toCallRow(row: Row): CallRow {
-  const [agent, hash, occurrence, id, status, provider, model, session, seq, text, input, output, sent, received] = row;
-  return {
-    agent,
-    hash,
-    occurrence,
-    id: id ?? undefined,
-    status,
-    provider: provider ?? undefined,
-    model: model ?? undefined,
-    session: session ?? undefined,
-    seq: seq ?? undefined,
-    // An answer taken back leaves the call row; its text is not the call's answer any more.
-    text: status === "answered" ? (text ?? undefined) : undefined,
-    inputTokens: status === "answered" ? (input ?? undefined) : undefined,
-    outputTokens: status === "answered" ? (output ?? undefined) : undefined,
-    sentAt: sent ?? undefined,
-    receivedAt: received ?? undefined,
-    failures: row[14],
-    batch: row[15] ?? undefined,
-  };
-}
-
-function checkLimit(limit: unknown): number {
-  if (limit === undefined) return defaultLimit;
-  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > maxLimit) {
-    throw new InputError(`calls({ limit }) takes a whole number from 1 to ${maxLimit}, got ${String(limit)}.`);
-  }
-  return limit as number;
-}
-
-function checkFilter(filter: CallFilter): void {
-  if (filter.status !== undefined && !callStatuses.includes(filter.status)) {
-    throw new InputError(
-      `calls({ status }) takes one of ${callStatuses.map((status) => `"${status}"`).join(", ")}, got ${JSON.stringify(filter.status)}.`,
-    );
-  }
-  if (filter.hash !== undefined && !(typeof filter.hash === "string" && /^[\w-]+$/.test(filter.hash))) {
-    throw new InputError(
-      `calls({ hash }) takes a request hash or its first characters (letters, digits, - and _), got ${JSON.stringify(filter.hash)}.`,
-    );
-  }
-  for (const name of ["agent", "provider", "model", "search"] as const) {
-    const value = filter[name];
-    if (value !== undefined && (typeof value !== "string" || value === "")) {
-      throw new InputError(`calls({ ${name} }) takes a non-empty string, got ${JSON.stringify(value)}.`);
-    }
-  }
-  if (filter.session !== undefined && !(Number.isInteger(filter.session) && filter.session > 0)) {
-    throw new InputError(`calls({ session }) takes a session number (1, 2, ...), got ${String(filter.session)}.`);
-  }
-}
-
-function encodeCursor(key: CallKey): string {
-  return Buffer.from(JSON.stringify([key.agent, key.hash, key.occurrence])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): CallKey {
-  try {
-    const [agent, hash, occurrence] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
-    if (typeof agent === "string" && typeof hash === "string" && Number.isInteger(occurrence)) {
-      return { agent, hash, occurrence: occurrence as number };
-    }
-  } catch {
-    // Reported below, with what to pass instead.
-  }
-  throw new InputError(
-    `calls({ after }) takes the \`next\` of a page calls() returned, got ${JSON.stringify(cursor)}.`,
-  );
 }

@@ -7,14 +7,32 @@
 import { dirname, join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { InputError } from "../../core/errors.js";
-import type { Message } from "../../core/llm.js";
 import { type CostReport, costReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
 import type { ExportOptions, ExportResult, ExportRow } from "../../export/export-row.js";
 import { splitExportOptions, writeExportFile } from "../../export/write-export.js";
-import { costOf, type ModelPrice } from "../../providers/model-prices.js";
+import type { ModelPrice } from "../../providers/model-prices.js";
 import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
-import type { CallKey, StoredBatchState, UsageRow } from "../store.js";
+import { answerCost, checkCallId, checkOverviewOptions } from "../sql/sql-reader-checks.js";
+import {
+  type ConversationNodeValues,
+  type ConversationValues,
+  conversationBranchesSql,
+  conversationHeadsSql,
+  conversationNodesSql,
+  conversationRowsOf,
+  conversationsSql,
+  conversationTreeOf,
+} from "../sql/sql-reader-conversations.js";
+import {
+  type BatchRowValues,
+  batchRowsSql,
+  type FailedCallValues,
+  failureRowsSql,
+  toBatchRow,
+  toFailedCallRow,
+} from "../sql/sql-reader-queries.js";
+import type { CallKey, UsageRow } from "../store.js";
 import type {
   BatchRow,
   CallDetail,
@@ -114,71 +132,10 @@ export class SqliteReader implements WorkspaceReader {
   #batchRows(ids: readonly number[] | undefined): BatchRow[] {
     if (ids?.length === 0) return [];
     const rows = this.#db
-      .prepare(
-        `SELECT b.id, b.tag, b.provider, b.model, b.provider_batch_id, b.state, b.session, b.created_at,
-           b.updated_at, b.message, b.bytes, count(bc.custom_id),
-           count(c.response_id),
-           count(CASE WHEN c.response_id IS NULL AND EXISTS (SELECT 1 FROM failures f
-             WHERE f.agent = bc.agent AND f.hash = bc.hash AND f.occurrence = bc.occurrence
-               AND f.created_at >= b.created_at) THEN 1 END)
-         FROM batches b
-         LEFT JOIN batch_calls bc ON bc.batch_id = b.id
-         LEFT JOIN calls c ON c.agent = bc.agent AND c.hash = bc.hash AND c.occurrence = bc.occurrence
-         ${ids === undefined ? "" : `WHERE b.id IN (${ids.map(() => "?").join(", ")})`}
-         GROUP BY b.id ORDER BY b.id`,
-      )
+      .prepare(batchRowsSql(ids?.length))
       .raw(true)
-      .all(...(ids ?? [])) as [
-      number,
-      string,
-      string,
-      string,
-      string | null,
-      StoredBatchState,
-      number,
-      number,
-      number,
-      string | null,
-      number,
-      number,
-      number,
-      number,
-    ][];
-    return rows.map(
-      ([
-        id,
-        tag,
-        provider,
-        model,
-        providerBatchId,
-        state,
-        session,
-        createdAt,
-        updatedAt,
-        message,
-        bytes,
-        ...counts
-      ]) => {
-        const [requests, answered, failed] = counts;
-        return {
-          id,
-          tag,
-          provider,
-          model,
-          providerBatchId: providerBatchId ?? undefined,
-          state,
-          session,
-          createdAt,
-          updatedAt,
-          message: message ?? undefined,
-          requests,
-          bytes,
-          answered,
-          failed,
-          open: requests - answered - failed,
-        };
-      },
-    );
+      .all(...(ids ?? [])) as BatchRowValues[];
+    return rows.map(toBatchRow);
   }
 
   async failures(): Promise<readonly FailedCallRow[]> {
@@ -187,117 +144,28 @@ export class SqliteReader implements WorkspaceReader {
 
   /** The first `limit` failed calls (every one with -1). */
   #failureRows(limit: number): FailedCallRow[] {
-    const rows = this.#db
-      .prepare(
-        `WITH latest AS (
-           SELECT agent, hash, occurrence, max(id) AS id, count(*) AS attempts,
-             sum(via_batch) AS batch_attempts FROM failures
-           GROUP BY agent, hash, occurrence
-         )
-         SELECT f.agent, f.hash, f.occurrence, f.session, f.provider, f.model, f.kind, f.status_code, f.message,
-           f.request_id, f.created_at, l.attempts, l.batch_attempts
-         FROM latest l JOIN failures f ON f.id = l.id
-         WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent = l.agent AND c.hash = l.hash
-             AND c.occurrence = l.occurrence AND c.response_id IS NOT NULL)
-           AND NOT EXISTS (SELECT 1 FROM batch_calls bc JOIN batches b ON b.id = bc.batch_id
-             WHERE bc.agent = l.agent AND bc.hash = l.hash AND bc.occurrence = l.occurrence
-               AND b.state IN ('submitting', 'pending')
-               AND b.id = (SELECT max(batch_id) FROM batch_calls WHERE agent = l.agent AND hash = l.hash
-                 AND occurrence = l.occurrence))
-         ORDER BY f.id LIMIT ?`,
-      )
-      .raw(true)
-      .all(limit) as [
-      string,
-      string,
-      number,
-      number,
-      string,
-      string,
-      string,
-      number | null,
-      string,
-      string | null,
-      number,
-      number,
-      number,
-    ][];
-    return rows.map(
-      ([agent, hash, occurrence, session, provider, model, kind, statusCode, message, requestId, at, ...counts]) => ({
-        agent,
-        hash,
-        occurrence,
-        session,
-        provider,
-        model,
-        kind,
-        statusCode: statusCode ?? undefined,
-        message,
-        requestId: requestId ?? undefined,
-        at,
-        attempts: counts[0],
-        batchAttempts: counts[1],
-      }),
-    );
+    const rows = this.#db.prepare(failureRowsSql).raw(true).all(limit) as FailedCallValues[];
+    return rows.map(toFailedCallRow);
   }
 
   async conversations(): Promise<readonly ConversationRow[]> {
-    return this.#db.transaction(() => {
-      const rows = this.#db
-        .prepare(
-          `SELECT agent, conversation, count(*), min(created_at) FROM conversation_nodes
-           GROUP BY agent, conversation ORDER BY agent, conversation`,
-        )
-        .raw(true)
-        .all() as [string, string, number, number][];
-      const branches = new Map<string, string[]>();
-      const heads = this.#db
-        .prepare("SELECT agent, conversation, branch FROM conversation_heads ORDER BY branch")
-        .raw(true)
-        .all() as [string, string, string][];
-      for (const [agent, conversation, branch] of heads) {
-        const key = JSON.stringify([agent, conversation]);
-        branches.set(key, [...(branches.get(key) ?? []), branch]);
-      }
-      return rows.map(([agent, conversation, messages, createdAt]) => ({
-        agent,
-        conversation,
-        messages,
-        branches: branches.get(JSON.stringify([agent, conversation])) ?? [],
-        createdAt,
-      }));
-    })();
+    return this.#db.transaction(() =>
+      conversationRowsOf(
+        this.#db.prepare(conversationsSql).raw(true).all() as ConversationValues[],
+        this.#db.prepare(conversationBranchesSql).raw(true).all() as [string, string, string][],
+      ),
+    )();
   }
 
   async conversation(agent: string, conversation: string): Promise<ConversationTree | undefined> {
-    return this.#db.transaction(() => {
-      const nodes = this.#db
-        .prepare(
-          `SELECT n.id, n.parent_id, n.message_json, n.session, n.created_at, c.agent, c.hash, c.occurrence
-           FROM conversation_nodes n LEFT JOIN calls c ON c.id = n.call_id
-           WHERE n.agent = ? AND n.conversation = ? ORDER BY n.rowid`,
-        )
-        .raw(true)
-        .all(agent, conversation) as [string, string | null, string, number, number, string | null, string, number][];
-      if (nodes.length === 0) return undefined;
-      const heads = this.#db
-        .prepare("SELECT branch, node_id FROM conversation_heads WHERE agent = ? AND conversation = ? ORDER BY branch")
-        .raw(true)
-        .all(agent, conversation) as [string, string][];
-      return {
+    return this.#db.transaction(() =>
+      conversationTreeOf(
         agent,
         conversation,
-        nodes: nodes.map(([id, parentId, message, session, createdAt, callAgent, hash, occurrence]) => ({
-          id,
-          parentId: parentId ?? undefined,
-          message: JSON.parse(message) as Message,
-          call: callAgent === null ? undefined : { agent: callAgent, hash, occurrence },
-          session,
-          createdAt,
-        })),
-        heads: Object.fromEntries(heads),
-      };
-    })();
+        this.#db.prepare(conversationNodesSql("rowid")).raw(true).all(agent, conversation) as ConversationNodeValues[],
+        this.#db.prepare(conversationHeadsSql).raw(true).all(agent, conversation) as [string, string][],
+      ),
+    )();
   }
 
   async usage(): Promise<readonly UsageRow[]> {
@@ -360,48 +228,4 @@ export class SqliteReader implements WorkspaceReader {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** The answer in use priced as the cost report prices it: by the model asked, at the batch price when it came by batch. */
-function answerCost(
-  detail: Omit<CallDetail, "cost">,
-  prices: Readonly<Record<string, ModelPrice>>,
-): number | undefined {
-  const usage = detail.answer?.usage;
-  if (usage?.inputTokens === undefined || detail.model === undefined) return undefined;
-  const viaBatch = detail.answers.some((answer) => answer.inUse && answer.viaBatch);
-  return costOf(
-    detail.model,
-    { input: usage.inputTokens, output: usage.outputTokens, cachedInput: usage.cachedInputTokens },
-    { batch: viaBatch, overrides: prices },
-  );
-}
-
-function checkOverviewOptions(options: OverviewOptions): void {
-  for (const name of ["sessions", "agents", "failures"] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-      throw new InputError(
-        `overview({ ${name} }) takes a whole number of rows to list (0 or more), got ${String(value)}.`,
-      );
-    }
-  }
-}
-
-function checkCallId(id: unknown): asserts id is number | CallKey {
-  if (typeof id === "number" ? Number.isInteger(id) && id > 0 : isCallKey(id)) return;
-  throw new InputError(
-    `call() takes a call's id (a whole number, as calls() lists it) or its { agent, hash, occurrence }, got ${JSON.stringify(id) ?? String(id)}.`,
-  );
-}
-
-function isCallKey(value: unknown): value is CallKey {
-  const key = value as Partial<CallKey> | null;
-  return (
-    typeof key === "object" &&
-    key !== null &&
-    typeof key.agent === "string" &&
-    typeof key.hash === "string" &&
-    Number.isInteger(key.occurrence)
-  );
 }
