@@ -143,6 +143,7 @@ async function reconcile(batches: readonly BatchRecord[], options: SyncOptions, 
     }
     await store.updateBatch(batch.id, { state: "pending", providerBatchId });
     report.reconciled++;
+    options.log.info({ ...batchFields(options, batch), providerBatchId }, "batch reconciled");
     reconciled.push({ ...batch, state: "pending", providerBatchId });
   }
   return reconciled;

@@ -7,6 +7,7 @@ import { BatchFailedError, FailedCallsError } from "../core/errors.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import type { ParallellmOptions, RunOptions } from "../parallellm-options.js";
 import { checkRunOptions } from "./check-open-options.js";
+import { keepStoreOpen } from "./keep-store-open.js";
 
 /** What `runPipeline` needs of a workspace: run the pipeline on it, then close it. */
 export interface OpenedWorkspace {
@@ -39,12 +40,21 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
     return { value: { result, summary }, status: runStatusOf(summary) };
   };
   if (!runOptions.untilDone) return { ...(await runOnce(1)).value, runs: 1 };
-  const { last, runs, end } = await runUntilDone(runOnce, {
-    pollInterval: runOptions.pollInterval ?? 30_000,
-    maxPollInterval: runOptions.maxPollInterval ?? 600_000,
-    maxRuns: runOptions.maxRuns,
-    onWait: ({ last, waitMs }) => runOptions.onWait?.(last.summary, waitMs),
-  });
+  // A store passed in serves every run: closed once, after the last.
+  const given = options.store;
+  if (given) options = { ...options, store: keepStoreOpen(given) };
+  let looped: Awaited<ReturnType<typeof runUntilDone<{ result: T; summary: RunSummary }>>>;
+  try {
+    looped = await runUntilDone(runOnce, {
+      pollInterval: runOptions.pollInterval ?? 30_000,
+      maxPollInterval: runOptions.maxPollInterval ?? 600_000,
+      maxRuns: runOptions.maxRuns,
+      onWait: ({ last, waitMs }) => runOptions.onWait?.(last.summary, waitMs),
+    });
+  } finally {
+    await given?.close();
+  }
+  const { last, runs, end } = looped;
   if (end.reason === "stopped") {
     throw end.stop.kind === "batch-failed"
       ? new BatchFailedError(end.stop.message)

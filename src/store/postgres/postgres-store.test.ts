@@ -16,7 +16,9 @@ describePg("the PostgreSQL store's schema", () => {
     try {
       const upgraded = await Promise.all(stores.map((store) => store.migrated));
       expect(upgraded).toEqual([undefined, undefined, undefined, undefined]);
-      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([[postgresMigrations.length]]);
+      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([
+        [postgresMigrations.length],
+      ]);
       const sessions = await Promise.all(
         stores.map((store) => store.beginSession({ strategy: "sync", pid: 1, startedAt: 1 })),
       );
