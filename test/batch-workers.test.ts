@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { afterEach, expect, it } from "vitest";
+import { postgresStore } from "../src/postgres.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import type { BatchWorkerSpec } from "./fixtures/batch-worker-child.js";
 import { tempWorkspace } from "./helpers.js";
@@ -26,24 +27,43 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Runs one worker to its end: its report, or `"killed"` when it was SIGKILLed. */
-function runWorker(spec: Omit<BatchWorkerSpec, "directory">): Promise<WorkerReport | "killed"> {
-  return new Promise((resolve, reject) => {
+type WorkerSpec = Omit<BatchWorkerSpec, "directory">;
+
+/**
+ * Runs workers to their end, started together once all are loaded: each one's
+ * report, or `"killed"` for one that was SIGKILLed.
+ */
+async function runWorkers(specs: readonly WorkerSpec[]): Promise<(WorkerReport | "killed")[]> {
+  const started = specs.map((spec) => {
     const worker = spawn(
       process.execPath,
       ["--import", "tsx", child, JSON.stringify({ ...spec, directory: tempWorkspace() })],
-      { stdio: ["ignore", "pipe", "inherit"] },
+      { stdio: ["pipe", "pipe", "inherit"] },
     );
     let output = "";
-    worker.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
+    const ready = new Promise<void>((resolve) => {
+      worker.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.startsWith("ready\n")) resolve();
+      });
     });
-    worker.on("exit", (code, signal) => {
-      if (signal === "SIGKILL") resolve("killed");
-      else if (code === 0) resolve(JSON.parse(output) as WorkerReport);
-      else reject(new Error(`a worker exited with ${code ?? signal}: ${output}`));
+    const ended = new Promise<WorkerReport | "killed">((resolve, reject) => {
+      worker.on("exit", (code, signal) => {
+        if (signal === "SIGKILL") resolve("killed");
+        else if (code === 0) resolve(JSON.parse(output.slice("ready\n".length)) as WorkerReport);
+        else reject(new Error(`a worker exited with ${code ?? signal}: ${output}`));
+      });
     });
+    return { worker, ready, ended };
   });
+  await Promise.all(started.map(({ ready }) => ready));
+  for (const { worker } of started) worker.stdin.end("go\n");
+  return Promise.all(started.map(({ ended }) => ended));
+}
+
+/** `count` workers of `spec`, started together, each of which ended with a report. */
+async function reportsOf(count: number, spec: WorkerSpec): Promise<WorkerReport[]> {
+  return (await runWorkers(Array.from({ length: count }, () => spec))) as WorkerReport[];
 }
 
 /** Every prompt the fake server received inside a batch, once per batch it was in. */
@@ -65,13 +85,22 @@ async function answersPerCall(schema: string): Promise<{ calls: number; answers:
   return { calls, answers, twice };
 }
 
+/** A fresh schema, migrated already, so the workers start together rather than one after the migration. */
+async function migratedSchema(): Promise<string> {
+  const schema = tempSchema();
+  const store = postgresStore(pgUrl, { schema });
+  await store.migrated;
+  await store.close();
+  return schema;
+}
+
 const sum = (reports: readonly WorkerReport[], message: string) =>
   reports.reduce((total, report) => total + (report.messages[message] ?? 0), 0);
 
 describePg("many workers of one pipeline on one PostgreSQL store", () => {
   it("4 workers in batch mode: no call in two batches, each batch ingested once, every worker ends with all answers", async () => {
     server = await startFakeProviderServer();
-    const schema = tempSchema();
+    const schema = await migratedSchema();
     const items = 120;
     const spec = {
       server: server.url,
@@ -83,8 +112,7 @@ describePg("many workers of one pipeline on one PostgreSQL store", () => {
       models,
       tag: "shared",
     } as const;
-    const reports = (await Promise.all(Array.from({ length: 4 }, () => runWorker(spec)))) as WorkerReport[];
-    console.log(JSON.stringify(reports));
+    const reports = await reportsOf(4, spec);
 
     for (const report of reports) expect(report.answers).toBe(items);
     const prompts = batchedPrompts();
@@ -96,7 +124,7 @@ describePg("many workers of one pipeline on one PostgreSQL store", () => {
 
   it("a worker killed between creating a batch and recording it: the others adopt the batch once", async () => {
     server = await startFakeProviderServer();
-    const schema = tempSchema();
+    const schema = await migratedSchema();
     const items = 60;
     const spec = {
       server: server.url,
@@ -108,14 +136,14 @@ describePg("many workers of one pipeline on one PostgreSQL store", () => {
       models,
       tag: "crash",
     } as const;
-    expect(await runWorker({ ...spec, killAfterCreate: true })).toBe("killed");
+    expect(await runWorkers([{ ...spec, killAfterCreate: true }])).toEqual(["killed"]);
     expect(batchCount()).toBe(1);
     const [[state, providerBatchId]] = (await adminQuery(`SELECT state, provider_batch_id FROM ${schema}.batches`)) as [
       [string, string | null],
     ];
     expect([state, providerBatchId]).toEqual(["submitting", null]);
 
-    const reports = (await Promise.all(Array.from({ length: 3 }, () => runWorker(spec)))) as WorkerReport[];
+    const reports = await reportsOf(3, spec);
     for (const report of reports) expect(report.answers).toBe(items);
     expect(sum(reports, "batch reconciled")).toBe(1);
     const prompts = batchedPrompts();
@@ -127,26 +155,23 @@ describePg("many workers of one pipeline on one PostgreSQL store", () => {
   }, 120_000);
 
   it("4 workers under one 60-requests-per-window limit stay under it together", async () => {
-    const windowMs = 500;
+    const windowMs = 1000;
     server = await startFakeProviderServer({ rateLimit: { requests: 60, windowMs, provider: "openai" } });
-    const schema = tempSchema();
-    const items = 30;
-    const reports = (await Promise.all(
-      Array.from({ length: 4 }, (_, worker) =>
-        runWorker({
-          server: server!.url,
-          store: pgUrl!,
-          schema,
-          strategy: "async",
-          items,
-          rounds: 1,
-          models: ["gpt-4.1-mini"],
-          // Each worker its own calls: all of them are sent, 4 × 30 against a limit of 60.
-          tag: `worker-${worker}`,
-          limits: { openai: { requests: 60, perMs: windowMs } },
-        }),
-      ),
-    )) as WorkerReport[];
+    const schema = await migratedSchema();
+    const items = 40;
+    const specs = Array.from({ length: 4 }, (_, worker) => ({
+      server: server!.url,
+      store: pgUrl!,
+      schema,
+      strategy: "async" as const,
+      items,
+      rounds: 1,
+      models: ["gpt-4.1-mini"],
+      // Each worker its own calls, so all are sent: 4 × 40 at once against a limit of 60.
+      tag: `worker-${worker}`,
+      limits: { openai: { requests: 60, perMs: windowMs } },
+    }));
+    const reports = (await runWorkers(specs)) as WorkerReport[];
 
     for (const report of reports) expect(report.answers).toBe(items);
     const refused = server.requests.filter((request) => request.status === 429);
