@@ -80,6 +80,8 @@ export async function submitBatches(
   const locked = await store.withLock("batches", true, async () => {
     const taken = await store.takenCalls!(collected.map((call) => call.key));
     const kept = taken.size === 0 ? collected : collected.filter((call) => !taken.has(answerKey(call.key)));
+    // Nothing left to submit: nothing to preview or approve either.
+    if (kept.length === 0) return { submitted: [], preview: [], sent: true, takenElsewhere: collected.length };
     return submitCollected(kept, options, collected.length - kept.length);
   });
   return locked!.value;
