@@ -27,9 +27,12 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
   runOptions: RunOptions,
 ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
   checkRunOptions(runOptions);
+  // With untilDone, a store passed in serves every run: closed once, after the last.
+  const given = runOptions.untilDone ? options.store : undefined;
+  const each = given ? { ...options, store: keepStoreOpen(given) } : options;
   const runOnce = async (run: number) => {
     // Failed calls are sent again by the first run only: later runs would loop on them.
-    const workspace = await open(run === 1 ? options : { ...options, retryFailed: false });
+    const workspace = await open(run === 1 ? each : { ...each, retryFailed: false });
     let result: T;
     let summary: RunSummary;
     try {
@@ -40,21 +43,12 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
     return { value: { result, summary }, status: runStatusOf(summary) };
   };
   if (!runOptions.untilDone) return { ...(await runOnce(1)).value, runs: 1 };
-  // A store passed in serves every run: closed once, after the last.
-  const given = options.store;
-  if (given) options = { ...options, store: keepStoreOpen(given) };
-  let looped: Awaited<ReturnType<typeof runUntilDone<{ result: T; summary: RunSummary }>>>;
-  try {
-    looped = await runUntilDone(runOnce, {
-      pollInterval: runOptions.pollInterval ?? 30_000,
-      maxPollInterval: runOptions.maxPollInterval ?? 600_000,
-      maxRuns: runOptions.maxRuns,
-      onWait: ({ last, waitMs }) => runOptions.onWait?.(last.summary, waitMs),
-    });
-  } finally {
-    await given?.close();
-  }
-  const { last, runs, end } = looped;
+  const { last, runs, end } = await runUntilDone(runOnce, {
+    pollInterval: runOptions.pollInterval ?? 30_000,
+    maxPollInterval: runOptions.maxPollInterval ?? 600_000,
+    maxRuns: runOptions.maxRuns,
+    onWait: ({ last, waitMs }) => runOptions.onWait?.(last.summary, waitMs),
+  }).finally(() => given?.close());
   if (end.reason === "stopped") {
     throw end.stop.kind === "batch-failed"
       ? new BatchFailedError(end.stop.message)
