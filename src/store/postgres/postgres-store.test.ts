@@ -62,6 +62,12 @@ async function tempStoreIn(schema: string) {
   return store;
 }
 
+it("refuses a pool of one connection, which a lock among workers would leave with none to work on", () => {
+  expect(() => postgresStore("postgres://127.0.0.1:9/db", { maxConnections: 1 })).toThrow(
+    /takes a whole number from 2 and up \(a lock among workers holds one connection/,
+  );
+});
+
 it("numbers placeholders outside string literals and comments", () => {
   expect(numberPlaceholders("SELECT ?, '?', ? WHERE a = ?")).toBe("SELECT $1, '?', $2 WHERE a = $3");
   expect(numberPlaceholders("-- a batch's ?\nVALUES (?, 'it''s', ?)")).toBe("-- a batch's ?\nVALUES ($1, 'it''s', $2)");
