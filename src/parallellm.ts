@@ -96,7 +96,7 @@ export class Parallellm implements AsyncDisposable {
     });
     this.#engine = new CallEngine({
       store,
-      strategy: createStrategy(options),
+      strategy: createStrategy(options, store),
       session,
       providerFor: (name) => registry.get(name),
       keepRaw: options.keepRaw === true,

@@ -11,7 +11,7 @@ import { tournament } from "../examples/tournament-pipeline.js";
 import { type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
 import { createAnthropicProvider } from "../src/providers/anthropic/index.js";
 import { createOpenAIProvider } from "../src/providers/openai/index.js";
-import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { createMemoryStore, type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { crashAfterCreate } from "./crash-after-create.js";
 import { openaiChat, tempWorkspace } from "./helpers.js";
 
@@ -430,5 +430,36 @@ describe("batch lifecycle", () => {
       batch: { confirm: true, approve: true },
     });
     expect(approved.summary.batches.submitted[0].providerBatchId).toMatch(/\S/);
+  });
+
+  it("two workers of one store: the calls one submitted are left out of the other's batches, unasked to confirm", async () => {
+    // The memory store has a lock and takenCalls, as a store many workers share does.
+    const store = createMemoryStore();
+    const before = server.batchesOf("openai").length;
+    const open = (options: ParallellmOptions = {}) =>
+      Parallellm.open(tempWorkspace(), {
+        clients: server.clientsFor(),
+        llm: "gpt-4.1-mini",
+        strategy: "batch",
+        store,
+        summary: false,
+        ...options,
+      });
+    const first = await open();
+    const warned: string[] = [];
+    const printed: string[] = [];
+    const second = await open({
+      batch: { confirm: true },
+      summary: (text) => printed.push(text),
+      logger: { debug() {}, info() {}, warn: (_fields, message) => warned.push(message), error() {} },
+    });
+    await Promise.all([tournament(first), tournament(second)]);
+    expect((await first.close()).batches.submitted).toHaveLength(1);
+    const summary = await second.close();
+    expect(summary).toMatchObject({ collected: 1, halted: 1 });
+    expect(summary.batches).toMatchObject({ submitted: [], takenElsewhere: 1, previewOnly: false });
+    expect(printed.join("\n")).toMatch(/1 of the collected calls went into another worker's batch/);
+    expect(warned).toEqual([]);
+    expect(server.batchesOf("openai").length).toBe(before + 1);
   });
 });

@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { ProviderError } from "../core/errors.js";
 import type { PreparedCall } from "../core/prepare-call.js";
 import type { BatchApi } from "../providers/provider.js";
-import type { CallKey, Store } from "../store/store.js";
+import { answerKey, type CallKey, type Store } from "../store/store.js";
 import type { ArchiveFile, BatchArchive } from "./batch-archive.js";
 import { type PlannedBatch, planBatches } from "./plan-batches.js";
 
@@ -62,11 +62,35 @@ export interface SubmitReport {
   readonly preview: readonly BatchPreview[];
   /** False when `approve` said no or `preview` was set. */
   readonly sent: boolean;
+  /**
+   * Collected calls left out because another worker of the store answered them or put
+   * them in its batch while this run ran: they wait there, and are not submitted twice.
+   */
+  readonly takenElsewhere: number;
 }
 
 export async function submitBatches(
   collected: readonly CollectedCall[],
   options: SubmitOptions,
+): Promise<SubmitReport> {
+  const { store } = options;
+  if (!store.withLock || !store.takenCalls) return submitCollected(collected, options, 0);
+  // Workers of one store submit one at a time: what another worker took since this run read
+  // the store is left out, and the rest recorded, before the next worker looks.
+  const locked = await store.withLock("batches", true, async () => {
+    const taken = await store.takenCalls!(collected.map((call) => call.key));
+    const kept = taken.size === 0 ? collected : collected.filter((call) => !taken.has(answerKey(call.key)));
+    // Nothing left to submit: nothing to preview or approve either.
+    if (kept.length === 0) return { submitted: [], preview: [], sent: true, takenElsewhere: collected.length };
+    return submitCollected(kept, options, collected.length - kept.length);
+  });
+  return locked!.value;
+}
+
+async function submitCollected(
+  collected: readonly CollectedCall[],
+  options: SubmitOptions,
+  takenElsewhere: number,
 ): Promise<SubmitReport> {
   const runId = randomUUID().slice(0, 8);
   // Custom ids unique to this submission: a result can only ever match the call it was made for,
@@ -106,13 +130,13 @@ export async function submitBatches(
       bytes: plan.bytes,
       inputPath: inputs[index].path,
     }));
-    return { submitted, preview, sent: false };
+    return { submitted, preview, sent: false, takenElsewhere };
   }
   const submitted: SubmittedBatch[] = [];
   for (const [index, plan] of plans.entries()) {
     submitted.push(await submitOne(plan, tagOf(index), inputs[index].path, customIdOf, options));
   }
-  return { submitted, preview, sent: true };
+  return { submitted, preview, sent: true, takenElsewhere };
 }
 
 async function submitOne(

@@ -33,7 +33,7 @@ export interface SyncOptions {
 }
 
 export interface BatchSyncReport {
-  /** Batches still running at the provider (or held back by cohortLock). */
+  /** Batches still running at the provider (or held back by cohortLock, or being ingested by another worker). */
   readonly pending: number;
   readonly ingested: number;
   readonly answers: number;
@@ -72,7 +72,16 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
   const report = emptyTally();
   const ended: { batch: BatchRecord & { providerBatchId: string }; status: BatchStatus }[] = [];
   const sessionsStillRunning = new Set<number>();
-  for (const batch of await store.openBatches()) {
+  let open = await store.openBatches();
+  if (open.some((batch) => batch.state === "submitting")) {
+    // Workers of one store: under the lock every submission holds, so an intent seen
+    // `submitting` there is not one a live worker is creating, and one worker adopts each batch.
+    open = store.withLock
+      ? (await store.withLock("batches", true, async () => reconcile(await store.openBatches(), options, report)))!
+          .value
+      : await reconcile(open, options, report);
+  }
+  for (const batch of open) {
     const api = options.batchApiFor(batch.provider);
     if (!api) {
       warn(
@@ -84,24 +93,7 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       report.pending++;
       continue;
     }
-    let providerBatchId = batch.providerBatchId;
-    if (batch.state === "submitting") {
-      providerBatchId = await api.find(batch.tag, {
-        createdAfter: batch.createdAt,
-        requestCount: batch.requestCount,
-        exclude: new Set([...(await store.knownBatchIds(batch.provider)), ...batch.rejectedIds]),
-      });
-      if (providerBatchId === undefined) {
-        await store.updateBatch(batch.id, {
-          state: "abandoned",
-          message: "never created at the provider; its calls are collected again",
-        });
-        report.abandoned++;
-        continue;
-      }
-      await store.updateBatch(batch.id, { state: "pending", providerBatchId });
-      report.reconciled++;
-    }
+    const providerBatchId = batch.providerBatchId;
     const status = await keepPendingOnTransientError(batch, options, report, () => api.status(providerBatchId!));
     if (status === undefined) continue;
     if (options.log.debugOn) {
@@ -117,9 +109,65 @@ export async function syncBatches(options: SyncOptions): Promise<BatchSyncReport
       report.pending++;
       continue;
     }
-    await keepPendingOnTransientError(batch, options, report, () => ingest(batch, status, options, report));
+    await keepPendingOnTransientError(batch, options, report, () => ingestOnce(batch, status, options, report));
   }
   return report;
+}
+
+/**
+ * Find at the provider each batch whose creation was not recorded (state `submitting`):
+ * found, it is pending; not found, it was never created, and its calls are collected again.
+ * Returns `batches` as they stand after that.
+ */
+async function reconcile(batches: readonly BatchRecord[], options: SyncOptions, report: Tally): Promise<BatchRecord[]> {
+  const { store } = options;
+  const reconciled: BatchRecord[] = [];
+  for (const batch of batches) {
+    const api = options.batchApiFor(batch.provider);
+    if (batch.state !== "submitting" || !api) {
+      reconciled.push(batch);
+      continue;
+    }
+    const providerBatchId = await api.find(batch.tag, {
+      createdAfter: batch.createdAt,
+      requestCount: batch.requestCount,
+      exclude: new Set([...(await store.knownBatchIds(batch.provider)), ...batch.rejectedIds]),
+    });
+    if (providerBatchId === undefined) {
+      await store.updateBatch(batch.id, {
+        state: "abandoned",
+        message: "never created at the provider; its calls are collected again",
+      });
+      report.abandoned++;
+      continue;
+    }
+    await store.updateBatch(batch.id, { state: "pending", providerBatchId });
+    report.reconciled++;
+    options.log.info({ ...batchFields(options, batch), providerBatchId }, "batch reconciled");
+    reconciled.push({ ...batch, state: "pending", providerBatchId });
+  }
+  return reconciled;
+}
+
+/**
+ * Ingest `batch` unless another worker of the store does: it holds the batch's lock while it
+ * ingests (its calls stay pending here), or it did since this run listed the open batches.
+ */
+async function ingestOnce(
+  batch: BatchRecord & { providerBatchId: string },
+  status: BatchStatus,
+  options: SyncOptions,
+  report: Tally,
+): Promise<void> {
+  const { store } = options;
+  if (!store.withLock) return ingest(batch, status, options, report);
+  const taken = await store.withLock(`ingest ${batch.id}`, false, async () => {
+    const now = (await store.openBatches()).find((open) => open.id === batch.id);
+    if (now?.state === "pending" && now.providerBatchId === batch.providerBatchId) {
+      await ingest(batch, status, options, report);
+    }
+  });
+  if (taken === undefined) report.pending++;
 }
 
 /**

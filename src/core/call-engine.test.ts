@@ -327,7 +327,7 @@ describe("CallEngine: rounds and close", () => {
     const submitted: CollectedCall[][] = [];
     const report = await engine.closeStrategy(async (calls) => {
       submitted.push([...calls]);
-      return { submitted: [], preview: [], sent: true };
+      return { submitted: [], preview: [], sent: true, takenElsewhere: 0 };
     });
     expect(submitted).toEqual([told.collected]);
     expect(report.submission).toMatchObject({ sent: true });

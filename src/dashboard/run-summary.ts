@@ -38,6 +38,8 @@ export interface BatchSummary {
     readonly inputPath: string;
     readonly error?: string;
   }[];
+  /** Collected calls another worker of the store answered or put in its batch meanwhile: not submitted again. */
+  readonly takenElsewhere: number;
   /** True when collected calls were written out but not submitted (preview, or not approved). */
   readonly previewOnly: boolean;
   /** Batches that failed as a whole: at the provider, or refused when they were submitted. */
@@ -138,6 +140,11 @@ function batchLines(summary: RunSummary): string[] {
   if (summary.collected > 0 && !summary.dryRun) {
     const verb = batches.previewOnly ? "written to batch files, not submitted" : "collected";
     lines.push(`  collected ${summary.collected} calls ${verb}`);
+  }
+  if (batches.takenElsewhere > 0) {
+    lines.push(
+      `  waiting   ${batches.takenElsewhere} of the collected calls went into another worker's batch or were answered meanwhile: not submitted again`,
+    );
   }
   for (const batch of batches.submitted) {
     const where = batch.providerBatchId

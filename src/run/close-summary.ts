@@ -55,6 +55,7 @@ export async function closeSummary(run: ClosingRun): Promise<RunSummary> {
       unfinishedRequests: sync?.unfinished ?? 0,
       pending: (sync?.pending ?? 0) + submitted.filter((batch) => batch.providerBatchId !== undefined).length,
       submitted,
+      takenElsewhere: submission?.takenElsewhere ?? 0,
       previewOnly: submission !== undefined && !submission.sent,
       failed: [
         ...(sync?.failedBatches ?? []),

@@ -5,6 +5,7 @@ import { callDefaultKeys } from "../core/check-ask-options.js";
 import { InputError } from "../core/errors.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import type { ModelPrice } from "../providers/model-prices.js";
+import type { Store } from "../store/store.js";
 import { createAsyncStrategy } from "../strategies/async-strategy.js";
 import { BatchStrategy } from "../strategies/batch-strategy.js";
 import { DryRunStrategy } from "../strategies/dry-run-strategy.js";
@@ -13,19 +14,21 @@ import type { Strategy } from "../strategies/strategy.js";
 import { createSyncStrategy } from "../strategies/sync-strategy.js";
 import { checkPrices } from "./check-open-options.js";
 
-export function createStrategy(options: ParallellmOptions): Strategy {
+/** The strategy `options` name; its `limits` shared with the store's other workers when the store can. */
+export function createStrategy(options: ParallellmOptions, store: Store): Strategy {
   const { maxConcurrency, retry, limits } = options;
+  const sharedWindows = store.takeFromWindows?.bind(store);
   switch (options.strategy ?? "async") {
     case "sync":
-      return createSyncStrategy({ retry, limits });
+      return createSyncStrategy({ retry, limits, sharedWindows });
     case "batch":
-      return new BatchStrategy({ maxConcurrency, retry, limits });
+      return new BatchStrategy({ maxConcurrency, retry, limits, sharedWindows });
     case "hybrid":
-      return new HybridStrategy({ minSize: options.batch?.minSize, maxConcurrency, retry, limits });
+      return new HybridStrategy({ minSize: options.batch?.minSize, maxConcurrency, retry, limits, sharedWindows });
     case "dry-run":
       return new DryRunStrategy();
     default:
-      return createAsyncStrategy({ maxConcurrency, retry, limits });
+      return createAsyncStrategy({ maxConcurrency, retry, limits, sharedWindows });
   }
 }
 

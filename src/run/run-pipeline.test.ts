@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BatchFailedError, FailedCallsError, InputError } from "../core/errors.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
+import { createMemoryStore } from "../testing/memory-store.js";
 import { runPipeline } from "./run-pipeline.js";
 
 /** A summary with what the run-until-done rules read; the rest does not matter here. */
@@ -51,6 +52,37 @@ describe("runPipeline", () => {
     expect(outcome).toMatchObject({ result: 3, runs: 3 });
     expect(opened.map((options) => options.retryFailed)).toEqual([true, false, false]);
     expect(waits).toEqual([1, 2]);
+  });
+
+  it("with untilDone, a store passed in serves every run and is closed once, after the last", async () => {
+    const store = createMemoryStore();
+    const closedDuring: number[] = [];
+    let closes = 0;
+    store.close = async () => {
+      closes++;
+    };
+    const summaries = [summary({ pending: 1 }), summary({})];
+    let run = 0;
+    const open = async (options: ParallellmOptions) => {
+      // As Parallellm does: a session at open, the store closed with the workspace.
+      const session = await options.store!.beginSession({ strategy: "batch", pid: 1, startedAt: 0 });
+      return {
+        session,
+        close: async () => {
+          await options.store!.close();
+          closedDuring.push(closes);
+          return summaries[run++]!;
+        },
+      };
+    };
+    const outcome = await runPipeline(open, { store }, async (workspace) => workspace.session, {
+      untilDone: true,
+      pollInterval: 1,
+      maxPollInterval: 1,
+    });
+    expect(outcome).toMatchObject({ result: 2, runs: 2 });
+    expect(closedDuring).toEqual([0, 0]);
+    expect(closes).toBe(1);
   });
 
   it("closes the workspace when the pipeline throws, and passes the error on", async () => {

@@ -7,6 +7,7 @@ import { BatchFailedError, FailedCallsError } from "../core/errors.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import type { ParallellmOptions, RunOptions } from "../parallellm-options.js";
 import { checkRunOptions } from "./check-open-options.js";
+import { keepStoreOpen } from "./keep-store-open.js";
 
 /** What `runPipeline` needs of a workspace: run the pipeline on it, then close it. */
 export interface OpenedWorkspace {
@@ -26,9 +27,12 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
   runOptions: RunOptions,
 ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
   checkRunOptions(runOptions);
+  // With untilDone, a store passed in serves every run: closed once, after the last.
+  const given = runOptions.untilDone ? options.store : undefined;
+  const each = given ? { ...options, store: keepStoreOpen(given) } : options;
   const runOnce = async (run: number) => {
     // Failed calls are sent again by the first run only: later runs would loop on them.
-    const workspace = await open(run === 1 ? options : { ...options, retryFailed: false });
+    const workspace = await open(run === 1 ? each : { ...each, retryFailed: false });
     let result: T;
     let summary: RunSummary;
     try {
@@ -44,7 +48,7 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
     maxPollInterval: runOptions.maxPollInterval ?? 600_000,
     maxRuns: runOptions.maxRuns,
     onWait: ({ last, waitMs }) => runOptions.onWait?.(last.summary, waitMs),
-  });
+  }).finally(() => given?.close());
   if (end.reason === "stopped") {
     throw end.stop.kind === "batch-failed"
       ? new BatchFailedError(end.stop.message)

@@ -177,6 +177,18 @@ export interface BatchIntent {
   >;
 }
 
+/** One rolling window of a rate limit, shared by every worker of a store (see `Store.takeFromWindows`). */
+export interface WindowTake {
+  /** Names the window among all workers: the limit's key, unit and span. */
+  readonly key: string;
+  /** Weight the window holds at most. */
+  readonly limit: number;
+  /** How long a take stays in the window, in milliseconds. */
+  readonly spanMs: number;
+  /** This take's weight (1 for a request; its tokens for a token window). */
+  readonly weight: number;
+}
+
 /**
  * One message of a conversation tree. Its id is a content address (agent,
  * conversation, parent, message), so rebuilding the same history reuses nodes.
@@ -300,6 +312,22 @@ export interface Store {
    * session and batch; when `session` is given, only its answers, by model and batch.
    */
   usage(session?: number): Promise<readonly UsageRow[]>;
+  /**
+   * For a store that many worker processes share: run `body` while this worker holds
+   * the lock named `lock` among all of them, and resolve to `{ value }`. With `wait`
+   * false, resolve to `undefined` at once (`body` not run) when another worker holds it.
+   * A worker that dies releases its locks. Without it, the store has one worker (SQLite
+   * holds the workspace lock), and the core runs `body` as it is.
+   */
+  withLock?<T>(lock: string, wait: boolean, body: () => Promise<T>): Promise<{ readonly value: T } | undefined>;
+  /** Of `keys`, the calls that have an answer or wait in a `submitting` or `pending` batch, as `answerKey`s. */
+  takenCalls?(keys: readonly CallKey[]): Promise<ReadonlySet<string>>;
+  /**
+   * Take `weight` from every window of `takes` at once, atomically among all workers of
+   * the store, and resolve to 0; or, when one of them has no room, take nothing and
+   * resolve to the milliseconds until it may (a weight above a limit fits an empty window).
+   */
+  takeFromWindows?(takes: readonly WindowTake[]): Promise<number>;
   saveUserdata(key: string, json: string, session: number): Promise<void>;
   loadUserdata(key: string): Promise<string | undefined>;
   close(): Promise<void>;

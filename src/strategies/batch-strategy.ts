@@ -11,12 +11,15 @@ import { QueueStrategy } from "./queue-strategy.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { CloseHost, StrategyReport } from "./strategy.js";
+import type { SharedWindows } from "./throttler.js";
 
 /** How the collecting strategies send what they send directly. */
 export interface DirectSendOptions {
   readonly maxConcurrency?: number | undefined;
   readonly retry?: RetryPolicy | undefined;
   readonly limits?: RateLimits | undefined;
+  /** Windows of the limits shared with the other workers of the store (see `Store.takeFromWindows`). */
+  readonly sharedWindows?: SharedWindows | undefined;
 }
 
 export class BatchStrategy extends QueueStrategy {
@@ -24,7 +27,7 @@ export class BatchStrategy extends QueueStrategy {
   #collected: CollectedCall[] = [];
 
   constructor(options: DirectSendOptions = {}, name: "batch" | "dry-run" = "batch") {
-    super(name, options.maxConcurrency ?? 16, options.retry, options.limits);
+    super(name, options.maxConcurrency ?? 16, options.retry, options.limits, options.sharedWindows);
   }
 
   override get collects(): boolean {

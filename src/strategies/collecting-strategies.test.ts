@@ -37,7 +37,7 @@ function fakeHost() {
     waits: (agent) => told.waits.push(agent),
     submit: async (calls): Promise<SubmitReport> => {
       told.submitted.push([...calls]);
-      return { submitted: [], preview: [], sent: true };
+      return { submitted: [], preview: [], sent: true, takenElsewhere: 0 };
     },
     drain: async () => {
       told.drains++;

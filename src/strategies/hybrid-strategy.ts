@@ -29,7 +29,7 @@ export class HybridStrategy extends QueueStrategy {
   #entries: RoundEntry[] = [];
 
   constructor(options: DirectSendOptions & { readonly minSize?: number | undefined } = {}) {
-    super("hybrid", options.maxConcurrency ?? 16, options.retry, options.limits);
+    super("hybrid", options.maxConcurrency ?? 16, options.retry, options.limits, options.sharedWindows);
     this.#minSize = options.minSize ?? 100;
   }
 

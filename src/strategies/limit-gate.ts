@@ -23,7 +23,7 @@ export class LimitGate {
     this.concurrency = rule.concurrency;
     this.#windows = rule.windows.map(({ unit, limit, perMs }) => ({
       unit,
-      window: new RollingWindow(limit, perMs, _arrivalMs),
+      window: new RollingWindow(limit, perMs, arrivalMs),
     }));
     this.countsTokens = rule.windows.some((window) => window.unit === "tokens");
   }
@@ -54,4 +54,4 @@ export class LimitGate {
  * reached the provider (uploading a request takes less); one answered sooner
  * counts from its answer, which proves it arrived.
  */
-const _arrivalMs = 1000;
+export const arrivalMs = 1000;

@@ -12,7 +12,7 @@ import type { ResponseHandle } from "../core/response-handle.js";
 import type { RateLimits } from "./rate-limits.js";
 import { type RetryPolicy, runWithRetries } from "./retry-policy.js";
 import type { CallTask, CloseHost, CollectHost, Strategy, StrategyName, StrategyReport } from "./strategy.js";
-import { Throttler } from "./throttler.js";
+import { type SharedWindows, Throttler } from "./throttler.js";
 
 export class QueueStrategy implements Strategy {
   readonly name: StrategyName;
@@ -26,15 +26,25 @@ export class QueueStrategy implements Strategy {
   /** Aborted by `stop`: ends the waits before retries (a retry is a new request; none goes out after a stop). */
   readonly #stop = new AbortController();
 
-  /** With `limits`, every attempt also waits for its provider's and model's limits (see `Throttler`). */
-  constructor(name: StrategyName, concurrency: number, retry: RetryPolicy = {}, limits?: RateLimits) {
+  /**
+   * With `limits`, every attempt also waits for its provider's and model's limits (see `Throttler`),
+   * and with `sharedWindows` for the other workers' takes from their windows too.
+   */
+  constructor(
+    name: StrategyName,
+    concurrency: number,
+    retry: RetryPolicy = {},
+    limits?: RateLimits,
+    sharedWindows?: SharedWindows,
+  ) {
     this.name = name;
     // With limits and several slots, the throttler keeps the cap (per request), so a
     // call waiting for one provider's limit holds no slot another provider could use.
     // One slot stays in the queue: one call at a time, retries included, in ask order.
     const throttlerHoldsCap = limits !== undefined && concurrency > 1;
     this.#limit = pLimit(throttlerHoldsCap ? Number.POSITIVE_INFINITY : concurrency);
-    this.#throttler = limits && new Throttler(limits, { concurrency: throttlerHoldsCap ? concurrency : undefined });
+    this.#throttler =
+      limits && new Throttler(limits, { concurrency: throttlerHoldsCap ? concurrency : undefined, sharedWindows });
     this.#retry = retry;
     // Every call waiting to retry listens on the one stop signal.
     setMaxListeners(0, this.#stop.signal);

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ProviderError } from "../core/errors.js";
 import type { LLMResult, Usage } from "../core/llm.js";
+import type { WindowTake } from "../store/store.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { CallTask } from "./strategy.js";
-import { Throttler } from "./throttler.js";
+import { Throttler, type ThrottlerOptions } from "./throttler.js";
 
 const usage = (inputTokens?: number, outputTokens?: number): Usage => ({
   inputTokens,
@@ -23,7 +24,7 @@ const result = (reported: Usage = usage()): LLMResult => ({
 });
 
 /** Calls through a throttler; each send is recorded and answers after `latencyMs`. */
-function harness(limits: RateLimits, options: { concurrency?: number } = {}) {
+function harness(limits: RateLimits, options: ThrottlerOptions = {}) {
   const throttler = new Throttler(limits, options);
   const started: { name: string; at: number }[] = [];
   let inFlight = 0;
@@ -182,6 +183,42 @@ describe("Throttler", () => {
     await expect(call("third", "openai/gpt-4.1-mini")).rejects.toBe(reason);
     await vi.advanceTimersByTimeAsync(2000);
     expect(started.map((entry) => entry.name)).toEqual(["first"]);
+  });
+
+  it("takes each request from the windows shared with other workers too, waiting as long as they say", async () => {
+    const takes: WindowTake[][] = [];
+    const waits = [0, 500, 0];
+    const sharedWindows = async (asked: readonly WindowTake[]) => {
+      takes.push([...asked]);
+      return waits.shift() ?? 0;
+    };
+    const { call, startOf } = harness(
+      { openai: { requests: 10, perMs: 1000 }, "openai/gpt-4.1-mini": { tpm: 1000 } },
+      { sharedWindows },
+    );
+    const calls = [call("a", "openai/gpt-4.1-mini"), call("b", "openai/gpt-4.1-mini")];
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(calls);
+    expect([startOf("a"), startOf("b")]).toEqual([0, 500]);
+    // Windows named alike by every worker; a take stays as long as this process's windows keep a request.
+    const windows = [
+      { key: "openai requests per 1000 ms", limit: 10, spanMs: 2000, weight: 1 },
+      { key: "openai/gpt-4.1-mini tokens per 60000 ms", limit: 1000, spanMs: 61_000, weight: expect.any(Number) },
+    ];
+    expect(takes).toEqual([windows, windows, windows]);
+  });
+
+  it("on stop, a call waiting for a shared window rejects at once and is not sent", async () => {
+    const { throttler, call, started } = harness(
+      { openai: { requests: 10, perMs: 1000 } },
+      { sharedWindows: async () => 60_000 },
+    );
+    const waiting = call("waiting", "openai/gpt-4.1-mini");
+    await vi.advanceTimersByTimeAsync(10);
+    const reason = new Error("interrupted");
+    throttler.stop(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(started).toEqual([]);
   });
 
   it("passes calls without limits straight through", () => {

@@ -15,14 +15,24 @@
  * and drains them (`QueueStrategy`).
  */
 import type { Usage } from "../core/llm.js";
+import type { WindowTake } from "../store/store.js";
 import { estimateRequestTokens } from "./estimate-request-tokens.js";
-import { type Counted, LimitGate } from "./limit-gate.js";
-import { type LimitRule, parseRateLimits, type RateLimits } from "./rate-limits.js";
+import { arrivalMs, type Counted, LimitGate } from "./limit-gate.js";
+import { type LimitRule, parseRateLimits, type RateLimits, type WindowRule } from "./rate-limits.js";
 import type { CallTask } from "./strategy.js";
+
+/** Takes from windows that other workers take from too; see `Store.takeFromWindows`. */
+export type SharedWindows = (takes: readonly WindowTake[]) => Promise<number>;
 
 export interface ThrottlerOptions {
   /** Requests in flight at once across all providers. @default unlimited */
   readonly concurrency?: number;
+  /**
+   * Rate windows shared with the other workers of the store: a request that this
+   * process's windows let go also waits until it fits theirs, so all together stay
+   * under each limit. Takes count from when they are sent (not settled by the answer).
+   */
+  readonly sharedWindows?: SharedWindows | undefined;
 }
 
 /**
@@ -39,9 +49,13 @@ export class Throttler {
   #arrivals = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped: Error | undefined;
+  readonly #sharedWindows: SharedWindows | undefined;
+  /** Wake the requests waiting for a shared window (at `stop`). */
+  readonly #sharedWaits = new Set<() => void>();
 
   constructor(limits: RateLimits, options: ThrottlerOptions = {}) {
     this.#rules = parseRateLimits(limits);
+    this.#sharedWindows = options.sharedWindows;
     const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
     this.#global = Number.isFinite(concurrency) ? new LimitGate({ concurrency, windows: [] }) : undefined;
   }
@@ -61,6 +75,7 @@ export class Throttler {
         const permit = await this.#acquire(lane, tokens, task);
         let reported: number | undefined;
         try {
+          if (lane.shared.length > 0) await this.#takeShared(lane, tokens, task);
           const result = await task.send();
           reported = _reportedTokens(result.usage);
           return result;
@@ -77,7 +92,37 @@ export class Throttler {
     for (const lane of this.#lanes.values()) {
       for (const waiter of lane.waiting.splice(0)) waiter.reject(reason);
     }
+    for (const wake of this.#sharedWaits) wake();
     clearTimeout(this.#timer);
+  }
+
+  /** Waits until the request fits every shared window of its lane, and takes from them. */
+  async #takeShared(lane: Lane, tokens: number, task: CallTask): Promise<void> {
+    const takes = lane.shared.map(({ key, limit, spanMs, unit }) => ({
+      key,
+      limit,
+      spanMs,
+      weight: unit === "tokens" ? tokens : 1,
+    }));
+    let told = false;
+    for (;;) {
+      if (this.#stopped) throw this.#stopped;
+      const waitMs = await this.#sharedWindows!(takes);
+      if (waitMs <= 0) return;
+      if (!told) {
+        told = true;
+        task.waitsForLimit(Math.ceil(waitMs));
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.#sharedWaits.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.ceil(waitMs));
+        this.#sharedWaits.add(wake);
+      });
+    }
   }
 
   #laneOf(provider: string, model: string): Lane {
@@ -85,10 +130,22 @@ export class Throttler {
     let lane = this.#lanes.get(key);
     if (!lane) {
       const gates = [this.#global, this.#gateOf(provider), this.#gateOf(key)].filter((gate) => gate !== undefined);
-      lane = { gates, countsTokens: gates.some((gate) => gate.countsTokens), waiting: [], waitTold: false };
+      const shared = this.#sharedWindows ? [provider, key].flatMap((rule) => this.#sharedOf(rule)) : [];
+      lane = { gates, shared, countsTokens: gates.some((gate) => gate.countsTokens), waiting: [], waitTold: false };
       this.#lanes.set(key, lane);
     }
     return lane;
+  }
+
+  /** The windows of the limit `key` as every worker names them: the limit, its unit and its span. */
+  #sharedOf(key: string): SharedWindow[] {
+    return (this.#rules.get(key)?.windows ?? []).map(({ unit, limit, perMs }) => ({
+      key: `${key} ${unit} per ${perMs} ms`,
+      unit,
+      limit,
+      // As long as this process's windows hold a request still in flight (see RollingWindow).
+      spanMs: perMs + arrivalMs,
+    }));
   }
 
   #gateOf(key: string): LimitGate | undefined {
@@ -177,8 +234,17 @@ export class Throttler {
 
 // --- internal ---
 
+interface SharedWindow {
+  readonly key: string;
+  readonly unit: WindowRule["unit"];
+  readonly limit: number;
+  readonly spanMs: number;
+}
+
 interface Lane {
   readonly gates: readonly LimitGate[];
+  /** Windows shared with the store's other workers (none without `sharedWindows`). */
+  readonly shared: readonly SharedWindow[];
   readonly countsTokens: boolean;
   /** In arrival order. */
   readonly waiting: Waiter[];

@@ -75,6 +75,8 @@ class MemoryStore implements Store {
   readonly #nodes = new Map<string, ConversationNodeRecord>();
   readonly #heads = new Map<string, ConversationHeadRecord>();
   readonly #userdata = new Map<string, string>();
+  /** Locks held (`withLock`), each with the promise its release resolves. */
+  readonly #locks = new Map<string, Promise<void>>();
 
   async beginSession(_info: SessionInfo): Promise<number> {
     return this.#sessions.push(undefined);
@@ -252,6 +254,29 @@ class MemoryStore implements Store {
 
   async pendingCalls(): Promise<ReadonlySet<string>> {
     return new Set(this.#openBatches().flatMap((batch) => batch.calls.map(answerKey)));
+  }
+
+  async withLock<T>(lock: string, wait: boolean, body: () => Promise<T>): Promise<{ readonly value: T } | undefined> {
+    for (let held = this.#locks.get(lock); held; held = this.#locks.get(lock)) {
+      if (!wait) return undefined;
+      await held;
+    }
+    let release = () => {};
+    this.#locks.set(lock, new Promise((resolve) => (release = resolve)));
+    try {
+      return { value: await body() };
+    } finally {
+      this.#locks.delete(lock);
+      release();
+    }
+  }
+
+  async takenCalls(keys: readonly CallKey[]): Promise<ReadonlySet<string>> {
+    const pending = await this.pendingCalls();
+    const taken = keys
+      .map(answerKey)
+      .filter((key) => pending.has(key) || this.#calls.get(key)?.responseId !== undefined);
+    return new Set(taken);
   }
 
   async failedCalls(): Promise<readonly FailedCall[]> {

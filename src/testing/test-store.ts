@@ -9,6 +9,7 @@ import { rawCases } from "./store-contract/raw-cases.js";
 import { conversationCases, usageCases, userdataCases } from "./store-contract/records-cases.js";
 import { retryCases } from "./store-contract/retry-cases.js";
 import type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js";
+import { workerCases } from "./store-contract/worker-cases.js";
 
 export type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js";
 
@@ -16,7 +17,8 @@ export type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js
  * Declare the contract cases of the `Store` interface, each on a fresh store from
  * `makeStore` (closed by the case). Cases check with `node:assert`, so any runner
  * with `describe` and `it` fits: pass vitest's (or jest's, or `node:test`'s).
- * Optional methods (`lookupSync`, `agentAnswersSync`, `agentAnswers`, `answeredCount`, `rawAnswers`) are checked
+ * Optional methods (`lookupSync`, `agentAnswersSync`, `agentAnswers`, `answeredCount`, `rawAnswers`, and those of a
+ * store many workers share: `withLock`, `takenCalls`, `takeFromWindows`) are checked
  * when the store has them.
  *
  * @example
@@ -36,4 +38,5 @@ export function testStore(makeStore: MakeStore, test: StoreTestApi): void {
   usageCases(makeStore, test);
   userdataCases(makeStore, test);
   rawCases(makeStore, test);
+  workerCases(makeStore, test);
 }

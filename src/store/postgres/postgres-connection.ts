@@ -117,7 +117,7 @@ export class PostgresConnection implements SqlConnection {
 
   async transaction<T>(body: (connection: SqlConnection) => Promise<T>): Promise<T> {
     await this.#ready;
-    const client = await this.#connect();
+    const client = await this.connect();
     const inside: SqlConnection = {
       dialect: this.dialect,
       run: async (sql, parameters) => (await this.#query(client, sql, parameters)).rowCount ?? 0,
@@ -142,8 +142,8 @@ export class PostgresConnection implements SqlConnection {
     }
   }
 
-  /** A client of the pool for work that needs one session (advisory locks, a transaction). */
-  async #connect(): Promise<pg.PoolClient> {
+  /** A client of the pool for work that needs one session (advisory locks, a transaction); release it after. */
+  async connect(): Promise<pg.PoolClient> {
     try {
       return await this.#openPool().connect();
     } catch (error) {

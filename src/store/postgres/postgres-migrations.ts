@@ -134,4 +134,53 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (session, model, via_batch)
   );
   `,
+  // Rate windows shared by the workers of one store: a row per window, locked while one take
+  // is decided, and the takes in it until they leave (see Store.takeFromWindows).
+  `
+  CREATE TABLE rate_windows (key TEXT PRIMARY KEY);
+  CREATE TABLE rate_takes (
+    key TEXT NOT NULL REFERENCES rate_windows (key),
+    ends_at DOUBLE PRECISION NOT NULL,
+    weight DOUBLE PRECISION NOT NULL
+  );
+  CREATE INDEX rate_takes_by_window ON rate_takes (key, ends_at);
+  CREATE FUNCTION parallellm_take_rate(takes JSON) RETURNS DOUBLE PRECISION LANGUAGE plpgsql AS $take$
+  DECLARE
+    now_ms DOUBLE PRECISION;
+    wait_ms DOUBLE PRECISION := 0;
+    fits BOOLEAN := TRUE;
+    take RECORD;
+    used DOUBLE PRECISION;
+    needed DOUBLE PRECISION;
+    free_at DOUBLE PRECISION;
+  BEGIN
+    INSERT INTO rate_windows (key) SELECT t.key FROM json_to_recordset(takes) AS t (key TEXT) ON CONFLICT DO NOTHING;
+    -- In one order, so two takes that share windows never wait for each other both ways.
+    PERFORM 1 FROM rate_windows WHERE key IN (SELECT t.key FROM json_to_recordset(takes) AS t (key TEXT))
+      ORDER BY key FOR UPDATE;
+    -- The database's clock: one clock for workers on many machines.
+    now_ms := extract(epoch FROM clock_timestamp()) * 1000;
+    FOR take IN SELECT * FROM json_to_recordset(takes) AS t (key TEXT, lim DOUBLE PRECISION, weight DOUBLE PRECISION)
+    LOOP
+      DELETE FROM rate_takes WHERE key = take.key AND ends_at <= now_ms;
+      needed := least(take.weight, take.lim);
+      SELECT coalesce(sum(weight), 0) INTO used FROM rate_takes WHERE key = take.key;
+      IF used + needed > take.lim THEN
+        fits := FALSE;
+        -- When enough of the window has left for this take to fit.
+        SELECT min(e.ends_at) INTO free_at FROM (
+          SELECT ends_at, sum(weight) OVER (ORDER BY ends_at) AS freed FROM rate_takes WHERE key = take.key
+        ) AS e WHERE used - e.freed + needed <= take.lim;
+        wait_ms := greatest(wait_ms, coalesce(free_at, now_ms) - now_ms);
+      END IF;
+    END LOOP;
+    IF NOT fits THEN
+      RETURN greatest(wait_ms, 1);
+    END IF;
+    INSERT INTO rate_takes (key, ends_at, weight)
+      SELECT t.key, now_ms + t.span, t.weight FROM json_to_recordset(takes) AS t (key TEXT, span DOUBLE PRECISION, weight DOUBLE PRECISION);
+    RETURN 0;
+  END
+  $take$;
+  `,
 ];

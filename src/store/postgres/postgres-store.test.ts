@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { adminQuery, describePg, pgUrl, schemaUrl, tempPostgresStore, tempSchema } from "../../../test/postgres.js";
 import { testStore } from "../../testing/test-store.js";
 import { escapeText, numberPlaceholders, unescapeText } from "./postgres-connection.js";
+import { postgresMigrations } from "./postgres-migrations.js";
 import { postgresStore } from "./postgres-store.js";
 
 describePg("the PostgreSQL store passes the Store contract", () => {
@@ -16,7 +17,9 @@ describePg("the PostgreSQL store's schema", () => {
     try {
       const upgraded = await Promise.all(stores.map((store) => store.migrated));
       expect(upgraded).toEqual([undefined, undefined, undefined, undefined]);
-      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([[1]]);
+      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([
+        [postgresMigrations.length],
+      ]);
       const sessions = await Promise.all(
         stores.map((store) => store.beginSession({ strategy: "sync", pid: 1, startedAt: 1 })),
       );
@@ -39,7 +42,9 @@ describePg("the PostgreSQL store's schema", () => {
     await (await tempStoreIn(newer)).close();
     await adminQuery(`UPDATE ${newer}.parallellm_schema SET version = 999`);
     const store = postgresStore(pgUrl, { schema: newer });
-    await expect(store.migrated).rejects.toThrow(/written by a newer parallellm \(schema 999; this version knows 1\)/);
+    await expect(store.migrated).rejects.toThrow(
+      `written by a newer parallellm (schema 999; this version knows ${postgresMigrations.length})`,
+    );
     await store.close();
   });
 
@@ -80,6 +85,12 @@ async function tempStoreIn(schema: string) {
   await store.migrated;
   return store;
 }
+
+it("refuses a pool of one connection, which a lock among workers would leave with none to work on", () => {
+  expect(() => postgresStore("postgres://127.0.0.1:9/db", { maxConnections: 1 })).toThrow(
+    /takes a whole number from 2 and up \(a lock among workers holds one connection/,
+  );
+});
 
 it("numbers placeholders outside string literals and comments", () => {
   expect(numberPlaceholders("SELECT ?, '?', ? WHERE a = ?")).toBe("SELECT $1, '?', $2 WHERE a = $3");

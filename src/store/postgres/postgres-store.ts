@@ -7,11 +7,14 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
-import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
+import type { AgentAnswers, CallKey, StoredAnswer, WindowTake } from "../store.js";
 import { PostgresBulkAnswers } from "./postgres-bulk-answers.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
+import { withAdvisoryLock } from "./postgres-locks.js";
 import { postgresMigrations } from "./postgres-migrations.js";
+import { takeFromWindows } from "./postgres-rate-windows.js";
+import { takenCalls } from "./postgres-taken-calls.js";
 
 useDriverTypes(pg);
 
@@ -22,13 +25,14 @@ export interface PostgresStoreOptions {
    * @default "public"
    */
   readonly schema?: string | undefined;
-  /** Connections the store's own pool opens at most. @default 10 */
+  /** Connections the store's own pool opens at most (2 and up: a lock among workers holds one). @default 10 */
   readonly maxConnections?: number | undefined;
 }
 
 export class PostgresStore extends SqlStore {
   readonly #ready: Promise<number | undefined>;
   readonly #bulk: PostgresBulkAnswers;
+  readonly #connection: PostgresConnection;
 
   /** With `reopen`, the store owns `pool` (see `PostgresConnection`). */
   constructor(pool: pg.Pool, location: string, reopen: (() => pg.Pool) | undefined, schema: string | undefined) {
@@ -42,6 +46,7 @@ export class PostgresStore extends SqlStore {
     super(connection, location);
     this.#ready = ready;
     this.#bulk = new PostgresBulkAnswers(connection);
+    this.#connection = connection;
     // Surfaced by the first statement; not an unhandled rejection meanwhile.
     ready.catch(() => {});
   }
@@ -59,6 +64,21 @@ export class PostgresStore extends SqlStore {
   /** Resolves once the schema is in place: to the version it was upgraded from, or `undefined` when it was current or new. */
   get migrated(): Promise<number | undefined> {
     return this.#ready;
+  }
+
+  /** Held on a connection of its own (an advisory lock): a worker that dies releases it at once. */
+  async withLock<T>(lock: string, wait: boolean, body: () => Promise<T>): Promise<{ readonly value: T } | undefined> {
+    // The lock is keyed by the store's schema, which the migration creates.
+    await this.#ready;
+    return withAdvisoryLock(this.#connection, this.location, lock, wait, body);
+  }
+
+  takenCalls(keys: readonly CallKey[]): Promise<ReadonlySet<string>> {
+    return takenCalls(this.#connection, keys);
+  }
+
+  takeFromWindows(takes: readonly WindowTake[]): Promise<number> {
+    return takeFromWindows(this.#connection, takes);
   }
 }
 
@@ -108,6 +128,12 @@ export function checkOptions(options: PostgresStoreOptions): void {
   if (unknown.length > 0) {
     throw new StoreError(
       `postgresStore does not take ${unknown.map((name) => `"${name}"`).join(", ")}; it takes schema and maxConnections.`,
+    );
+  }
+  const connections = options.maxConnections;
+  if (connections !== undefined && !(Number.isInteger(connections) && connections >= 2)) {
+    throw new StoreError(
+      `postgresStore({ maxConnections }) takes a whole number from 2 and up (a lock among workers holds one connection while the work under it uses another), got ${String(connections)}.`,
     );
   }
   if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {

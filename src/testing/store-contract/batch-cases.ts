@@ -4,7 +4,7 @@ import { answerKey, type BatchIntent, type CallKey } from "../../store/store.js"
 import { answer, callKey, failure, type MakeStore, type StoreTestApi, sortedBy, withStore } from "./store-fixtures.js";
 
 /** An intent for a batch of `keys` (custom ids `c0`, `c1`, ...) created at `createdAt`. */
-function intent(tag: string, keys: readonly CallKey[], createdAt = 1000, provider = "openai"): BatchIntent {
+export function intent(tag: string, keys: readonly CallKey[], createdAt = 1000, provider = "openai"): BatchIntent {
   return {
     tag,
     provider,
