@@ -4,6 +4,7 @@
  */
 import { answerCases, sessionCases } from "./store-contract/answers-cases.js";
 import { batchCases, failureCases } from "./store-contract/batch-cases.js";
+import { claimCases } from "./store-contract/claims-cases.js";
 import { rawCases } from "./store-contract/raw-cases.js";
 import { conversationCases, usageCases, userdataCases } from "./store-contract/records-cases.js";
 import { retryCases } from "./store-contract/retry-cases.js";
@@ -15,7 +16,7 @@ export type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js
  * Declare the contract cases of the `Store` interface, each on a fresh store from
  * `makeStore` (closed by the case). Cases check with `node:assert`, so any runner
  * with `describe` and `it` fits: pass vitest's (or jest's, or `node:test`'s).
- * Optional methods (`lookupSync`, `agentAnswersSync`, `answeredCount`, `rawAnswers`) are checked
+ * Optional methods (`lookupSync`, `agentAnswersSync`, `answeredCount`, `rawAnswers`, the claims) are checked
  * when the store has them.
  *
  * @example
@@ -34,4 +35,5 @@ export function testStore(makeStore: MakeStore, test: StoreTestApi): void {
   usageCases(makeStore, test);
   userdataCases(makeStore, test);
   rawCases(makeStore, test);
+  claimCases(makeStore, test);
 }

@@ -2,10 +2,21 @@ import { describe, expect, it } from "vitest";
 import { adminQuery, describePg, pgUrl, tempPostgresStore, tempSchema } from "../../../test/postgres.js";
 import { testStore } from "../../testing/test-store.js";
 import { escapeText, numberPlaceholders, unescapeText } from "./postgres-connection.js";
+import { postgresMigrations } from "./postgres-migrations.js";
 import { postgresStore } from "./postgres-store.js";
 
 describePg("the PostgreSQL store passes the Store contract", () => {
   testStore(() => tempPostgresStore(), { describe, it });
+
+  it("has claims, so the contract's claim cases run on it (workers sharing it send each call once)", async () => {
+    const store = tempPostgresStore();
+    await store.close();
+    expect([store.claimCalls, store.renewClaims, store.releaseClaims].map((method) => typeof method)).toEqual([
+      "function",
+      "function",
+      "function",
+    ]);
+  });
 });
 
 describePg("the PostgreSQL store's schema", () => {
@@ -15,7 +26,9 @@ describePg("the PostgreSQL store's schema", () => {
     try {
       const upgraded = await Promise.all(stores.map((store) => store.migrated));
       expect(upgraded).toEqual([undefined, undefined, undefined, undefined]);
-      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([[1]]);
+      expect(await adminQuery(`SELECT version FROM ${schema}.parallellm_schema`)).toEqual([
+        [postgresMigrations.length],
+      ]);
       const sessions = await Promise.all(
         stores.map((store) => store.beginSession({ strategy: "sync", pid: 1, startedAt: 1 })),
       );
@@ -38,7 +51,9 @@ describePg("the PostgreSQL store's schema", () => {
     await (await tempStoreIn(newer)).close();
     await adminQuery(`UPDATE ${newer}.parallellm_schema SET version = 999`);
     const store = postgresStore(pgUrl, { schema: newer });
-    await expect(store.migrated).rejects.toThrow(/written by a newer parallellm \(schema 999; this version knows 1\)/);
+    await expect(store.migrated).rejects.toThrow(
+      `written by a newer parallellm (schema 999; this version knows ${postgresMigrations.length})`,
+    );
     await store.close();
   });
 

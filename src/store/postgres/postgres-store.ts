@@ -7,6 +7,8 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
+import type { CallKey, ClaimOutcome } from "../store.js";
+import * as claims from "./postgres-claims.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
 import { postgresMigrations } from "./postgres-migrations.js";
@@ -26,21 +28,33 @@ export interface PostgresStoreOptions {
 
 export class PostgresStore extends SqlStore {
   readonly #ready: Promise<number | undefined>;
+  readonly #connection: PostgresConnection;
 
   constructor(pool: pg.Pool, location: string, ownsPool: boolean, schema: string | undefined) {
     const ready = migratePostgres(pool, location, schema);
-    super(
-      new PostgresConnection(
-        pool,
-        location,
-        ready.then(() => {}),
-        ownsPool,
-      ),
+    const connection = new PostgresConnection(
+      pool,
       location,
+      ready.then(() => {}),
+      ownsPool,
     );
+    super(connection, location);
+    this.#connection = connection;
     this.#ready = ready;
     // Surfaced by the first statement; not an unhandled rejection meanwhile.
     ready.catch(() => {});
+  }
+
+  claimCalls(keys: readonly CallKey[], holder: number, leaseMs: number): Promise<readonly ClaimOutcome[]> {
+    return claims.claimCalls(this.#connection, keys, holder, leaseMs);
+  }
+
+  renewClaims(holder: number, leaseMs: number): Promise<void> {
+    return claims.renewClaims(this.#connection, holder, leaseMs);
+  }
+
+  releaseClaims(keys: readonly CallKey[], holder: number): Promise<void> {
+    return claims.releaseClaims(this.#connection, keys, holder);
   }
 
   /** Resolves once the schema is in place: to the version it was upgraded from, or `undefined` when it was current or new. */
