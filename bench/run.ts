@@ -18,6 +18,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   status: async () => (await import("./status.js")).statusBenchmark,
   export: async () => (await import("./export.js")).exportBenchmark,
   "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
+  "scale-out": async () => (await import("./scale-out.js")).scaleOutBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

@@ -94,8 +94,15 @@ export interface ParallellmOptions extends CallDefaults {
   readonly prices?: Readonly<Record<string, ModelPrice>> | undefined;
   /** A JSON file of prices in the same shape as `prices` (merged under `prices`). */
   readonly pricesFile?: string | undefined;
-  /** Use this store instead of the workspace's SQLite file. */
-  readonly store?: Store | undefined;
+  /**
+   * Use this store instead of the workspace's SQLite file: a store, or a function that
+   * makes one, called at each open. Closing the workspace closes its store, so
+   * `Parallellm.run(..., { untilDone: true })`, which opens the workspace once per run,
+   * takes the function.
+   * @example
+   * { store: () => postgresStore(process.env.PARALLELLM_PG_URL) }
+   */
+  readonly store?: Store | (() => Store) | undefined;
   /**
    * Run as one of `count` workers of this pipeline sharing one store (`postgresStore`):
    * this worker (`index`, from 0) sends only the calls of the agents whose stable key

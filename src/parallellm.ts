@@ -131,7 +131,8 @@ export class Parallellm implements AsyncDisposable {
     if (llm !== undefined) registry.resolve(llm);
     const startedAt = Date.now();
     const path = makeWorkspaceDirectory(directory);
-    const store = options.store ?? (await createSqliteStore(join(path, "store.sqlite"), { lock: options.lock }));
+    const given = typeof options.store === "function" ? options.store() : options.store;
+    const store = given ?? (await createSqliteStore(join(path, "store.sqlite"), { lock: options.lock }));
     let pllm: Parallellm;
     try {
       const session = await store.beginSession({ strategy, pid: process.pid, startedAt });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../src/core/agent-shard.js";
 import { InputError, Parallellm, type ParallellmOptions } from "../src/index.js";
-import { MockProvider } from "../src/testing/index.js";
+import { createMemoryStore, MockProvider } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
 const items = Array.from({ length: 20 }, (_, index) => `item-${index}`);
@@ -78,5 +78,29 @@ describe("shard", () => {
 
   it("refuses a claim lease that is not a whole number of milliseconds", async () => {
     await expect(Parallellm.open(tempWorkspace(), { claimLeaseMs: 0 })).rejects.toThrow(/`claimLeaseMs`/);
+  });
+});
+
+describe("a store given to Parallellm.run with untilDone", () => {
+  it("is refused as an object (the first run closes it) and made afresh for each run by a function", async () => {
+    const other = items.find((item) => shardOf(item, 2) === 1)!;
+    const halting = (pllm: Parallellm) => pllm.agent(other, (agent) => agent.ask("Not mine.").text());
+    const options = { llm: "mock-1", providers: { mock: new MockProvider() }, summary: false } as const;
+    await expect(
+      Parallellm.run(tempWorkspace(), { ...options, store: createMemoryStore() }, halting, { untilDone: true }),
+    ).rejects.toThrow("pass a function that makes one: store: () => postgresStore(url)");
+
+    let made = 0;
+    const store = () => {
+      made++;
+      return createMemoryStore();
+    };
+    const { runs } = await Parallellm.run(
+      tempWorkspace(),
+      { ...options, store, shard: { index: 0, count: 2 } },
+      halting,
+      { untilDone: true, pollInterval: 1, maxRuns: 3 },
+    );
+    expect([runs, made]).toEqual([3, 3]);
   });
 });

@@ -258,9 +258,10 @@ const _openOptions = defineOptions<ParallellmOptions>(
     prices: ['{ "<model>": { input, output } } (USD per million tokens)', (value) => _priceTable(value, "prices")],
     pricesFile: ["a string", isString],
     store: [
-      "a store (beginSession, lookup, saveResponse... as in the Store interface)",
+      "a store (beginSession, lookup, saveResponse... as in the Store interface), or a function that makes one",
       (value) =>
-        isObject(value) && _storeMethods.every((method) => isFunction((value as Record<string, unknown>)[method])),
+        isFunction(value) ||
+        (isObject(value) && _storeMethods.every((method) => isFunction((value as Record<string, unknown>)[method]))),
     ],
     shard: ["{ index, count }", _isShard],
     claimLeaseMs: ["a whole number of milliseconds from 1 up", wholeFrom(1)],

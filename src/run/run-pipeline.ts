@@ -3,7 +3,7 @@
  * nothing is pending (the loop `pllm run --wait` uses too).
  */
 import { runStatusOf, runUntilDone } from "../batch/run-until-done.js";
-import { BatchFailedError, FailedCallsError } from "../core/errors.js";
+import { BatchFailedError, FailedCallsError, InputError } from "../core/errors.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import type { ParallellmOptions, RunOptions } from "../parallellm-options.js";
 import { checkRunOptions } from "./check-open-options.js";
@@ -26,6 +26,12 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
   runOptions: RunOptions,
 ): Promise<{ readonly result: T; readonly summary: RunSummary; readonly runs: number }> {
   checkRunOptions(runOptions);
+  if (runOptions.untilDone && options.store !== undefined && typeof options.store !== "function") {
+    // The first run's close() closes the store, and the second run would find it closed.
+    throw new InputError(
+      "Parallellm.run with untilDone opens the workspace once per run, and each run closes its store, so it cannot take one store object; pass a function that makes one: store: () => postgresStore(url).",
+    );
+  }
   const runOnce = async (run: number) => {
     // Failed calls are sent again by the first run only: later runs would loop on them.
     const workspace = await open(run === 1 ? options : { ...options, retryFailed: false });

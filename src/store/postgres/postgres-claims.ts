@@ -11,6 +11,15 @@ import { answerKey, type CallKey, type ClaimOutcome } from "../store.js";
 const now = "(extract(epoch FROM clock_timestamp()) * 1000)";
 /** Keys per statement (three parameters each, far below PostgreSQL's 65,535). */
 const chunkSize = 500;
+/**
+ * Every statement locks claim rows in this one order, so two workers claiming,
+ * renewing or releasing overlapping calls at once wait for each other, never deadlock.
+ */
+const lockOrder = `agent COLLATE "C", hash COLLATE "C", occurrence`;
+/** The holder's claims among `(VALUES …)`, locked in `lockOrder`. */
+const ownRows = (values: string) =>
+  `(agent, hash, occurrence) IN (SELECT agent, hash, occurrence FROM claims
+     WHERE holder = ? AND (agent, hash, occurrence) IN (VALUES ${values}) ORDER BY ${lockOrder} FOR UPDATE)`;
 
 /** See `Store.claimCalls`; `keys` are distinct. */
 export async function claimCalls(
@@ -38,9 +47,8 @@ export async function renewClaims(connection: SqlConnection, holder: number, lea
 export async function releaseClaims(connection: SqlConnection, keys: readonly CallKey[], holder: number) {
   for (let start = 0; start < keys.length; start += chunkSize) {
     const chunk = keys.slice(start, start + chunkSize);
-    await connection.run(
-      `DELETE FROM claims WHERE holder = ? AND (agent, hash, occurrence) IN (VALUES ${_rows(chunk.length)})`,
-      [holder, ..._keyValues(chunk)],
+    await _retryDeadlock(() =>
+      connection.run(`DELETE FROM claims WHERE ${ownRows(_rows(chunk.length))}`, [holder, ..._keyValues(chunk)]),
     );
   }
 }
@@ -54,13 +62,16 @@ async function _claimChunk(
   leaseMs: number,
 ): Promise<ClaimOutcome[]> {
   const values = _keyValues(keys);
-  const taken = await connection.all(
-    `INSERT INTO claims (agent, hash, occurrence, holder, expires_at)
-     SELECT agent, hash, occurrence, ?::bigint, ${now} + ?::double precision FROM (VALUES ${_rows(keys.length)}) AS wanted (agent, hash, occurrence)
+  const taken = await _retryDeadlock(() =>
+    connection.all(
+      `INSERT INTO claims (agent, hash, occurrence, holder, expires_at)
+     SELECT agent, hash, occurrence, ?::bigint, ${now} + ?::double precision
+     FROM (VALUES ${_rows(keys.length)}) AS wanted (agent, hash, occurrence) ORDER BY ${lockOrder}
      ON CONFLICT (agent, hash, occurrence) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
        WHERE claims.holder = excluded.holder OR claims.expires_at <= ${now}
      RETURNING agent, hash, occurrence`,
-    [holder, leaseMs, ...values],
+      [holder, leaseMs, ...values],
+    ),
   );
   const outcome = new Map<string, ClaimOutcome>(taken.map((row) => [_rowKey(row), "taken"]));
   if (taken.length > 0) {
@@ -80,6 +91,21 @@ async function _claimChunk(
     }
   }
   return keys.map((key) => outcome.get(answerKey(key)) ?? "held");
+}
+
+/**
+ * A deadlock PostgreSQL broke by aborting this statement (a lock order it could not
+ * keep, e.g. a unique index's): it changed nothing, so it runs again.
+ */
+async function _retryDeadlock<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (code !== "40P01" || attempt === 5) throw error;
+    }
+  }
 }
 
 function _rows(count: number): string {
