@@ -1,8 +1,8 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type OpenAI from "openai";
+import type { Shard } from "./core/agent-shard.js";
 import type { CallDefaults } from "./core/call-options.js";
 import type { ProviderName } from "./core/llm.js";
-import type { Shard } from "./core/agent-shard.js";
 import type { Logger, LogLevel } from "./core/log.js";
 import type { RunSummary } from "./dashboard/run-summary.js";
 import type { GoogleClient } from "./providers/google/google-client.js";

@@ -27,7 +27,10 @@ export async function sendClaimed(
   const { claims } = host;
   for (;;) {
     let outcome: Awaited<ReturnType<CallClaims["awaitTurn"]>> | undefined;
-    const claim = async () => (outcome = await claims.take(key)) === "taken";
+    const claim = async () => {
+      outcome = await claims.take(key);
+      return outcome === "taken";
+    };
     try {
       return await sendCall(context, key, call, { ...options, claim });
     } catch (error) {
