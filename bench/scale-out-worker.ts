@@ -7,9 +7,7 @@ import { createInterface } from "node:readline";
 import { Parallellm } from "parallellm";
 import { postgresStore } from "parallellm/postgres";
 import { fakeProviderClients } from "parallellm/testing";
-
-export const asks = 4000;
-export const concurrency = 50;
+import { asks, concurrency } from "./scale-out-settings.js";
 
 const [url, schema, serverUrl, shard, directory] = process.argv.slice(2) as [string, string, string, string, string];
 const [k, n] = shard === "-" ? [] : shard.split("/").map(Number);

@@ -14,9 +14,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { type Figure, startFakeServerProcess, time, withTempDirectory } from "./bench-util.js";
-import { asks } from "./scale-out-worker.js";
+import { asks, latencyMs } from "./scale-out-settings.js";
 
-const latencyMs = 500;
 const worker = fileURLToPath(new URL("./scale-out-worker.ts", import.meta.url));
 
 export async function scaleOutBenchmark(): Promise<Figure[]> {
