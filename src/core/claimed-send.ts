@@ -25,12 +25,13 @@ export async function sendClaimed(
   options: SendOptions,
 ): Promise<LLMResult> {
   const { claims } = host;
+  // What the latest claim gave: "taken" holds the call until the send ends, however it ends.
+  let outcome: Awaited<ReturnType<CallClaims["awaitTurn"]>> | undefined;
+  const claim = async () => {
+    outcome = await claims.take(key);
+    return outcome === "taken";
+  };
   for (;;) {
-    let outcome: Awaited<ReturnType<CallClaims["awaitTurn"]>> | undefined;
-    const claim = async () => {
-      outcome = await claims.take(key);
-      return outcome === "taken";
-    };
     try {
       return await sendCall(context, key, call, { ...options, claim });
     } catch (error) {
