@@ -13,14 +13,25 @@ type ClaimingStore = Store & Required<Pick<Store, "claimCalls" | "renewClaims" |
 /** How long a claim lasts unless renewed: a worker killed while sending holds its calls this long. */
 export const defaultClaimLeaseMs = 60_000;
 
-/** The first wait for a call another worker holds; it doubles up to a quarter lease (at most 2 s). */
-const firstWaitMs = 50;
+/** How often calls another worker holds are polled: a quarter lease, from 50 ms to 1 s. */
+const pollBounds = { fewestMs: 50, mostMs: 1000 };
+
+/** An ask waiting for a call another worker holds. */
+interface Waiter {
+  readonly key: CallKey;
+  readonly stopped: () => boolean;
+  readonly resolve: (outcome: ClaimOutcome | "stopped") => void;
+  readonly reject: (error: unknown) => void;
+}
 
 export class CallClaims {
   readonly #store: ClaimingStore;
   readonly #holder: number;
   readonly #leaseMs: number;
-  readonly #longestWaitMs: number;
+  readonly #pollMs: number;
+  /** Calls another worker holds, and who waits for each. */
+  #waiting: Waiter[] = [];
+  #poll: NodeJS.Timeout | undefined;
   /** Claims asked for this turn, by call. */
   #asked = new Map<
     string,
@@ -43,7 +54,7 @@ export class CallClaims {
     this.#store = store;
     this.#holder = holder;
     this.#leaseMs = leaseMs;
-    this.#longestWaitMs = Math.max(firstWaitMs, Math.min(2000, leaseMs / 4));
+    this.#pollMs = Math.min(pollBounds.mostMs, Math.max(pollBounds.fewestMs, leaseMs / 4));
   }
 
   /** Claim `key` (with the other claims of this turn). */
@@ -60,19 +71,16 @@ export class CallClaims {
   }
 
   /**
-   * `key` is held by another worker: poll with backoff until its answer is stored
-   * (`answered`) or its claim is free and taken (`taken`); `stopped` (the run stopped
+   * `key` is held by another worker: wait until its answer is stored (`answered`) or
+   * its claim is free and taken (`taken`). Every call waiting is polled in one claim
+   * statement at a time, at most every quarter lease; `stopped` (the run stopped
    * sending) ends the wait.
    */
-  async awaitTurn(key: CallKey, stopped: () => boolean): Promise<ClaimOutcome | "stopped"> {
-    let waitMs = firstWaitMs;
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      if (stopped()) return "stopped";
-      const outcome = await this.take(key);
-      if (outcome !== "held") return outcome;
-      waitMs = Math.min(waitMs * 2, this.#longestWaitMs);
-    }
+  awaitTurn(key: CallKey, stopped: () => boolean): Promise<ClaimOutcome | "stopped"> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ key, stopped, resolve, reject });
+      this.#poll ??= setTimeout(() => void this.#pollWaiting(), this.#pollMs);
+    });
   }
 
   /** The call was answered, or failed: let go of its claim (with the others released this turn). */
@@ -113,6 +121,23 @@ export class CallClaims {
         },
       ),
     );
+  }
+
+  async #pollWaiting(): Promise<void> {
+    const waiting: Waiter[] = [];
+    for (const entry of this.#waiting.splice(0)) {
+      if (entry.stopped()) entry.resolve("stopped");
+      else waiting.push(entry);
+    }
+    // Taken in the same turn, so they go to the store as one statement.
+    const outcomes = await Promise.allSettled(waiting.map((entry) => this.take(entry.key)));
+    for (const [index, entry] of waiting.entries()) {
+      const outcome = outcomes[index]!;
+      if (outcome.status === "rejected") entry.reject(outcome.reason);
+      else if (outcome.value === "held") this.#waiting.push(entry);
+      else entry.resolve(outcome.value);
+    }
+    this.#poll = this.#waiting.length > 0 ? setTimeout(() => void this.#pollWaiting(), this.#pollMs) : undefined;
   }
 
   #releaseAsked(): void {
