@@ -50,6 +50,21 @@ describe("shard", () => {
     expect(mock.requestCount).toBe(items.length);
   });
 
+  it("in the collecting strategies too: a worker collects only its shard's calls for its batches", async () => {
+    const { summary } = await Parallellm.run(
+      tempWorkspace(),
+      {
+        llm: "mock-1",
+        providers: { mock: new MockProvider() },
+        strategy: "dry-run",
+        shard: { index: 1, count: 2 },
+        summary: false,
+      },
+      pipeline,
+    );
+    expect(summary).toMatchObject({ collected: ofShard(1).length, waitingForShard: ofShard(0).length, sent: 0 });
+  });
+
   it("with ignoreCache, the worker that asks sends: a deliberate resend never finds a stored answer", async () => {
     const mock = new MockProvider();
     const other = items.find((item) => shardOf(item, 2) === 1)!;
