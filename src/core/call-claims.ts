@@ -3,8 +3,8 @@
  * a call is claimed as it gets its slot to be sent, so a call another worker
  * sends (or has answered) is not sent again. Claims asked for in the same turn
  * of the event loop go to the store in one statement; the leases of calls in
- * flight are renewed together; a call another worker holds is waited for by
- * polling with backoff, and taken over if that worker's lease runs out.
+ * flight are renewed together; the calls other workers hold are polled
+ * together, and one is taken over if its worker's lease runs out.
  */
 import { answerKey, type CallKey, type ClaimOutcome, type Store } from "../store/store.js";
 
