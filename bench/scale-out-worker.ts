@@ -30,7 +30,8 @@ createInterface({ input: process.stdin }).once("line", async () => {
         (index, agent) => agent.ask(`Summarise item ${index} in one line.`).text(),
         { concurrency: asks },
       ),
-    { untilDone: true, pollInterval: 200, maxPollInterval: 200 },
+    // A sharded worker done with its shard replays everything at each poll: once a second, not flat out.
+    { untilDone: true, pollInterval: 1000, maxPollInterval: 1000 },
   );
   const answers = result.filter((text) => typeof text === "string").length;
   process.stdout.write(`${JSON.stringify({ answers, sent: summary.sent })}\n`);
