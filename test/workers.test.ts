@@ -7,6 +7,7 @@
  * that was answered is sent again.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { shardOf } from "../src/core/agent-shard.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { adminQuery, describePg, tempSchema } from "./postgres.js";
 import { runWorkers, startWorker, type WorkerResult, workerSpec } from "./workers.js";
@@ -77,7 +78,10 @@ describePg("4 workers of one pipeline on one PostgreSQL store, async", () => {
         ),
       );
       expect(requestsPerAsk(tag, calls).filter((count) => count !== 1)).toEqual([]);
-      expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(calls);
+      // Each worker sent exactly its own shard's calls (claims alone would spread them otherwise).
+      const shardSizes = [0, 0, 0, 0];
+      for (let index = 0; index < calls; index++) shardSizes[shardOf(`item-${index}`, 4)]!++;
+      expect(results.map((result) => result.sent)).toEqual(shardSizes);
       expectEveryAnswer(results, calls);
     },
     workersTimeout,
