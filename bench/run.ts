@@ -20,6 +20,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   export: async () => (await import("./export.js")).exportBenchmark,
   "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
   copy: async () => (await import("./copy.js")).copyBenchmark,
+  "scale-out": async () => (await import("./scale-out.js")).scaleOutBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type OpenAI from "openai";
+import type { Shard } from "./core/agent-shard.js";
 import type { CallDefaults } from "./core/call-options.js";
 import type { ProviderName } from "./core/llm.js";
 import type { Logger, LogLevel } from "./core/log.js";
@@ -99,6 +100,24 @@ export interface ParallellmOptions extends CallDefaults {
    * The store is closed with the workspace; the same object may be passed to the next open.
    */
   readonly store?: Store | undefined;
+  /**
+   * Run as one of `count` workers of this pipeline sharing one store (`postgresStore`):
+   * this worker (`index`, from 0) sends only the calls of the agents whose stable key
+   * (a hash of the agent's name) falls in its shard. It still runs every agent and
+   * replays every stored answer; an ask of another shard's agent that has no answer yet
+   * halts its agent, so `Parallellm.run(..., { untilDone: true })` runs again until the
+   * other workers have stored theirs. `pllm run --shard 2/8` is `{ index: 1, count: 8 }`.
+   * @example
+   * { store: postgresStore(process.env.PARALLELLM_PG_URL), shard: { index: 0, count: 4 } }
+   */
+  readonly shard?: Shard | undefined;
+  /**
+   * With a store several workers share (`postgresStore`): a call is claimed before it is
+   * sent, so no other worker sends it meanwhile; the claim is renewed while the call is in
+   * flight and lapses this long after its worker dies (another worker then sends the call).
+   * @default 60000
+   */
+  readonly claimLeaseMs?: number | undefined;
   /** Batch and hybrid strategies. */
   readonly batch?: BatchSettings | undefined;
   /** A session's batch results become visible only when all of that session's batches are done. */

@@ -101,6 +101,8 @@ export class Parallellm implements AsyncDisposable {
       providerFor: (name) => registry.get(name),
       keepRaw: options.keepRaw === true,
       log: this.#log,
+      claimLeaseMs: options.claimLeaseMs,
+      shard: options.shard,
     });
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { type RunStatus, runStatusOf, runUntilDone } from "../batch/run-until-done.js";
+import type { Shard } from "../core/agent-shard.js";
 import { type LogLevel, logLevels } from "../core/log.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import { Parallellm } from "../parallellm.js";
@@ -52,6 +53,10 @@ export const runCommand = defineCommand({
       type: "boolean",
       description: "Send again the calls that failed for good in earlier runs (with --wait: in its first run)",
     },
+    shard: {
+      type: "string",
+      description: "k/n: run as worker k of n (from 1) sharing one store; it sends only its shard's agents' calls",
+    },
     quiet: { type: "boolean", description: "No summary output" },
     "log-level": {
       type: "string",
@@ -81,6 +86,7 @@ export const runCommand = defineCommand({
       ...(args.quiet ? { summary: false } : {}),
       ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
       ...(args["retry-failed"] ? { retryFailed: true } : {}),
+      ...(args.shard !== undefined ? { shard: parseShard(String(args.shard)) } : {}),
       ...(args["log-level"] !== undefined ? { logLevel: parseLogLevel(String(args["log-level"])) } : {}),
       ...(store ? { store } : {}),
     };
@@ -209,6 +215,16 @@ function parseLogLevel(text: string): LogLevel {
   if (!logLevels.includes(text as LogLevel))
     throw new UsageError(`--log-level must be one of ${logLevels.join(", ")}, got "${text}".`);
   return text as LogLevel;
+}
+
+/** `k/n`, counted from 1 as Playwright's and Jest's `--shard` are: `2/8` is `{ index: 1, count: 8 }`. */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [k, n] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
+  if (!(k >= 1 && n >= 1 && k <= n && Number.isSafeInteger(n))) {
+    throw new UsageError(`--shard takes k/n, this worker's shard k of n counted from 1 (1/4 … 4/4), got "${text}".`);
+  }
+  return { index: k - 1, count: n };
 }
 
 function parseStrategy(text: string): StrategyName {

@@ -9,8 +9,11 @@ import type { Provider } from "../providers/provider.js";
 import type { CallKey, Store } from "../store/store.js";
 import { haltSignal } from "../strategies/batch-halt.js";
 import type { CollectHost, Strategy, StrategyReport } from "../strategies/strategy.js";
+import { type Shard, shardOf } from "./agent-shard.js";
 import { type AskSite, askLocation } from "./ask-location.js";
+import { CallClaims, defaultClaimLeaseMs } from "./call-claims.js";
 import type { AskOptions } from "./call-options.js";
+import { type ClaimedSendHost, sendClaimed } from "./claimed-send.js";
 import { EarlierOutcomes } from "./earlier-outcomes.js";
 import { AuthenticationError, InputError, Interrupted } from "./errors.js";
 import { failedForGoodError } from "./failed-for-good.js";
@@ -33,6 +36,10 @@ export interface CallEngineOptions {
   /** Store each answer's raw provider response with it. */
   readonly keepRaw: boolean;
   readonly log: Log;
+  /** How long a claim of a call being sent lasts unless renewed (a store shared by workers). @default 60000 */
+  readonly claimLeaseMs?: number | undefined;
+  /** This worker sends only the calls of the agents of its shard; the others' wait for their workers. */
+  readonly shard?: Shard | undefined;
 }
 
 /** Where an ask was made: captured already, or a function that captures it (only calls that are sent or fail need it). */
@@ -54,6 +61,8 @@ export class CallEngine {
   /** What the strategy may ask of the engine: made once, handed over with every collected call. */
   readonly #host: CollectHost;
   readonly #sendContext: SendContext;
+  /** Claims of calls sent, when the store is shared by workers; `undefined` otherwise (nothing is claimed). */
+  readonly #claimed: ClaimedSendHost | undefined;
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
@@ -61,6 +70,12 @@ export class CallEngine {
     this.#replay = new ReplayLookup(options.store);
     const { store, strategy, session, providerFor, keepRaw, log } = options;
     this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally, log };
+    const claims = CallClaims.for(store, session, options.claimLeaseMs ?? defaultClaimLeaseMs);
+    this.#claimed = claims && {
+      claims,
+      stopped: () => this.#fatal !== undefined,
+      refuse: () => this.#refuseSend(),
+    };
     this.#host = {
       sendCollected: (call) => {
         this.tally.stats.collected--;
@@ -179,6 +194,16 @@ export class CallEngine {
       handle._fail(failedForGoodError(failure)._locate(key.agent, askLocation(siteOf(site))));
       return;
     }
+    const shard = this.#options.shard;
+    // A deliberate resend (`ignoreCache`) never finds a stored answer, so it is sent by the worker that asks it.
+    if (shard && useStored && shardOf(key.agent, shard.count) !== shard.index) {
+      this.tally.stats.waitingForShard++;
+      if (log.debugOn) this.#decided(key, call, "waits for another shard's worker");
+      handle._defer("pending", () =>
+        Promise.reject(haltSignal(`Ask #${seq} of agent "${key.agent}" waits for the worker of another shard.`)),
+      );
+      return;
+    }
     if (this.#options.strategy.decide(!useStored) === "collect") {
       const collected: CollectedCall = { key, seq, call, resubmitted: this.#earlier.failedBefore(key) };
       this.tally.stats.collected++;
@@ -193,7 +218,7 @@ export class CallEngine {
   #send(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
     const promise = this.#fatal
       ? this.#refuseSend()
-      : sendCall(this.#sendContext, key, call, options).catch((error: unknown) => {
+      : this.#sendOnce(key, call, options).catch((error: unknown) => {
           // A key the provider refuses fails every call: send nothing more.
           if (error instanceof AuthenticationError && !this.#fatal) {
             this.#log.error(
@@ -205,6 +230,14 @@ export class CallEngine {
           throw error;
         });
     return this.#track(promise);
+  }
+
+  #sendOnce(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
+    const claimed = this.#claimed;
+    // Only a call nothing was stored for is claimed: a deliberate resend (`ignoreCache`) is this worker's own.
+    return claimed && options.isNew
+      ? sendClaimed(this.#sendContext, claimed, key, call, options)
+      : sendCall(this.#sendContext, key, call, options);
   }
 
   /** A debug record of what became of an ask (replayed, pending, collected). */
@@ -248,6 +281,7 @@ export class CallEngine {
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await this.#options.strategy.drain();
+    await this.#claimed?.claims.close();
   }
 
   /** At close, after `drain`: the strategy submits (or reports) what it collected. */

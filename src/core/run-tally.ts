@@ -31,6 +31,8 @@ export interface RunStats {
   collected: number;
   /** Asks whose call waits in a provider batch submitted by an earlier run. */
   inPendingBatches: number;
+  /** Asks not sent because their agent is another shard's (`shard`): that shard's worker sends them. */
+  waitingForShard: number;
 }
 
 export interface ModelUsage {
@@ -56,6 +58,7 @@ export class RunTally {
     outputTokens: 0,
     collected: 0,
     inPendingBatches: 0,
+    waitingForShard: 0,
   };
   /** Stored calls this run asked for (replayed or sent), for drift detection. */
   readonly askedCallIds = new Set<number>();

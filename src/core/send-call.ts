@@ -38,7 +38,15 @@ export interface SendOptions {
   readonly askSite: AskSite | undefined;
   /** Nothing was stored for this call (as opposed to a deliberate resend). */
   readonly isNew: boolean;
+  /**
+   * Asked once the call has its slot, before its first attempt (a store shared by workers):
+   * false means another worker sends it, and the call rejects with `claimedElsewhere`, unsent.
+   */
+  readonly claim?: (() => Promise<boolean>) | undefined;
 }
+
+/** What a call rejects with when its claim went to another worker (see `SendOptions.claim`): never shown to user code. */
+export const claimedElsewhere = new Error("Another worker sends this call.");
 
 export async function sendCall(
   context: SendContext,
@@ -61,25 +69,26 @@ export async function sendCall(
   let requestMade = false;
   let result: LLMResult;
   let raw: string | undefined;
+  const send = () => {
+    if (!counted) {
+      counted = true;
+      stats.sent++;
+    }
+    attempts++;
+    if (log.debugOn) {
+      attemptStartedAt = Date.now();
+      log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(call) }, "send");
+    }
+    return generate(provider, call, context.keepRaw, (received) => {
+      raw = received;
+    });
+  };
   try {
     result = await strategy.run({
       provider: call.llm.provider,
       model: call.llm.model,
       request: call.request,
-      send: () => {
-        if (!counted) {
-          counted = true;
-          stats.sent++;
-        }
-        attempts++;
-        if (log.debugOn) {
-          attemptStartedAt = Date.now();
-          log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(call) }, "send");
-        }
-        return generate(provider, call, context.keepRaw, (received) => {
-          raw = received;
-        });
-      },
+      send: options.claim ? claimFirst(options.claim, send) : send,
       waitsForLimit: (waitMs) => {
         if (log.infoOn) log.info({ ...fieldsOf(), waitMs }, "waiting for a rate limit");
       },
@@ -111,6 +120,7 @@ export async function sendCall(
       },
     });
   } catch (error) {
+    if (error === claimedElsewhere) throw error;
     if (counted && !requestMade) stats.sent--;
     // Stopped by SIGINT/SIGTERM before it was sent or while it waited to be retried: the next run sends it.
     if (error instanceof Interrupted) {
@@ -174,6 +184,18 @@ export async function sendCall(
     );
   }
   return result;
+}
+
+/** `send`, whose first attempt waits for the call's claim and is not made without it. */
+function claimFirst(claim: () => Promise<boolean>, send: () => Promise<LLMResult>): () => Promise<LLMResult> {
+  let claimed = false;
+  return async () => {
+    if (!claimed) {
+      if (!(await claim())) throw claimedElsewhere;
+      claimed = true;
+    }
+    return send();
+  };
 }
 
 /** The fields of every record about one call. */

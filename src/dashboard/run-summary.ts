@@ -76,6 +76,8 @@ export interface RunSummary {
   readonly outputTokens: number;
   readonly collected: number;
   readonly inPendingBatches: number;
+  /** Asks not sent because their agent is another shard's: a later run replays what that shard's worker stored. */
+  readonly waitingForShard: number;
   /** The signal (SIGINT, SIGTERM) that stopped the run: calls not sent by then are sent by the next run. */
   readonly interruptedBy: string | undefined;
   /** Agents still running when the workspace closed (not awaited): their later asks were refused. */
@@ -137,6 +139,8 @@ function batchLines(summary: RunSummary): string[] {
   }
   if (summary.inPendingBatches > 0)
     lines.push(`  waiting   ${summary.inPendingBatches} asks wait in batches submitted earlier`);
+  if (summary.waitingForShard > 0)
+    lines.push(`  waiting   ${summary.waitingForShard} asks wait for another shard's worker to send them`);
   if (summary.collected > 0 && !summary.dryRun) {
     const verb = batches.previewOnly ? "written to batch files, not submitted" : "collected";
     lines.push(`  collected ${summary.collected} calls ${verb}`);

@@ -208,6 +208,33 @@ function _isLogger(value: unknown): boolean {
   );
 }
 
+const _shardRules = defineOptions<NonNullable<ParallellmOptions["shard"]>>(
+  "`shard`",
+  {
+    index: ["a whole number from 0 up", wholeFrom(0)],
+    count: ["a whole number from 1 up", wholeFrom(1)],
+  },
+  { prefix: "shard." },
+);
+
+/** `{ index, count }`, both given, `index` below `count`. */
+function _isShard(value: unknown): boolean {
+  if (!isObject(value) || Array.isArray(value)) return false;
+  checkOptions(value, _shardRules);
+  const { index, count } = value as Partial<NonNullable<ParallellmOptions["shard"]>>;
+  if (index === undefined || count === undefined) {
+    throw new InputError(
+      `\`shard\` needs both index (from 0) and count, got ${describeValue(value)}; e.g. { index: 0, count: 4 } for the first of 4 workers.`,
+    );
+  }
+  if (index >= count) {
+    throw new InputError(
+      `Expected \`shard.index\` to be below \`shard.count\` (${count}), got ${index}: shards are numbered from 0, so the last of ${count} is ${count - 1}.`,
+    );
+  }
+  return true;
+}
+
 /** The methods parallellm calls on every store. */
 const _storeMethods = ["beginSession", "endSession", "lookup", "saveResponse", "close"] as const;
 
@@ -240,6 +267,8 @@ const _openOptions = defineOptions<ParallellmOptions>(
       (value) =>
         isObject(value) && _storeMethods.every((method) => isFunction((value as Record<string, unknown>)[method])),
     ],
+    shard: ["{ index, count }", _isShard],
+    claimLeaseMs: ["a whole number of milliseconds from 1 up", wholeFrom(1)],
     batch: ["{ minSize, confirm, approve, preview, limits }", nestedOptions(_batch)],
     cohortLock: ["true or false", isBoolean],
     keepRaw: ["true or false", isBoolean],

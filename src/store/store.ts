@@ -1,7 +1,8 @@
 /**
  * The Store seam: the only place state lives. A few required methods; the
- * optional ones let an embedded store skip a promise per replay (`lookupSync`)
- * and a network store read an agent's answers in one round trip (`agentAnswers`).
+ * optional ones let an embedded store skip a promise per replay (`lookupSync`),
+ * a network store read an agent's answers in one round trip (`agentAnswers`), and
+ * a store shared by many processes keep them from sending one call twice (`claimCalls`).
  */
 import type { LLMResult } from "../core/llm.js";
 
@@ -221,6 +222,13 @@ export interface StoredConversation {
   readonly heads: readonly ConversationHeadRecord[];
 }
 
+/**
+ * What claiming a call gave: `taken` (this session may send it: no live claim of
+ * another session, no answer stored), `held` (another session's claim is live: it
+ * sends the call), `answered` (an answer is stored: nothing to send, nothing claimed).
+ */
+export type ClaimOutcome = "taken" | "held" | "answered";
+
 export interface Store {
   /** Where the store lives, for messages. */
   readonly location: string;
@@ -328,6 +336,18 @@ export interface Store {
    * resolve to the milliseconds until it may (a weight above a limit fits an empty window).
    */
   takeFromWindows?(takes: readonly WindowTake[]): Promise<number>;
+  /**
+   * Claim calls before sending them, for a store that several processes share: in one
+   * atomic step per call, a claim is taken unless another session holds a live one (whose
+   * lease has not expired); then a call whose answer is stored by now is not claimed.
+   * `holder` is the claiming session; the lease lasts `leaseMs` by the store's clock.
+   * One outcome per key, in order. A store one process holds alone leaves these out.
+   */
+  claimCalls?(keys: readonly CallKey[], holder: number, leaseMs: number): Promise<readonly ClaimOutcome[]>;
+  /** Extend every claim `holder` holds to `leaseMs` from now (calls in flight can outlast a lease). */
+  renewClaims?(holder: number, leaseMs: number): Promise<void>;
+  /** Let go of `holder`'s claims of these calls (answered, or failed): another session may send them now. */
+  releaseClaims?(keys: readonly CallKey[], holder: number): Promise<void>;
   saveUserdata(key: string, json: string, session: number): Promise<void>;
   loadUserdata(key: string): Promise<string | undefined>;
   close(): Promise<void>;

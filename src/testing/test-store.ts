@@ -5,6 +5,7 @@
 import { answerCases, sessionCases } from "./store-contract/answers-cases.js";
 import { batchCases, failureCases } from "./store-contract/batch-cases.js";
 import { bulkAnswerCases } from "./store-contract/bulk-answers-cases.js";
+import { claimCases } from "./store-contract/claims-cases.js";
 import { rawCases } from "./store-contract/raw-cases.js";
 import { conversationCases, usageCases, userdataCases } from "./store-contract/records-cases.js";
 import { retryCases } from "./store-contract/retry-cases.js";
@@ -18,7 +19,7 @@ export type { MakeStore, StoreTestApi } from "./store-contract/store-fixtures.js
  * `makeStore` (closed by the case). Cases check with `node:assert`, so any runner
  * with `describe` and `it` fits: pass vitest's (or jest's, or `node:test`'s).
  * Optional methods (`lookupSync`, `agentAnswersSync`, `agentAnswers`, `answeredCount`, `rawAnswers`, and those of a
- * store many workers share: `withLock`, `takenCalls`, `takeFromWindows`) are checked
+ * store many workers share: `withLock`, `takenCalls`, `takeFromWindows`, the claims) are checked
  * when the store has them.
  *
  * @example
@@ -39,4 +40,5 @@ export function testStore(makeStore: MakeStore, test: StoreTestApi): void {
   userdataCases(makeStore, test);
   rawCases(makeStore, test);
   workerCases(makeStore, test);
+  claimCases(makeStore, test);
 }

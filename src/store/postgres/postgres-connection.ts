@@ -50,19 +50,19 @@ export function numberPlaceholders(sql: string): string {
  * in with U+0000 as U+0001 U+0002 and U+0001 as U+0001 U+0001, and comes back decoded, so
  * strings round-trip exactly and compare equal to themselves (strings without either are unchanged).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the point
 const needsEscape = /[\u0000\u0001]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the point
+const escaped = /[\u0000\u0001]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0001 starts each escape
+const escapes = /\u0001([\u0001\u0002])/g;
 export function escapeText(text: string): string {
   return needsEscape.test(text)
-    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
-      text.replace(/[\u0000\u0001]/g, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
+    ? text.replace(escaped, (char) => (char === "\u0000" ? "\u0001\u0002" : "\u0001\u0001"))
     : text;
 }
 export function unescapeText(text: string): string {
-  return text.includes("\u0001")
-    ? // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 and U+0001 are the characters escaped.
-      text.replace(/\u0001([\u0001\u0002])/g, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001"))
-    : text;
+  return text.includes("\u0001") ? text.replace(escapes, (_, code) => (code === "\u0002" ? "\u0000" : "\u0001")) : text;
 }
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;

@@ -1,6 +1,6 @@
 /**
  * Versioned schema of the PostgreSQL store: the SQLite store's tables (as of its
- * migration 11) in PostgreSQL's types. `parallellm_schema.version` holds the
+ * migration 11) in PostgreSQL's types, then what only a shared store needs (claims). `parallellm_schema.version` holds the
  * number applied; append new ones, never edit old ones.
  */
 export const postgresMigrations: readonly string[] = [
@@ -182,5 +182,18 @@ export const postgresMigrations: readonly string[] = [
     RETURN 0;
   END
   $take$;
+  `,
+  // 3: claims of calls being sent, so workers sharing the store send each call once.
+  `
+  CREATE TABLE claims (
+    agent TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    occurrence BIGINT NOT NULL,
+    holder BIGINT NOT NULL,
+    -- milliseconds since the epoch, by the database's clock (workers' clocks may differ)
+    expires_at DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (agent, hash, occurrence)
+  );
+  CREATE INDEX claims_by_holder ON claims (holder);
   `,
 ];

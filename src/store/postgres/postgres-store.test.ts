@@ -8,6 +8,16 @@ import { postgresStore } from "./postgres-store.js";
 
 describePg("the PostgreSQL store passes the Store contract", () => {
   testStore(() => tempPostgresStore(), { describe, it });
+
+  it("has claims, so the contract's claim cases run on it (workers sharing it send each call once)", async () => {
+    const store = tempPostgresStore();
+    await store.close();
+    expect([store.claimCalls, store.renewClaims, store.releaseClaims].map((method) => typeof method)).toEqual([
+      "function",
+      "function",
+      "function",
+    ]);
+  });
 });
 
 describePg("the PostgreSQL store's schema", () => {

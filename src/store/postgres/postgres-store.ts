@@ -7,8 +7,9 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
-import type { AgentAnswers, CallKey, StoredAnswer, WindowTake } from "../store.js";
+import type { AgentAnswers, CallKey, ClaimOutcome, StoredAnswer, WindowTake } from "../store.js";
 import { PostgresBulkAnswers } from "./postgres-bulk-answers.js";
+import * as claims from "./postgres-claims.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
 import { withAdvisoryLock } from "./postgres-locks.js";
@@ -59,6 +60,18 @@ export class PostgresStore extends SqlStore {
   /** The answers of the agents asked for in one turn of the event loop, in one statement. */
   agentAnswers(agent: string): Promise<AgentAnswers> {
     return this.#bulk.agentAnswers(agent);
+  }
+
+  claimCalls(keys: readonly CallKey[], holder: number, leaseMs: number): Promise<readonly ClaimOutcome[]> {
+    return claims.claimCalls(this.#connection, keys, holder, leaseMs);
+  }
+
+  renewClaims(holder: number, leaseMs: number): Promise<void> {
+    return claims.renewClaims(this.#connection, holder, leaseMs);
+  }
+
+  releaseClaims(keys: readonly CallKey[], holder: number): Promise<void> {
+    return claims.releaseClaims(this.#connection, keys, holder);
   }
 
   /** Resolves once the schema is in place: to the version it was upgraded from, or `undefined` when it was current or new. */
