@@ -3,7 +3,7 @@
  * nothing is pending (the loop `pllm run --wait` uses too).
  */
 import { runStatusOf, runUntilDone } from "../batch/run-until-done.js";
-import { BatchFailedError, FailedCallsError, InputError } from "../core/errors.js";
+import { BatchFailedError, FailedCallsError } from "../core/errors.js";
 import type { RunSummary } from "../dashboard/run-summary.js";
 import type { ParallellmOptions, RunOptions } from "../parallellm-options.js";
 import { checkRunOptions } from "./check-open-options.js";

@@ -48,6 +48,9 @@ const copiedTables: readonly { readonly table: string; readonly key: readonly st
   { table: "session_usage", key: ["session", "model", "via_batch"] },
 ];
 
+/** What the workers of a PostgreSQL store hold while they run (claims, rate windows): not part of a copy. */
+const workerStateTables: ReadonlySet<string> = new Set(["claims", "rate_windows", "rate_takes"]);
+
 /** Rows read per page; documents (up to megabytes each) in smaller pages. */
 const pageRows = 1000;
 const documentPageRows = 50;
@@ -97,7 +100,7 @@ async function columnsToCopy(
   const sourceTables = byTable(await from.tableColumns(source));
   const destinationTables = byTable(await to.tableColumns(to.connection));
   const known = new Set(copiedTables.map(({ table }) => table));
-  const unknown = [...sourceTables.keys()].filter((table) => !known.has(table));
+  const unknown = [...sourceTables.keys()].filter((table) => !known.has(table) && !workerStateTables.has(table));
   if (unknown.length > 0) {
     throw new InputError(
       `${from.location} has table(s) ${unknown.join(", ")} that this version of pllm copy does not know; copy it with the parallellm that wrote it. Nothing was copied.`,
