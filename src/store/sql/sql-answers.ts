@@ -167,14 +167,23 @@ export function usageQuery(
   byAgent = session === undefined,
 ): { readonly sql: string; readonly params: readonly SqlValue[] } {
   return {
-    sql: `SELECT c.model, ${byAgent ? "c.agent" : "NULL"}, r.session, r.via_batch, count(*),
-       coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-     FROM responses r JOIN calls c ON c.id = r.call_id
-     ${session === undefined ? "" : "WHERE r.session = ?"}
-     GROUP BY c.model, ${byAgent ? "c.agent, " : ""}r.session, r.via_batch
-     ORDER BY 1, 2, 3, 4`,
+    sql: `${usageSql(session === undefined ? undefined : "r.session = ?", byAgent)} ORDER BY 1, 2, 3, 4`,
     params: session === undefined ? [] : [session],
   };
+}
+
+/**
+ * The tokens of the answers `where` keeps (a condition on `r`, the responses, and `c`,
+ * their calls) by model, session and batch, and with `byAgent` by agent too: the columns
+ * model, agent, session, via_batch, answers, input_tokens, output_tokens, cached_tokens.
+ */
+export function usageSql(where: string | undefined, byAgent = false): string {
+  return `SELECT c.model AS model, ${byAgent ? "c.agent" : "NULL"} AS agent, r.session AS session,
+       r.via_batch AS via_batch, count(*) AS answers, coalesce(sum(r.input_tokens), 0) AS input_tokens,
+       coalesce(sum(r.output_tokens), 0) AS output_tokens, coalesce(sum(r.cached_tokens), 0) AS cached_tokens
+     FROM responses r JOIN calls c ON c.id = r.call_id
+     ${where === undefined ? "" : `WHERE ${where}`}
+     GROUP BY c.model, ${byAgent ? "c.agent, " : ""}r.session, r.via_batch`;
 }
 
 /** The rows of `usageQuery`, read as arrays. */

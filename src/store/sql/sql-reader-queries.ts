@@ -16,6 +16,7 @@ import type {
   SpendFigures,
   WorkspaceOverview,
 } from "../workspace-reader.js";
+import { usageSql } from "./sql-answers.js";
 
 const sameCall = (alias: string, other = "i") =>
   `${alias}.agent = ${other}.agent AND ${alias}.hash = ${other}.hash AND ${alias}.occurrence = ${other}.occurrence`;
@@ -186,11 +187,7 @@ export const openCallsSql = `
 export const usageBySessionSql = `
   SELECT model, NULL, session, via_batch, answers, input_tokens, output_tokens, cached_tokens FROM session_usage
   UNION ALL
-  SELECT c.model, NULL, r.session, r.via_batch, count(*),
-    coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-  FROM responses r JOIN calls c ON c.id = r.call_id
-  WHERE r.session IN (SELECT id FROM sessions WHERE ended_at IS NULL)
-  GROUP BY c.model, r.session, r.via_batch`;
+  ${usageSql("r.session IN (SELECT id FROM sessions WHERE ended_at IS NULL)")}`;
 
 /** The latest `?` sessions, newest first, with their answers and failures counted. */
 export const sessionRowsSql = `SELECT s.id, s.strategy, s.pid, s.started_at, s.ended_at, s.summary,

@@ -1,5 +1,6 @@
 /** Sessions and userdata in SQL. */
 import type { SessionInfo } from "../store.js";
+import { usageSql } from "./sql-answers.js";
 import type { SqlConnection } from "./sql-connection.js";
 
 export async function beginSession(connection: SqlConnection, info: SessionInfo): Promise<number> {
@@ -25,10 +26,8 @@ export async function endSession(connection: SqlConnection, session: number, sum
     await transaction.run("DELETE FROM session_usage WHERE session = ?", [session]);
     await transaction.run(
       `INSERT INTO session_usage (session, model, via_batch, answers, input_tokens, output_tokens, cached_tokens)
-       SELECT r.session, c.model, r.via_batch, count(*),
-         coalesce(sum(r.input_tokens), 0), coalesce(sum(r.output_tokens), 0), coalesce(sum(r.cached_tokens), 0)
-       FROM responses r JOIN calls c ON c.id = r.call_id WHERE r.session = ?
-       GROUP BY r.session, c.model, r.via_batch`,
+       SELECT session, model, via_batch, answers, input_tokens, output_tokens, cached_tokens
+       FROM (${usageSql("r.session = ?")}) AS usage`,
       [session],
     );
   });
