@@ -7,6 +7,7 @@
  * together, and one is taken over if its worker's lease runs out.
  */
 import { answerKey, type CallKey, type ClaimOutcome, type Store } from "../store/store.js";
+import { TickBatch } from "./tick-batch.js";
 
 type ClaimingStore = Store & Required<Pick<Store, "claimCalls" | "renewClaims" | "releaseClaims">>;
 
@@ -32,11 +33,8 @@ export class CallClaims {
   /** Calls another worker holds, and who waits for each. */
   #waiting: Waiter[] = [];
   #poll: NodeJS.Timeout | undefined;
-  /** Claims asked for this turn, by call. */
-  #asked = new Map<
-    string,
-    { key: CallKey; resolvers: ((outcome: ClaimOutcome) => void)[]; fail: ((error: unknown) => void)[] }
-  >();
+  /** Claims asked for this turn, taken in one statement. */
+  readonly #claims: TickBatch<CallKey, ClaimOutcome>;
   #releasing: CallKey[] = [];
   /** Calls this session holds a claim of (sent or about to be). */
   readonly #held = new Set<string>();
@@ -55,19 +53,12 @@ export class CallClaims {
     this.#holder = holder;
     this.#leaseMs = leaseMs;
     this.#pollMs = Math.min(pollBounds.mostMs, Math.max(pollBounds.fewestMs, leaseMs / 4));
+    this.#claims = new TickBatch((keys) => this.#claim(keys), Number.POSITIVE_INFINITY);
   }
 
   /** Claim `key` (with the other claims of this turn). */
   take(key: CallKey): Promise<ClaimOutcome> {
-    return new Promise((resolve, reject) => {
-      if (this.#asked.size === 0) setImmediate(() => this.#claimAsked());
-      const id = answerKey(key);
-      const entry = this.#asked.get(id);
-      if (entry) {
-        entry.resolvers.push(resolve);
-        entry.fail.push(reject);
-      } else this.#asked.set(id, { key, resolvers: [resolve], fail: [reject] });
-    });
+    return this.#claims.get(key);
   }
 
   /**
@@ -91,36 +82,23 @@ export class CallClaims {
     if (this.#held.size === 0) this.#stopRenewing();
   }
 
-  /** Stop renewing, and wait for the claims and releases under way (the store closes next). */
+  /**
+   * Stop renewing, and wait for the releases and renewals under way (the store closes next);
+   * the claims were awaited by the sends that asked for them.
+   */
   async close(): Promise<void> {
     this.#stopRenewing();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  #claimAsked(): void {
-    const asked = this.#asked;
-    this.#asked = new Map();
-    const entries = [...asked.values()];
-    const claimed = this.#store.claimCalls(
-      entries.map((entry) => entry.key),
-      this.#holder,
-      this.#leaseMs,
-    );
-    this.#track(
-      claimed.then(
-        (outcomes) => {
-          for (const [index, entry] of entries.entries()) {
-            const outcome = outcomes[index]!;
-            if (outcome === "taken") this.#held.add(answerKey(entry.key));
-            for (const resolve of entry.resolvers) resolve(outcome);
-          }
-          if (this.#held.size > 0) this.#startRenewing();
-        },
-        (error: unknown) => {
-          for (const entry of entries) for (const reject of entry.fail) reject(error);
-        },
-      ),
-    );
+  /** Claims `keys` in one statement (each call once, should one be asked for twice); the calls taken are held. */
+  async #claim(keys: readonly CallKey[]): Promise<ClaimOutcome[]> {
+    const unique = new Map(keys.map((key) => [answerKey(key), key]));
+    const outcomes = await this.#store.claimCalls([...unique.values()], this.#holder, this.#leaseMs);
+    const byCall = new Map([...unique.keys()].map((id, index) => [id, outcomes[index]!]));
+    for (const [id, outcome] of byCall) if (outcome === "taken") this.#held.add(id);
+    if (this.#held.size > 0) this.#startRenewing();
+    return keys.map((key) => byCall.get(answerKey(key))!);
   }
 
   async #pollWaiting(): Promise<void> {

@@ -5,10 +5,10 @@
  * decoded on first access (most replays only want the text).
  */
 import type { LLMResult } from "../../core/llm.js";
+import { TickBatch } from "../../core/tick-batch.js";
 import { decodeResult } from "../sql/sql-answers.js";
 import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
 import type { PostgresConnection } from "./postgres-connection.js";
-import { TickBatch } from "./tick-batch.js";
 
 /** Keys in one statement at most (a batch run's forEach asks for all its items in one turn). */
 const maxKeys = 5000;

@@ -1,7 +1,7 @@
 /**
- * Reads asked for in one turn of the event loop, made as one bulk read (the
+ * Requests made in one turn of the event loop, sent as one bulk request (the
  * DataLoader pattern): a replay of many agents at once pays one round trip per
- * turn instead of one per ask.
+ * turn instead of one per ask, and so do the claims of the calls sent at once.
  */
 export class TickBatch<Key, Value> {
   readonly #read: (keys: readonly Key[]) => Promise<readonly Value[]>;
