@@ -67,8 +67,8 @@ export function unescapeText(text: string): string {
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
-/** A value bound to a placeholder: the SQL store's, or an array (`?::text[]`) for the bulk reads. */
-export type PostgresValue = SqlValue | readonly (string | number)[];
+/** A value bound to a placeholder: the SQL store's, or an array (`?::text[]`) for the bulk statements. */
+export type PostgresValue = SqlValue | readonly SqlValue[];
 
 export class PostgresConnection implements SqlConnection {
   readonly dialect = { insertionOrder: "inserted" } as const;

@@ -7,11 +7,12 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
-import type { AgentAnswers, CallKey, ClaimOutcome, StoredAnswer, WindowTake } from "../store.js";
+import type { AgentAnswers, CallKey, ClaimOutcome, ResponseRecord, StoredAnswer, WindowTake } from "../store.js";
 import { PostgresBulkAnswers } from "./postgres-bulk-answers.js";
 import * as claims from "./postgres-claims.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
 import { postgresError, redactedUrl } from "./postgres-errors.js";
+import { insertAnswers } from "./postgres-insert-answers.js";
 import { withAdvisoryLock } from "./postgres-locks.js";
 import { postgresMigrations } from "./postgres-migrations.js";
 import { takeFromWindows } from "./postgres-rate-windows.js";
@@ -50,6 +51,11 @@ export class PostgresStore extends SqlStore {
     this.#connection = connection;
     // Surfaced by the first statement; not an unhandled rejection meanwhile.
     ready.catch(() => {});
+  }
+
+  /** A group commit in one statement. */
+  protected override storeAnswers(records: readonly ResponseRecord[]): Promise<number[]> {
+    return insertAnswers(this.#connection, records);
   }
 
   /** The lookups of one turn of the event loop are read in one statement. */

@@ -76,17 +76,20 @@ export class SqlStore implements Store {
     if (batch.length === 0) return this.#committing;
     this.#queued = [];
     const records = batch.map((entry) => entry.record);
-    this.#committing = this.#connection
-      .transaction((transaction) => answers.insertResponses(transaction, records))
-      .then(
-        (callIds) => {
-          for (const [index, entry] of batch.entries()) entry.resolve(callIds[index]!);
-        },
-        (error: unknown) => {
-          for (const entry of batch) entry.reject(error);
-        },
-      );
+    this.#committing = this.storeAnswers(records).then(
+      (callIds) => {
+        for (const [index, entry] of batch.entries()) entry.resolve(callIds[index]!);
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.reject(error);
+      },
+    );
     return this.#committing;
+  }
+
+  /** Stores the answers of one group commit atomically; resolves to their call ids, in order. */
+  protected storeAnswers(records: readonly ResponseRecord[]): Promise<number[]> {
+    return this.#connection.transaction((transaction) => answers.insertResponses(transaction, records));
   }
 
   rawAnswers(key: CallKey): Promise<readonly (string | undefined)[]> {

@@ -95,6 +95,42 @@ export function answerCases(makeStore: MakeStore, test: StoreTestApi): void {
       });
     });
 
+    test.it("a group saved together keeps each answer's text, tokens, raw response and replacement", async () => {
+      await withStore(makeStore, async (store) => {
+        const earlier = callKey("earlier");
+        await store.saveResponse(answer(earlier, { session: 1, text: "old" }));
+        // Texts a statement carrying arrays must keep: quotes, braces, commas, backslashes, NULL, U+0000.
+        const texts = ['say "hi", {ok}', "back\\slash \\\\ ", "NULL", "nul \u0000 and \u0001 end", "", "é ✓ 🎉"];
+        const group = [
+          ...texts.map((text, index) =>
+            answer(callKey(`group-${index}`), { session: 2, text, inputTokens: index, viaBatch: index % 2 === 1 }),
+          ),
+          answer(earlier, { session: 2, text: "new", outputTokens: 7 }),
+        ];
+        const raws = group.map((_, index) => (index === 1 ? undefined : `{"raw":${index},"t":"\\u0000"}`));
+        await Promise.all(group.map((record, index) => store.saveResponse({ ...record, raw: raws[index] })));
+        for (const record of group) {
+          const stored = await lookupEverywhere(store, record);
+          assert.deepEqual(
+            [stored?.text, stored?.session, stored?.viaBatch === true],
+            [record.result.text, 2, record.viaBatch === true],
+          );
+          assert.deepEqual(asJson(stored?.result), asJson(record.result));
+        }
+        if (store.rawAnswers) {
+          for (const [index, record] of group.entries()) {
+            const expected = record.agent === "earlier" ? [undefined, raws[index]] : [raws[index]];
+            assert.deepEqual(await store.rawAnswers(record), expected);
+          }
+        }
+        const session2 = (await store.usage(2)).reduce(
+          (sum, row) => ({ answers: sum.answers + row.answers, input: sum.input + row.inputTokens }),
+          { answers: 0, input: 0 },
+        );
+        assert.deepEqual(session2, { answers: group.length, input: 15 });
+      });
+    });
+
     test.it("mode replace puts the new answer in use; mode keep stores it but keeps the one in use", async () => {
       await withStore(makeStore, async (store) => {
         const key = callKey("a");
