@@ -14,8 +14,11 @@ type ClaimingStore = Store & Required<Pick<Store, "claimCalls" | "renewClaims" |
 /** How long a claim lasts unless renewed: a worker killed while sending holds its calls this long. */
 export const defaultClaimLeaseMs = 60_000;
 
-/** How often calls another worker holds are polled: a quarter lease, from 50 ms to 1 s. */
-const pollBounds = { fewestMs: 50, mostMs: 1000 };
+/**
+ * How often calls another worker holds are polled: a quarter lease, from 50 ms to 250 ms
+ * (a poll only reads, so a worker learns of another's answers soon after they are stored).
+ */
+const pollBounds = { fewestMs: 50, mostMs: 250 };
 
 /** An ask waiting for a call another worker holds. */
 interface Waiter {

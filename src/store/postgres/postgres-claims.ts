@@ -4,8 +4,9 @@
  * expired claim or the holder's own), leases run by the database's clock, and
  * a call answered by the time its claim is taken is not claimed.
  */
-import type { SqlConnection, SqlValue } from "../sql/sql-connection.js";
+import type { SqlValue } from "../sql/sql-connection.js";
 import { answerKey, type CallKey, type ClaimOutcome } from "../store.js";
+import type { PostgresConnection } from "./postgres-connection.js";
 
 /** Milliseconds since the epoch by the database's clock: workers on other machines agree on it. */
 const now = "(extract(epoch FROM clock_timestamp()) * 1000)";
@@ -23,7 +24,7 @@ const ownRows = (values: string) =>
 
 /** See `Store.claimCalls`; `keys` are distinct. */
 export async function claimCalls(
-  connection: SqlConnection,
+  connection: PostgresConnection,
   keys: readonly CallKey[],
   holder: number,
   leaseMs: number,
@@ -36,7 +37,7 @@ export async function claimCalls(
 }
 
 /** See `Store.renewClaims`. */
-export async function renewClaims(connection: SqlConnection, holder: number, leaseMs: number): Promise<void> {
+export async function renewClaims(connection: PostgresConnection, holder: number, leaseMs: number): Promise<void> {
   await connection.run(`UPDATE claims SET expires_at = ${now} + ?::double precision WHERE holder = ?`, [
     leaseMs,
     holder,
@@ -44,7 +45,7 @@ export async function renewClaims(connection: SqlConnection, holder: number, lea
 }
 
 /** See `Store.releaseClaims`. */
-export async function releaseClaims(connection: SqlConnection, keys: readonly CallKey[], holder: number) {
+export async function releaseClaims(connection: PostgresConnection, keys: readonly CallKey[], holder: number) {
   for (let start = 0; start < keys.length; start += chunkSize) {
     const chunk = keys.slice(start, start + chunkSize);
     await _retryDeadlock(() =>
@@ -56,38 +57,50 @@ export async function releaseClaims(connection: SqlConnection, keys: readonly Ca
 // --- internal ---
 
 async function _claimChunk(
-  connection: SqlConnection,
+  connection: PostgresConnection,
   keys: readonly CallKey[],
   holder: number,
   leaseMs: number,
 ): Promise<ClaimOutcome[]> {
-  const values = _keyValues(keys);
-  const taken = await _retryDeadlock(() =>
+  // Calls answered, or held by another live claim, are told apart by reading alone: a worker
+  // polling the thousands of calls others hold takes no lock, and holds up none of their releases.
+  const rows = await _retryDeadlock(() =>
     connection.all(
-      `INSERT INTO claims (agent, hash, occurrence, holder, expires_at)
-     SELECT agent, hash, occurrence, ?::bigint, ${now} + ?::double precision
-     FROM (VALUES ${_rows(keys.length)}) AS wanted (agent, hash, occurrence) ORDER BY ${lockOrder}
-     ON CONFLICT (agent, hash, occurrence) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-       WHERE claims.holder = excluded.holder OR claims.expires_at <= ${now}
-     RETURNING agent, hash, occurrence`,
-      [holder, leaseMs, ...values],
+      `WITH wanted AS MATERIALIZED (
+         SELECT w.agent, w.hash, w.occurrence, c.response_id IS NOT NULL AS answered,
+           cl.holder IS NULL OR cl.holder = ?::bigint OR cl.expires_at <= ${now} AS free
+         FROM unnest(?::text[], ?::text[], ?::bigint[]) AS w (agent, hash, occurrence)
+         LEFT JOIN calls c USING (agent, hash, occurrence)
+         LEFT JOIN claims cl USING (agent, hash, occurrence)),
+       taken AS (
+         INSERT INTO claims (agent, hash, occurrence, holder, expires_at)
+         SELECT agent, hash, occurrence, ?::bigint, ${now} + ?::double precision
+         FROM wanted WHERE free AND NOT answered ORDER BY ${lockOrder}
+         ON CONFLICT (agent, hash, occurrence) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE claims.holder = excluded.holder OR claims.expires_at <= ${now}
+         RETURNING agent, hash, occurrence)
+       SELECT agent, hash, occurrence, 'taken' FROM taken
+       UNION ALL SELECT agent, hash, occurrence, 'answered' FROM wanted WHERE answered`,
+      [holder, ..._keyArrays(keys), holder, leaseMs],
     ),
   );
-  const outcome = new Map<string, ClaimOutcome>(taken.map((row) => [_rowKey(row), "taken"]));
-  if (taken.length > 0) {
+  const outcome = new Map<string, ClaimOutcome>(rows.map((row) => [_rowKey(row), row[3] as ClaimOutcome]));
+  const takenKeys = rows.filter((row) => row[3] === "taken").map(_rowCallKey);
+  if (takenKeys.length > 0) {
     // A statement of its own, so it sees every answer committed before the claim was taken
     // (a worker stores its answer before it lets go of the claim).
-    const takenKeys = taken.map((row) => ({ agent: row[0], hash: row[1], occurrence: row[2] }) as CallKey);
-    const answered = await connection.all(
-      `SELECT agent, hash, occurrence FROM calls
-       JOIN (VALUES ${_rows(takenKeys.length)}) AS wanted (agent, hash, occurrence) USING (agent, hash, occurrence)
-       WHERE response_id IS NOT NULL`,
-      _keyValues(takenKeys),
-    );
+    const answered = (
+      await connection.all(
+        `SELECT agent, hash, occurrence FROM calls
+         JOIN unnest(?::text[], ?::text[], ?::bigint[]) AS wanted (agent, hash, occurrence)
+           USING (agent, hash, occurrence)
+         WHERE response_id IS NOT NULL`,
+        _keyArrays(takenKeys),
+      )
+    ).map(_rowCallKey);
     if (answered.length > 0) {
-      const answeredKeys = answered.map((row) => ({ agent: row[0], hash: row[1], occurrence: row[2] }) as CallKey);
-      await releaseClaims(connection, answeredKeys, holder);
-      for (const key of answeredKeys) outcome.set(answerKey(key), "answered");
+      await releaseClaims(connection, answered, holder);
+      for (const key of answered) outcome.set(answerKey(key), "answered");
     }
   }
   return keys.map((key) => outcome.get(answerKey(key)) ?? "held");
@@ -112,10 +125,18 @@ function _rows(count: number): string {
   return Array.from({ length: count }, () => "(?::text, ?::text, ?::bigint)").join(", ");
 }
 
+function _keyArrays(keys: readonly CallKey[]): SqlValue[][] {
+  return [keys.map((key) => key.agent), keys.map((key) => key.hash), keys.map((key) => key.occurrence)];
+}
+
+function _rowCallKey(row: readonly unknown[]): CallKey {
+  return { agent: row[0] as string, hash: row[1] as string, occurrence: row[2] as number };
+}
+
 function _keyValues(keys: readonly CallKey[]): SqlValue[] {
   return keys.flatMap((key) => [key.agent, key.hash, key.occurrence]);
 }
 
 function _rowKey(row: readonly unknown[]): string {
-  return answerKey({ agent: row[0] as string, hash: row[1] as string, occurrence: row[2] as number });
+  return answerKey(_rowCallKey(row));
 }
