@@ -39,7 +39,14 @@ export async function sendClaimed(
     } finally {
       if (outcome === "taken") claims.release(key);
     }
-    if (outcome === "held") outcome = await claims.awaitTurn(key, host.stopped);
+    if (outcome === "held") {
+      context.tally.waitingOnWorkers++;
+      try {
+        outcome = await claims.awaitTurn(key, host.stopped);
+      } finally {
+        context.tally.waitingOnWorkers--;
+      }
+    }
     if (outcome === "stopped") return host.refuse();
     if (outcome === "answered") {
       const answer = await context.store.lookup(key);

@@ -64,6 +64,8 @@ export class RunTally {
   readonly askedCallIds = new Set<number>();
   /** Calls sent because nothing was stored for them (not `ignoreCache`/`rewriteCache` resends). */
   newCalls = 0;
+  /** Asks waiting right now for a call another worker sends (it holds the claim). */
+  waitingOnWorkers = 0;
   /** The first call that failed for good this run, named for the summary. */
   firstFailedForGood: string | undefined;
   readonly #models = new Map<string, ModelUsage>();

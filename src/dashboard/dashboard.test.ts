@@ -13,6 +13,7 @@ const snapshot: ProgressSnapshot = {
   failed: 3,
   collected: 0,
   batchesPending: 0,
+  waitingOnWorkers: 0,
   itemsDone: 612,
   itemsTotal: 1000,
   models: [
@@ -38,6 +39,15 @@ describe("dashboard rendering", () => {
       "[parallellm 12.5s] 612/1000 items · replayed 400 · sent 220 · received 212 · failed 3 · collected 0 · batches pending 0 · 15.5k tokens",
     );
     expect(renderLine({ ...snapshot, models: [snapshot.models[0]] })).toMatch(/14\.3k tokens · \$0\.0106$/);
+  });
+
+  it("shows the asks waiting on other workers (a claim they hold, another shard) only when there are some", () => {
+    const waiting = { ...snapshot, waitingOnWorkers: 12 };
+    expect(strip(renderPanel(waiting, 120)).split("\n")[1]).toBe(
+      "  replayed 400  sent 220  received 212  stored 212  failed 3  collected 0  batches pending 0  waiting on others 12",
+    );
+    expect(renderLine(waiting)).toContain(" · batches pending 0 · waiting on others 12 · 15.5k tokens");
+    expect(renderLine(snapshot)).not.toContain("waiting");
   });
 
   it("off a terminal, writes a plain line every interval and user output to the output stream", async () => {

@@ -27,6 +27,8 @@ export interface ProgressSnapshot {
   readonly failed: number;
   readonly collected: number;
   readonly batchesPending: number;
+  /** Asks waiting for other workers: for calls they hold now, and (halted) for another shard's. */
+  readonly waitingOnWorkers: number;
   /** Items of `forEach` calls: finished and in all. */
   readonly itemsDone: number;
   readonly itemsTotal: number;
@@ -118,7 +120,9 @@ export function renderPanel(snapshot: ProgressSnapshot, columns: number): string
     `${colors.bold("parallellm")} ${snapshot.strategy} ${formatDuration(seconds)}  ${bar} ${items}  ${rate.toFixed(1)}/s  ${eta}`.trimEnd(),
     `  replayed ${snapshot.replayed}  sent ${snapshot.sent}  received ${snapshot.received}  stored ${snapshot.received}  ${
       snapshot.failed > 0 ? colors.red(`failed ${snapshot.failed}`) : "failed 0"
-    }  collected ${snapshot.collected}  batches pending ${snapshot.batchesPending}`,
+    }  collected ${snapshot.collected}  batches pending ${snapshot.batchesPending}${
+      snapshot.waitingOnWorkers > 0 ? `  waiting on others ${snapshot.waitingOnWorkers}` : ""
+    }`,
   ];
   for (const model of snapshot.models) {
     lines.push(
@@ -137,7 +141,7 @@ export function renderLine(snapshot: ProgressSnapshot): string {
     costs.length > 0 && costs.every((value) => value !== undefined)
       ? ` · ${formatCost(costs.reduce((a, b) => a! + b!, 0))}`
       : "";
-  return `[parallellm ${formatDuration(snapshot.elapsedMs / 1000)}] ${items}replayed ${snapshot.replayed} · sent ${snapshot.sent} · received ${snapshot.received} · failed ${snapshot.failed} · collected ${snapshot.collected} · batches pending ${snapshot.batchesPending} · ${formatCount(tokens)} tokens${cost}`;
+  return `[parallellm ${formatDuration(snapshot.elapsedMs / 1000)}] ${items}replayed ${snapshot.replayed} · sent ${snapshot.sent} · received ${snapshot.received} · failed ${snapshot.failed} · collected ${snapshot.collected} · batches pending ${snapshot.batchesPending}${snapshot.waitingOnWorkers > 0 ? ` · waiting on others ${snapshot.waitingOnWorkers}` : ""} · ${formatCount(tokens)} tokens${cost}`;
 }
 
 function formatDuration(seconds: number): string {

@@ -30,6 +30,7 @@ export function progressSnapshot(source: SnapshotSource): ProgressSnapshot {
     failed: stats.failed,
     collected: stats.collected,
     batchesPending: progress.batchesPending,
+    waitingOnWorkers: stats.waitingForShard + source.tally.waitingOnWorkers,
     itemsDone: source.items.done,
     itemsTotal: source.items.total,
     models: progress.models,
