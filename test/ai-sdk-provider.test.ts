@@ -58,3 +58,38 @@ describe("fromAiSdk with @ai-sdk/openai against the fake server", () => {
     });
   }
 });
+
+describe("fromAiSdk in batch", () => {
+  it("sends its asks directly, with one warning per model, and a rerun replays them", async () => {
+    const directory = tempWorkspace();
+    const warnings: { fields: object; message: string }[] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (fields: object, message: string) => warnings.push({ fields, message }),
+      error: () => {},
+    };
+    const mini = fromAiSdk(openaiModel("gpt-4.1-mini"));
+    const nano = fromAiSdk(openaiModel("gpt-4.1-nano"));
+    const run = async () => {
+      await using pllm = await Parallellm.open(directory, { summary: false, logger, strategy: "batch" });
+      return pllm.forEach([1, 2, 3], (item) => `item/${item}`, async (item, agent) => {
+        const small = agent.ask(`Count to ${item}.`, { llm: mini });
+        const smaller = agent.ask(`Count to ${item}.`, { llm: nano });
+        return [await small.text(), await smaller.text()];
+      });
+    };
+    const before = sent();
+    const first = await run();
+    expect(sent() - before).toBe(6);
+    expect(server.batchesOf("openai")).toHaveLength(0);
+    expect(first.every((texts) => texts?.every((text) => text.includes("Count to")))).toBe(true);
+    const direct = warnings.filter(({ message }) => message.includes("no Batch API"));
+    expect(direct.map(({ fields }) => fields)).toEqual([
+      expect.objectContaining({ provider: "openai.responses", model: "gpt-4.1-mini" }),
+      expect.objectContaining({ provider: "openai.responses", model: "gpt-4.1-nano" }),
+    ]);
+    expect(await run()).toEqual(first);
+    expect(sent() - before).toBe(6);
+  });
+});
