@@ -73,11 +73,15 @@ describe("fromAiSdk in batch", () => {
     const nano = fromAiSdk(openaiModel("gpt-4.1-nano"));
     const run = async () => {
       await using pllm = await Parallellm.open(directory, { summary: false, logger, strategy: "batch" });
-      return pllm.forEach([1, 2, 3], (item) => `item/${item}`, async (item, agent) => {
-        const small = agent.ask(`Count to ${item}.`, { llm: mini });
-        const smaller = agent.ask(`Count to ${item}.`, { llm: nano });
-        return [await small.text(), await smaller.text()];
-      });
+      return pllm.forEach(
+        [1, 2, 3],
+        (item) => `item/${item}`,
+        async (item, agent) => {
+          const small = agent.ask(`Count to ${item}.`, { llm: mini });
+          const smaller = agent.ask(`Count to ${item}.`, { llm: nano });
+          return [await small.text(), await smaller.text()];
+        },
+      );
     };
     const before = sent();
     const first = await run();
