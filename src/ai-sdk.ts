@@ -9,3 +9,8 @@ export {
   type FromAiSdkOptions,
   fromAiSdk,
 } from "./providers/ai-sdk/ai-sdk-provider.js";
+export {
+  type ParallellmCache,
+  type ParallellmCacheOptions,
+  parallellmCache,
+} from "./providers/ai-sdk/parallellm-cache.js";
