@@ -7,7 +7,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fromAiSdk } from "../src/ai-sdk.js";
-import { Parallellm, type ParallellmOptions } from "../src/index.js";
+import { Parallellm, type ParallellmOptions, toolResult } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
@@ -55,6 +55,43 @@ describe("fromAiSdk with @ai-sdk/openai against the fake server", () => {
       const second = await run();
       expect(sent() - before).toBe(6);
       expect(second).toEqual(first);
+    });
+  }
+});
+
+describe("fromAiSdk tool calls with @ai-sdk/openai", () => {
+  for (const strategy of ["sync", "async"] as const) {
+    it(`round-trips a tool call and its result in ${strategy}`, async () => {
+      server.script({
+        provider: "openai",
+        match: (context) => context.prompt.includes("weather in Bergen") && !context.afterToolResult,
+        reply: { toolCalls: [{ name: "weather", args: { city: "Bergen" } }] },
+      });
+      const tools = {
+        weather: {
+          description: "The weather in a city",
+          parameters: {
+            type: "object",
+            properties: { city: { type: "string" } },
+            required: ["city"],
+            additionalProperties: false,
+          },
+        },
+      };
+      await using pllm = await Parallellm.open(tempWorkspace(), { ...quiet, strategy, llm: fromAiSdk(openaiModel()) });
+      const result = await pllm.agent("weather", async (agent) => {
+        const first = agent.ask("What is the weather in Bergen?", { tools });
+        const calls = await first.toolCalls();
+        const [call] = calls;
+        const second = agent.ask(["What is the weather in Bergen?", first, toolResult(call!.id, call!.name, "rain")], {
+          tools,
+        });
+        return { calls, text: await second.text() };
+      });
+      expect(result?.calls).toEqual([{ id: expect.any(String), name: "weather", args: { city: "Bergen" } }]);
+      expect(result?.text).toEqual(expect.any(String));
+      const last = server.requests.at(-1)?.body as { input: { type?: string; output?: string }[] };
+      expect(last.input).toContainEqual(expect.objectContaining({ type: "function_call_output", output: "rain" }));
     });
   }
 });
