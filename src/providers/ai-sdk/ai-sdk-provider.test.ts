@@ -312,6 +312,15 @@ describe("fromAiSdk in a run", () => {
     expect(calls).toBe(2);
   });
 
+  it("the run's llm is known by its provider name at open: limits may name it", async () => {
+    await using pllm = await Parallellm.open(tempWorkspace(), {
+      summary: false,
+      llm: fromAiSdk(mockModel()),
+      limits: { "mock.chat": { concurrency: 2 }, "mock.chat/mock-model": { rpm: 600 } },
+    });
+    expect(await pllm.agent("a", (agent) => agent.ask("Hi").text())).toBe("Hello.");
+  });
+
   it("a provider name a built-in has is refused, naming the way out", async () => {
     const model = new MockLanguageModelV3({ provider: "openai", modelId: "gpt-4.1", doGenerate: answer() });
     await expect(Parallellm.open(tempWorkspace(), { summary: false, llm: fromAiSdk(model) })).rejects.toThrow(
