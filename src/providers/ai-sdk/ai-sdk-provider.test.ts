@@ -312,6 +312,23 @@ describe("fromAiSdk in a run", () => {
     expect(calls).toBe(2);
   });
 
+  it("registered by a name of its own in providers, `llm` names it with or without the model id", async () => {
+    const model = mockModel();
+    await using pllm = await Parallellm.open(tempWorkspace(), {
+      summary: false,
+      providers: { mistral: fromAiSdk(model, { name: "mistral" }) },
+    });
+    const texts = await pllm.agent("a", async (agent) => [
+      await agent.ask("One", { llm: "mistral" }).text(),
+      await agent.ask("Two", { llm: "mistral:mock-model" }).text(),
+    ]);
+    expect(texts).toEqual(["Hello.", "Hello."]);
+    expect(model.doGenerateCalls).toHaveLength(2);
+    await expect(pllm.agent("b", (agent) => agent.ask("Three", { llm: "mistral:other" }).text())).rejects.toThrow(
+      /no model "other"/,
+    );
+  });
+
   it("the run's llm is known by its provider name at open: limits may name it", async () => {
     await using pllm = await Parallellm.open(tempWorkspace(), {
       summary: false,
