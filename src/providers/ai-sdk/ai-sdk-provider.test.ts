@@ -203,9 +203,13 @@ describe("fromAiSdk: errors", () => {
     });
 
   it("a 429 is retryable, with the delay the provider asked for", async () => {
-    const error = await failing(apiError(429, undefined, { "retry-after": "3" })).catch((caught) => caught);
+    const error = await failing(apiError(429, undefined, { "retry-after": "3", "request-id": "req_7" })).catch(
+      (caught) => caught,
+    );
     expect(error).toBeInstanceOf(TransientProviderError);
     expect(error).toMatchObject({ kind: "rate-limited", statusCode: 429, retryAfterMs: 3000, isRetryable: true });
+    expect(error.requestId).toBe("req_7");
+    expect(error.message).toContain("[request id req_7]");
   });
 
   it("a 5xx is retryable, a 400 is not", async () => {

@@ -38,9 +38,10 @@ export function convertAiSdkError(error: unknown, provider: string, model: strin
     readonly responseHeaders?: Record<string, string>;
   };
   const headers = apiError.responseHeaders;
-  const retryAfterMs = parseRetryAfterMs({
-    get: (name) => (headers && Object.hasOwn(headers, name) ? (headers[name] ?? null) : null),
-  });
+  const header = (name: string) => (headers && Object.hasOwn(headers, name) ? (headers[name] ?? null) : null);
+  const retryAfterMs = parseRetryAfterMs({ get: header });
+  // OpenAI and most others send `x-request-id`, Anthropic `request-id`: what the provider's support asks for.
+  const requestId = header("x-request-id") ?? header("request-id") ?? undefined;
   if (apiError.statusCode === undefined) {
     if (!apiError.isRetryable) return foreignProviderError(error, provider, model);
     return new TransientProviderError(
@@ -60,6 +61,7 @@ export function convertAiSdkError(error: unknown, provider: string, model: strin
     model,
     statusCode: apiError.statusCode,
     providerMessage: apiError.message,
+    requestId,
     retryAfterMs,
     cause: error,
   });
