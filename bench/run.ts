@@ -21,6 +21,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
   copy: async () => (await import("./copy.js")).copyBenchmark,
   "scale-out": async () => (await import("./scale-out.js")).scaleOutBenchmark,
+  "ai-sdk-cache": async () => (await import("./ai-sdk-cache.js")).aiSdkCacheBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

@@ -12,7 +12,14 @@ import { type ConsumerProject, makeConsumerProject } from "./consumer-project.js
 const root = resolve(import.meta.dirname, "..");
 const fixtures = join(import.meta.dirname, "fixtures", "consumer");
 /** Every entry point of the package, as require.cjs tries them. */
-const subpaths = ["parallellm", "parallellm/testing", "parallellm/openai", "parallellm/anthropic", "parallellm/google"];
+const subpaths = [
+  "parallellm",
+  "parallellm/testing",
+  "parallellm/openai",
+  "parallellm/anthropic",
+  "parallellm/google",
+  "parallellm/ai-sdk",
+];
 let project: ConsumerProject;
 
 beforeAll(() => {
@@ -69,6 +76,8 @@ describe("the packed package", () => {
         "parallellm/openai: createOpenAIProvider",
         "parallellm/anthropic: createAnthropicProvider",
         "parallellm/google: createGoogleProvider",
+        // Loads without the AI SDK installed: it takes the user's models and needs no AI SDK code of its own.
+        "parallellm/ai-sdk: AiSdkProvider,fromAiSdk,parallellmCache",
       ]);
     } else {
       expect([main, testing, ...factories]).toEqual(subpaths.map((entry) => `${entry}: ${esmOnly}`));

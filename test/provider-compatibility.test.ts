@@ -4,8 +4,10 @@
  * server on 127.0.0.1, asserting the request body the provider documents and
  * the parsed result.
  */
+import { createOpenAI } from "@ai-sdk/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { fromAiSdk } from "../src/ai-sdk.js";
 import { image, type LLM, Parallellm, ProviderRequestError, toolResult } from "../src/index.js";
 import { type FakeProviderServer, type LoggedRequest, startFakeProviderServer } from "../src/testing/index.js";
 import { openaiChat, tempWorkspace } from "./helpers.js";
@@ -114,6 +116,27 @@ const wires: Wire[] = [
       return [part.functionResponse.name, JSON.stringify(part.functionResponse.response)];
     },
   },
+  {
+    // Any AI SDK model, through parallellm/ai-sdk: here @ai-sdk/openai, which speaks the Responses API.
+    name: "ai-sdk (@ai-sdk/openai)",
+    get llm() {
+      return fromAiSdk(createOpenAI({ baseURL: `${server.url}/v1`, apiKey: "fake" })("gpt-4.1-mini"));
+    },
+    provider: "openai",
+    path: /^\/v1\/responses$/,
+    system: (body) => body.input.find((item: Body) => item.role === "system" || item.role === "developer")?.content,
+    turns: (body) =>
+      body.input
+        .filter((item: Body) => item.role === "user" || item.role === "assistant")
+        .map((item: Body) => [item.role, textOf(item.content)]),
+    imagePart: (body) => body.input.at(-1).content.find((part: Body) => part.type === "input_image"),
+    schemaOf: (body) => body.text?.format,
+    toolNames: (body) => body.tools.map((tool: Body) => tool.name),
+    toolResultOf: (body) => {
+      const output = body.input.find((item: Body) => item.type === "function_call_output");
+      return [output.call_id, output.output];
+    },
+  },
 ];
 
 const imageExpectations: Record<string, unknown> = {
@@ -121,6 +144,7 @@ const imageExpectations: Record<string, unknown> = {
   "openai (chat)": { type: "image_url", image_url: { url: `data:image/png;base64,${pngBase64}` } },
   anthropic: { type: "image", source: { type: "base64", media_type: "image/png", data: pngBase64 } },
   google: { inlineData: { mimeType: "image/png", data: pngBase64 } },
+  "ai-sdk (@ai-sdk/openai)": { type: "input_image", image_url: `data:image/png;base64,${pngBase64}` },
 };
 
 const weatherTool = {
@@ -304,7 +328,12 @@ describe("provider errors", () => {
       await pllm.close();
       expect(error).toBeInstanceOf(ProviderRequestError);
       // The error names the provider as the run registered it.
-      const registered = String(wire.llm).startsWith("openai-chat:") ? "openai-chat" : wire.provider;
+      const registered =
+        typeof wire.llm === "object"
+          ? wire.llm.provider
+          : String(wire.llm).startsWith("openai-chat:")
+            ? "openai-chat"
+            : wire.provider;
       expect(error).toMatchObject({ statusCode: 400, provider: registered, agent: "judge" });
       expect(error.providerMessage).toContain("Unsupported parameter: 'colour'.");
       expect(error.message).toContain("Unsupported parameter: 'colour'.");

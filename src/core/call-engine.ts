@@ -56,6 +56,8 @@ export class CallEngine {
   readonly #rounds: IdleRounds;
   readonly #inFlight = new Set<Promise<unknown>>();
   #fatal: Error | undefined;
+  /** Provider and model of each model sent directly for want of a Batch API (warned once). */
+  readonly #unbatchable = new Set<string>();
   /** close() began: asks made from now on are refused. */
   #closing = false;
   /** What the strategy may ask of the engine: made once, handed over with every collected call. */
@@ -204,13 +206,17 @@ export class CallEngine {
       );
       return;
     }
-    if (this.#options.strategy.decide(!useStored) === "collect") {
+    const strategy = this.#options.strategy;
+    // Only a collecting strategy asks whether the provider can batch: a map lookup per ask not stored.
+    const batchable = !strategy.collects || this.#options.providerFor(call.llm.provider).batch !== undefined;
+    if (strategy.decide(!useStored, batchable) === "collect") {
       const collected: CollectedCall = { key, seq, call, resubmitted: this.#earlier.failedBefore(key) };
       this.tally.stats.collected++;
       if (log.debugOn) this.#decided(key, call, "collected");
       this.#options.strategy.collect(collected, handle, this.#host);
       return;
     }
+    if (!batchable) this.#sentDirectly(call);
     const sendOptions = { seq, keepStored: options.ignoreCache === true, askSite: siteOf(site), isNew: useStored };
     handle._await(this.#send(key, call, sendOptions));
   }
@@ -238,6 +244,18 @@ export class CallEngine {
     return claimed && options.isNew
       ? sendClaimed(this.#sendContext, claimed, key, call, options)
       : sendCall(this.#sendContext, key, call, options);
+  }
+
+  /** The first call of a model without a Batch API that a collecting strategy sends directly: one warning per model. */
+  #sentDirectly(call: PreparedCall): void {
+    const { provider, model } = call.llm;
+    const label = `${provider}\u0000${model}`;
+    if (this.#unbatchable.has(label)) return;
+    this.#unbatchable.add(label);
+    this.#log.warn(
+      { provider, model, strategy: this.#options.strategy.name },
+      `${provider} has no Batch API in this run: the calls of ${model} are sent directly, at the full price (one warning per model)`,
+    );
   }
 
   /** A debug record of what became of an ask (replayed, pending, collected). */

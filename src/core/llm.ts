@@ -23,7 +23,15 @@ export interface LLMIdentity {
   readonly id?: string | undefined;
   readonly provider: ProviderName;
   readonly model: string;
+  /**
+   * The provider that serves this identity, when it brings its own
+   * (`fromAiSdk(model)`): the run registers it under `provider` at its first use.
+   */
+  readonly [carriedProvider]?: object | undefined;
 }
+
+/** Key of the provider an `llm` identity brings along (see `LLMIdentity`). */
+export const carriedProvider: unique symbol = Symbol.for("parallellm.carriedProvider");
 
 export type LLM = string | LLMIdentity;
 

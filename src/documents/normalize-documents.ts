@@ -6,6 +6,7 @@ import { closestName } from "../core/closest-name.js";
 import { InputError } from "../core/errors.js";
 import { checkJsonValue } from "../core/json-value.js";
 import type { ContentPart, Message } from "../core/llm.js";
+import { fromAiSdkPart, isMessageShape, refuseMessageProviderOptions } from "./ai-sdk-parts.js";
 import { type AssistantTurnSource, assistantTurn, type Document } from "./document.js";
 
 export interface NormalizedDocuments {
@@ -82,11 +83,13 @@ function toTurn(document: Document, place: string): Turn {
   }
   if (record["type"] === "image" || record["type"] === "file")
     return { role: "user", parts: [binaryPart(record, place)] };
-  if (typeof record["role"] === "string" && "content" in record && Object.keys(record).length === 2) {
+  if (isMessageShape(record)) {
     const role = record["role"];
-    if (role !== "user" && role !== "assistant" && role !== "system") {
-      throw new InputError(`${place} has role "${role}"; use "user", "assistant" or "system".`);
+    if (role !== "user" && role !== "assistant" && role !== "system" && role !== "tool") {
+      throw new InputError(`${place} has role "${role}"; use "user", "assistant", "system" or "tool".`);
     }
+    refuseMessageProviderOptions(record, place);
+    if (role === "tool") return { role: "user", parts: toolResults(record["content"], place) };
     const parts = contentParts(record["content"], place, role !== "assistant");
     if (role === "system")
       return { role, text: parts.map((part) => (part.type === "text" ? part.text : "")).join("\n") };
@@ -114,6 +117,7 @@ function contentParts(content: unknown, place: string, needsText: boolean): Cont
       const where = `${place}.content[${index}]`;
       if (typeof part === "string") return needsText ? textPart(part, where) : { type: "text", text: part };
       if (part && typeof part === "object" && typeof part.type === "string") {
+        part = fromAiSdkPart(part, where);
         _checkPartKeys(part, where);
         if (part.type === "image" || part.type === "file") return binaryPart(part, where);
         if (part.type === "text" && typeof part.text !== "string") {
@@ -129,6 +133,18 @@ function contentParts(content: unknown, place: string, needsText: boolean): Cont
     });
   }
   throw new InputError(`${place} has content of type ${typeof content}; use a string or an array of parts.`);
+}
+
+/** The content of an AI SDK tool message: tool results only, sent in the user's turn as native tool results are. */
+function toolResults(content: unknown, place: string): ContentPart[] {
+  const parts = Array.isArray(content) ? contentParts(content, place, false) : [];
+  const other = parts.findIndex((part) => part.type !== "tool-result");
+  if (parts.length === 0 || other >= 0) {
+    throw new InputError(
+      `${other >= 0 ? `${place}.content[${other}]` : place} is in a tool message, which holds tool results only ({ type: "tool-result", toolCallId, toolName, output }); put other content in a user message.`,
+    );
+  }
+  return parts;
 }
 
 /** A text part of the user's (see `checkText`). */
@@ -147,9 +163,16 @@ function checkText(text: string, place: string): void {
 
 function binaryPart(record: Record<string, unknown>, place: string): ContentPart {
   const kind = record["type"] as "image" | "file";
-  const url = typeof record["url"] === "string" ? record["url"] : undefined;
-  const data = record["data"];
+  let url = typeof record["url"] === "string" ? record["url"] : undefined;
+  let data = record["data"];
   let mediaType = typeof record["mediaType"] === "string" ? record["mediaType"] : undefined;
+  // Text data that is a web address is one (as \`image(url)\` and the AI SDK take it), never base64.
+  if (typeof data === "string" && url === undefined && /^https?:\/\//i.test(data)) {
+    url = data;
+    data = undefined;
+  }
+  const dataUrl = typeof data === "string" ? /^data:([^;,]+);base64,/.exec(data) : null;
+  if (!mediaType && dataUrl) mediaType = dataUrl[1];
   if (!mediaType && url && kind === "image") mediaType = imageTypes[url.split(/[?#]/)[0].split(".").pop() ?? ""];
   if (data === undefined && url === undefined) {
     throw new InputError(`${place} is an ${kind} with neither data nor url; pass bytes or a URL.`);

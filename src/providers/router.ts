@@ -6,7 +6,7 @@
 import { checkOptions, defineOptions, isString } from "../core/check-options.js";
 import { closestName } from "../core/closest-name.js";
 import { InputError } from "../core/errors.js";
-import type { LLM, LLMIdentity, ProviderName } from "../core/llm.js";
+import { carriedProvider, type LLM, type LLMIdentity, type ProviderName } from "../core/llm.js";
 import type { Provider } from "./provider.js";
 
 export interface ResolvedLLM {
@@ -25,6 +25,8 @@ export class ProviderRouter {
   /** Prefix claims, the user's before the built-ins', the longest first within each. */
   readonly #claims: { readonly prefix: string; readonly name: ProviderName }[];
   readonly #resolved = new Map<string, ResolvedLLM>();
+  /** The name each registered provider object is known by, for identities that carry one. */
+  readonly #nameOf = new Map<Provider, ProviderName>();
 
   /**
    * @throws InputError when two registered providers claim one model prefix.
@@ -40,6 +42,7 @@ export class ProviderRouter {
       if (!provider) continue;
       this.#providers.set(name, provider);
       this.#registered.add(name);
+      this.#nameOf.set(provider, name);
       for (const prefix of provider.modelPrefixes ?? []) {
         const other = userClaims.get(prefix);
         if (other !== undefined && other !== name) {
@@ -147,6 +150,9 @@ export class ProviderRouter {
         `llm ${JSON.stringify(identity)}: \`api\` is no longer part of \`llm\`; it is a setting of the provider. Register one that speaks that API, e.g. providers: { openai: createOpenAIProvider({ api: "chat" }) } (from "parallellm/openai"), or under a name of its own: providers: { local: createOpenAIProvider({ name: "local", baseURL, api: "chat" }) } with llm: "local:<model>".`,
       );
     }
+    const carried = identity[carriedProvider] as CarriedProvider | undefined;
+    if (carried !== undefined)
+      return this.#resolution(this.#adopt(identity.provider, carried), identity.model, identity.id);
     checkOptions(identity, _identity);
     this.checkName(identity.provider, `llm ${JSON.stringify(identity)}`);
     if (typeof identity.model !== "string" || identity.model.length === 0) {
@@ -155,14 +161,44 @@ export class ProviderRouter {
     return this.#resolution(identity.provider, identity.model, identity.id);
   }
 
+  /**
+   * The name a provider an identity brings is served under: the one it is
+   * registered under, or `name`, which it joins (the same kind of provider with
+   * other models) or takes (a name no provider has).
+   */
+  #adopt(name: ProviderName, carried: CarriedProvider): ProviderName {
+    const known = this.#nameOf.get(carried);
+    if (known !== undefined) return known;
+    const holder = this.#providers.get(name);
+    if (holder === undefined) {
+      this.#providers.set(name, carried);
+      this.#registered.add(name);
+      this.#nameOf.set(carried, name);
+      return name;
+    }
+    if ((holder as Partial<CarriedProvider>).join?.(carried) === true) {
+      this.#nameOf.set(carried, name);
+      return name;
+    }
+    throw new InputError(
+      `The provider name "${name}" of this llm is taken by another provider in this run (${this.#builtIns[name] === holder ? "a built-in" : "registered in `providers`"}); give the model a name of its own, e.g. fromAiSdk(model, { name: "${name}-ai-sdk" }).`,
+    );
+  }
+
   #resolution(name: ProviderName, model: string, id: string | undefined): ResolvedLLM {
     return { id: id ?? model, provider: name, model, api: this.get(name).api };
   }
 }
 
+/** A provider an `llm` identity brings along (`fromAiSdk(model)`): registered by the run at its first use. */
+export interface CarriedProvider extends Provider {
+  /** Serve `other`'s models too, under this provider's name; false when `other` is not of its kind. */
+  join(other: CarriedProvider): boolean;
+}
+
 // --- internal ---
 
-const _identity = defineOptions<LLMIdentity>(
+const _identity = defineOptions<Omit<LLMIdentity, typeof carriedProvider>>(
   "`llm`",
   {
     id: ["a string", isString],

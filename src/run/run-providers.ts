@@ -4,7 +4,7 @@
  * checked against them.
  */
 import { InputError } from "../core/errors.js";
-import type { LLM } from "../core/llm.js";
+import { carriedProvider, type LLM } from "../core/llm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import { createAnthropicProvider } from "../providers/anthropic/index.js";
 import { createGoogleProvider } from "../providers/google/index.js";
@@ -41,6 +41,9 @@ export function createProviderRouter(options: ParallellmOptions): ProviderRouter
     },
     registered,
   );
+  // A run-wide llm that brings its provider (`fromAiSdk`) is registered now, so options keyed by provider may name it.
+  if (typeof options.llm === "object" && options.llm !== null && carriedProvider in options.llm)
+    router.resolve(options.llm);
   if (options.provider !== undefined) router.checkName(options.provider, "Parallellm.open options (`provider`)");
   for (const key of Object.keys(options.limits ?? {})) {
     const slash = key.indexOf("/");

@@ -53,7 +53,7 @@ function collect(strategy: Strategy, host: CloseHost, count: number) {
     const call = prepareCall(`Question ${index}`, { llm: "gpt-4.1-mini" }, resolveLLM, new IdentityCache());
     const handle = new ResponseHandle(agent, call.hash, 0, 0, undefined);
     const collected: CollectedCall = { key: { agent, hash: call.hash, occurrence: 0 }, seq: 0, call };
-    expect(strategy.decide(false)).toBe("collect");
+    expect(strategy.decide(false, true)).toBe("collect");
     strategy.collect(collected, handle, host);
     return { handle, collected };
   });
@@ -63,7 +63,8 @@ describe("batch", () => {
   it("collects calls that use the store, sends those that bypass it, submits at close", async () => {
     const strategy = new BatchStrategy();
     const { host, told } = fakeHost();
-    expect(strategy.decide(true)).toBe("send");
+    expect(strategy.decide(true, true)).toBe("send");
+    expect(strategy.decide(false, false)).toBe("send");
     const asks = collect(strategy, host, 2);
     await expect(asks[0].handle.text()).rejects.toBeInstanceOf(NotAvailable);
     expect(asks[0].handle.status()).toBe("absent");
@@ -85,7 +86,8 @@ describe("dry-run", () => {
   it("collects even asks that bypass the store, and reports instead of submitting", async () => {
     const strategy = new DryRunStrategy();
     const { host, told } = fakeHost();
-    expect((strategy as Strategy).decide(true)).toBe("collect");
+    expect((strategy as Strategy).decide(true, true)).toBe("collect");
+    expect((strategy as Strategy).decide(false, false)).toBe("collect");
     collect(strategy, host, 3);
     const report = await strategy.close();
     expect(told.submitted).toEqual([]);

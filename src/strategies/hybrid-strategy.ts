@@ -37,8 +37,9 @@ export class HybridStrategy extends QueueStrategy {
     return true;
   }
 
-  override decide(bypassesStore: boolean): "send" | "collect" {
-    return bypassesStore ? "send" : "collect";
+  /** A call its provider cannot batch (no Batch API) is sent directly, as one that bypasses the store. */
+  override decide(bypassesStore: boolean, batchable: boolean): "send" | "collect" {
+    return bypassesStore || !batchable ? "send" : "collect";
   }
 
   override collect(call: CollectedCall, handle: ResponseHandle, host: CollectHost): void {

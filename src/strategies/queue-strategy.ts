@@ -55,7 +55,7 @@ export class QueueStrategy implements Strategy {
   }
 
   /** Every call without an answer is sent (the collecting strategies extend this one and decide otherwise). */
-  decide(_bypassesStore: boolean): "send" | "collect" {
+  decide(_bypassesStore: boolean, _batchable: boolean): "send" | "collect" {
     return "send";
   }
 

@@ -59,8 +59,11 @@ export interface Strategy {
    * for a request, so `forEach` starts all its workers at once.
    */
   readonly collects: boolean;
-  /** A call without a stored answer: send it now, or collect it. `bypassesStore`: an `ignoreCache`/`rewriteCache` ask. */
-  decide(bypassesStore: boolean): "send" | "collect";
+  /**
+   * A call without a stored answer: send it now, or collect it. `bypassesStore`: an
+   * `ignoreCache`/`rewriteCache` ask; `batchable`: its provider has a Batch API.
+   */
+  decide(bypassesStore: boolean, batchable: boolean): "send" | "collect";
   /** Take a collected call: sets what awaiting `handle` does (halt the agent, or wait for the round). */
   collect(call: CollectedCall, handle: ResponseHandle, host: CollectHost): void;
   /** Every open agent waits for collected calls: the round is complete. */
