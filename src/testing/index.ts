@@ -5,6 +5,7 @@ export type {
   FailureInjection,
   FakeProviderClients,
   FakeProviderName,
+  OpenAIDialectName,
   FakeProviderServer,
   FakeProviderServerOptions,
   FaultSettings,

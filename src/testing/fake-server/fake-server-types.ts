@@ -12,6 +12,13 @@ import type { BatchBehavior, FakeBatch } from "./batch-book.js";
 /** The providers the fake server speaks for, named as in `ProviderName`. */
 export type FakeProviderName = "openai" | "anthropic" | "google";
 
+/**
+ * Whose variant of OpenAI's wire format the `openai` routes speak: OpenAI's
+ * own, Groq's (`/openai/v1/...`) or Azure OpenAI's (`/openai/...?api-version=`,
+ * `api-key` header).
+ */
+export type OpenAIDialectName = "openai" | "groq" | "azure";
+
 /** A function tool offered in a request, in neutral form. */
 export interface OfferedTool {
   readonly name: string;
@@ -231,6 +238,13 @@ export interface FakeProviderServerOptions {
    * @default true
    */
   readonly logRequests?: boolean | undefined;
+  /**
+   * Speak an OpenAI-compatible provider's variant of the wire format on the
+   * `openai` routes, as strictly as that provider: its paths, key header,
+   * required query parameters and Batch API rules. `clientsFor().openai` is
+   * a client for it. @default "openai"
+   */
+  readonly openaiDialect?: OpenAIDialectName | undefined;
 }
 
 /**

@@ -29,7 +29,7 @@ const maxRequests = 50_000;
 
 /**
  * Checks every line (JSON, unique `custom_id`, `method: "POST"`, `url` equal to
- * the batch endpoint, one model); when all pass, prepares each request's
+ * the batch's `endpoint` as created (`url`), one model); when all pass, prepares each request's
  * outcome as the direct endpoint would: `failRequest`'s status, else a
  * validation error, else the answer (using up scripted replies).
  */
@@ -37,8 +37,9 @@ export function readOpenAIBatchInput(
   text: string,
   endpoint: OpenAIEndpoint,
   exchange: Pick<Exchange, "answer" | "batches">,
+  url: string = endpoint.path,
 ): OpenAIBatchInput {
-  const lines = _parseLines(text, endpoint.path);
+  const lines = _parseLines(text, url);
   const errors = lines.flatMap((line) => (line.ok ? [] : [line.error]));
   if (lines.length === 0) errors.push(_fileError("empty_file", "The batch input file is empty."));
   if (lines.length > maxRequests) {
