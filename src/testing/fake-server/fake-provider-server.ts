@@ -217,7 +217,13 @@ class FakeProviderHttpServer implements FakeProviderServer {
         batches: this.#batches,
       };
       const facts = found?.route.describe?.(exchange) ?? { ...noFacts, model: stringOf(objectOf(exchange.body).model) };
-      const context: ReplyContext = { provider: module.provider, path: url.pathname, body: exchange.body, ...facts };
+      // The path as the routes know it, so scripts, faults and hostility read one dialect.
+      const context: ReplyContext = {
+        provider: module.provider,
+        path: routePath ?? url.pathname,
+        body: exchange.body,
+        ...facts,
+      };
       const time = Date.now();
       // Made (headers and path redacted) only when the log is kept.
       const entry: MutableLoggedRequest | undefined =

@@ -29,7 +29,7 @@ export interface OfferedTool {
 /** What scripts, failure rules and latency functions see about one request. */
 export interface ReplyContext {
   readonly provider: FakeProviderName;
-  /** The request path, e.g. `/v1/responses` or `/v1beta/models/gemini-2.5-flash:generateContent`. */
+  /** The request path as the routes know it, e.g. `/v1/responses` (also for an OpenAI dialect's own paths) or `/v1beta/models/gemini-2.5-flash:generateContent`. */
   readonly path: string;
   /** The model asked for (`undefined` when the request names none). */
   readonly model: string | undefined;

@@ -102,10 +102,12 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
   azure: {
     name: "azure",
     // https://<resource>.openai.azure.com/openai/{files,batches,deployments/...}?api-version=...
-    routePath: (url) =>
-      url.pathname.startsWith("/openai/") && !url.pathname.startsWith("/openai/v1/")
-        ? `/v1${url.pathname.slice("/openai".length)}`
-        : undefined,
+    routePath(url) {
+      if (!url.pathname.startsWith("/openai/") || url.pathname.startsWith("/openai/v1/")) return undefined;
+      // Generation goes to a deployment: /openai/deployments/{name}/chat/completions.
+      const path = url.pathname.slice("/openai".length).replace(/^\/deployments\/[^/]+(?=\/chat\/completions$)/, "");
+      return `/v1${path}`;
+    },
     checkAccess(url, headers, requiredKey) {
       // Azure's gateway answers a missing api-version with a bare 404, not a 400.
       if (!url.searchParams.get("api-version")) return azureResourceNotFound;
