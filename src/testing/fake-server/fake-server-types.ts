@@ -14,10 +14,10 @@ export type FakeProviderName = "openai" | "anthropic" | "google";
 
 /**
  * Whose variant of OpenAI's wire format the `openai` routes speak: OpenAI's
- * own, Groq's (`/openai/v1/...`) or Azure OpenAI's (`/openai/...?api-version=`,
- * `api-key` header).
+ * own, Groq's (`/openai/v1/...`), Azure OpenAI's (`/openai/...?api-version=`,
+ * `api-key` header) or Mistral's (chat completions, and batch jobs at `/v1/batch/jobs`).
  */
-export type OpenAIDialectName = "openai" | "groq" | "azure";
+export type OpenAIDialectName = "openai" | "groq" | "azure" | "mistral";
 
 /** A function tool offered in a request, in neutral form. */
 export interface OfferedTool {

@@ -15,18 +15,30 @@ import {
   openaiDetailsOf,
   renderOpenAIBatch,
 } from "./openai-batch-object.js";
-import type { OpenAIDialect } from "./openai-dialects.js";
+import type { OpenAIEndpoint } from "./openai-endpoint.js";
 import { noSuchFile } from "./openai-files-routes.js";
 import { openaiError, openaiSuccess } from "./openai-respond.js";
 import { invalidType, invalidValue, missingParameter, unknownParameter } from "./openai-validation.js";
 import type { Exchange, ProviderFailure, Route, WireResponse } from "./provider-routes.js";
 
+/** What a provider's copy of OpenAI's Batch API accepts. */
+export interface OpenAIBatchRules {
+  /** Every batch `endpoint` value it accepts. */
+  readonly acceptedEndpoints: readonly string[];
+  /** Those the fake server runs (also each input line's `url`) → the endpoint that answers them. */
+  readonly batchEndpoints: Readonly<Record<string, OpenAIEndpoint>>;
+  /** Why a batch's `completion_window` is refused, if it is. */
+  readonly checkWindow: (window: unknown) => ProviderFailure | undefined;
+  /** Models it runs batches for; `undefined` for any. */
+  readonly batchModels: readonly string[] | undefined;
+}
+
 /**
  * `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`,
- * `POST /v1/batches/{id}/cancel`, with `dialect`'s rules for what a batch may be.
+ * `POST /v1/batches/{id}/cancel`, with `rules` for what a batch may be.
  */
-export function openaiBatchRoutesFor(dialect: OpenAIDialect): readonly Route[] {
-  return [{ method: "POST", pattern: /^\/v1\/batches$/, handle: (exchange) => _create(exchange, dialect) }, ...routes];
+export function openaiBatchRoutesFor(rules: OpenAIBatchRules): readonly Route[] {
+  return [{ method: "POST", pattern: /^\/v1\/batches$/, handle: (exchange) => _create(exchange, rules) }, ...routes];
 }
 
 // --- internal ---
@@ -52,15 +64,15 @@ const routes: readonly Route[] = [
 
 const createFields = new Set(["input_file_id", "endpoint", "completion_window", "metadata", "output_expires_after"]);
 
-function _create(exchange: Exchange, dialect: OpenAIDialect): WireResponse {
-  const problem = _checkCreateBody(exchange.body, dialect);
+function _create(exchange: Exchange, rules: OpenAIBatchRules): WireResponse {
+  const problem = _checkCreateBody(exchange.body, rules);
   if (problem) return openaiError(problem);
   const body = exchange.body as Record<string, unknown>;
-  const endpoint = dialect.batchEndpoints[String(body.endpoint)];
+  const endpoint = rules.batchEndpoints[String(body.endpoint)];
   if (!endpoint) {
     return openaiError({
       status: 400,
-      message: `The fake provider server runs batches for ${Object.keys(dialect.batchEndpoints).join(" and ")} only.`,
+      message: `The fake provider server runs batches for ${Object.keys(rules.batchEndpoints).join(" and ")} only.`,
       param: "endpoint",
       code: "unsupported_value",
     });
@@ -77,11 +89,13 @@ function _create(exchange: Exchange, dialect: OpenAIDialect): WireResponse {
       code: "invalid_value",
     });
   }
-  const input = readOpenAIBatchInput(file.bytes.toString("utf8"), endpoint, exchange, String(body.endpoint));
-  if (input.ok && dialect.batchModels && !dialect.batchModels.includes(input.model ?? "")) {
+  const input = readOpenAIBatchInput(file.bytes.toString("utf8"), endpoint, exchange, {
+    url: String(body.endpoint),
+  });
+  if (input.ok && rules.batchModels && !rules.batchModels.includes(input.model ?? "")) {
     return openaiError({
       status: 400,
-      message: `The model '${input.model}' is not available for batch processing. Models with batch support: ${dialect.batchModels.join(", ")}.`,
+      message: `The model '${input.model}' is not available for batch processing. Models with batch support: ${rules.batchModels.join(", ")}.`,
       param: "model",
       code: "model_not_found",
     });
@@ -105,7 +119,7 @@ function _create(exchange: Exchange, dialect: OpenAIDialect): WireResponse {
   return openaiSuccess(renderOpenAIBatch(batch, book, "validating"));
 }
 
-function _checkCreateBody(body: unknown, dialect: OpenAIDialect): ProviderFailure | undefined {
+function _checkCreateBody(body: unknown, rules: OpenAIBatchRules): ProviderFailure | undefined {
   if (!isObject(body)) return invalidType("body", "an object", body);
   const unknown = firstUnknownKey(body, createFields);
   if (unknown !== undefined) return unknownParameter(unknown);
@@ -113,10 +127,10 @@ function _checkCreateBody(body: unknown, dialect: OpenAIDialect): ProviderFailur
     if (body[field] === undefined) return missingParameter(field);
   }
   if (typeof body.input_file_id !== "string") return invalidType("input_file_id", "a string", body.input_file_id);
-  if (!dialect.acceptedEndpoints.includes(String(body.endpoint))) {
-    return invalidValue("endpoint", body.endpoint, dialect.acceptedEndpoints);
+  if (!rules.acceptedEndpoints.includes(String(body.endpoint))) {
+    return invalidValue("endpoint", body.endpoint, rules.acceptedEndpoints);
   }
-  return dialect.checkWindow(body.completion_window) ?? _checkMetadata(body.metadata);
+  return rules.checkWindow(body.completion_window) ?? _checkMetadata(body.metadata);
 }
 
 /** Up to 16 pairs; keys up to 64 characters, values strings up to 512. */

@@ -139,3 +139,65 @@ describe("startFakeProviderServer({ openaiDialect })", () => {
     expect((error as Error).message).toContain("openai, groq, azure");
   });
 });
+
+describe("the Mistral dialect", () => {
+  let server: FakeProviderServer;
+  let openai: OpenAI;
+  beforeAll(async () => {
+    server = await startFakeProviderServer({ openaiDialect: "mistral", apiKeys: { openai: "mistral-key-0000" } });
+    openai = server.clientsFor().openai;
+  });
+  afterAll(() => server.close());
+
+  const job = (body: unknown, key = "mistral-key-0000") =>
+    fetch(`${server.url}/v1/batch/jobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const mistralLine = (customId: string, body: Record<string, unknown> = {}) =>
+    JSON.stringify({ custom_id: customId, body: { messages: [{ role: "user", content: "Hi" }], ...body } });
+
+  it("runs a job from files of custom_id and body lines, for the job's model; statuses in capitals", async () => {
+    const file = await upload(openai, [mistralLine("a"), mistralLine("b")]);
+    const created = await job({
+      input_files: [file.id],
+      model: "mistral-small-latest",
+      endpoint: "/v1/chat/completions",
+    });
+    const body = (await created.json()) as { id: string; status: string };
+    expect(body.status).toBe("QUEUED");
+    const ended = (await (
+      await fetch(`${server.url}/v1/batch/jobs/${body.id}`, { headers: { authorization: "Bearer mistral-key-0000" } })
+    ).json()) as { status: string; output_file: string; succeeded_requests: number };
+    expect(ended).toMatchObject({ status: "SUCCESS", succeeded_requests: 2 });
+    const output = (await (await openai.files.content(ended.output_file)).text()).trim().split("\n");
+    expect(output.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ custom_id: "a", response: expect.objectContaining({ status_code: 200 }) }),
+      expect.objectContaining({ custom_id: "b", response: expect.objectContaining({ status_code: 200 }) }),
+    ]);
+    expect(JSON.parse(output[0]).response.body.model).toBe("mistral-small-latest");
+  });
+
+  it("refuses what Mistral refuses: no model, an unknown field, OpenAI's /v1/batches, a wrong key", async () => {
+    const file = await upload(openai, [mistralLine("a")]);
+    const noModel = await job({ input_files: [file.id], endpoint: "/v1/chat/completions" });
+    expect(noModel.status).toBe(400);
+    expect(await noModel.json()).toMatchObject({ object: "error", param: "model" });
+    const extra = await job({
+      input_files: [file.id],
+      model: "mistral-small-latest",
+      endpoint: "/v1/chat/completions",
+      completion_window: "24h",
+    });
+    expect(await extra.json()).toMatchObject({ object: "error", param: "completion_window" });
+    const openaiStyle = await rejectionOf(
+      openai.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" }),
+      OpenAI.APIError,
+    );
+    expect(openaiStyle.status).toBe(404);
+    const denied = await job({}, "wrong-key");
+    expect(denied.status).toBe(401);
+    expect(await denied.json()).toMatchObject({ message: "Unauthorized" });
+  });
+});

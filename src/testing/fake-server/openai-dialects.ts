@@ -1,19 +1,22 @@
 /**
  * Providers that speak OpenAI's wire format with differences of their own
+ * (Groq, Azure OpenAI; Mistral's chat completions, next to its own batch jobs)
  * (`startFakeProviderServer({ openaiDialect })`): where their paths live, how
  * they take a key, which query parameters they require, and what their Batch
  * API accepts. One record per provider; the OpenAI routes read it.
  *
  * Sources: docs/batch-providers.md.
  */
+import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import OpenAI, { AzureOpenAI } from "openai";
 import type { OpenAIDialectName } from "./fake-server-types.js";
+import { mistralBatchRoutes, mistralError } from "./mistral-batch-routes.js";
+import { openaiBatchRoutesFor } from "./openai-batch-routes.js";
 import { openaiChatEndpoint } from "./openai-chat-endpoint.js";
-import type { OpenAIEndpoint } from "./openai-endpoint.js";
 import { openaiResponsesEndpoint } from "./openai-responses-endpoint.js";
 import { invalidValue } from "./openai-validation.js";
-import type { ProviderFailure } from "./provider-routes.js";
+import type { ProviderFailure, Route, WireResponse } from "./provider-routes.js";
 import { bearerToken, headerValue, maskKey } from "./request-headers.js";
 
 /** The `api-version` the fake Azure client sends (Azure's GA version with Batch). */
@@ -38,14 +41,10 @@ export interface OpenAIDialect {
   ) => ProviderFailure | undefined;
   /** What it answers for a path it does not serve. @default OpenAI's "Invalid URL" */
   readonly notFound?: ProviderFailure | undefined;
-  /** Every batch `endpoint` value it accepts. */
-  readonly acceptedEndpoints: readonly string[];
-  /** Those the fake server runs (also each input line's `url`) → the endpoint that answers them. */
-  readonly batchEndpoints: Readonly<Record<string, OpenAIEndpoint>>;
-  /** Why a batch's `completion_window` is refused, if it is. */
-  readonly checkWindow: (window: unknown) => ProviderFailure | undefined;
-  /** Models its Batch API runs; `undefined` for any. */
-  readonly batchModels: readonly string[] | undefined;
+  /** Its Batch API: a copy of OpenAI's with rules of its own (`openaiBatchRoutesFor`), or its own. */
+  readonly batchRoutes: readonly Route[];
+  /** How it renders an error. @default OpenAI's `{ error: { message, type, param, code } }` */
+  readonly error?: ((failure: ProviderFailure) => WireResponse) | undefined;
   /** An SDK client pointed at a fake server at `url`, with retries off. */
   readonly client: (url: string, apiKey: string) => OpenAI;
 }
@@ -56,23 +55,25 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
     name: "openai",
     routePath: (url) => url.pathname,
     checkAccess: (_url, headers, requiredKey) => _checkOpenAIBearer(bearerToken(headers), requiredKey),
-    // openai 6.49 `BatchCreateParams.endpoint`.
-    acceptedEndpoints: [
-      "/v1/responses",
-      "/v1/chat/completions",
-      "/v1/embeddings",
-      "/v1/completions",
-      "/v1/moderations",
-      "/v1/images/generations",
-      "/v1/images/edits",
-      "/v1/videos",
-    ],
-    batchEndpoints: {
-      [openaiResponsesEndpoint.path]: openaiResponsesEndpoint,
-      [openaiChatEndpoint.path]: openaiChatEndpoint,
-    },
-    checkWindow: _only24Hours,
-    batchModels: undefined,
+    batchRoutes: openaiBatchRoutesFor({
+      // openai 6.49 `BatchCreateParams.endpoint`.
+      acceptedEndpoints: [
+        "/v1/responses",
+        "/v1/chat/completions",
+        "/v1/embeddings",
+        "/v1/completions",
+        "/v1/moderations",
+        "/v1/images/generations",
+        "/v1/images/edits",
+        "/v1/videos",
+      ],
+      batchEndpoints: {
+        [openaiResponsesEndpoint.path]: openaiResponsesEndpoint,
+        [openaiChatEndpoint.path]: openaiChatEndpoint,
+      },
+      checkWindow: _only24Hours,
+      batchModels: undefined,
+    }),
     client: (url, apiKey) => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0 }),
   },
   groq: {
@@ -84,19 +85,21 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
       if (key !== undefined && (requiredKey === undefined || key === requiredKey)) return undefined;
       return { status: 401, message: "Invalid API Key", code: "invalid_api_key" };
     },
-    acceptedEndpoints: ["/v1/chat/completions"],
-    batchEndpoints: { [openaiChatEndpoint.path]: openaiChatEndpoint },
-    checkWindow(window) {
-      const hours = _windowHours(window);
-      if (hours !== undefined && hours >= 24 && hours <= 7 * 24) return undefined;
-      return {
-        status: 400,
-        message: `Invalid 'completion_window': '${String(window)}'. Use a duration from '24h' to '7d'.`,
-        param: "completion_window",
-        code: "invalid_value",
-      };
-    },
-    batchModels: ["llama-3.1-8b-instant", "llama-3.3-70b-versatile"],
+    batchRoutes: openaiBatchRoutesFor({
+      acceptedEndpoints: ["/v1/chat/completions"],
+      batchEndpoints: { [openaiChatEndpoint.path]: openaiChatEndpoint },
+      checkWindow(window: unknown) {
+        const hours = _windowHours(window);
+        if (hours !== undefined && hours >= 24 && hours <= 7 * 24) return undefined;
+        return {
+          status: 400,
+          message: `Invalid 'completion_window': '${String(window)}'. Use a duration from '24h' to '7d'.`,
+          param: "completion_window",
+          code: "invalid_value",
+        };
+      },
+      batchModels: ["llama-3.1-8b-instant", "llama-3.3-70b-versatile"],
+    }),
     client: (url, apiKey) => new OpenAI({ apiKey, baseURL: `${url}/openai/v1`, maxRetries: 0 }),
   },
   azure: {
@@ -127,11 +130,26 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
       return undefined;
     },
     notFound: azureResourceNotFound,
-    acceptedEndpoints: ["/chat/completions", "/embeddings"],
-    batchEndpoints: { "/chat/completions": openaiChatEndpoint },
-    checkWindow: _only24Hours,
-    batchModels: undefined,
+    batchRoutes: openaiBatchRoutesFor({
+      acceptedEndpoints: ["/chat/completions", "/embeddings"],
+      batchEndpoints: { "/chat/completions": openaiChatEndpoint },
+      checkWindow: _only24Hours,
+      batchModels: undefined,
+    }),
     client: (url, apiKey) => new AzureOpenAI({ apiKey, endpoint: url, apiVersion: azureFakeApiVersion, maxRetries: 0 }),
+  },
+  mistral: {
+    name: "mistral",
+    // https://api.mistral.ai/v1/...: chat completions as OpenAI's, batch jobs its own.
+    routePath: (url) => url.pathname,
+    checkAccess(_url, headers, requiredKey) {
+      const key = bearerToken(headers);
+      if (key !== undefined && (requiredKey === undefined || key === requiredKey)) return undefined;
+      return { status: 401, body: { message: "Unauthorized", request_id: randomBytes(16).toString("hex") } };
+    },
+    batchRoutes: mistralBatchRoutes,
+    error: mistralError,
+    client: (url, apiKey) => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0 }),
   },
 };
 

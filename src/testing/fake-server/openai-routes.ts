@@ -3,7 +3,6 @@
  * (`openai-dialects.ts`). The catch-all provider: any request no other
  * provider recognises is answered in OpenAI's shape.
  */
-import { openaiBatchRoutesFor } from "./openai-batch-routes.js";
 import { openaiChatRoute } from "./openai-chat-endpoint.js";
 import { type OpenAIDialect, openaiDialects } from "./openai-dialects.js";
 import { openaiFilesRoutes } from "./openai-files-routes.js";
@@ -18,8 +17,8 @@ export function openaiRoutesFor(dialect: OpenAIDialect): ProviderRoutes {
     recognizes: () => true,
     checkAccess: dialect.checkAccess,
     routePath: dialect.routePath,
-    routes: [openaiResponsesRoute, openaiChatRoute, ...openaiFilesRoutes, ...openaiBatchRoutesFor(dialect)],
-    error: openaiError,
+    routes: [openaiResponsesRoute, openaiChatRoute, ...openaiFilesRoutes, ...dialect.batchRoutes],
+    error: dialect.error ?? openaiError,
     notFound: (method, path) =>
       dialect.notFound ?? { status: 404, message: `Invalid URL (${method} ${path})`, code: null },
     malformedJson: {
