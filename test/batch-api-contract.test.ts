@@ -4,6 +4,7 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI, { AzureOpenAI } from "openai";
 import { createAnthropicProvider } from "../src/providers/anthropic/index.js";
 import { createGoogleProvider } from "../src/providers/google/index.js";
+import { createMistralProvider } from "../src/providers/mistral/index.js";
 import { createAzureOpenAIProvider, createGroqProvider, createOpenAIProvider } from "../src/providers/openai/index.js";
 import { testBatchApi } from "./batch-api-contract.js";
 
@@ -92,5 +93,22 @@ testBatchApi({
   unknownId: "batch_missing",
   endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
   unfinished: { expired: "expired", cancelled: "cancelled" },
+  failedResults: "none",
+});
+
+testBatchApi({
+  provider: "mistral",
+  wireProvider: "openai",
+  serverOptions: { openaiDialect: "mistral" },
+  model: "mistral-small-latest",
+  create: (server) => createMistralProvider({ client: server.clientsFor().openai }),
+  // Batch jobs go over fetch, never through an SDK client's retries.
+  withRetryingClient: (server) => createMistralProvider({ apiKey: "mistral-fake", baseURL: `${server.url}/v1` }),
+  fromSettings: (server, apiKey) => createMistralProvider({ apiKey, baseURL: `${server.url}/v1` }),
+  keyVariables: ["MISTRAL_API_KEY"],
+  overloadedStatus: 503,
+  unknownId: "00000000-0000-0000-0000-000000000000",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  unfinished: { expired: "absent", cancelled: "absent" },
   failedResults: "none",
 });

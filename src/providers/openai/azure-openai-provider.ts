@@ -62,7 +62,6 @@ export function createAzureOpenAIProvider(settings: AzureOpenAIProviderSettings 
       return new sdk.AzureOpenAI({ apiKey, baseURL, apiVersion, maxRetries: 0 });
     },
     batchEndpoints: { "/v1/chat/completions": "/chat/completions" },
-    completionWindow: "24h",
   };
   return createOpenAICompatibleProvider({ ...rest, name: settings.name ?? "azure", api: "chat" }, wire);
 }

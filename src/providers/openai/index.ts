@@ -3,5 +3,6 @@ export { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 export { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 export { createGroqProvider, type GroqProviderSettings } from "./groq-provider.js";
 export { createOpenAIProvider, type OpenAIProviderSettings } from "./openai-provider.js";
+export { readOpenAIBatchLines } from "./read-openai-batch-lines.js";
 export { toOpenAIChatBody } from "./to-openai-chat-body.js";
 export { toOpenAIResponsesBody } from "./to-openai-responses-body.js";

@@ -77,7 +77,7 @@ export function createOpenAIBatchApi(
           {
             input_file_id: file.id,
             endpoint: url as OpenAIBatchEndpoint,
-            completion_window: wire.completionWindow as "24h",
+            completion_window: (wire.completionWindow ?? "24h") as "24h",
             metadata: { pllm_tag: tag },
           },
           requestOptions,

@@ -17,8 +17,8 @@ export interface OpenAIWire {
   readonly createClient: (sdk: typeof import("openai"), apiKey: string) => OpenAI;
   /** How its Batch API names each endpoint it batches (a batch's `endpoint` and each line's `url`). */
   readonly batchEndpoints: Readonly<Partial<Record<OpenAIBatchEndpoint, string>>>;
-  /** The batch `completion_window` sent. */
-  readonly completionWindow: string;
+  /** The batch `completion_window` sent. @default "24h" */
+  readonly completionWindow?: string | undefined;
 }
 
 /** OpenAI's own wire, at `baseURL` (a server of its own when given). */
@@ -28,7 +28,6 @@ export function openaiWire(baseURL: string | undefined): OpenAIWire {
     factory: "createOpenAIProvider",
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
     batchEndpoints: { "/v1/responses": "/v1/responses", "/v1/chat/completions": "/v1/chat/completions" },
-    completionWindow: "24h",
   };
 }
 

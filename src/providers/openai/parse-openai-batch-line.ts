@@ -73,7 +73,8 @@ function _fromResponse(
     }
   }
   if (statusCode < 400) return { warning: `custom_id "${customId}" has an unexpected status_code ${statusCode}` };
-  const errorBody = isRecord(body) && isRecord(body["error"]) ? body["error"] : {};
+  // OpenAI nests the message (`{ error: { message } }`); Mistral's bodies carry it flat (`{ message }`).
+  const errorBody = isRecord(body) ? (isRecord(body["error"]) ? body["error"] : body) : {};
   const error = providerError({
     provider: batch.provider ?? "openai",
     model: batch.model,

@@ -14,6 +14,7 @@ import { openaiChatEndpoint } from "./openai-chat-endpoint.js";
 import { saveOpenAIFile } from "./openai-files-routes.js";
 import { openaiSuccess } from "./openai-respond.js";
 import type { Exchange, ProviderFailure, Route, WireResponse } from "./provider-routes.js";
+import { retryHeaders } from "./retry-headers.js";
 
 /** `POST`/`GET /v1/batch/jobs`, `GET /v1/batch/jobs/{id}`, `POST /v1/batch/jobs/{id}/cancel`. */
 export const mistralBatchRoutes: readonly Route[] = [
@@ -45,7 +46,7 @@ export const mistralBatchRoutes: readonly Route[] = [
 export function mistralError(failure: ProviderFailure): WireResponse {
   return {
     status: failure.status,
-    headers: {},
+    headers: retryHeaders(failure),
     body: failure.body ?? {
       object: "error",
       message: failure.message ?? (failure.status === 429 ? "Requests rate limit exceeded" : "Invalid request"),

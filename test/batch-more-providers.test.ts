@@ -1,12 +1,13 @@
 /**
- * The tournament in batch mode through the Batch APIs that copy OpenAI's
- * (Groq, Azure OpenAI): the provider factories over their official SDK
- * clients, against the fake server speaking each provider's dialect, with a
- * real SQLite store.
+ * The tournament in batch mode through the Batch APIs added next to the
+ * built-in three: those that copy OpenAI's (Groq, Azure OpenAI) and Mistral's
+ * batch jobs. The provider factories, against the fake server speaking each
+ * provider's dialect, with a real SQLite store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tournament } from "../examples/tournament-pipeline.js";
 import { type LLM, Parallellm, type ParallellmOptions } from "../src/index.js";
+import { createMistralProvider } from "../src/providers/mistral/index.js";
 import { createAzureOpenAIProvider, createGroqProvider } from "../src/providers/openai/index.js";
 import type { Provider } from "../src/providers/provider.js";
 import { type FakeProviderServer, type OpenAIDialectName, startFakeProviderServer } from "../src/testing/index.js";
@@ -28,6 +29,11 @@ const subjects: {
     dialect: "azure",
     llm: "azure:gpt-4o-mini-batch",
     provider: (server) => ({ azure: createAzureOpenAIProvider({ apiKey: "azure-fake", endpoint: server.url }) }),
+  },
+  {
+    dialect: "mistral",
+    llm: "mistral:mistral-small-latest",
+    provider: (server) => ({ mistral: createMistralProvider({ apiKey: "mistral-fake", baseURL: `${server.url}/v1` }) }),
   },
 ];
 
