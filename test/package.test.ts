@@ -12,7 +12,14 @@ import { type ConsumerProject, makeConsumerProject } from "./consumer-project.js
 const root = resolve(import.meta.dirname, "..");
 const fixtures = join(import.meta.dirname, "fixtures", "consumer");
 /** Every entry point of the package, as require.cjs tries them. */
-const subpaths = ["parallellm", "parallellm/testing", "parallellm/openai", "parallellm/anthropic", "parallellm/google"];
+const subpaths = [
+  "parallellm",
+  "parallellm/testing",
+  "parallellm/openai",
+  "parallellm/anthropic",
+  "parallellm/google",
+  "parallellm/mistral",
+];
 let project: ConsumerProject;
 
 beforeAll(() => {
@@ -66,9 +73,10 @@ describe("the packed package", () => {
       expect(main).toMatch(/^parallellm: .*\bParallellm\b/);
       expect(testing).toMatch(/^parallellm\/testing: .*\bMockProvider\b/);
       expect(factories).toEqual([
-        "parallellm/openai: createOpenAIProvider",
+        "parallellm/openai: createAzureOpenAIProvider,createGroqProvider,createOpenAIProvider",
         "parallellm/anthropic: createAnthropicProvider",
         "parallellm/google: createGoogleProvider",
+        "parallellm/mistral: createMistralProvider",
       ]);
     } else {
       expect([main, testing, ...factories]).toEqual(subpaths.map((entry) => `${entry}: ${esmOnly}`));

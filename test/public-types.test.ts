@@ -16,6 +16,7 @@ it("every optional property of a public input type accepts undefined", () => {
       "src/openai.ts",
       "src/anthropic.ts",
       "src/google.ts",
+      "src/mistral.ts",
     ]),
   ).toEqual([]);
 });

@@ -9,6 +9,7 @@ import { createOpenAICompatibleProvider, type OpenAIProviderSettings } from "../
 import type { OpenAIWire } from "../openai/openai-wire.js";
 import type { Provider } from "../provider.js";
 import { createMistralBatchApi } from "./mistral-batch.js";
+import { createMistralChatClient } from "./mistral-chat-client.js";
 
 export interface MistralProviderSettings extends Omit<OpenAIProviderSettings, "api"> {
   /**
@@ -43,7 +44,7 @@ export function createMistralProvider(settings: MistralProviderSettings = {}): P
   const wire: OpenAIWire = {
     apiKeyVariable,
     factory: "createMistralProvider",
-    createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
+    createClient: (sdk, apiKey) => createMistralChatClient(sdk, { apiKey, baseURL, maxRetries: 0 }),
     // Mistral's batches are jobs of its own, not OpenAI's.
     batchEndpoints: {},
   };
