@@ -9,17 +9,11 @@
  */
 import { openAsBlob } from "node:fs";
 import { ParallellmError } from "../../core/errors.js";
-import { readOpenAIBatchLines, toOpenAIChatBody } from "../openai/index.js";
+import { openaiBatchLimits, readOpenAIBatchLines, toOpenAIChatBody } from "../openai/index.js";
 import type { BatchApi } from "../provider.js";
 import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { type MistralBatchJob, mapMistralBatchStatus } from "./map-mistral-batch-status.js";
 import { type MistralEndpoint, mistralFetch, mistralJson } from "./mistral-http.js";
-
-/**
- * Conservative per-batch limits (OpenAI's): Mistral documents far larger
- * jobs, but a smaller one is cheaper to lose and to download.
- */
-export const mistralBatchLimits: BatchApi["limits"] = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 };
 
 /**
  * The Mistral `BatchApi` at `endpoint`. Its key is read only when a batch call
@@ -30,9 +24,10 @@ export function createMistralBatchApi(endpoint: MistralEndpoint, limits: Partial
   const { name } = endpoint;
   const getJob = (id: string) => mistralJson<MistralBatchJob>(endpoint, { method: "GET", path: `/batch/jobs/${id}` });
   return {
+    // OpenAI's, to be conservative: Mistral takes larger jobs, but a smaller one is cheaper to lose and to download.
     limits: {
-      maxRequests: limits.maxRequests ?? mistralBatchLimits.maxRequests,
-      maxBytes: limits.maxBytes ?? mistralBatchLimits.maxBytes,
+      maxRequests: limits.maxRequests ?? openaiBatchLimits.maxRequests,
+      maxBytes: limits.maxBytes ?? openaiBatchLimits.maxBytes,
     },
 
     inputLine(item) {

@@ -5,8 +5,7 @@
  * @see https://docs.mistral.ai/api/
  */
 import { AuthenticationError } from "../../core/errors.js";
-import { createOpenAICompatibleProvider, type OpenAIProviderSettings } from "../openai/openai-provider.js";
-import type { OpenAIWire } from "../openai/openai-wire.js";
+import { createOpenAICompatibleProvider, type OpenAIProviderSettings, type OpenAIWire } from "../openai/index.js";
 import type { Provider } from "../provider.js";
 import { createMistralBatchApi } from "./mistral-batch.js";
 import { createMistralChatClient } from "./mistral-chat-client.js";

@@ -48,7 +48,7 @@ export function createOpenAIBatchApi(
   client: () => Promise<OpenAI>,
   { name, wire, url, chat, limits = {} }: OpenAIBatchSettings,
 ): BatchApi {
-  const _call = <T>(model: string | undefined, run: () => Promise<T>): Promise<T> =>
+  const call = <T>(model: string | undefined, run: () => Promise<T>): Promise<T> =>
     _convertErrors(run, model, name, wire.apiKeyVariable);
   return {
     limits: {
@@ -67,7 +67,7 @@ export function createOpenAIBatchApi(
         model,
         items.map((item) => item.request),
       );
-      return _call(model, async () => {
+      return call(model, async () => {
         const openai = await client();
         // Streamed from the archived file: a 200 MB input is never a 200 MB string here.
         const input = new File([await openAsBlob(inputPath)], `pllm-${tag}.jsonl`, { type: "application/jsonl" });
@@ -94,7 +94,7 @@ export function createOpenAIBatchApi(
      */
     async find(tag, { createdAfter }) {
       const oldest = createdAfter - dayMs;
-      return _call(undefined, async () => {
+      return call(undefined, async () => {
         for await (const batch of (await client()).batches.list({ limit: 100 }, requestOptions)) {
           if (batch.metadata?.["pllm_tag"] === tag) return batch.id;
           if (batch.created_at * 1000 < oldest) return undefined;
@@ -104,15 +104,15 @@ export function createOpenAIBatchApi(
     },
 
     async status(id) {
-      const batch = await _call(undefined, async () => (await client()).batches.retrieve(id, requestOptions));
+      const batch = await call(undefined, async () => (await client()).batches.retrieve(id, requestOptions));
       return { ...mapOpenAIBatchStatus(batch), raw: batch };
     },
 
     async *results(id, ended) {
-      const openai = await _call(undefined, client);
+      const openai = await call(undefined, client);
       const batch =
         (ended?.raw as OpenAI.Batch | undefined) ??
-        (await _call(undefined, () => openai.batches.retrieve(id, requestOptions)));
+        (await call(undefined, () => openai.batches.retrieve(id, requestOptions)));
       if (mapOpenAIBatchStatus(batch).state === "in-progress") {
         throw new ParallellmError(
           `[${name}] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,
@@ -130,7 +130,7 @@ export function createOpenAIBatchApi(
         ["error", batch.error_file_id],
       ] as const) {
         if (!fileId) continue;
-        const content = await _call(undefined, () => openai.files.content(fileId, requestOptions));
+        const content = await call(undefined, () => openai.files.content(fileId, requestOptions));
         for await (const lines of jsonLineChunks(content.body, "openai")) {
           yield { lines: readOpenAIBatchLines(lines, file, { id, endpoint, model: batch.model, provider: name }) };
         }
@@ -138,7 +138,7 @@ export function createOpenAIBatchApi(
     },
 
     async cancel(id) {
-      await _call(undefined, async () => (await client()).batches.cancel(id, requestOptions));
+      await call(undefined, async () => (await client()).batches.cancel(id, requestOptions));
     },
   };
 }
