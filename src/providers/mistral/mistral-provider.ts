@@ -42,6 +42,7 @@ export function createMistralProvider(settings: MistralProviderSettings = {}): P
   const baseURL = settings.baseURL ?? settings.client?.baseURL ?? mistralBaseURL;
   const wire: OpenAIWire = {
     apiKeyVariable,
+    label: "Mistral",
     factory: "createMistralProvider",
     createClient: (sdk, apiKey) => createMistralChatClient(sdk, { apiKey, baseURL, maxRetries: 0 }),
     // Mistral's batches are jobs of its own, not OpenAI's.

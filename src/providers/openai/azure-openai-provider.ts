@@ -48,6 +48,7 @@ export function createAzureOpenAIProvider(settings: AzureOpenAIProviderSettings 
   const { endpoint: givenEndpoint, apiVersion: givenVersion, ...rest } = settings;
   const wire: OpenAIWire = {
     apiKeyVariable: "AZURE_OPENAI_API_KEY",
+    label: "Azure OpenAI",
     factory: "createAzureOpenAIProvider",
     createClient(sdk, apiKey) {
       const endpoint = givenEndpoint ?? process.env["AZURE_OPENAI_ENDPOINT"];

@@ -48,6 +48,7 @@ export function createGroqProvider(settings: GroqProviderSettings = {}): Provide
   const baseURL = settings.baseURL ?? groqBaseURL;
   const wire: OpenAIWire = {
     apiKeyVariable: "GROQ_API_KEY",
+    label: "Groq",
     factory: "createGroqProvider",
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
     // Groq batches only chat completions.

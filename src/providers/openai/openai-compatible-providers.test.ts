@@ -28,6 +28,15 @@ describe("createGroqProvider", () => {
     expect(() => createGroqProvider({ completionWindow: "12h" })).toThrow(/"24h" to "7d"/);
   });
 
+  it("names Groq, not OpenAI, when it refuses a tool whose parameters are not an object", () => {
+    const groq = createGroqProvider({ apiKey: "gsk_fake" });
+    const request = {
+      ...ask("groq", "llama-3.1-8b-instant"),
+      tools: [{ name: "pick", parameters: { type: "string" } }],
+    };
+    expect(() => groq.checkRequest?.(request)).toThrow(/Groq takes only an object/);
+  });
+
   it("creates its batches with the completion window it was given", async () => {
     const groq = createGroqProvider({ apiKey: "gsk_fake", baseURL: `${server.url}/openai/v1`, completionWindow: "3d" });
     const item = { customId: "a", request: ask("groq", "llama-3.1-8b-instant") };

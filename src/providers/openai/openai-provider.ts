@@ -96,7 +96,7 @@ export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings,
         ? undefined
         : createOpenAIBatchApi(getClient, { name, wire, url: batchUrl, chat, limits: settings.batchLimits }),
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
-    checkRequest: (request) => checkToolParameters(request.tools, "OpenAI"),
+    checkRequest: (request) => checkToolParameters(request.tools, wire.label),
     async generate(
       request: LLMRequest,
       options?: { signal?: AbortSignal | undefined; keepRaw?: boolean | undefined },

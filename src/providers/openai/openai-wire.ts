@@ -11,6 +11,8 @@ import type { OpenAIBatchEndpoint } from "./parse-openai-batch-line.js";
 export interface OpenAIWire {
   /** The environment variable its key is read from (and errors name). */
   readonly apiKeyVariable: string;
+  /** How its messages name it ("OpenAI", "Groq"). */
+  readonly label: string;
   /** The factory that makes it, named when its key is missing. */
   readonly factory: string;
   /** Its client, given the loaded SDK and a key; retries off (strategies retry). */
@@ -25,6 +27,7 @@ export interface OpenAIWire {
 export function openaiWire(baseURL: string | undefined): OpenAIWire {
   return {
     apiKeyVariable: openaiDefaults.apiKeyVariable,
+    label: "OpenAI",
     factory: "createOpenAIProvider",
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
     batchEndpoints: { "/v1/responses": "/v1/responses", "/v1/chat/completions": "/v1/chat/completions" },
