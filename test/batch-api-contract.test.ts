@@ -1,10 +1,11 @@
-/** The BatchApi contract (batch-api-contract.ts) over the three built-in adapters. */
+/** The BatchApi contract (batch-api-contract.ts) over the built-in adapters and the OpenAI-compatible Batch APIs. */
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { createAnthropicProvider } from "../src/providers/anthropic/index.js";
 import { createGoogleProvider } from "../src/providers/google/index.js";
-import { createOpenAIProvider } from "../src/providers/openai/index.js";
+import { createMistralProvider } from "../src/providers/mistral/index.js";
+import { createAzureOpenAIProvider, createGroqProvider, createOpenAIProvider } from "../src/providers/openai/index.js";
 import { testBatchApi } from "./batch-api-contract.js";
 
 testBatchApi({
@@ -56,5 +57,58 @@ testBatchApi({
   endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
   // An expired Gemini batch carries no results; a cancelled one only what was processed.
   unfinished: { expired: "none", cancelled: "absent" },
+  failedResults: "none",
+});
+
+testBatchApi({
+  provider: "groq",
+  wireProvider: "openai",
+  serverOptions: { openaiDialect: "groq" },
+  model: "llama-3.1-8b-instant",
+  create: (server) => createGroqProvider({ client: server.clientsFor().openai }),
+  withRetryingClient: (server) =>
+    createGroqProvider({ client: new OpenAI({ apiKey: "gsk_fake", baseURL: `${server.url}/openai/v1` }) }),
+  fromSettings: (server, apiKey) => createGroqProvider({ apiKey, baseURL: `${server.url}/openai/v1` }),
+  keyVariables: ["GROQ_API_KEY"],
+  overloadedStatus: 503,
+  unknownId: "batch_missing",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  unfinished: { expired: "expired", cancelled: "cancelled" },
+  failedResults: "none",
+});
+
+testBatchApi({
+  provider: "azure",
+  wireProvider: "openai",
+  serverOptions: { openaiDialect: "azure" },
+  model: "gpt-4o-mini-batch",
+  create: (server) => createAzureOpenAIProvider({ client: server.clientsFor().openai }),
+  withRetryingClient: (server) =>
+    createAzureOpenAIProvider({
+      client: new AzureOpenAI({ apiKey: "azure-fake", endpoint: server.url, apiVersion: "2024-10-21" }),
+    }),
+  fromSettings: (server, apiKey) => createAzureOpenAIProvider({ apiKey, endpoint: server.url }),
+  keyVariables: ["AZURE_OPENAI_API_KEY"],
+  overloadedStatus: 503,
+  unknownId: "batch_missing",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  unfinished: { expired: "expired", cancelled: "cancelled" },
+  failedResults: "none",
+});
+
+testBatchApi({
+  provider: "mistral",
+  wireProvider: "openai",
+  serverOptions: { openaiDialect: "mistral" },
+  model: "mistral-small-latest",
+  create: (server) => createMistralProvider({ client: server.clientsFor().openai }),
+  // Batch jobs go over fetch, never through an SDK client's retries.
+  withRetryingClient: (server) => createMistralProvider({ apiKey: "mistral-fake", baseURL: `${server.url}/v1` }),
+  fromSettings: (server, apiKey) => createMistralProvider({ apiKey, baseURL: `${server.url}/v1` }),
+  keyVariables: ["MISTRAL_API_KEY"],
+  overloadedStatus: 503,
+  unknownId: "00000000-0000-0000-0000-000000000000",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  unfinished: { expired: "absent", cancelled: "absent" },
   failedResults: "none",
 });

@@ -15,12 +15,22 @@ import {
 } from "../src/core/errors.js";
 import type { LLMRequest, LLMResult } from "../src/core/llm.js";
 import type { BatchApi, BatchItem, BatchItemResult, BatchState, Provider } from "../src/providers/provider.js";
-import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import {
+  type FakeProviderName,
+  type FakeProviderServer,
+  type FakeProviderServerOptions,
+  startFakeProviderServer,
+} from "../src/testing/index.js";
 import { inputFile, readBatchResults } from "./batch-api.js";
 
 /** An adapter under test, and what it does differently by design. */
 export interface BatchApiSubject {
-  readonly provider: "openai" | "anthropic" | "google";
+  /** The name the provider is registered under (in requests, errors and warnings). */
+  readonly provider: string;
+  /** Whose routes of the fake server it talks to. @default provider */
+  readonly wireProvider?: FakeProviderName | undefined;
+  /** How the fake server must be started to speak its wire format (`openaiDialect`). */
+  readonly serverOptions?: FakeProviderServerOptions | undefined;
   readonly model: string;
   /** The provider as users make it, over the fake server's SDK client. */
   readonly create: (server: FakeProviderServer) => Provider;
@@ -40,9 +50,10 @@ export interface BatchApiSubject {
    * The results of a batch that ended before every request finished: the
    * finished ones succeed, and the rest come back with this status, or not at
    * all (`"absent"`); Gemini's expired batches carry no results (`"none"`).
+   * Mistral's files hold only the requests that ran (`"absent"`).
    */
   readonly unfinished: {
-    readonly expired: "expired" | "none";
+    readonly expired: "expired" | "absent" | "none";
     readonly cancelled: "cancelled" | "absent";
   };
   /** A batch failed as a whole: no results, or (Anthropic, which has no such state) every request failed. */
@@ -52,13 +63,16 @@ export interface BatchApiSubject {
 /** Runs the contract over `subject`, in a `describe` of its own with its own fake server. */
 export function testBatchApi(subject: BatchApiSubject): void {
   const { provider, model } = subject;
+  const wireProvider = subject.wireProvider ?? (provider as FakeProviderName);
+  const startServer = (options: FakeProviderServerOptions = {}) =>
+    startFakeProviderServer({ ...subject.serverOptions, ...options });
   describe(`${provider} BatchApi contract`, () => {
     let server: FakeProviderServer;
     let api: BatchApi;
     let tagCount = 0;
 
     beforeAll(async () => {
-      server = await startFakeProviderServer();
+      server = await startServer();
       api = subject.create(server).batch!;
     });
     afterAll(() => server.close());
@@ -123,7 +137,7 @@ export function testBatchApi(subject: BatchApiSubject): void {
     it("submits, reports in-progress then completed, and reads results equal to direct calls", async () => {
       server.setBatchBehavior({ completeAfterPolls: 2 });
       server.script({
-        provider,
+        provider: wireProvider,
         match: "Oslo",
         reply: { toolCalls: [{ name: "get_weather", args: { city: "Oslo" } }] },
       });
@@ -135,7 +149,7 @@ export function testBatchApi(subject: BatchApiSubject): void {
       };
       const { id } = await submit(Object.entries(requests).map(([customId, value]) => ({ customId, request: value })));
 
-      expect(server.batchesOf(provider).map((batch) => batch.id)).toContain(id);
+      expect(server.batchesOf(wireProvider).map((batch) => batch.id)).toContain(id);
       expect(await pollUntilEnded(id)).toEqual(["in-progress", "in-progress", "completed"]);
       const results = await readBatchResults(api.results(id));
       expect(results.warnings).toEqual([]);
@@ -151,7 +165,7 @@ export function testBatchApi(subject: BatchApiSubject): void {
     });
 
     it("finds the id of a batch by the tag it was submitted with", async () => {
-      const fresh = await startFakeProviderServer();
+      const fresh = await startServer();
       try {
         const own = subject.create(fresh).batch!;
         const createdAfter = Date.now();
@@ -191,7 +205,9 @@ export function testBatchApi(subject: BatchApiSubject): void {
       const { id } = await submit(items("a", "b", "c"));
       expect(await pollUntilEnded(id)).toEqual([subject.endStates.expired]);
       expect(await outcomes(id)).toEqual(
-        subject.unfinished.expired === "none" ? {} : { a: "succeeded", b: "expired", c: "expired" },
+        { none: {}, absent: { a: "succeeded" }, expired: { a: "succeeded", b: "expired", c: "expired" } }[
+          subject.unfinished.expired
+        ],
       );
     });
 
@@ -202,7 +218,7 @@ export function testBatchApi(subject: BatchApiSubject): void {
 
       await api.cancel(id);
 
-      expect(server.requests.at(-1)).toMatchObject({ method: "POST", path: expect.stringMatching(/cancel$/) });
+      expect(server.requests.at(-1)).toMatchObject({ method: "POST", path: expect.stringMatching(/cancel(\?|$)/) });
       expect(await pollUntilEnded(id)).toEqual([subject.endStates.cancelled]);
       expect(await outcomes(id)).toEqual(
         subject.unfinished.cancelled === "absent" ? { a: "succeeded" } : { a: "succeeded", b: "cancelled" },
@@ -261,7 +277,7 @@ export function testBatchApi(subject: BatchApiSubject): void {
     it("skips a malformed result line with a warning and reads the rest, never throwing", async () => {
       const { id } = await submit(items("a", "b", "c"));
       await pollUntilEnded(id);
-      server.setHostility({ kind: "truncate-line", provider, times: 1 });
+      server.setHostility({ kind: "truncate-line", provider: wireProvider, times: 1 });
 
       const results = await readBatchResults(api.results(id));
 
@@ -277,18 +293,18 @@ export function testBatchApi(subject: BatchApiSubject): void {
       expect(missing).toBeInstanceOf(ProviderRequestError);
       expect(missing).toMatchObject({ provider, statusCode: 404, isRetryable: false });
 
-      const created = server.batchesOf(provider).length;
+      const created = server.batchesOf(wireProvider).length;
       server.resetLog();
       server.failNext({ status: 429, retryAfterSeconds: 3 });
       const retrying = subject.withRetryingClient(server).batch!;
       const limited = await submit(items("a"), retrying).catch((caught: unknown) => caught);
       expect(limited).toBeInstanceOf(TransientProviderError);
       expect(limited).toMatchObject({ provider, model, kind: "rate-limited", statusCode: 429, retryAfterMs: 3000 });
-      expect(server.batchesOf(provider)).toHaveLength(created);
+      expect(server.batchesOf(wireProvider)).toHaveLength(created);
       // One request: the client's own retries are off (strategies retry, and creating a batch is not idempotent).
       expect(server.requests).toHaveLength(1);
 
-      const locked = await startFakeProviderServer({ apiKeys: { [provider]: "right-key-0000" } });
+      const locked = await startServer({ apiKeys: { [wireProvider]: "right-key-0000" } });
       try {
         const wrongKey = subject.fromSettings(locked, "wrong-key-1111").batch!;
         const denied = await wrongKey.cancel(subject.unknownId).catch((caught: unknown) => caught);

@@ -19,6 +19,7 @@ const subpaths = [
   "parallellm/anthropic",
   "parallellm/google",
   "parallellm/ai-sdk",
+  "parallellm/mistral",
 ];
 let project: ConsumerProject;
 
@@ -73,11 +74,12 @@ describe("the packed package", () => {
       expect(main).toMatch(/^parallellm: .*\bParallellm\b/);
       expect(testing).toMatch(/^parallellm\/testing: .*\bMockProvider\b/);
       expect(factories).toEqual([
-        "parallellm/openai: createOpenAIProvider",
+        "parallellm/openai: createAzureOpenAIProvider,createGroqProvider,createOpenAIProvider",
         "parallellm/anthropic: createAnthropicProvider",
         "parallellm/google: createGoogleProvider",
         // Loads without the AI SDK installed: it takes the user's models and needs no AI SDK code of its own.
         "parallellm/ai-sdk: AiSdkProvider,fromAiSdk,parallellmCache",
+        "parallellm/mistral: createMistralProvider",
       ]);
     } else {
       expect([main, testing, ...factories]).toEqual(subpaths.map((entry) => `${entry}: ${esmOnly}`));

@@ -17,6 +17,7 @@ it("every optional property of a public input type accepts undefined", () => {
       "src/anthropic.ts",
       "src/google.ts",
       "src/ai-sdk.ts",
+      "src/mistral.ts",
     ]),
   ).toEqual([]);
 });

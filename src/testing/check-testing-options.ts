@@ -82,6 +82,7 @@ const _fakeServer = _keys<FakeProviderServerOptions>("startFakeProviderServer op
   random: true,
   rateLimit: true,
   logRequests: true,
+  openaiDialect: true,
 });
 const _scriptRule = _keys<ScriptRule>("script() rule", {
   provider: true,

@@ -13,6 +13,7 @@ export type {
   Latency,
   LoggedRequest,
   OfferedTool,
+  OpenAIDialectName,
   RateLimitSettings,
   Reply,
   ReplyContext,

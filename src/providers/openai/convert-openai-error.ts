@@ -19,12 +19,14 @@ import { openaiSdk } from "./openai-sdk.js";
  * abort through the caller's `signal` — which the caller rethrows unchanged.
  *
  * API keys echoed by the provider (401 "Incorrect API key provided: sk-...")
- * are masked in the message. `provider`: the name the provider is registered under.
+ * are masked in the message. `provider`: the name the provider is registered under;
+ * `apiKeyVariable`: where its key comes from, for the advice on a 401.
  */
 export function convertOpenAIError(
   error: unknown,
   model: string | undefined,
   provider: string = openaiDefaults.name,
+  apiKeyVariable: string = openaiDefaults.apiKeyVariable,
 ): ProviderError | undefined {
   const sdk = openaiSdk.loaded;
   if (!sdk || !(error instanceof sdk.APIError) || error instanceof sdk.APIUserAbortError) return undefined;
@@ -32,7 +34,7 @@ export function convertOpenAIError(
   return providerError({
     provider,
     model,
-    apiKeyVariable: openaiDefaults.apiKeyVariable,
+    apiKeyVariable,
     statusCode,
     providerMessage: _providerMessage(error, statusCode),
     requestId: error.requestID ?? undefined,

@@ -13,6 +13,7 @@ import type { BatchApi } from "../provider.js";
 import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { mapOpenAIBatchStatus } from "./map-openai-batch-status.js";
+import { batchEndpointOf, type OpenAIWire } from "./openai-wire.js";
 import type { OpenAIBatchEndpoint } from "./parse-openai-batch-line.js";
 import { readOpenAIBatchLines } from "./read-openai-batch-lines.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
@@ -21,20 +22,34 @@ import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 /** Per-batch limits of the OpenAI Batch API: 50,000 requests and 200 MB per input file. */
 export const openaiBatchLimits: BatchApi["limits"] = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 };
 
+/** How a provider's Batch API is reached and named. */
+export interface OpenAIBatchSettings {
+  /** The provider's name, in its errors and warnings. */
+  readonly name: string;
+  /** What its wire does differently from OpenAI's (endpoint names, completion window). */
+  readonly wire: OpenAIWire;
+  /** Chat Completions (the provider's `api: "chat"`) rather than Responses. */
+  readonly chat: boolean;
+  /** The wire's name of that endpoint (`wire.batchEndpoints`). */
+  readonly url: string;
+  readonly limits?: Partial<BatchApi["limits"]> | undefined;
+}
+
 /**
- * The OpenAI `BatchApi`. `client` is called only when a batch call is made,
- * so a provider that never batches never needs a key.
+ * The OpenAI `BatchApi`, for OpenAI and the providers that copy its Batch
+ * API. `client` is called only when a batch call is made, so a provider that
+ * never batches never needs a key.
  *
- * Every batch goes to one endpoint: `/v1/chat/completions` when `chat` (the
- * provider's `api: "chat"`), `/v1/responses` otherwise. The submission's `tag` is kept in the batch's
+ * Every batch goes to one endpoint: chat completions when `chat`, responses
+ * otherwise, as the wire names them. The submission's `tag` is kept in the batch's
  * `metadata.pllm_tag`, which is how `find` recognises it.
  */
 export function createOpenAIBatchApi(
   client: () => Promise<OpenAI>,
-  limits: Partial<BatchApi["limits"]> = {},
-  chat = false,
+  { name, wire, url, chat, limits = {} }: OpenAIBatchSettings,
 ): BatchApi {
-  const url: OpenAIBatchEndpoint = chat ? "/v1/chat/completions" : "/v1/responses";
+  const call = <T>(model: string | undefined, run: () => Promise<T>): Promise<T> =>
+    _convertErrors(run, model, name, wire.apiKeyVariable);
   return {
     limits: {
       maxRequests: limits.maxRequests ?? openaiBatchLimits.maxRequests,
@@ -48,17 +63,23 @@ export function createOpenAIBatchApi(
 
     async submit({ model, items, inputPath, tag }) {
       _checkSubmission(
+        name,
         model,
         items.map((item) => item.request),
       );
-      const endpoint = url;
-      return _call(model, async () => {
+      return call(model, async () => {
         const openai = await client();
         // Streamed from the archived file: a 200 MB input is never a 200 MB string here.
         const input = new File([await openAsBlob(inputPath)], `pllm-${tag}.jsonl`, { type: "application/jsonl" });
         const file = await openai.files.create({ file: input, purpose: "batch" }, requestOptions);
+        // The wire's own names, which the SDK's types (OpenAI's) do not list.
         const batch = await openai.batches.create(
-          { input_file_id: file.id, endpoint, completion_window: "24h", metadata: { pllm_tag: tag } },
+          {
+            input_file_id: file.id,
+            endpoint: url as OpenAIBatchEndpoint,
+            completion_window: (wire.completionWindow ?? "24h") as "24h",
+            metadata: { pllm_tag: tag },
+          },
           requestOptions,
         );
         return { id: batch.id };
@@ -73,7 +94,7 @@ export function createOpenAIBatchApi(
      */
     async find(tag, { createdAfter }) {
       const oldest = createdAfter - dayMs;
-      return _call(undefined, async () => {
+      return call(undefined, async () => {
         for await (const batch of (await client()).batches.list({ limit: 100 }, requestOptions)) {
           if (batch.metadata?.["pllm_tag"] === tag) return batch.id;
           if (batch.created_at * 1000 < oldest) return undefined;
@@ -83,24 +104,24 @@ export function createOpenAIBatchApi(
     },
 
     async status(id) {
-      const batch = await _call(undefined, async () => (await client()).batches.retrieve(id, requestOptions));
+      const batch = await call(undefined, async () => (await client()).batches.retrieve(id, requestOptions));
       return { ...mapOpenAIBatchStatus(batch), raw: batch };
     },
 
     async *results(id, ended) {
-      const openai = await _call(undefined, client);
+      const openai = await call(undefined, client);
       const batch =
         (ended?.raw as OpenAI.Batch | undefined) ??
-        (await _call(undefined, () => openai.batches.retrieve(id, requestOptions)));
+        (await call(undefined, () => openai.batches.retrieve(id, requestOptions)));
       if (mapOpenAIBatchStatus(batch).state === "in-progress") {
         throw new ParallellmError(
-          `[openai] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,
+          `[${name}] Batch ${id} has not ended (status "${batch.status}"); ask for its results once status() reports it ended.`,
         );
       }
-      const { endpoint } = batch;
-      if (endpoint !== "/v1/responses" && endpoint !== "/v1/chat/completions") {
+      const endpoint = batchEndpointOf(wire, batch.endpoint);
+      if (!endpoint) {
         throw new ParallellmError(
-          `[openai] Batch ${id} is for ${endpoint}; parallellm reads only /v1/responses and /v1/chat/completions batches.`,
+          `[${name}] Batch ${id} is for ${batch.endpoint}; parallellm reads only ${Object.values(wire.batchEndpoints).join(" and ")} batches.`,
         );
       }
       // A batch can complete with every request failed: then there is no output file (and vice versa).
@@ -109,15 +130,15 @@ export function createOpenAIBatchApi(
         ["error", batch.error_file_id],
       ] as const) {
         if (!fileId) continue;
-        const content = await _call(undefined, () => openai.files.content(fileId, requestOptions));
+        const content = await call(undefined, () => openai.files.content(fileId, requestOptions));
         for await (const lines of jsonLineChunks(content.body, "openai")) {
-          yield { lines: readOpenAIBatchLines(lines, file, { id, endpoint, model: batch.model }) };
+          yield { lines: readOpenAIBatchLines(lines, file, { id, endpoint, model: batch.model, provider: name }) };
         }
       }
     },
 
     async cancel(id) {
-      await _call(undefined, async () => (await client()).batches.cancel(id, requestOptions));
+      await call(undefined, async () => (await client()).batches.cancel(id, requestOptions));
     },
   };
 }
@@ -130,22 +151,27 @@ const requestOptions = { maxRetries: 0 };
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** A submission holds items of one model; anything else is a planner bug. */
-function _checkSubmission(model: string, requests: readonly LLMRequest[]): void {
+function _checkSubmission(name: string, model: string, requests: readonly LLMRequest[]): void {
   if (requests.length === 0) {
-    throw new ParallellmError("[openai] A batch needs at least one item. This is a bug in the batch planner.");
+    throw new ParallellmError(`[${name}] A batch needs at least one item. This is a bug in the batch planner.`);
   }
   const models = new Set(requests.map((request) => request.model));
   if (models.size > 1 || !models.has(model)) {
     throw new ParallellmError(
-      `[openai] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
+      `[${name}] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
     );
   }
 }
 
-async function _call<T>(model: string | undefined, run: () => Promise<T>): Promise<T> {
+async function _convertErrors<T>(
+  run: () => Promise<T>,
+  model: string | undefined,
+  name: string,
+  apiKeyVariable: string,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw convertOpenAIError(error, model) ?? error;
+    throw convertOpenAIError(error, model, name, apiKeyVariable) ?? error;
   }
 }

@@ -18,6 +18,7 @@ import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
 import { openaiDefaults } from "./openai-defaults.js";
 import { openaiSdk } from "./openai-sdk.js";
+import { type OpenAIWire, openaiWire } from "./openai-wire.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
@@ -71,19 +72,31 @@ export interface OpenAIProviderSettings {
  * await Parallellm.open(dir, { providers: { local }, llm: "local:llama3.1" });
  */
 export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Provider {
-  const getClient = sharedClient(() => _createClient(settings));
+  return createOpenAICompatibleProvider(settings, openaiWire(settings.baseURL));
+}
+
+/**
+ * An OpenAI-compatible provider speaking `wire` (what it does differently
+ * from OpenAI), for the factories of such providers (`createGroqProvider`...).
+ */
+export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings, wire: OpenAIWire): Provider {
+  const getClient = sharedClient(() => _createClient(settings, wire));
   const name = settings.name ?? openaiDefaults.name;
   const chat = settings.api === "chat";
   const claims = name === openaiDefaults.name;
+  const batchUrl = wire.batchEndpoints[chat ? "/v1/chat/completions" : "/v1/responses"];
   return {
     name,
     api: settings.api,
     modelPrefixes: claims ? openaiDefaults.modelPrefixes : [],
     defaultModel: claims ? openaiDefaults.defaultModel : undefined,
-    apiKeyVariable: openaiDefaults.apiKeyVariable,
-    batch: createOpenAIBatchApi(getClient, settings.batchLimits, chat),
+    apiKeyVariable: wire.apiKeyVariable,
+    batch:
+      batchUrl === undefined
+        ? undefined
+        : createOpenAIBatchApi(getClient, { name, wire, url: batchUrl, chat, limits: settings.batchLimits }),
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
-    checkRequest: (request) => checkToolParameters(request.tools, "OpenAI"),
+    checkRequest: (request) => checkToolParameters(request.tools, wire.label),
     async generate(
       request: LLMRequest,
       options?: { signal?: AbortSignal | undefined; keepRaw?: boolean | undefined },
@@ -103,7 +116,7 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
         return withRaw(fromOpenAIResponsesBody(response), response, options?.keepRaw, "output_text");
       } catch (error) {
         throw (
-          convertOpenAIError(error, request.model, name) ??
+          convertOpenAIError(error, request.model, name, wire.apiKeyVariable) ??
           convertUnreadableResponse(error, name, request.model) ??
           error
         );
@@ -114,20 +127,20 @@ export function createOpenAIProvider(settings: OpenAIProviderSettings = {}): Pro
 
 // --- internal ---
 
-async function _createClient(settings: OpenAIProviderSettings): Promise<OpenAI> {
+async function _createClient(settings: OpenAIProviderSettings, wire: OpenAIWire): Promise<OpenAI> {
   // Loaded even for an injected client: its errors are told apart by the SDK's classes.
-  const { default: OpenAI } = await openaiSdk.load();
+  const sdk = await openaiSdk.load();
   if (settings.client) return settings.client;
-  const apiKey = settings.apiKey ?? process.env[openaiDefaults.apiKeyVariable];
+  const apiKey = settings.apiKey ?? process.env[wire.apiKeyVariable];
   if (!apiKey) {
     const name = settings.name ?? openaiDefaults.name;
     throw new AuthenticationError(
       "authentication",
       name === openaiDefaults.name
-        ? `OpenAI API key is missing. Set the ${openaiDefaults.apiKeyVariable} environment variable or pass clients: { openai } / apiKey.`
-        : `The API key of provider "${name}" is missing. Pass createOpenAIProvider({ name: "${name}", apiKey }) (any non-empty string for a server that wants none), or set the ${openaiDefaults.apiKeyVariable} environment variable.`,
+        ? `OpenAI API key is missing. Set the ${wire.apiKeyVariable} environment variable or pass clients: { openai } / apiKey.`
+        : `The API key of provider "${name}" is missing. Pass ${wire.factory}({ name: "${name}", apiKey }) (any non-empty string for a server that wants none), or set the ${wire.apiKeyVariable} environment variable.`,
       { provider: name, requestSent: false },
     );
   }
-  return new OpenAI({ apiKey, baseURL: settings.baseURL, maxRetries: 0 });
+  return wire.createClient(sdk, apiKey);
 }

@@ -56,6 +56,26 @@ describe("parseOpenAIBatchLine", () => {
     expect(error.message).toContain("HTTP 404");
   });
 
+  it("reads a flat error body (Mistral's) under the name of the provider it reads for", () => {
+    const line = JSON.stringify({
+      id: "batch-1",
+      custom_id: "c1",
+      response: {
+        status_code: 422,
+        body: { object: "error", message: "Extra inputs are not permitted", type: "invalid_request_error" },
+      },
+      error: null,
+    });
+    const parsed = parseOpenAIBatchLine(line, { ...chatBatch, model: "mistral-small-latest", provider: "mistral" });
+    if (!("result" in parsed) || parsed.result.status !== "failed") throw new Error("expected a failed result");
+    expect(parsed.result.error).toMatchObject({
+      provider: "mistral",
+      model: "mistral-small-latest",
+      statusCode: 422,
+      providerMessage: "Extra inputs are not permitted",
+    });
+  });
+
   it("reads the non-HTTP errors: expired, cancelled, and a timeout as a network failure", () => {
     const line = (code: string) =>
       fixtureLine("batch_result_line_non_http_error", { error: { code, message: "Took too long." } });

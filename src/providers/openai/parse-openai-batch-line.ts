@@ -14,6 +14,13 @@ import { isRecord, stringOrUndefined } from "./json-record.js";
 /** The endpoints parallellm submits batches for. */
 export type OpenAIBatchEndpoint = "/v1/responses" | "/v1/chat/completions";
 
+/** What a line is read by: its batch's endpoint and model, and the provider's name (`"openai"` when not given). */
+export interface OpenAIBatchOf {
+  readonly endpoint: OpenAIBatchEndpoint;
+  readonly model: string | undefined;
+  readonly provider?: string | undefined;
+}
+
 /** A readable line's result, or why the line was skipped. */
 export type ParsedOpenAIBatchLine = { readonly result: BatchItemResult } | { readonly warning: string };
 
@@ -25,10 +32,7 @@ export type ParsedOpenAIBatchLine = { readonly result: BatchItemResult } | { rea
  *   `expired` / `cancelled`; any other code (`request_timeout`) → `failed`
  *   with no HTTP status (a network failure, so retryable).
  */
-export function parseOpenAIBatchLine(
-  line: string,
-  batch: { readonly endpoint: OpenAIBatchEndpoint; readonly model: string | undefined },
-): ParsedOpenAIBatchLine {
+export function parseOpenAIBatchLine(line: string, batch: OpenAIBatchOf): ParsedOpenAIBatchLine {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -44,7 +48,7 @@ export function parseOpenAIBatchLine(
     return _fromResponse(customId, response, response["status_code"], batch);
   }
   if (isRecord(error) && typeof error["code"] === "string") {
-    return { result: _fromError(customId, error["code"], stringOrUndefined(error["message"]), batch.model) };
+    return { result: _fromError(customId, error["code"], stringOrUndefined(error["message"]), batch) };
   }
   return { warning: `custom_id "${customId}" has neither a response nor an error code (${_preview(line)})` };
 }
@@ -55,7 +59,7 @@ function _fromResponse(
   customId: string,
   response: Record<string, unknown>,
   statusCode: number,
-  batch: { readonly endpoint: OpenAIBatchEndpoint; readonly model: string | undefined },
+  batch: OpenAIBatchOf,
 ): ParsedOpenAIBatchLine {
   const body = response["body"];
   if (statusCode >= 200 && statusCode < 300) {
@@ -69,9 +73,10 @@ function _fromResponse(
     }
   }
   if (statusCode < 400) return { warning: `custom_id "${customId}" has an unexpected status_code ${statusCode}` };
-  const errorBody = isRecord(body) && isRecord(body["error"]) ? body["error"] : {};
+  // OpenAI nests the message (`{ error: { message } }`); Mistral's bodies carry it flat (`{ message }`).
+  const errorBody = isRecord(body) ? (isRecord(body["error"]) ? body["error"] : body) : {};
   const error = providerError({
-    provider: "openai",
+    provider: batch.provider ?? "openai",
     model: batch.model,
     statusCode,
     providerMessage: stringOrUndefined(errorBody["message"]),
@@ -84,12 +89,16 @@ function _fromError(
   customId: string,
   code: string,
   message: string | undefined,
-  model: string | undefined,
+  batch: OpenAIBatchOf,
 ): BatchItemResult {
   if (code === "batch_expired") return { customId, status: "expired" };
   if (code === "batch_cancelled") return { customId, status: "cancelled" };
   const providerMessage = message ? `${message} (${code})` : code;
-  return { customId, status: "failed", error: providerError({ provider: "openai", model, providerMessage }) };
+  return {
+    customId,
+    status: "failed",
+    error: providerError({ provider: batch.provider ?? "openai", model: batch.model, providerMessage }),
+  };
 }
 
 function _preview(line: string): string {

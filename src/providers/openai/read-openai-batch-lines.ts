@@ -11,7 +11,13 @@ import { type OpenAIBatchEndpoint, parseOpenAIBatchLine } from "./parse-openai-b
 export function readOpenAIBatchLines(
   lines: readonly NumberedLine[],
   file: "output" | "error",
-  batch: { readonly id: string; readonly endpoint: OpenAIBatchEndpoint; readonly model: string | undefined },
+  batch: {
+    readonly id: string;
+    readonly endpoint: OpenAIBatchEndpoint;
+    readonly model: string | undefined;
+    /** The provider's name, in warnings and errors. @default "openai" */
+    readonly provider?: string | undefined;
+  },
 ): BatchResultLine[] {
   return lines.map(({ text, number }) => {
     const parsed = parseOpenAIBatchLine(text, batch);
@@ -19,7 +25,9 @@ export function readOpenAIBatchLines(
       raw: text,
       outcome:
         "warning" in parsed
-          ? { warning: `[openai] Batch ${batch.id}, ${file} file line ${number}: ${parsed.warning}; skipped.` }
+          ? {
+              warning: `[${batch.provider ?? "openai"}] Batch ${batch.id}, ${file} file line ${number}: ${parsed.warning}; skipped.`,
+            }
           : parsed.result,
     };
   });

@@ -8,7 +8,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import OpenAI from "openai";
 import {
   checkFailureInjection,
   checkFakeServerOptions,
@@ -36,7 +35,8 @@ import { geminiRoutes } from "./gemini-routes.js";
 import { HostilityPlan } from "./hostility.js";
 import { findRoute, parseJsonBody, readBody, sleep, writeWireResponse } from "./http-helpers.js";
 import { objectOf, stringOf } from "./json-shape.js";
-import { openaiRoutes } from "./openai-routes.js";
+import { type OpenAIDialect, openaiDialects } from "./openai-dialects.js";
+import { openaiRoutes, openaiRoutesFor } from "./openai-routes.js";
 import { type Exchange, noFacts, type ProviderRoutes, type Route, type WireResponse } from "./provider-routes.js";
 import { redactHeaders, redactPath } from "./request-headers.js";
 import { RequestRateLimit } from "./request-rate-limit.js";
@@ -62,9 +62,13 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
  * Official SDK clients pointed at a fake provider server at `url` (for a server
  * in another process, e.g. `pllm fake-server`), with the SDKs' retries off.
  */
-export function fakeProviderClients(url: string, keys: FakeProviderServerOptions["apiKeys"] = {}): FakeProviderClients {
+export function fakeProviderClients(
+  url: string,
+  keys: FakeProviderServerOptions["apiKeys"] = {},
+  openaiDialect: FakeProviderServerOptions["openaiDialect"] = "openai",
+): FakeProviderClients {
   return {
-    openai: new OpenAI({ apiKey: keys.openai ?? "sk-fake", baseURL: `${url}/v1`, maxRetries: 0 }),
+    openai: _dialect(openaiDialect).client(url, keys.openai ?? "sk-fake"),
     anthropic: new Anthropic({ apiKey: keys.anthropic ?? "sk-ant-fake", baseURL: url, maxRetries: 0 }),
     google: new GoogleGenAI({ apiKey: keys.google ?? "fake", httpOptions: { baseUrl: url, apiVersion: "v1beta" } }),
   };
@@ -72,8 +76,15 @@ export function fakeProviderClients(url: string, keys: FakeProviderServerOptions
 
 // --- internal ---
 
-/** Tried in order: OpenAI comes last because it recognises everything. */
-const providerModules: readonly ProviderRoutes[] = [geminiRoutes, anthropicRoutes, openaiRoutes];
+function _dialect(name: string): OpenAIDialect {
+  const dialect = Object.hasOwn(openaiDialects, name) ? openaiDialects[name as keyof typeof openaiDialects] : undefined;
+  if (!dialect) {
+    throw new TypeError(
+      `Unknown openaiDialect "${name}". Use one of ${Object.keys(openaiDialects).join(", ")}, or leave it out for OpenAI's own.`,
+    );
+  }
+  return dialect;
+}
 
 type MutableLoggedRequest = { -readonly [key in keyof LoggedRequest]: LoggedRequest[key] };
 
@@ -87,6 +98,8 @@ class FakeProviderHttpServer implements FakeProviderServer {
   readonly #faults: FaultPlan;
   readonly #hostility = new HostilityPlan();
   readonly #rateLimit: RequestRateLimit | undefined;
+  /** Tried in order: OpenAI comes last because it recognises everything. */
+  readonly #modules: readonly ProviderRoutes[];
   #latency: Latency;
   #log: MutableLoggedRequest[] = [];
   #counts: Record<FakeProviderName, number> = _zeroCounts();
@@ -99,6 +112,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
     this.#latency = options.latencyMs ?? 0;
     this.#faults = new FaultPlan(options.random ?? Math.random);
     this.#rateLimit = options.rateLimit && new RequestRateLimit(options.rateLimit);
+    this.#modules = [geminiRoutes, anthropicRoutes, openaiRoutesFor(_dialect(options.openaiDialect ?? "openai"))];
     this.#http = createServer((request, response) => void this.#handle(request, response));
     // As the real APIs, keep an idle connection open well past a pause between runs: with
     // Node's 5 s, a client reusing a socket the server was closing met "fetch failed".
@@ -135,7 +149,7 @@ class FakeProviderHttpServer implements FakeProviderServer {
   }
 
   clientsFor(): FakeProviderClients {
-    return fakeProviderClients(this.url, this.#options.apiKeys);
+    return fakeProviderClients(this.url, this.#options.apiKeys, this.#options.openaiDialect);
   }
 
   script(rule: ScriptRule): void {
@@ -186,9 +200,10 @@ class FakeProviderHttpServer implements FakeProviderServer {
       const rawBody = await readBody(request);
       const url = new URL(request.url ?? "/", this.url);
       const method = request.method ?? "GET";
-      const module = providerModules.find((candidate) => candidate.recognizes(url, request.headers))!;
+      const module = this.#modules.find((candidate) => candidate.recognizes(url, request.headers))!;
       const parsed = parseJsonBody(rawBody, request.headers["content-type"]);
-      const found = findRoute(module.routes, method, url.pathname);
+      const routePath = module.routePath ? module.routePath(url) : url.pathname;
+      const found = routePath === undefined ? undefined : findRoute(module.routes, method, routePath);
       const exchange: Exchange = {
         method,
         url,
@@ -202,7 +217,13 @@ class FakeProviderHttpServer implements FakeProviderServer {
         batches: this.#batches,
       };
       const facts = found?.route.describe?.(exchange) ?? { ...noFacts, model: stringOf(objectOf(exchange.body).model) };
-      const context: ReplyContext = { provider: module.provider, path: url.pathname, body: exchange.body, ...facts };
+      // The path as the routes know it, so scripts, faults and hostility read one dialect.
+      const context: ReplyContext = {
+        provider: module.provider,
+        path: routePath ?? url.pathname,
+        body: exchange.body,
+        ...facts,
+      };
       const time = Date.now();
       // Made (headers and path redacted) only when the log is kept.
       const entry: MutableLoggedRequest | undefined =

@@ -12,6 +12,13 @@ import type { BatchBehavior, FakeBatch } from "./batch-book.js";
 /** The providers the fake server speaks for, named as in `ProviderName`. */
 export type FakeProviderName = "openai" | "anthropic" | "google";
 
+/**
+ * Whose variant of OpenAI's wire format the `openai` routes speak: OpenAI's
+ * own, Groq's (`/openai/v1/...`), Azure OpenAI's (`/openai/...?api-version=`,
+ * `api-key` header) or Mistral's (chat completions, and batch jobs at `/v1/batch/jobs`).
+ */
+export type OpenAIDialectName = "openai" | "groq" | "azure" | "mistral";
+
 /** A function tool offered in a request, in neutral form. */
 export interface OfferedTool {
   readonly name: string;
@@ -22,7 +29,7 @@ export interface OfferedTool {
 /** What scripts, failure rules and latency functions see about one request. */
 export interface ReplyContext {
   readonly provider: FakeProviderName;
-  /** The request path, e.g. `/v1/responses` or `/v1beta/models/gemini-2.5-flash:generateContent`. */
+  /** The request path as the routes know it, e.g. `/v1/responses` (also for an OpenAI dialect's own paths) or `/v1beta/models/gemini-2.5-flash:generateContent`. */
   readonly path: string;
   /** The model asked for (`undefined` when the request names none). */
   readonly model: string | undefined;
@@ -231,6 +238,13 @@ export interface FakeProviderServerOptions {
    * @default true
    */
   readonly logRequests?: boolean | undefined;
+  /**
+   * Speak an OpenAI-compatible provider's variant of the wire format on the
+   * `openai` routes, as strictly as that provider: its paths, key header,
+   * required query parameters and Batch API rules. `clientsFor().openai` is
+   * a client for it. @default "openai"
+   */
+  readonly openaiDialect?: OpenAIDialectName | undefined;
 }
 
 /**

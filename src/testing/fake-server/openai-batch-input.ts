@@ -24,12 +24,22 @@ export type OpenAIBatchInput =
   | { readonly ok: true; readonly items: readonly FakeBatchItem[]; readonly model: string | undefined }
   | { readonly ok: false; readonly errors: readonly OpenAIBatchError[] };
 
+/**
+ * What each line carries: `method` and `url` (the batch's `endpoint` as
+ * created), or only `custom_id` and `body` (`url: undefined`, Mistral's); and
+ * the batch's own model when it names one (Mistral's), which a body may leave out.
+ */
+export interface LineShape {
+  readonly url: string | undefined;
+  readonly model?: string | undefined;
+}
+
 /** Requests per batch file (providers.md §1.8). */
 const maxRequests = 50_000;
 
 /**
- * Checks every line (JSON, unique `custom_id`, `method: "POST"`, `url` equal to
- * the batch endpoint, one model); when all pass, prepares each request's
+ * Checks every line (JSON, unique `custom_id`, `method: "POST"` and `url` equal
+ * to the batch's `endpoint` as created, one model); when all pass, prepares each request's
  * outcome as the direct endpoint would: `failRequest`'s status, else a
  * validation error, else the answer (using up scripted replies).
  */
@@ -37,8 +47,9 @@ export function readOpenAIBatchInput(
   text: string,
   endpoint: OpenAIEndpoint,
   exchange: Pick<Exchange, "answer" | "batches">,
+  shape: LineShape = { url: endpoint.path },
 ): OpenAIBatchInput {
-  const lines = _parseLines(text, endpoint.path);
+  const lines = _parseLines(text, shape);
   const errors = lines.flatMap((line) => (line.ok ? [] : [line.error]));
   if (lines.length === 0) errors.push(_fileError("empty_file", "The batch input file is empty."));
   if (lines.length > maxRequests) {
@@ -67,17 +78,17 @@ type ParsedLine =
   | { readonly ok: true; readonly line: number; readonly customId: string; readonly body: Record<string, unknown> }
   | { readonly ok: false; readonly error: OpenAIBatchError };
 
-function _parseLines(text: string, url: string): ParsedLine[] {
+function _parseLines(text: string, shape: LineShape): ParsedLine[] {
   const parsed: ParsedLine[] = [];
   for (const [index, raw] of text.split("\n").entries()) {
     // Blank lines (a trailing newline, say) hold no request.
     if (raw.trim() === "") continue;
-    parsed.push(_parseLine(raw, index + 1, url));
+    parsed.push(_parseLine(raw, index + 1, shape));
   }
   return parsed;
 }
 
-function _parseLine(raw: string, line: number, url: string): ParsedLine {
+function _parseLine(raw: string, line: number, { url, model }: LineShape): ParsedLine {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -89,7 +100,7 @@ function _parseLine(raw: string, line: number, url: string): ParsedLine {
     error: { code, line, message, param },
   });
   if (!isObject(value)) return fail("invalid_json_line", "This line is not parseable as valid JSON.", null);
-  for (const field of ["custom_id", "method", "url", "body"]) {
+  for (const field of url === undefined ? ["custom_id", "body"] : ["custom_id", "method", "url", "body"]) {
     if (value[field] === undefined) {
       return fail("missing_required_parameter", `Missing required parameter: '${field}'.`, field);
     }
@@ -97,10 +108,10 @@ function _parseLine(raw: string, line: number, url: string): ParsedLine {
   if (typeof value.custom_id !== "string" || value.custom_id === "") {
     return fail("invalid_custom_id", "The custom_id must be a non-empty string.", "custom_id");
   }
-  if (value.method !== "POST") {
+  if (url !== undefined && value.method !== "POST") {
     return fail("invalid_method", `Invalid method '${String(value.method)}'; batch requests use 'POST'.`, "method");
   }
-  if (value.url !== url) {
+  if (url !== undefined && value.url !== url) {
     return fail(
       "url_mismatch",
       `The url '${String(value.url)}' does not match the batch endpoint '${url}'. Every line must use the batch's endpoint.`,
@@ -108,7 +119,15 @@ function _parseLine(raw: string, line: number, url: string): ParsedLine {
     );
   }
   if (!isObject(value.body)) return fail("invalid_body", "The body of a batch request must be an object.", "body");
-  return { ok: true, line, customId: value.custom_id, body: value.body };
+  if (model !== undefined && value.body.model !== undefined && value.body.model !== model) {
+    return fail(
+      "model_mismatch",
+      `The model '${String(value.body.model)}' is not the batch's model '${model}'.`,
+      "body.model",
+    );
+  }
+  const body = model === undefined ? value.body : { ...value.body, model };
+  return { ok: true, line, customId: value.custom_id, body };
 }
 
 function _duplicateIds(requests: readonly Extract<ParsedLine, { ok: true }>[]): OpenAIBatchError[] {

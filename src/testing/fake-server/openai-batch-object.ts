@@ -23,6 +23,7 @@ export type OpenAIBatchStatus =
 /** What the OpenAI routes keep in `FakeBatch.details`. */
 export type OpenAIBatchDetails = {
   readonly endpoint: string;
+  readonly completionWindow: string;
   readonly inputFileId: string;
   readonly model: string | undefined;
   readonly metadata: Readonly<Record<string, string>> | null;
@@ -67,13 +68,13 @@ export function renderOpenAIBatch(batch: FakeBatch, book: BatchBook, status: Ope
     model: details.model ?? null,
     errors: _errors(batch, status),
     input_file_id: details.inputFileId,
-    completion_window: "24h",
+    completion_window: details.completionWindow,
     status,
     output_file_id: files?.output ?? null,
     error_file_id: files?.error ?? null,
     created_at: created,
     in_progress_at: ran ? created : null,
-    expires_at: status === "validating" ? null : created + 24 * 3600,
+    expires_at: status === "validating" ? null : created + _windowSeconds(details.completionWindow),
     finalizing_at: status === "completed" || status === "expired" ? ended : null,
     completed_at: status === "completed" ? ended : null,
     failed_at: status === "failed" ? ended : null,
@@ -163,6 +164,12 @@ function _shuffle<T>(values: T[]): T[] {
     [values[index], values[other]] = [values[other], values[index]];
   }
   return values;
+}
+
+/** `"24h"` → 86,400; `"7d"` → 604,800. */
+function _windowSeconds(window: string): number {
+  const amount = Number.parseInt(window, 10);
+  return amount * (window.endsWith("d") ? 24 : 1) * 3600;
 }
 
 function _seconds(milliseconds: number): number {

@@ -15,17 +15,35 @@ import {
   openaiDetailsOf,
   renderOpenAIBatch,
 } from "./openai-batch-object.js";
-import { openaiChatEndpoint } from "./openai-chat-endpoint.js";
 import type { OpenAIEndpoint } from "./openai-endpoint.js";
 import { noSuchFile } from "./openai-files-routes.js";
 import { openaiError, openaiSuccess } from "./openai-respond.js";
-import { openaiResponsesEndpoint } from "./openai-responses-endpoint.js";
 import { invalidType, invalidValue, missingParameter, unknownParameter } from "./openai-validation.js";
 import type { Exchange, ProviderFailure, Route, WireResponse } from "./provider-routes.js";
 
-/** `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`. */
-export const openaiBatchRoutes: readonly Route[] = [
-  { method: "POST", pattern: /^\/v1\/batches$/, handle: (exchange) => _create(exchange) },
+/** What a provider's copy of OpenAI's Batch API accepts. */
+export interface OpenAIBatchRules {
+  /** Every batch `endpoint` value it accepts. */
+  readonly acceptedEndpoints: readonly string[];
+  /** Those the fake server runs (also each input line's `url`) → the endpoint that answers them. */
+  readonly batchEndpoints: Readonly<Record<string, OpenAIEndpoint>>;
+  /** Why a batch's `completion_window` is refused, if it is. */
+  readonly checkWindow: (window: unknown) => ProviderFailure | undefined;
+  /** Models it runs batches for; `undefined` for any. */
+  readonly batchModels: readonly string[] | undefined;
+}
+
+/**
+ * `POST /v1/batches`, `GET /v1/batches`, `GET /v1/batches/{id}`,
+ * `POST /v1/batches/{id}/cancel`, with `rules` for what a batch may be.
+ */
+export function openaiBatchRoutesFor(rules: OpenAIBatchRules): readonly Route[] {
+  return [{ method: "POST", pattern: /^\/v1\/batches$/, handle: (exchange) => _create(exchange, rules) }, ...routes];
+}
+
+// --- internal ---
+
+const routes: readonly Route[] = [
   { method: "GET", pattern: /^\/v1\/batches$/, handle: (exchange) => _list(exchange) },
   {
     method: "GET",
@@ -44,37 +62,17 @@ export const openaiBatchRoutes: readonly Route[] = [
   },
 ];
 
-// --- internal ---
-
-/** Endpoints the API accepts (openai 6.49 `BatchCreateParams.endpoint`). */
-const apiEndpoints = [
-  "/v1/responses",
-  "/v1/chat/completions",
-  "/v1/embeddings",
-  "/v1/completions",
-  "/v1/moderations",
-  "/v1/images/generations",
-  "/v1/images/edits",
-  "/v1/videos",
-];
-
-/** Endpoints the fake server can answer. */
-const fakeEndpoints: Readonly<Record<string, OpenAIEndpoint>> = {
-  [openaiResponsesEndpoint.path]: openaiResponsesEndpoint,
-  [openaiChatEndpoint.path]: openaiChatEndpoint,
-};
-
 const createFields = new Set(["input_file_id", "endpoint", "completion_window", "metadata", "output_expires_after"]);
 
-function _create(exchange: Exchange): WireResponse {
-  const problem = _checkCreateBody(exchange.body);
+function _create(exchange: Exchange, rules: OpenAIBatchRules): WireResponse {
+  const problem = _checkCreateBody(exchange.body, rules);
   if (problem) return openaiError(problem);
   const body = exchange.body as Record<string, unknown>;
-  const endpoint = fakeEndpoints[String(body.endpoint)];
+  const endpoint = rules.batchEndpoints[String(body.endpoint)];
   if (!endpoint) {
     return openaiError({
       status: 400,
-      message: `The fake provider server runs batches for ${Object.keys(fakeEndpoints).join(" and ")} only.`,
+      message: `The fake provider server runs batches for ${Object.keys(rules.batchEndpoints).join(" and ")} only.`,
       param: "endpoint",
       code: "unsupported_value",
     });
@@ -91,9 +89,20 @@ function _create(exchange: Exchange): WireResponse {
       code: "invalid_value",
     });
   }
-  const input = readOpenAIBatchInput(file.bytes.toString("utf8"), endpoint, exchange);
+  const input = readOpenAIBatchInput(file.bytes.toString("utf8"), endpoint, exchange, {
+    url: String(body.endpoint),
+  });
+  if (input.ok && rules.batchModels && !rules.batchModels.includes(input.model ?? "")) {
+    return openaiError({
+      status: 400,
+      message: `The model '${input.model}' is not available for batch processing. Models with batch support: ${rules.batchModels.join(", ")}.`,
+      param: "model",
+      code: "model_not_found",
+    });
+  }
   const details: OpenAIBatchDetails = {
-    endpoint: endpoint.path,
+    endpoint: String(body.endpoint),
+    completionWindow: String(body.completion_window),
     inputFileId,
     model: input.ok ? input.model : undefined,
     metadata: (body.metadata as Record<string, string> | undefined) ?? null,
@@ -110,7 +119,7 @@ function _create(exchange: Exchange): WireResponse {
   return openaiSuccess(renderOpenAIBatch(batch, book, "validating"));
 }
 
-function _checkCreateBody(body: unknown): ProviderFailure | undefined {
+function _checkCreateBody(body: unknown, rules: OpenAIBatchRules): ProviderFailure | undefined {
   if (!isObject(body)) return invalidType("body", "an object", body);
   const unknown = firstUnknownKey(body, createFields);
   if (unknown !== undefined) return unknownParameter(unknown);
@@ -118,9 +127,10 @@ function _checkCreateBody(body: unknown): ProviderFailure | undefined {
     if (body[field] === undefined) return missingParameter(field);
   }
   if (typeof body.input_file_id !== "string") return invalidType("input_file_id", "a string", body.input_file_id);
-  if (!apiEndpoints.includes(String(body.endpoint))) return invalidValue("endpoint", body.endpoint, apiEndpoints);
-  if (body.completion_window !== "24h") return invalidValue("completion_window", body.completion_window, ["24h"]);
-  return _checkMetadata(body.metadata);
+  if (!rules.acceptedEndpoints.includes(String(body.endpoint))) {
+    return invalidValue("endpoint", body.endpoint, rules.acceptedEndpoints);
+  }
+  return rules.checkWindow(body.completion_window) ?? _checkMetadata(body.metadata);
 }
 
 /** Up to 16 pairs; keys up to 64 characters, values strings up to 512. */

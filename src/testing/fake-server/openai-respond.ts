@@ -30,7 +30,7 @@ export function openaiError(failure: ProviderFailure): WireResponse {
   return {
     status,
     headers: { "x-request-id": wireIds.openaiRequest(), ...retryHeaders(failure) },
-    body: {
+    body: failure.body ?? {
       error: {
         message: failure.message ?? defaultMessages[status] ?? _fallbackMessage(status),
         type: _type(status),

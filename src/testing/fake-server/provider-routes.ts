@@ -27,6 +27,8 @@ export interface ProviderFailure {
   readonly param?: string | null;
   readonly retryAfterSeconds?: number;
   readonly retryAfterMs?: number;
+  /** The whole body, for a provider's gateway that answers in a shape of its own (Azure's bare 404). */
+  readonly body?: unknown;
 }
 
 /** The answer chosen for a request, before a provider shapes it. */
@@ -84,6 +86,8 @@ export interface ProviderRoutes {
     requiredKey: string | undefined,
   ) => ProviderFailure | undefined;
   readonly routes: readonly Route[];
+  /** The path its routes match for `url`, when it differs from `url.pathname`; `undefined`: no route. */
+  readonly routePath?: ((url: URL) => string | undefined) | undefined;
   /** Renders a failure as this provider's error response. */
   readonly error: (failure: ProviderFailure) => WireResponse;
   readonly notFound: (method: string, path: string) => ProviderFailure;

@@ -3,7 +3,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 
-const secretHeaders = new Set(["authorization", "x-api-key", "x-goog-api-key"]);
+const secretHeaders = new Set(["authorization", "x-api-key", "x-goog-api-key", "api-key"]);
 
 /** One header's value (the first, when repeated). */
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -1,0 +1,1 @@
+export { createMistralProvider, type MistralProviderSettings } from "./mistral-provider.js";
