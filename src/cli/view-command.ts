@@ -1,0 +1,49 @@
+/**
+ * `pllm view [dir]`: a local, read-only web page over a workspace (SQLite, or
+ * PostgreSQL with `--pg`): what a pipeline asked, got, spent and waits for,
+ * updated live while a pipeline writes. Serves until Ctrl-C.
+ */
+import { defineCommand } from "citty";
+import pc from "picocolors";
+import { isLoopback, startViewServer } from "../view/view-server.js";
+import { postgresArgs, wholeNumber, withWorkspace } from "./workspace-args.js";
+
+/** The port `pllm view` listens on unless `--port` says otherwise ("pllm" on a phone's keypad). */
+const defaultPort = 7556;
+
+export const viewCommand = defineCommand({
+  meta: { name: "view", description: "Serve a read-only web page that shows a workspace, live" },
+  args: {
+    dir: { type: "positional", required: false, default: ".", description: "Workspace directory (default: .)" },
+    ...postgresArgs,
+    host: {
+      type: "string",
+      default: "127.0.0.1",
+      description: "The address to listen on (anything but loopback serves the workspace to the network)",
+    },
+    port: { type: "string", default: String(defaultPort), description: "The port (0 picks a free one)" },
+    prices: {
+      type: "string",
+      description: "A JSON file of prices (USD per million tokens) over the built-in table",
+      valueHint: "file",
+    },
+  },
+  async run({ args }) {
+    const port = wholeNumber(String(args.port), "--port");
+    const host = String(args.host);
+    await withWorkspace(args, async (reader) => {
+      const server = await startViewServer({ reader, host, port });
+      if (!isLoopback(host)) {
+        process.stderr.write(
+          `${pc.yellow("Warning:")} listening on ${host}: anyone who can reach it can read this workspace's prompts and answers (there is no password).\n`,
+        );
+      }
+      process.stdout.write(`Viewing ${reader.location} at ${server.url} (read-only; Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await server.close();
+    });
+  },
+});
