@@ -47,7 +47,8 @@ export function BarChart(props: {
         role="img"
         aria-label={props.title}
         viewBox={`0 0 ${labelWidth + barWidth + noteWidth} ${height}`}
-        width="100%"
+        width={labelWidth + barWidth + noteWidth}
+        height={height}
       >
         {rows.map((row, index) => {
           const y = index * rowHeight + 4;

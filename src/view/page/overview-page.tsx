@@ -107,7 +107,7 @@ function CallCounts(props: { overview: WorkspaceOverview }) {
 function Spend(props: { overview: WorkspaceOverview }) {
   const { spent } = props.overview;
   return (
-    <Section title={`Tokens and cost by model: ${formatMoney(spent.allTime.cost)} in all`} id="spend">
+    <Section title="Tokens and cost by model" id="spend">
       {spent.byModel.length === 0 ? (
         <p class="quiet">No answers yet.</p>
       ) : (
@@ -127,7 +127,12 @@ function Spend(props: { overview: WorkspaceOverview }) {
           }))}
         />
       )}
-      <p class="quiet">List prices of {spent.pricesTakenOn}.</p>
+      <p class="quiet">
+        {spent.allTime.cost === undefined
+          ? "Cost in all: unknown (a model has no known price; pllm cost shows which, --prices adds one)."
+          : `Cost in all: ${formatMoney(spent.allTime.cost)}.`}{" "}
+        List prices of {spent.pricesTakenOn}.
+      </p>
     </Section>
   );
 }
@@ -266,7 +271,7 @@ function Failures(props: { overview: WorkspaceOverview }) {
             <span class="quiet">
               {failure.provider}/{failure.model} · {failure.kind}
               {failure.statusCode === undefined ? "" : ` ${failure.statusCode}`} · {formatAge(failure.at)} ago ·{" "}
-              {failure.attempts} attempts
+              {failure.attempts === 1 ? "1 attempt" : `${formatCount(failure.attempts)} attempts`}
             </span>
             <div class="message">{oneLine(failure.message, 300)}</div>
           </li>
