@@ -160,6 +160,7 @@ describe("the API", () => {
       ["session=first", "session takes a whole number"],
       ["limit=0", "limit takes a whole number of at least 1"],
       ["after=nonsense", "calls({ after }) takes the `next` of a page"],
+      ["agnet=judge-*", '/api/calls does not take "agnet"; it takes agent, provider, model, status, session, search'],
     ]) {
       const response = await get(`/api/calls?${query}`);
       expect([query, response.status]).toEqual([query, 400]);
@@ -206,6 +207,8 @@ describe("the API", () => {
       "Name the call by id=<call id>, or by agent=, hash= and occurrence= together.",
     ]);
     expect((await get("/api/call?id=-1")).status).toBe(400);
+    expect((await get("/api/overview?sessions=3")).status).toBe(400);
+    expect((await get("/api/call?id=1&raw=1")).status).toBe(400);
   });
 
   it("gives a conversation's tree with its fork, each answer naming its call", async () => {
@@ -293,6 +296,12 @@ describe("pllm view", () => {
     expect(code).toBe(0);
   });
 
+  it("refuses a port that is no port with its usage, exit 2", async () => {
+    const { code, stderr } = await runPllm(["view", directory, "--port", "70000"], { ...process.env, NO_COLOR: "1" });
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n").at(-1)).toBe("pllm: --port takes a port number from 0 to 65535; got 70000.");
+  });
+
   it("says in one line that a directory holds no workspace, and exits 1", async () => {
     const missing = join(directory, "..", "nowhere");
     const { code, stdout, stderr } = await runPllm(["view", missing, "--port", "0"], { ...process.env, NO_COLOR: "1" });
@@ -329,5 +338,26 @@ describePg("pllm view --pg", () => {
     );
     expect((await events.next()).data).not.toBe(before.data);
     await events.cancel();
+    let url: string | undefined;
+    const environment = { ...process.env, NO_COLOR: "1" };
+    const { code, stdout, stderr } = await runPllm(
+      ["view", "--pg", pgUrl!, "--pg-schema", schema, "--port", "0"],
+      environment,
+      undefined,
+      (output, pid) => {
+        const found = /at (http:\/\/\S+) /.exec(output);
+        if (found && url === undefined) {
+          url = found[1]!;
+          void fetch(new URL("/api/calls?agent=late", url))
+            .then((response) => response.json())
+            .then((page) => {
+              expect((page as CallPage).calls.map((call) => call.status)).toEqual(["answered"]);
+              process.kill(pid, "SIGINT");
+            });
+        }
+      },
+    );
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(stdout).toContain(`(read-only; Ctrl-C stops)`);
   });
 });

@@ -6,6 +6,7 @@
 import { defineCommand } from "citty";
 import pc from "picocolors";
 import { isLoopback, startViewServer } from "../view/view-server.js";
+import { UsageError } from "./cli-error.js";
 import { postgresArgs, wholeNumber, withWorkspace } from "./workspace-args.js";
 
 /** The port `pllm view` listens on unless `--port` says otherwise ("pllm" on a phone's keypad). */
@@ -30,6 +31,7 @@ export const viewCommand = defineCommand({
   },
   async run({ args }) {
     const port = wholeNumber(String(args.port), "--port");
+    if (port > 65_535) throw new UsageError(`--port takes a port number from 0 to 65535; got ${port}.`);
     const host = String(args.host);
     await withWorkspace(args, async (reader) => {
       const server = await startViewServer({ reader, host, port });

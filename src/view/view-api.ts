@@ -3,11 +3,20 @@
  * overview, pages of calls, one call (its raw responses and images on demand),
  * batches, failures, conversations, and an agent's asks in the order asked.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { InputError } from "../core/errors.js";
 import type { CallDetail, CallRow, WorkspaceReader } from "../store/workspace-reader.js";
 import { imageResponseOf, imagesOf, withImageReferences } from "./view-images.js";
-import { callFilterOfQuery, callIdOfQuery, exactAgentGlob, type Query, wholeNumberOf } from "./view-query.js";
+import {
+  callFilterOfQuery,
+  callFilterParameters,
+  callIdOfQuery,
+  callKeyParameters,
+  exactAgentGlob,
+  type Query,
+  queryOf,
+  wholeNumberOf,
+} from "./view-query.js";
 
 /** The most sessions, failures and batches the overview lists (its counts are always whole). */
 const overviewSessions = 30;
@@ -19,7 +28,10 @@ const agentAsks = 10_000;
 /** The API's routes, to mount under `/api`. */
 export function viewApi(reader: WorkspaceReader): Hono {
   const api = new Hono();
+  const takes = (context: Context, ...names: readonly string[]) =>
+    queryOf(context.req.path, context.req.query(), names);
   api.get("/overview", async (context) => {
+    takes(context);
     const [overview, batches] = await Promise.all([
       reader.overview({ sessions: overviewSessions, agents: 10, failures: overviewFailures }),
       reader.batches(),
@@ -27,12 +39,12 @@ export function viewApi(reader: WorkspaceReader): Hono {
     return context.json({ location: reader.location, overview, batches: batches.slice(-overviewBatches) });
   });
   api.get("/calls", async (context) => {
-    const query = context.req.query() as Query;
+    const query = takes(context, ...callFilterParameters, "limit", "after");
     const limit = query.limit === undefined ? 50 : wholeNumberOf(query.limit, "limit", 1);
     return context.json(await reader.calls({ ...callFilterOfQuery(query), limit, after: query.after }));
   });
   api.get("/call", async (context) => {
-    const detail = await callOf(reader, context.req.query() as Query);
+    const detail = await callOf(reader, takes(context, ...callKeyParameters));
     const { raw, answers, request, ...rest } = detail;
     return context.json({
       ...rest,
@@ -42,7 +54,7 @@ export function viewApi(reader: WorkspaceReader): Hono {
     });
   });
   api.get("/call/raw", async (context) => {
-    const query = context.req.query() as Query;
+    const query = takes(context, ...callKeyParameters, "answer");
     const detail = await callOf(reader, query);
     if (query.answer === undefined) return context.json(detail.raw ?? null);
     const answer = detail.answers[wholeNumberOf(query.answer, "answer", 0)];
@@ -51,7 +63,7 @@ export function viewApi(reader: WorkspaceReader): Hono {
     return context.json(answer.raw ?? null);
   });
   api.get("/call/image", async (context) => {
-    const query = context.req.query() as Query;
+    const query = takes(context, ...callKeyParameters, "index");
     const images = imagesOf((await callOf(reader, query)).request);
     const image = images[wholeNumberOf(query.index ?? "", "index", 0)];
     if (image === undefined)
@@ -59,11 +71,20 @@ export function viewApi(reader: WorkspaceReader): Hono {
     const { body, headers } = imageResponseOf(image);
     return context.body(new Uint8Array(body), 200, headers);
   });
-  api.get("/batches", async (context) => context.json(await reader.batches()));
-  api.get("/failures", async (context) => context.json(await reader.failures()));
-  api.get("/conversations", async (context) => context.json(await reader.conversations()));
+  api.get("/batches", async (context) => {
+    takes(context);
+    return context.json(await reader.batches());
+  });
+  api.get("/failures", async (context) => {
+    takes(context);
+    return context.json(await reader.failures());
+  });
+  api.get("/conversations", async (context) => {
+    takes(context);
+    return context.json(await reader.conversations());
+  });
   api.get("/conversation", async (context) => {
-    const { agent, name } = context.req.query() as Query;
+    const { agent, name } = takes(context, "agent", "name");
     if (agent === undefined || name === undefined) throw new InputError("Name the conversation by agent= and name=.");
     const tree = await reader.conversation(agent, name);
     if (tree === undefined)
@@ -71,7 +92,7 @@ export function viewApi(reader: WorkspaceReader): Hono {
     return context.json(tree);
   });
   api.get("/agent", async (context) => {
-    const { name } = context.req.query() as Query;
+    const { name } = takes(context, "name");
     if (name === undefined || name === "") throw new InputError("Name the agent by name=.");
     const page = await reader.calls({ agent: exactAgentGlob(name), limit: agentAsks });
     return context.json({ agent: name, asks: inAskOrder(page.calls), more: page.next !== undefined });

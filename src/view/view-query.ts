@@ -12,9 +12,31 @@ import type { CallFilter } from "../store/workspace-reader.js";
 /** A request's query parameters (the first value of each). */
 export type Query = Readonly<Record<string, string | undefined>>;
 
+/** Parameters that name a call. */
+export const callKeyParameters = ["id", "agent", "hash", "occurrence"] as const;
+
+/** The parameters of the calls filter, as `pllm calls` names its flags. */
+export const callFilterParameters = Object.keys(callFilterArgs);
+
+/**
+ * The query of a request to `path`, refusing a parameter it does not take: a misspelt
+ * filter in a shared link would otherwise show every call as if it were the filtered few.
+ */
+export function queryOf(path: string, query: Query, takes: readonly string[]): Query {
+  const unknown = Object.keys(query).filter((name) => !takes.includes(name));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `${path} does not take ${unknown.map((name) => JSON.stringify(name)).join(", ")}; ${
+        takes.length === 0 ? "it takes no parameters" : `it takes ${takes.join(", ")}`
+      }.`,
+    );
+  }
+  return query;
+}
+
 /** The calls filter of `query` (`agent`, `provider`, `model`, `status`, `session`, `search`). */
 export function callFilterOfQuery(query: Query): CallFilter {
-  const picked = Object.fromEntries(Object.keys(callFilterArgs).map((name) => [name, query[name]]));
+  const picked = Object.fromEntries(callFilterParameters.map((name) => [name, query[name]]));
   try {
     return callFilterOf(picked);
   } catch (error) {
