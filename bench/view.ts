@@ -26,6 +26,7 @@ export async function viewBenchmark(): Promise<Figure[]> {
     ["calls page: a deep page", `/api/calls?limit=50&after=${deep}`, "<= 100"],
     ["calls page: filtered by model", "/api/calls?limit=50&model=gemini-2.5-flash", "<= 100"],
     ["calls page: filtered by status (failed)", "/api/calls?limit=50&status=failed", "<= 100"],
+    ["calls page: filtered by status (unanswered: none)", "/api/calls?limit=50&status=unanswered", "<= 100"],
     ["calls page: filtered by agent glob", "/api/calls?limit=50&agent=doc-12345*", "<= 100"],
     [
       "calls page: filtered by text (a scan of every prompt and answer)",

@@ -33,10 +33,11 @@ const sameCall = (alias: string) =>
 
 /**
  * Where the identities of calls of a status come from: an answered call has an answer in
- * its call row, a failed one a failure, a pending one a batch. So a page of failed calls
- * reads the failures alone instead of judging every call of the workspace until it has
- * found a page (a million calls hold a few hundred failures). `{branch}` narrows each
- * source table (agent, page start).
+ * its call row, a failed one a failure, a pending one a batch, and an unanswered one a call
+ * row without an answer or a batch that ended without one. So a page of failed calls reads
+ * the failures alone instead of judging every call of the workspace until it has found a
+ * page (a million calls hold a few hundred failures). `{branch}` narrows each source table
+ * (agent, page start).
  */
 const everySource = [
   "SELECT agent, hash, occurrence FROM calls WHERE {branch}",
@@ -44,9 +45,11 @@ const everySource = [
   "SELECT agent, hash, occurrence FROM batch_calls WHERE {branch}",
 ];
 const idSources: Readonly<Record<CallStatus | "any", readonly string[]>> = {
-  // A call without an answer in use may be known from any of them.
   any: everySource,
-  unanswered: everySource,
+  unanswered: [
+    "SELECT agent, hash, occurrence FROM calls WHERE response_id IS NULL AND {branch}",
+    "SELECT agent, hash, occurrence FROM batch_calls WHERE {branch}",
+  ],
   answered: ["SELECT agent, hash, occurrence FROM calls WHERE response_id IS NOT NULL AND {branch}"],
   failed: ["SELECT DISTINCT agent, hash, occurrence FROM failures WHERE {branch}"],
   pending: ["SELECT DISTINCT agent, hash, occurrence FROM batch_calls WHERE {branch}"],
