@@ -7,7 +7,7 @@ import { defineCommand } from "citty";
 import pc from "picocolors";
 import { isLoopback, startViewServer } from "../view/view-server.js";
 import { UsageError } from "./cli-error.js";
-import { postgresArgs, wholeNumber, withWorkspace } from "./workspace-args.js";
+import { postgresArgs, wholeNumber, withWorkspace, workspaceArgs } from "./workspace-args.js";
 
 /** The port `pllm view` listens on unless `--port` says otherwise ("pllm" on a phone's keypad). */
 const defaultPort = 7556;
@@ -15,19 +15,15 @@ const defaultPort = 7556;
 export const viewCommand = defineCommand({
   meta: { name: "view", description: "Serve a read-only web page that shows a workspace, live" },
   args: {
-    dir: { type: "positional", required: false, default: ".", description: "Workspace directory (default: .)" },
+    dir: workspaceArgs.dir,
     ...postgresArgs,
+    prices: workspaceArgs.prices,
     host: {
       type: "string",
       default: "127.0.0.1",
       description: "The address to listen on (anything but loopback serves the workspace to the network)",
     },
     port: { type: "string", default: String(defaultPort), description: "The port (0 picks a free one)" },
-    prices: {
-      type: "string",
-      description: "A JSON file of prices (USD per million tokens) over the built-in table",
-      valueHint: "file",
-    },
   },
   async run({ args }) {
     const port = wholeNumber(String(args.port), "--port");

@@ -6,13 +6,13 @@
 import { type Context, Hono } from "hono";
 import { InputError } from "../core/errors.js";
 import type { CallDetail, CallRow, WorkspaceReader } from "../store/workspace-reader.js";
+import { exactAgentGlob } from "./exact-agent-glob.js";
 import { imageResponseOf, imagesOf, withImageReferences } from "./view-images.js";
 import {
   callFilterOfQuery,
   callFilterParameters,
   callIdOfQuery,
   callKeyParameters,
-  exactAgentGlob,
   type Query,
   queryOf,
   wholeNumberOf,

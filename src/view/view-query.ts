@@ -64,8 +64,3 @@ export function wholeNumberOf(text: string, name: string, min: number): number {
   }
   return value;
 }
-
-/** A glob that matches exactly `name`, whatever glob characters it holds (`[*]` is a literal `*`). */
-export function exactAgentGlob(name: string): string {
-  return name.replace(/[*?[]/g, "[$&]");
-}

@@ -1,5 +1,6 @@
 /** An agent's asks in the order it asked them (in the latest session that asked each), each linking to its call. */
 import type { CallRow } from "../../store/workspace-reader.js";
+import { exactAgentGlob } from "../exact-agent-glob.js";
 import { useApi } from "./api.js";
 import { formatCount, oneLine } from "./format.js";
 import { callHref, Section, Show, StatusBadge } from "./parts.js";
@@ -21,7 +22,7 @@ export function AgentPage(props: { route: Route }) {
         <>
           <h1>Agent {agent}</h1>
           <p>
-            <a href={hrefOf("/calls", { agent: agent.replace(/[*?[]/g, "[$&]") })}>Its calls in the calls table</a>
+            <a href={hrefOf("/calls", { agent: exactAgentGlob(agent) })}>Its calls in the calls table</a>
           </p>
           <Section title={`Asks ${formatCount(asks.length)}${more ? " (the first ones)" : ""}`}>
             <ol class="asks">
