@@ -3,7 +3,7 @@
  * large workspace), through HTTP with the server in this process: the server time
  * of a page of 50 calls — the first page, a deep page (after a quarter of a
  * million agents), pages filtered by model, by status and by an agent glob — and
- * a filter by text (a full scan of prompts and answers: reported, no target). Each
+ * filters by text (one that few calls hold reads every prompt and answer: reported, no target). Each
  * is the best of five requests after one warm-up, in milliseconds. Also the
  * overview and the live-change signature the server polls every second.
  */
@@ -29,12 +29,12 @@ export async function viewBenchmark(): Promise<Figure[]> {
     ["calls page: filtered by status (unanswered: none)", "/api/calls?limit=50&status=unanswered", "<= 100"],
     ["calls page: filtered by agent glob", "/api/calls?limit=50&agent=doc-12345*", "<= 100"],
     [
-      "calls page: filtered by text (a scan of every prompt and answer)",
+      "calls page: filtered by text most calls hold",
       "/api/calls?limit=50&search=anchors%20to%20the%20north",
       undefined,
     ],
     [
-      "calls page: filtered by rare text (matches one document)",
+      "calls page: filtered by text one call holds (reads every prompt and answer)",
       "/api/calls?limit=50&search=Reference%202N9C.",
       undefined,
     ],
@@ -60,8 +60,10 @@ async function fetchOk(base: string, path: string): Promise<void> {
   const response = await fetch(new URL(path, base));
   if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { calls?: unknown[] };
-  if (body.calls !== undefined && body.calls.length === 0)
+  // The large workspace holds no unanswered call: that page is the time to find there are none.
+  if (body.calls?.length === 0 && !path.includes("status=unanswered")) {
     throw new Error(`GET ${path} found no calls: the figure would be of nothing`);
+  }
 }
 
 /** The fastest of `tries` runs after one warm-up, in milliseconds. */
