@@ -1,10 +1,10 @@
 /**
  * view: `pllm view`'s calls table on a workspace of 1,000,000 calls (the shared
  * large workspace), through HTTP with the server in this process: the server time
- * of a page of 50 calls — the first page, a deep page (after a quarter of a
- * million agents), pages filtered by model, by status and by an agent glob — and
- * filters by text (one that few calls hold reads every prompt and answer: reported, no target). Each
- * is the best of five requests after one warm-up, in milliseconds. Also the
+ * of a page of 50 calls — the first page, a deep page (from the middle of the
+ * table), pages filtered by model, status and agent glob — and filters by text
+ * (one that few calls hold reads every prompt and answer: reported, no target).
+ * Each is the best of five requests after one warm-up, in milliseconds. Also the
  * overview and the live-change signature the server polls every second.
  */
 import { Parallellm } from "parallellm";
