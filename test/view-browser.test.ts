@@ -17,6 +17,9 @@ import { startViewServer, type ViewServer } from "../src/view/view-server.js";
 import { describeBrowser, launchBrowser } from "./browser.js";
 import { makeMixedWorkspace } from "./mixed-workspace.js";
 
+/** Polls until it holds: generous, since a page on a busy machine takes its time to refetch. */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 const hostile = `<script>window.__pwned = "script"</script><img src="x" onerror="window.__pwned = 'img'">`;
 const hostileAgent = `<img src="y" onerror="window.__pwned = 'agent'">`;
 
@@ -56,7 +59,7 @@ describeBrowser("pllm view in Chromium", () => {
 
   it("shows the overview of a real run: calls by status, tokens by model as a chart, sessions, batches, failures", async () => {
     await open("/");
-    await expect.poll(() => page.locator("h2").first().textContent()).toBe("Calls 15");
+    await eventually(() => page.locator("h2").first().textContent()).toBe("Calls 15");
     const cards = await page.locator(".card").allTextContents();
     // The last run collected the mixed workspace's batch, finished at the fake provider by then.
     expect(cards).toEqual(["14answered", "0pending", "1failed", "0unanswered"]);
@@ -76,25 +79,25 @@ describeBrowser("pllm view in Chromium", () => {
 
   it("filters the calls table through the URL, and the back button returns to the table before", async () => {
     await open("/calls");
-    await expect.poll(() => page.locator("table.calls tbody tr").count()).toBe(15);
+    await eventually(() => page.locator("table.calls tbody tr").count()).toBe(15);
     await page.fill("input[name=agent]", "judge-*");
     await page.selectOption("select[name=status]", "failed");
     await page.click("form.filters button");
-    await expect.poll(() => new URL(page.url()).search).toBe("?agent=judge-*&status=failed");
-    await expect.poll(() => page.locator("table.calls tbody tr").count()).toBe(1);
+    await eventually(() => new URL(page.url()).search).toBe("?agent=judge-*&status=failed");
+    await eventually(() => page.locator("table.calls tbody tr").count()).toBe(1);
     expect(await page.locator("table.calls tbody tr").textContent()).toContain("judge-2");
     await page.goBack();
-    await expect.poll(() => page.locator("table.calls tbody tr").count()).toBe(15);
+    await eventually(() => page.locator("table.calls tbody tr").count()).toBe(15);
     expect(await page.inputValue("input[name=agent]")).toBe("");
     await page.goForward();
-    await expect.poll(() => page.locator("table.calls tbody tr").count()).toBe(1);
+    await eventually(() => page.locator("table.calls tbody tr").count()).toBe(1);
     expect(await page.inputValue("input[name=agent]")).toBe("judge-*");
   });
 
   it("opens a call with an image document and a structured answer", async () => {
     await open("/calls?search=Who+is+in+the+picture");
     await page.locator("table.calls tbody tr a[href^='/call?']").first().click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/call");
+    await eventually(() => new URL(page.url()).pathname).toBe("/call");
     const image = page.locator("figure.image img");
     await expect
       .poll(() => image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth))
@@ -108,21 +111,21 @@ describeBrowser("pllm view in Chromium", () => {
   it("follows a conversation's fork to the call of each branch", async () => {
     await open("/conversations");
     await page.click("text=trip");
-    await expect.poll(() => page.locator(".fork-mark").textContent()).toBe("fork: 2 branches");
+    await eventually(() => page.locator(".fork-mark").textContent()).toBe("fork: 2 branches");
     expect(await page.locator(".fork-branch .branch").allTextContents()).toEqual(["cheap", "rich"]);
     const branch = page.locator(".fork-branch", { hasText: "Make it cheap." });
     await branch.locator("a", { hasText: "its call" }).click();
-    await expect.poll(() => page.locator("h1").textContent()).toContain("Call of planner");
+    await eventually(() => page.locator("h1").textContent()).toContain("Call of planner");
     expect(await page.locator("section", { hasText: "Messages" }).first().textContent()).toContain("Make it cheap.");
   });
 
   it("renders stored HTML as text: no script runs, no element is made from it", async () => {
     await open(`/agent?name=${encodeURIComponent(hostileAgent)}`);
-    await expect.poll(() => page.locator("h1").textContent()).toBe(`Agent ${hostileAgent}`);
+    await eventually(() => page.locator("h1").textContent()).toBe(`Agent ${hostileAgent}`);
     await page.locator("ol.asks a").first().click();
-    await expect.poll(() => page.locator("pre.text").first().textContent()).toBe(hostile);
+    await eventually(() => page.locator("pre.text").first().textContent()).toBe(hostile);
     await open(`/calls?search=${encodeURIComponent("<script>")}`);
-    await expect.poll(() => page.locator("table.calls tbody tr").count()).toBe(1);
+    await eventually(() => page.locator("table.calls tbody tr").count()).toBe(1);
     expect(await page.locator("table.calls tbody").textContent()).toContain(hostileAgent);
     expect(await page.evaluate(() => (globalThis as { __pwned?: string }).__pwned)).toBeUndefined();
     expect(await page.locator("main script, main img[onerror]").count()).toBe(0);
@@ -130,10 +133,10 @@ describeBrowser("pllm view in Chromium", () => {
 
   it("updates the open overview and calls table while a pipeline writes into the workspace", async () => {
     await open("/");
-    await expect.poll(() => page.locator("h2").first().textContent()).toBe("Calls 15");
+    await eventually(() => page.locator("h2").first().textContent()).toBe("Calls 15");
     const calls = await browser.newPage();
     await calls.goto(new URL("/calls?agent=late-*", server.url).toString());
-    await expect.poll(() => calls.locator("text=No calls match.").count()).toBe(1);
+    await eventually(() => calls.locator("text=No calls match.").count()).toBe(1);
     await Parallellm.run(directory, { clients: fake.clientsFor(), summary: false, llm: "gpt-4.1-mini" }, (pllm) =>
       pllm.forEach(
         [1, 2],
@@ -141,8 +144,8 @@ describeBrowser("pllm view in Chromium", () => {
         (n, agent) => agent.ask(`A late question ${n}.`).text(),
       ),
     );
-    await expect.poll(() => page.locator("h2").first().textContent()).toBe("Calls 17");
-    await expect.poll(() => calls.locator("table.calls tbody tr").count()).toBe(2);
+    await eventually(() => page.locator("h2").first().textContent()).toBe("Calls 17");
+    await eventually(() => calls.locator("table.calls tbody tr").count()).toBe(2);
     await calls.close();
   });
 });
