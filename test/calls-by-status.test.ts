@@ -33,8 +33,11 @@ it("lists under each status exactly the calls that stand there", async () => {
   const store = await openWorkspaceStore(directory, "change");
   await using before = await Parallellm.inspect(directory);
   const [taken] = (await before.calls({ agent: "u-2" })).calls;
+  const signature = await before.changes();
   expect(await store.discardAnswers([taken!])).toBe(1);
   await store.close();
+  // A live view hears of it: the answer taken back adds no row, yet the signature changes.
+  expect(await before.changes()).not.toBe(signature);
   const unanswered = await statusesListed(directory);
   expect(unanswered).toEqual({
     answered: ["a-1", "u-1"],
