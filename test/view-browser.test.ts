@@ -131,6 +131,44 @@ describeBrowser("pllm view in Chromium", () => {
     expect(await page.locator("main script, main img[onerror]").count()).toBe(0);
   });
 
+  it("asks for the overview once more after a burst of changes, not once per change", async () => {
+    let changing = true;
+    let signature = 0;
+    let asked = 0;
+    let answered = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The workspace changes at every poll while the first overview is held back (a large workspace's overview is slow).
+    const slow = new Proxy(reader, {
+      get(target, name) {
+        if (name === "changes") return async () => String(changing ? ++signature : signature);
+        if (name === "overview") {
+          return async (options: Parameters<typeof target.overview>[0]) => {
+            asked++;
+            await gate;
+            const overview = await target.overview(options);
+            answered++;
+            return overview;
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    await using slowServer = await startViewServer({ reader: slow, pollInterval: 20 });
+    const slowPage = await browser.newPage();
+    await slowPage.goto(slowServer.url);
+    await eventually(() => signature >= 20).toBe(true);
+    changing = false;
+    release();
+    await eventually(() => slowPage.locator("h2").first().textContent()).toMatch(/^Calls \d+$/);
+    await eventually(() => answered === asked && answered >= 2).toBe(true);
+    expect(asked).toBe(2);
+    await slowPage.close();
+  });
+
   it("updates the open overview and calls table while a pipeline writes into the workspace", async () => {
     await open("/");
     await eventually(() => page.locator("h2").first().textContent()).toBe("Calls 15");

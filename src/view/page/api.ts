@@ -1,9 +1,12 @@
 /**
  * Reading the viewer's API: `useApi(path, query)` fetches JSON, refetches when the
  * workspace changes (live) or the request does, and keeps showing the last answer
- * while a refetch runs, so a live update never blanks the page.
+ * while a refetch runs, so a live update never blanks the page. Changes heard while
+ * a fetch runs are answered by one more fetch when it ends, not one each: the server
+ * computes one overview of a large workspace at a time per page, however fast a
+ * pipeline writes.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useLiveChanges } from "./live.js";
 import { hrefOf } from "./router.js";
 
@@ -17,16 +20,36 @@ export function useApi<T>(path: string, query: Readonly<Record<string, string | 
   const href = hrefOf(`/api${path}`, query);
   const changes = useLiveChanges();
   const [loaded, setLoaded] = useState<{ href: string; result: Loaded<T> }>({ href, result: { state: "loading" } });
+  const running = useRef<{ href: string; again: boolean } | undefined>(undefined);
   useEffect(() => {
-    let current = true;
-    fetchJson<T>(href).then(
-      (value) => current && setLoaded({ href, result: { state: "ready", value } }),
-      (error: Error) => current && setLoaded({ href, result: { state: "failed", message: error.message } }),
-    );
-    return () => {
-      current = false;
+    if (running.current?.href === href) {
+      running.current.again = true;
+      return;
+    }
+    const current = { href, again: false };
+    running.current = current;
+    const load = (): void => {
+      fetchJson<T>(href).then(
+        (value) => finish({ state: "ready", value }),
+        (error: Error) => finish({ state: "failed", message: error.message }),
+      );
     };
+    const finish = (result: Loaded<T>): void => {
+      if (running.current !== current) return;
+      setLoaded({ href, result });
+      if (current.again) {
+        current.again = false;
+        load();
+      } else running.current = undefined;
+    };
+    load();
   }, [href, changes]);
+  useEffect(
+    () => () => {
+      running.current = undefined;
+    },
+    [],
+  );
   return loaded.href === href ? loaded.result : { state: "loading" };
 }
 
