@@ -18,6 +18,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   "batch-round": async () => (await import("./batch-round.js")).batchRoundBenchmark,
   status: async () => (await import("./status.js")).statusBenchmark,
   export: async () => (await import("./export.js")).exportBenchmark,
+  view: async () => (await import("./view.js")).viewBenchmark,
   "raw-codec": async () => (await import("./raw-codec.js")).rawCodecBenchmark,
   copy: async () => (await import("./copy.js")).copyBenchmark,
   "scale-out": async () => (await import("./scale-out.js")).scaleOutBenchmark,

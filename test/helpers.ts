@@ -29,12 +29,13 @@ const cli = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 /**
  * Runs the `pllm` command from source with `env` as its whole environment;
- * `onStderr` sees stderr so far as it grows (to signal the process at a moment).
+ * `onStderr` and `onStdout` see each stream so far as it grows (to signal the process at a moment).
  */
 export function runPllm(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   onStderr?: (stderr: string, pid: number) => void,
+  onStdout?: (stdout: string, pid: number) => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { env });
@@ -42,6 +43,7 @@ export function runPllm(
     let stderr = "";
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
+      onStdout?.(stdout, child.pid!);
     });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;

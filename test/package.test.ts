@@ -4,6 +4,7 @@
  * `engines` allows, starts its commands, and type-checks under the strictest
  * settings a new TypeScript project gets, without skipLibCheck.
  */
+import { spawn } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,6 +115,37 @@ describe("the packed package", () => {
       });
       expect({ command, status: help.status }).toEqual({ command, status: 0 });
       expect(help.stdout).toMatch(/USAGE/);
+    }
+  });
+
+  it("ships pllm view's page built: the installed command serves it without a bundler", async () => {
+    expect(project.packedFiles).toEqual(
+      expect.arrayContaining(["dist/view/assets/index.html", "dist/view/assets/app.js", "dist/view/assets/app.css"]),
+    );
+    copyFileSync(join(fixtures, "pipeline.mjs"), join(project.directory, "pipeline.mjs"));
+    expect(project.run(process.execPath, ["pipeline.mjs", ".pllm/viewed"], { timeout: 60_000 }).status).toBe(0);
+    const pllm = join(project.directory, "node_modules", ".bin", "pllm");
+    const child = spawn(pllm, ["view", ".pllm/viewed", "--port", "0"], { cwd: project.directory });
+    try {
+      const url = await new Promise<string>((found, failed) => {
+        let stdout = "";
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+          const match = /at (http:\/\/\S+) /.exec(stdout);
+          if (match) found(match[1]!);
+        });
+        child.once("exit", (code) => failed(new Error(`pllm view exited ${code}: ${stdout}`)));
+      });
+      const page = await fetch(url);
+      expect([page.status, await page.text()]).toEqual([200, expect.stringContaining("/assets/app.js")]);
+      const script = await fetch(new URL("/assets/app.js", url));
+      expect([script.status, script.headers.get("content-type")]).toEqual([200, "text/javascript; charset=utf-8"]);
+      const overview = (await (await fetch(new URL("/api/overview", url))).json()) as {
+        overview: { sessionCount: number };
+      };
+      expect(overview.overview.sessionCount).toBe(1);
+    } finally {
+      child.kill("SIGINT");
     }
   });
 

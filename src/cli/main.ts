@@ -21,6 +21,7 @@ const main = defineCommand({
     retry: () => import("./retry-command.js").then((module) => module.retryCommand),
     gc: () => import("./gc-command.js").then((module) => module.gcCommand),
     copy: () => import("./copy-command.js").then((module) => module.copyCommand),
+    view: () => import("./view-command.js").then((module) => module.viewCommand),
     migrate: () => import("./migrate-command.js").then((module) => module.migrateCommand),
     "fake-server": () => import("./fake-server-command.js").then((module) => module.fakeServerCommand),
   },

@@ -5,7 +5,7 @@
  * viewer and exports read through it.
  */
 import type { LLMResult, Message } from "../core/llm.js";
-import type { CostReport } from "../dashboard/cost-report.js";
+import type { CostLine, CostReport } from "../dashboard/cost-report.js";
 import type { StoredProgress } from "../dashboard/progress.js";
 import type { ExportOptions, ExportResult, ExportRow } from "../export/export-row.js";
 import type { CallKey, FailureRecord, StoredBatchState, UsageRow } from "./store.js";
@@ -241,6 +241,8 @@ export interface WorkspaceOverview {
     readonly allTime: SpendFigures;
     /** The latest session's; `undefined` without sessions. */
     readonly lastSession: SpendFigures | undefined;
+    /** All time, by model (each line's `name` is the model). */
+    readonly byModel: readonly CostLine[];
     readonly pricesTakenOn: string;
   };
 }
@@ -294,5 +296,11 @@ export interface WorkspaceReader extends AsyncDisposable {
    * cost, batches pending); default: the latest session.
    */
   progress(session?: number): Promise<StoredProgress>;
+  /**
+   * A short text that changes when the workspace does: a session starts or ends, a call, an
+   * answer, a failure or a batch update is recorded, an answer is taken back. Cheap enough to
+   * poll every second however large the workspace (the viewer's live updates).
+   */
+  changes(): Promise<string>;
   close(): Promise<void>;
 }

@@ -22,6 +22,7 @@ import {
   type ReaderDialect,
   toCallRow,
 } from "../sql/sql-reader-calls.js";
+import { changeSignatureOf, changeSignatureSql } from "../sql/sql-reader-changes.js";
 import { answerCost, checkCallId, checkOverviewOptions } from "../sql/sql-reader-checks.js";
 import {
   type ConversationNodeValues,
@@ -246,6 +247,10 @@ export class PostgresReader implements WorkspaceReader {
       ];
       return storedProgress(rows, pending, this.#prices);
     });
+  }
+
+  async changes(): Promise<string> {
+    return changeSignatureOf((await this.#connection.get(changeSignatureSql)) ?? []);
   }
 
   async close(): Promise<void> {

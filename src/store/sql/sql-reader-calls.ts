@@ -32,15 +32,32 @@ const sameCall = (alias: string) =>
   `${alias}.agent = i.agent AND ${alias}.hash = i.hash AND ${alias}.occurrence = i.occurrence`;
 
 /**
- * Per identity: the call row and its answer in use, its latest failure and latest batch,
- * and the status they make. `{branch}` narrows each source table (agent, page start).
+ * Where the identities of calls of a status come from: an answered call has an answer in
+ * its call row, a failed one a failure, a pending one a batch, and an unanswered one a call
+ * row without an answer or a batch that ended without one. So a page of failed calls reads
+ * the failures alone instead of judging every call of the workspace until it has found a
+ * page (a million calls hold a few hundred failures). `{branch}` narrows each source table
+ * (agent, page start).
  */
+const everySource = [
+  "SELECT agent, hash, occurrence FROM calls WHERE {branch}",
+  "SELECT agent, hash, occurrence FROM failures WHERE {branch}",
+  "SELECT agent, hash, occurrence FROM batch_calls WHERE {branch}",
+];
+const idSources: Readonly<Record<CallStatus | "any", readonly string[]>> = {
+  any: everySource,
+  unanswered: [
+    "SELECT agent, hash, occurrence FROM calls WHERE response_id IS NULL AND {branch}",
+    "SELECT agent, hash, occurrence FROM batch_calls WHERE {branch}",
+  ],
+  answered: ["SELECT agent, hash, occurrence FROM calls WHERE response_id IS NOT NULL AND {branch}"],
+  failed: ["SELECT DISTINCT agent, hash, occurrence FROM failures WHERE {branch}"],
+  pending: ["SELECT DISTINCT agent, hash, occurrence FROM batch_calls WHERE {branch}"],
+};
+
+/** Per identity: the call row and its answer in use, its latest failure and latest batch, and the status they make. */
 const rowsQuery = `
-  WITH ids AS (
-    SELECT agent, hash, occurrence FROM calls WHERE {branch}
-    UNION SELECT agent, hash, occurrence FROM failures WHERE {branch}
-    UNION SELECT agent, hash, occurrence FROM batch_calls WHERE {branch}
-  ),
+  WITH ids AS ({ids}),
   facts AS (
     SELECT i.agent, i.hash, i.occurrence, c.id AS call_id, c.seq, c.provider AS call_provider,
       c.model AS call_model, c.session AS call_session, c.canonical, c.sent_at, c.received_at,
@@ -144,11 +161,13 @@ export function callRowsStatement(
     const pattern = `%${filter.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
     whereValues.push(pattern, pattern);
   }
+  const sources = idSources[filter.status ?? "any"];
   const sql = rowsQuery
+    .replace("{ids}", sources.join(" UNION "))
     .replaceAll("{branch}", branch.length > 0 ? branch.join(" AND ") : "1 = 1")
     .replace("{where}", where.length > 0 ? `WHERE ${where.join(" AND ")}` : "")
     .replace("{order}", `${dialect.byteOrder("agent")}, ${dialect.byteOrder("hash")}, occurrence`);
-  return { sql, values: [...branchValues, ...branchValues, ...branchValues, ...whereValues, limit] };
+  return { sql, values: [...sources.flatMap(() => branchValues), ...whereValues, limit] };
 }
 
 /** A row of `callRowsStatement` as the reader gives it. */

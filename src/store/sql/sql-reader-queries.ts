@@ -291,6 +291,7 @@ export function overviewOf(
     spent: {
       allTime: spentIn(() => true),
       lastSession: latest && spentIn((row) => row.session === latest.id),
+      byModel: sessionCost(usage, [], prices).session.byModel,
       pricesTakenOn,
     },
   };

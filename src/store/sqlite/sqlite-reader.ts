@@ -13,6 +13,7 @@ import type { ExportOptions, ExportResult, ExportRow } from "../../export/export
 import { splitExportOptions, writeExportFile } from "../../export/write-export.js";
 import type { ModelPrice } from "../../providers/model-prices.js";
 import { toUsageRows, usageQuery } from "../sql/sql-answers.js";
+import { changeSignatureOf, changeSignatureSql } from "../sql/sql-reader-changes.js";
 import { answerCost, checkCallId, checkOverviewOptions } from "../sql/sql-reader-checks.js";
 import {
   type ConversationNodeValues,
@@ -219,6 +220,10 @@ export class SqliteReader implements WorkspaceReader {
         .raw(true)
         .all(...query.params),
     );
+  }
+
+  async changes(): Promise<string> {
+    return changeSignatureOf(this.#db.prepare(changeSignatureSql).raw(true).get() as unknown[]);
   }
 
   async close(): Promise<void> {
