@@ -1,13 +1,14 @@
 export type { CancelBatchesOptions, CancelBatchesReport, CancelledBatch } from "./batch/cancel-batches.js";
 export type { Agent } from "./core/agent.js";
 export type { RunStats } from "./core/call-engine.js";
-export type { AskOptions, CallDefaults, HashPart } from "./core/call-options.js";
+export type { AskOptions, CallDefaults, HashPart, LLMChoice } from "./core/call-options.js";
 export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";
 export {
   AuthenticationError,
   BatchFailedError,
   DriftError,
   FailedCallsError,
+  FallbacksFailedError,
   InputError,
   InvalidOutputError,
   NotAvailable,

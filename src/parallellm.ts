@@ -11,6 +11,7 @@ import { CallEngine } from "./core/call-engine.js";
 import type { CallDefaults } from "./core/call-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
 import { InputError, Interrupted } from "./core/errors.js";
+import { resolveChain } from "./core/fallback-chain.js";
 import { IdentityCache } from "./core/identity-cache.js";
 import type { Log, LogLevel } from "./core/log.js";
 import { mergeCallOptions } from "./core/prepare-call.js";
@@ -128,7 +129,7 @@ export class Parallellm implements AsyncDisposable {
     const registry = createProviderRouter(options);
     // An unknown model, or one whose provider is not registered, is refused now rather than at the first ask.
     const llm = defaultLLM(options, registry);
-    if (llm !== undefined) registry.resolve(llm);
+    if (llm !== undefined) resolveChain(llm, registry.resolve);
     const startedAt = Date.now();
     const path = makeWorkspaceDirectory(directory);
     const store = options.store ?? (await createSqliteStore(join(path, "store.sqlite"), { lock: options.lock }));

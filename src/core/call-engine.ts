@@ -17,6 +17,7 @@ import { type ClaimedSendHost, sendClaimed } from "./claimed-send.js";
 import { EarlierOutcomes } from "./earlier-outcomes.js";
 import { AuthenticationError, InputError, Interrupted } from "./errors.js";
 import { failedForGoodError } from "./failed-for-good.js";
+import { fallbackAfter, requestFor } from "./fallback-chain.js";
 import { IdleRounds } from "./idle-rounds.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { Log } from "./log.js";
@@ -145,7 +146,9 @@ export class CallEngine {
       return;
     }
     // Refused here, not at send or at batch close: an ask the provider cannot take fails where it was made.
-    this.#options.providerFor(call.llm.provider).checkRequest?.(call.request);
+    const providerFor = this.#options.providerFor;
+    providerFor(call.llm.provider).checkRequest?.(call.request);
+    for (const fallback of call.fallbacks) providerFor(fallback.provider).checkRequest?.(requestFor(call, fallback));
     if (stored === null) this.#lookupThenRoute(handle, key, call, options, siteOf(site));
     else this.#route(handle, key, call, options, useStored, site);
   }
@@ -181,7 +184,19 @@ export class CallEngine {
       );
       return;
     }
-    const failure = useStored ? this.#earlier.failedForGood(key) : undefined;
+    let failure = useStored ? this.#earlier.failedForGood(key) : undefined;
+    // A model of the list failed for good in an earlier run (in a batch, or directly): the next one is asked.
+    const fallback = failure && call.fallbacks.length > 0 ? fallbackAfter(call, failure) : undefined;
+    if (fallback) {
+      if (log.infoOn) {
+        log.info(
+          { ...this.#fields(key, fallback), failedModel: failure?.model },
+          "failed for good in an earlier run; asking the next model of the llm list",
+        );
+      }
+      call = fallback;
+      failure = undefined;
+    }
     if (failure) {
       this.tally.stats.failed++;
       this.tally.failedForGood(failure);

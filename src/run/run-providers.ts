@@ -3,8 +3,9 @@
  * whatever `providers` registers, and every option keyed by provider name
  * checked against them.
  */
+
+import type { LLMChoice } from "../core/call-options.js";
 import { InputError } from "../core/errors.js";
-import type { LLM } from "../core/llm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import { createAnthropicProvider } from "../providers/anthropic/index.js";
 import { createGoogleProvider } from "../providers/google/index.js";
@@ -62,7 +63,7 @@ export function createProviderRouter(options: ParallellmOptions): ProviderRouter
 }
 
 /** The run's default model: `llm`, or the default model of `provider`. */
-export function defaultLLM(options: ParallellmOptions, router: ProviderRouter): LLM | undefined {
+export function defaultLLM(options: ParallellmOptions, router: ProviderRouter): LLMChoice | undefined {
   if (options.llm !== undefined || options.provider === undefined) return options.llm;
   return `${options.provider}:${router.defaultModelOf(options.provider)}`;
 }
