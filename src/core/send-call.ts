@@ -20,6 +20,7 @@ import type { LLMResult, ProviderName } from "./llm.js";
 import { callLabel, errorMessage, type Log, type LogFields } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { RunTally } from "./run-tally.js";
+import type { RunTelemetry } from "./run-telemetry.js";
 
 export interface SendContext {
   readonly store: Store;
@@ -30,6 +31,8 @@ export interface SendContext {
   readonly keepRaw: boolean;
   readonly tally: RunTally;
   readonly log: Log;
+  /** Where spans go, when the run was given a tracer. */
+  readonly telemetry?: RunTelemetry | undefined;
 }
 
 export interface SendOptions {
@@ -94,6 +97,7 @@ export async function sendCall(
   // Each model's failure, kept only when the call has fallbacks.
   const failures: ProviderError[] = [];
   while (result === undefined) {
+    const span = context.telemetry?.callStarted(key, asked, call.fallbacks.length - asked.fallbacks.length);
     try {
       result = await strategy.run({
         provider: asked.llm.provider,
@@ -130,7 +134,9 @@ export async function sendCall(
             .catch(() => {});
         },
       });
+      span?.ended(result, undefined);
     } catch (caught) {
+      span?.ended(undefined, caught === claimedElsewhere ? undefined : caught);
       let error = caught;
       if (asked.fallbacks.length > 0 && fallsBack(error)) {
         failures.push(error);
