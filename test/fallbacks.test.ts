@@ -62,28 +62,30 @@ async function storedModels(directory: string) {
 }
 
 describe("fallbacks, sent directly", () => {
-  it("a primary that rejects the request: the fallback answers, stored under its model; a rerun replays it with 0 sends", async () => {
-    failModel(primary, 400, 1);
-    const directory = tempWorkspace();
-    const first = await askOnce(directory, [primary, fallback]);
-    expect(first.text).toEqual(expect.any(String));
-    expect(first.summary).toMatchObject({ sent: 1, received: 1, failed: 0, failedForGood: 0 });
-    expect(server.counts).toMatchObject({ openai: 1, anthropic: 1 });
-    expect(await storedModels(directory)).toEqual([{ provider: "anthropic", model: fallback, status: "answered" }]);
-    await using reader = await Parallellm.inspect(directory);
-    const cost = await reader.cost();
-    // Priced at the model that answered ($3 in, $15 out per million tokens), not at the primary.
-    const [line] = cost.allTime.byModel;
-    expect(cost.allTime.byModel).toHaveLength(1);
-    expect(line).toMatchObject({ name: fallback, answers: 1 });
-    expect(line?.cost).toBeCloseTo(((line?.inputTokens ?? 0) * 3 + (line?.outputTokens ?? 0) * 15) / 1e6, 12);
+  for (const strategy of ["sync", "async", "hybrid"] as const) {
+    it(`${strategy}: a primary that rejects the request: the fallback answers, stored under its model; a rerun replays it with 0 sends`, async () => {
+      failModel(primary, 400, 1);
+      const directory = tempWorkspace();
+      const first = await askOnce(directory, [primary, fallback], { strategy });
+      expect(first.text).toEqual(expect.any(String));
+      expect(first.summary).toMatchObject({ sent: 1, received: 1, failed: 0, failedForGood: 0 });
+      expect(server.counts).toMatchObject({ openai: 1, anthropic: 1 });
+      expect(await storedModels(directory)).toEqual([{ provider: "anthropic", model: fallback, status: "answered" }]);
+      await using reader = await Parallellm.inspect(directory);
+      const cost = await reader.cost();
+      // Priced at the model that answered ($3 in, $15 out per million tokens), not at the primary.
+      const [line] = cost.allTime.byModel;
+      expect(cost.allTime.byModel).toHaveLength(1);
+      expect(line).toMatchObject({ name: fallback, answers: 1 });
+      expect(line?.cost).toBeCloseTo(((line?.inputTokens ?? 0) * 3 + (line?.outputTokens ?? 0) * 15) / 1e6, 12);
 
-    server.resetLog();
-    const second = await askOnce(directory, [primary, fallback]);
-    expect(second.text).toBe(first.text);
-    expect(second.summary).toMatchObject({ replayed: 1, sent: 0 });
-    expect(server.requests).toHaveLength(0);
-  });
+      server.resetLog();
+      const second = await askOnce(directory, [primary, fallback], { strategy });
+      expect(second.text).toBe(first.text);
+      expect(second.summary).toMatchObject({ replayed: 1, sent: 0 });
+      expect(server.requests).toHaveLength(0);
+    });
+  }
 
   it("a primary still rate limited after its retries: the fallback answers", async () => {
     failModel(primary, 429, 2);
@@ -198,6 +200,65 @@ describe("fallbacks in batch mode", () => {
   });
 });
 
+describe("fallbacks across runs", () => {
+  it("a primary whose requests fail in 3 batches (transient errors) gives way to the fallback", async () => {
+    server.setBatchBehavior({
+      failRequest: (context) => (context.provider === "openai" ? { status: 500, message: "busy" } : undefined),
+    });
+    const directory = tempWorkspace();
+    const openaiBefore = server.batchesOf("openai").length;
+    const done = await Parallellm.run(
+      directory,
+      options([primary, fallback], { strategy: "batch", onError: "record" }),
+      (pllm) => pllm.agent("asker", (agent) => agent.ask("Name a colour.").text()),
+      { untilDone: true, pollInterval: 1, maxRuns: 10 },
+    );
+    expect(done.result).toEqual(expect.any(String));
+    expect(server.batchesOf("openai").length - openaiBefore).toBe(3);
+    expect(await storedModels(directory)).toEqual([{ provider: "anthropic", model: fallback, status: "answered" }]);
+  });
+
+  it("sync: after every model rejected the ask, a rerun sends nothing and names the last model's failure", async () => {
+    failModel(primary, 400, 1);
+    failModel(fallback, 400, 1);
+    failModel(last, 400, 1, "last refused");
+    const directory = tempWorkspace();
+    const ask = async () => {
+      const pllm = await Parallellm.open(directory, options([primary, fallback, last]));
+      const error = await pllm
+        .agent("asker", (agent) => agent.ask("Name a colour.").text())
+        .catch((caught: unknown) => caught);
+      return { error, summary: await pllm.close() };
+    };
+    const first = await ask();
+    expect(first.error).toBeInstanceOf(FallbacksFailedError);
+    expect(first.summary).toMatchObject({ failed: 1, failedForGood: 1 });
+
+    server.resetLog();
+    const second = await ask();
+    expect(server.requests).toHaveLength(0);
+    expect(second.error).toBeInstanceOf(ProviderRequestError);
+    expect((second.error as Error).message).toMatch(
+      /google \(gemini-2\.5-flash\) rejected this request with HTTP 400: last refused/,
+    );
+    expect(second.summary).toMatchObject({ sent: 0, failedForGood: 1 });
+  });
+
+  it("sync: after a transient failure of the last model, a rerun asks the list again from the first model", async () => {
+    failModel(primary, 400, 1);
+    failModel(fallback, 529, 2);
+    const directory = tempWorkspace();
+    const first = await askOnce(directory, [primary, fallback], { onError: "record" });
+    expect(first.summary).toMatchObject({ failed: 1, failedForGood: 0 });
+
+    server.resetLog();
+    const second = await askOnce(directory, [primary, fallback], { onError: "record" });
+    expect(second.summary).toMatchObject({ sent: 1, received: 1 });
+    expect(server.counts).toMatchObject({ openai: 1, anthropic: 0 });
+    expect(await storedModels(directory)).toEqual([{ provider: "openai", model: primary, status: "answered" }]);
+  });
+});
+
 describe("the llm list", () => {
   const refuse = async (llm: unknown, message: RegExp) => {
     await expect(Parallellm.open(tempWorkspace(), options(llm as LLMChoice))).rejects.toThrow(InputError);
@@ -210,11 +271,25 @@ describe("the llm list", () => {
     await refuse([primary, [fallback]], /llm\[1\] is a list/);
   });
 
-  it("refuses the same mistakes per ask", async () => {
+  it("refuses the same mistakes for an agent and per ask", async () => {
     const pllm = await Parallellm.open(tempWorkspace(), options(primary));
     const asked = pllm.agent("asker", (agent) => agent.ask("Name a colour.", { llm: [fallback, fallback] }).text());
     await expect(asked).rejects.toThrow(/lists anthropic:claude-sonnet-4-5 twice/);
+    const defaults = pllm.agent("defaults", { llm: [] }, (agent) => agent.ask("Name a colour.").text());
+    await expect(defaults).rejects.toThrow(/llm is an empty list/);
     await pllm.close();
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("refuses at the ask a request a fallback's provider cannot take, before anything is sent", async () => {
+    const pllm = await Parallellm.open(tempWorkspace(), options(primary));
+    const Labels = z.record(z.string(), z.string());
+    const asked = pllm.agent("asker", (agent) =>
+      agent.ask("Label the colours.", { schema: Labels, llm: [primary, fallback] }).value(),
+    );
+    await expect(asked).rejects.toThrow(InputError);
+    await pllm.close();
+    expect(server.requests).toHaveLength(0);
   });
 
   it("identity: a one-model list is that model; a list is its own call, stable across runs", async () => {
