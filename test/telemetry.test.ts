@@ -12,8 +12,10 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InputError, type LLMChoice, Parallellm, type ParallellmOptions } from "../src/index.js";
+import { postgresStore } from "../src/postgres.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
+import { describePg, pgUrl, tempSchema } from "./postgres.js";
 
 let server: FakeProviderServer;
 const exporter = new InMemorySpanExporter();
@@ -210,5 +212,24 @@ describe("telemetry", () => {
     const open = Parallellm.open(tempWorkspace(), options("gpt-4.1-mini", { telemetry: {} as never }));
     await expect(open).rejects.toThrow(InputError);
     await expect(open).rejects.toThrow(/`telemetry` has no tracer/);
+  });
+});
+
+describePg("telemetry on a PostgreSQL store", () => {
+  it("records replays found by the store's asynchronous lookups as cache-hit spans under their agents", async () => {
+    const schema = tempSchema();
+    const directory = tempWorkspace();
+    const run = () =>
+      Parallellm.run(directory, options("gpt-4.1-mini", { store: postgresStore(pgUrl, { schema }) }), colours);
+    await run();
+    exporter.reset();
+    server.resetLog();
+    await run();
+    expect(server.requests).toHaveLength(0);
+    const replayed = spansNamed("chat ");
+    expect(replayed.map((span) => span.attributes["parallellm.cache_hit"])).toEqual([true, true]);
+    for (const call of replayed) {
+      expect(parentOf(call)?.name).toBe(`invoke_agent ${call.attributes["parallellm.agent"]}`);
+    }
   });
 });
