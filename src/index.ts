@@ -102,3 +102,4 @@ export type {
 } from "./store/workspace-reader.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";
 export type { RetryPolicy } from "./strategies/retry-policy.js";
+export type { TelemetryOptions } from "./telemetry/telemetry-options.js";

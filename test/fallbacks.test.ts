@@ -142,7 +142,9 @@ describe("fallbacks, sent directly", () => {
       const pllm = await Parallellm.open(directory, options(primary));
       const result = await pllm.agent("painter", async (agent) => {
         const value = await agent.ask("Pick a colour.", { schema: Colour, llm: [primary, fallback] }).value();
-        const calls = await agent.ask("Paint the wall.", { tools, llm: [primary, last] }).toolCalls();
+        const calls = await agent
+          .ask("Paint the wall.", { tools, llm: [primary, { id: "backup-painter", provider: "google", model: last }] })
+          .toolCalls();
         return { value, calls };
       });
       const summary = await pllm.close();

@@ -35,6 +35,7 @@ export interface RunSpanInfo {
   readonly prices: Readonly<Record<string, ModelPrice>>;
 }
 
+/** The spans of one run (see the file comment); made by `loadTelemetry` when a tracer is given. */
 export class OtelRunTelemetry implements RunTelemetry {
   readonly #tracer: Tracer;
   readonly #prices: Readonly<Record<string, ModelPrice>>;
