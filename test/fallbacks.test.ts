@@ -220,6 +220,28 @@ describe("fallbacks across runs", () => {
     expect(await storedModels(directory)).toEqual([{ provider: "anthropic", model: fallback, status: "answered" }]);
   });
 
+  it("a fallback's batches are counted on their own: its first transient batch failure is resubmitted", async () => {
+    let anthropicFailures = 0;
+    server.setBatchBehavior({
+      failRequest: (context) => {
+        if (context.provider === "openai") return { status: 500, message: "busy" };
+        if (context.provider === "anthropic" && anthropicFailures++ === 0) return { status: 500, message: "busy too" };
+        return undefined;
+      },
+    });
+    const directory = tempWorkspace();
+    const anthropicBefore = server.batchesOf("anthropic").length;
+    const done = await Parallellm.run(
+      directory,
+      options([primary, fallback], { strategy: "batch", onError: "record" }),
+      (pllm) => pllm.agent("asker", (agent) => agent.ask("Name a colour.").text()),
+      { untilDone: true, pollInterval: 1, maxRuns: 12 },
+    );
+    expect(done.result).toEqual(expect.any(String));
+    expect(server.batchesOf("anthropic").length - anthropicBefore).toBe(2);
+    expect(await storedModels(directory)).toEqual([{ provider: "anthropic", model: fallback, status: "answered" }]);
+  });
+
   it("sync: after every model rejected the ask, a rerun sends nothing and names the last model's failure", async () => {
     failModel(primary, 400, 1);
     failModel(fallback, 400, 1);
