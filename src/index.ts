@@ -1,13 +1,14 @@
 export type { CancelBatchesOptions, CancelBatchesReport, CancelledBatch } from "./batch/cancel-batches.js";
 export type { Agent } from "./core/agent.js";
 export type { RunStats } from "./core/call-engine.js";
-export type { AskOptions, CallDefaults, HashPart } from "./core/call-options.js";
+export type { AskOptions, CallDefaults, HashPart, LLMChoice } from "./core/call-options.js";
 export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";
 export {
   AuthenticationError,
   BatchFailedError,
   DriftError,
   FailedCallsError,
+  FallbacksFailedError,
   InputError,
   InvalidOutputError,
   NotAvailable,
@@ -101,3 +102,4 @@ export type {
 } from "./store/workspace-reader.js";
 export type { RateLimit, RateLimits } from "./strategies/rate-limits.js";
 export type { RetryPolicy } from "./strategies/retry-policy.js";
+export type { TelemetryOptions } from "./telemetry/telemetry-options.js";

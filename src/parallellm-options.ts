@@ -12,6 +12,7 @@ import type { Store } from "./store/store.js";
 import type { RateLimits } from "./strategies/rate-limits.js";
 import type { RetryPolicy } from "./strategies/retry-policy.js";
 import type { StrategyName } from "./strategies/strategy.js";
+import type { TelemetryOptions } from "./telemetry/telemetry-options.js";
 
 export interface ParallellmOptions extends CallDefaults {
   /**
@@ -132,6 +133,14 @@ export interface ParallellmOptions extends CallDefaults {
    * @default false
    */
   readonly keepRaw?: boolean | undefined;
+  /**
+   * OpenTelemetry spans of the run, each agent and each call, after the GenAI
+   * semantic conventions (README "Telemetry"). Off unless a tracer is given;
+   * then `@opentelemetry/api` must be installed.
+   * @example
+   * { tracer: trace.getTracer("my-pipeline") }
+   */
+  readonly telemetry?: TelemetryOptions | undefined;
   /**
    * When another process has this workspace open: `"fail"` at once with a
    * `StoreError` naming its pid and host, or `"wait"` until it closes. A lock

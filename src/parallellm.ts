@@ -11,6 +11,7 @@ import { CallEngine } from "./core/call-engine.js";
 import type { CallDefaults } from "./core/call-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
 import { InputError, Interrupted } from "./core/errors.js";
+import { resolveChain } from "./core/fallback-chain.js";
 import { IdentityCache } from "./core/identity-cache.js";
 import type { Log, LogLevel } from "./core/log.js";
 import { mergeCallOptions } from "./core/prepare-call.js";
@@ -38,6 +39,8 @@ import { makeWorkspaceDirectory } from "./run/workspace-directory.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import type { WorkspaceReader } from "./store/workspace-reader.js";
+import type { OtelRunTelemetry } from "./telemetry/otel-run-telemetry.js";
+import { loadTelemetry, type StartTelemetry } from "./telemetry/start-telemetry.js";
 
 export class Parallellm implements AsyncDisposable {
   /** The workspace directory. */
@@ -61,6 +64,8 @@ export class Parallellm implements AsyncDisposable {
   readonly #items = { done: 0, total: 0 };
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   #closed: Promise<RunSummary> | undefined;
+  /** The run's spans, when a tracer was given (`telemetry`). */
+  readonly #telemetry: OtelRunTelemetry | undefined;
   /** The signal that stopped this run, if one did. */
   #interruptedBy: NodeJS.Signals | undefined;
 
@@ -72,6 +77,7 @@ export class Parallellm implements AsyncDisposable {
     startedAt: number,
     registry: ProviderRouter,
     logLevel: LogLevel,
+    startTelemetry: StartTelemetry | undefined,
   ) {
     this.directory = directory;
     this.session = session;
@@ -80,6 +86,12 @@ export class Parallellm implements AsyncDisposable {
     this.#startedAt = startedAt;
     this.#defaults = { ...pickDefaults(options), llm: defaultLLM(options, registry) };
     this.#prices = { ...loadPrices(options.pricesFile), ...options.prices };
+    this.#telemetry = startTelemetry?.({
+      workspace: directory,
+      session,
+      strategy: options.strategy ?? "async",
+      prices: this.#prices,
+    });
     this.#defaultsCheck = new AgentDefaultsCheck(registry);
     this.#output = new RunOutput(options.summary);
     this.#log = createRunLog(logLevel, options.logger, (line) => this.#output.note(line));
@@ -103,6 +115,7 @@ export class Parallellm implements AsyncDisposable {
       log: this.#log,
       claimLeaseMs: options.claimLeaseMs,
       shard: options.shard,
+      telemetry: this.#telemetry,
     });
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {
@@ -128,15 +141,17 @@ export class Parallellm implements AsyncDisposable {
     const registry = createProviderRouter(options);
     // An unknown model, or one whose provider is not registered, is refused now rather than at the first ask.
     const llm = defaultLLM(options, registry);
-    if (llm !== undefined) registry.resolve(llm);
+    if (llm !== undefined) resolveChain(llm, registry.resolve);
     const startedAt = Date.now();
     const path = makeWorkspaceDirectory(directory);
+    const startTelemetry = options.telemetry ? await loadTelemetry(options.telemetry) : undefined;
     const store = options.store ?? (await createSqliteStore(join(path, "store.sqlite"), { lock: options.lock }));
-    let pllm: Parallellm;
+    let pllm: Parallellm | undefined;
     try {
       const session = await store.beginSession({ strategy, pid: process.pid, startedAt });
-      pllm = new Parallellm(path, store, session, options, startedAt, registry, logLevel);
+      pllm = new Parallellm(path, store, session, options, startedAt, registry, logLevel, startTelemetry);
       const synced = await pllm.#batches.sync();
+      pllm.#telemetry?.batchesIngested(synced);
       await pllm.#engine.readStore(options.retryFailed === true);
       pllm.#log.info(
         {
@@ -149,6 +164,7 @@ export class Parallellm implements AsyncDisposable {
         "session opened",
       );
     } catch (error) {
+      if (pllm) pllm.#telemetry?.runEnded(undefined, error);
       // A failed open must not keep the workspace locked.
       await store.close().catch(() => {});
       throw error;
@@ -223,14 +239,16 @@ export class Parallellm implements AsyncDisposable {
     const agent = new Agent(name, state, this.#agentContext, defaults);
     state.running = true;
     this.#engine.enterAgent(name);
+    let thrown: unknown;
     try {
       return await fn(agent);
     } catch (error) {
+      thrown = error;
       if (endsAgent(error, this.#engine.tally.stats, this.#options.onError === "record")) return undefined;
       throw error;
     } finally {
       state.running = false;
-      this.#engine.leaveAgent(name);
+      this.#engine.leaveAgent(name, thrown);
     }
   }
 
@@ -327,7 +345,12 @@ export class Parallellm implements AsyncDisposable {
 
   async #close(): Promise<RunSummary> {
     try {
-      return await this.#finish();
+      const summary = await this.#finish();
+      this.#telemetry?.runEnded(summary, undefined);
+      return summary;
+    } catch (error) {
+      this.#telemetry?.runEnded(undefined, error);
+      throw error;
     } finally {
       this.#removeSignalHandlers?.();
       // A closed workspace object may be kept around (`await using`, a variable): it holds nothing big.
@@ -342,6 +365,7 @@ export class Parallellm implements AsyncDisposable {
     this.#output.stopDashboard();
     await this.#conversations.close();
     const report = await this.#engine.closeStrategy((calls) => this.#batches.submit(calls));
+    if (report.submission?.sent) this.#telemetry?.batchesSubmitted(report.submission.submitted);
     const summary = await closeSummary({
       store: this.#store,
       session: this.session,

@@ -17,6 +17,7 @@ import { type ClaimedSendHost, sendClaimed } from "./claimed-send.js";
 import { EarlierOutcomes } from "./earlier-outcomes.js";
 import { AuthenticationError, InputError, Interrupted } from "./errors.js";
 import { failedForGoodError } from "./failed-for-good.js";
+import { fallbackAfter, requestFor } from "./fallback-chain.js";
 import { IdleRounds } from "./idle-rounds.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import type { Log } from "./log.js";
@@ -24,6 +25,7 @@ import type { PreparedCall } from "./prepare-call.js";
 import { ReplayLookup } from "./replay-lookup.js";
 import type { ResponseHandle } from "./response-handle.js";
 import { RunTally } from "./run-tally.js";
+import type { RunTelemetry } from "./run-telemetry.js";
 import { callFields, type SendContext, type SendOptions, sendCall } from "./send-call.js";
 
 export type { ModelUsage, RunStats } from "./run-tally.js";
@@ -40,6 +42,8 @@ export interface CallEngineOptions {
   readonly claimLeaseMs?: number | undefined;
   /** This worker sends only the calls of the agents of its shard; the others' wait for their workers. */
   readonly shard?: Shard | undefined;
+  /** Where spans go, when the run was given a tracer. */
+  readonly telemetry?: RunTelemetry | undefined;
 }
 
 /** Where an ask was made: captured already, or a function that captures it (only calls that are sent or fail need it). */
@@ -65,13 +69,15 @@ export class CallEngine {
   readonly #sendContext: SendContext;
   /** Claims of calls sent, when the store is shared by workers; `undefined` otherwise (nothing is claimed). */
   readonly #claimed: ClaimedSendHost | undefined;
+  readonly #telemetry: RunTelemetry | undefined;
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
     this.#log = options.log;
     this.#replay = new ReplayLookup(options.store);
-    const { store, strategy, session, providerFor, keepRaw, log } = options;
-    this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally, log };
+    const { store, strategy, session, providerFor, keepRaw, log, telemetry } = options;
+    this.#telemetry = telemetry;
+    this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally, log, telemetry };
     const claims = CallClaims.for(store, session, options.claimLeaseMs ?? defaultClaimLeaseMs);
     this.#claimed = claims && {
       claims,
@@ -94,9 +100,12 @@ export class CallEngine {
   /** An agent scope opens: its stored answers are read on its first ask. */
   enterAgent(agent: string): void {
     this.#replay.enterAgent(agent);
+    this.#telemetry?.agentStarted(agent);
   }
 
-  leaveAgent(agent: string): void {
+  /** An agent scope closes; `error` is what its function threw, if anything (for telemetry). */
+  leaveAgent(agent: string, error?: unknown): void {
+    this.#telemetry?.agentEnded(agent, error);
     this.#replay.leaveAgent(agent);
     this.#rounds.agentLeft();
   }
@@ -143,11 +152,14 @@ export class CallEngine {
     if (stored) {
       this.tally.replayed(stored, call.llm.model);
       if (this.#log.debugOn) this.#decided(key, call, "replayed");
+      this.#telemetry?.callReplayed(key, call, stored);
       handle._ready(stored, true);
       return;
     }
     // Refused here, not at send or at batch close: an ask the provider cannot take fails where it was made.
-    this.#options.providerFor(call.llm.provider).checkRequest?.(call.request);
+    const providerFor = this.#options.providerFor;
+    providerFor(call.llm.provider).checkRequest?.(call.request);
+    for (const fallback of call.fallbacks) providerFor(fallback.provider).checkRequest?.(requestFor(call, fallback));
     if (stored === null) this.#lookupThenRoute(handle, key, call, options, siteOf(site));
     else this.#route(handle, key, call, options, useStored, site);
   }
@@ -158,6 +170,7 @@ export class CallEngine {
       if (!answer) return this.#route(handle, key, call, options, true, site);
       this.tally.replayed(answer, call.llm.model);
       if (this.#log.debugOn) this.#decided(key, call, "replayed");
+      this.#telemetry?.callReplayed(key, call, answer);
       handle._ready(answer, true);
     });
     const settled = routed.catch((error: unknown) => handle._fail(error));
@@ -183,7 +196,19 @@ export class CallEngine {
       );
       return;
     }
-    const failure = useStored ? this.#earlier.failedForGood(key) : undefined;
+    let failure = useStored ? this.#earlier.failedForGood(key) : undefined;
+    // A model of the list failed for good in an earlier run (in a batch, or directly): the next one is asked.
+    const fallback = failure && call.fallbacks.length > 0 ? fallbackAfter(call, failure) : undefined;
+    if (fallback) {
+      if (log.infoOn) {
+        log.info(
+          { ...this.#fields(key, fallback), failedModel: failure?.model },
+          "failed for good in an earlier run; asking the next model of the llm list",
+        );
+      }
+      call = fallback;
+      failure = undefined;
+    }
     if (failure) {
       this.tally.stats.failed++;
       this.tally.failedForGood(failure);

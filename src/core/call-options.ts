@@ -10,10 +10,20 @@ export type HashPart = "instructions" | "documents" | "llm" | "schema" | "tools"
 
 export const allHashParts: readonly HashPart[] = ["instructions", "documents", "llm", "schema", "tools", "options"];
 
+/**
+ * The model of a call, or its fallbacks: a list whose first model is asked
+ * first and each next one when the one before failed for good for that ask.
+ */
+export type LLMChoice = LLM | readonly LLM[];
+
 /** Options that may be set per ask, per agent, or for the whole run. */
 export interface CallDefaults {
-  /** Model name (`"gpt-4.1-mini"`, `"claude-sonnet-4-5"`, `"gemini-2.5-flash"`, `"openai:my-model"`) or identity. */
-  readonly llm?: LLM | undefined;
+  /**
+   * Model name (`"gpt-4.1-mini"`, `"claude-sonnet-4-5"`, `"gemini-2.5-flash"`, `"openai:my-model"`) or identity;
+   * or a list of them, `[primary, fallback...]`: each next one answers when the one before fails for good
+   * (after its retries) or stays over its rate limit.
+   */
+  readonly llm?: LLMChoice | undefined;
   /** System instructions. Per-agent and per-ask instructions are joined, agent first. */
   readonly instructions?: string | undefined;
   /** Separates otherwise identical calls on purpose (a new sample, an experiment). */

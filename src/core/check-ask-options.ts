@@ -52,7 +52,10 @@ export function checkRunToolsOptions(options: RunToolsOptions<ToolsInput, undefi
 
 /** The rules of the options every level shares, for the open options to include. */
 export const callDefaultRules: OptionRules<CallDefaults> = {
-  llm: ["a model name or { provider, model }", (value) => isString(value) || isObject(value)],
+  llm: [
+    "a model name, { provider, model }, or a list of them (a primary model and its fallbacks)",
+    (value) => isString(value) || isObject(value),
+  ],
   instructions: [
     "a string with text (or empty, for none)",
     (value) => isString(value) && (value === "" || /\S/.test(value as string)),

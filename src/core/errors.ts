@@ -132,6 +132,32 @@ export class TransientProviderError extends ProviderError {
   override name = "TransientProviderError";
 }
 
+/**
+ * Every model of an `llm` list (`[primary, fallback...]`) failed for one ask.
+ * `failures` holds each model's error, in the order they were asked; the kind,
+ * provider, model and status are the last one's.
+ */
+export class FallbacksFailedError extends ProviderError {
+  override name = "FallbacksFailedError";
+  readonly failures: readonly ProviderError[];
+
+  /** `earlier`: the failures of the models asked before `last`, in order. */
+  constructor(earlier: readonly ProviderError[], last: ProviderError) {
+    const failures = [...earlier, last];
+    const each = failures.map((failure, index) => `(${index + 1}) ${failure.message}`).join(" ");
+    super(last.kind, `all ${failures.length} models of this ask's llm list failed: ${each}`, {
+      provider: last.provider,
+      model: last.model,
+      statusCode: last.statusCode,
+      providerMessage: last.providerMessage,
+      requestId: last.requestId,
+      retryAfterMs: last.retryAfterMs,
+      cause: last,
+    });
+    this.failures = failures;
+  }
+}
+
 /** Structured output that does not satisfy its schema. The raw text is kept. */
 export class InvalidOutputError extends ParallellmError {
   override name = "InvalidOutputError";

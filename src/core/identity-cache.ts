@@ -9,6 +9,7 @@
 import { type AskOptions, allHashParts, type ResolvedModel } from "./call-options.js";
 import { CanonicalText, canonicalJson, writeCanonical } from "./canonical.js";
 import { InputError } from "./errors.js";
+import { noFallbacks, resolveChain } from "./fallback-chain.js";
 import type { GenerationOptions, LLM, LLMRequest, OutputSchema, ToolChoice, ToolDefinition } from "./llm.js";
 import {
   isStandardSchema,
@@ -23,6 +24,8 @@ import { StableCopies, sameData } from "./stable-copy.js";
 /** What an ask's options decide, whatever its documents: the same for every ask made with one options object. */
 export interface CallShape {
   readonly llm: ResolvedModel;
+  /** The models asked when `llm` fails for good, in order (`llm: [primary, fallback...]`). */
+  readonly fallbacks: readonly ResolvedModel[];
   readonly generation: GenerationOptions | undefined;
   readonly schema: LLMRequest["schema"];
   readonly tools: LLMRequest["tools"];
@@ -100,7 +103,8 @@ export class IdentityCache {
         "ignoreCache and rewriteCache contradict each other (set at open, for the agent or for the ask); pass one of them, or set the other to false where you override it.",
       );
     }
-    const llm = resolveLLM(options.llm);
+    const [llm, ...rest] = resolveChain(options.llm, resolveLLM) as [ResolvedModel, ...ResolvedModel[]];
+    const fallbacks = rest.length === 0 ? noFallbacks : rest;
     let generation: Record<string, unknown> | undefined;
     for (const key of generationKeys) {
       if (options[key] === undefined) continue;
@@ -119,7 +123,11 @@ export class IdentityCache {
     const whole = (included: boolean, value: unknown) =>
       included && value !== undefined ? new CanonicalText(canonicalJson(value)) : undefined;
     const members: ShapeMembers = {
-      llm: whole(parts.includes("llm"), { api: llm.api, model: llm.model, provider: llm.provider }),
+      // A single model is hashed as it always was; a list whole, in order (README "Fallbacks" says why).
+      llm: whole(
+        parts.includes("llm"),
+        fallbacks.length === 0 ? _modelIdentity(llm) : [llm, ...fallbacks].map(_modelIdentity),
+      ),
       options: split(byOptions, generation),
       providerOptions: split(byOptions, options.providerOptions),
       salt: whole(true, options.salt),
@@ -129,6 +137,7 @@ export class IdentityCache {
     };
     return {
       llm,
+      fallbacks,
       generation: generation as GenerationOptions | undefined,
       schema,
       tools,
@@ -181,4 +190,8 @@ export class IdentityCache {
 function unchanged(watched: readonly (readonly [object, unknown])[]): boolean {
   for (const [value, copy] of watched) if (!sameData(value, copy)) return false;
   return true;
+}
+
+function _modelIdentity(model: ResolvedModel) {
+  return { api: model.api, model: model.model, provider: model.provider };
 }

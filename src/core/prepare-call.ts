@@ -16,7 +16,10 @@ export interface PreparedCall {
   readonly request: LLMRequest;
   readonly canonical: CanonicalForm;
   readonly hash: string;
+  /** The model asked first. */
   readonly llm: ResolvedModel;
+  /** The models asked, in order, when `llm` fails for good (`llm: [primary, fallback...]`); usually none. */
+  readonly fallbacks: readonly ResolvedModel[];
   readonly validator: StandardSchema | undefined;
 }
 
@@ -76,7 +79,7 @@ export function prepareCall(
   const documentsByHash =
     found.size + shape.documents.size === 0 ? noDocuments : new Map([...shape.documents, ...found]);
   const canonical: CanonicalForm = { json, documents: documentsByHash };
-  return { request, canonical, hash: sha256(json), llm, validator: shape.validator };
+  return { request, canonical, hash: sha256(json), llm, fallbacks: shape.fallbacks, validator: shape.validator };
 }
 
 /**

@@ -7,17 +7,20 @@ import type { CallKey, Store } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
 import { type AskSite, askLocation } from "./ask-location.js";
 import {
+  AuthenticationError,
+  FallbacksFailedError,
   foreignProviderError,
   InputError,
   Interrupted,
   ParallellmError,
   ProviderError,
-  ProviderRequestError,
 } from "./errors.js";
+import { nextFallback } from "./fallback-chain.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import { callLabel, errorMessage, type Log, type LogFields } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { RunTally } from "./run-tally.js";
+import type { RunTelemetry } from "./run-telemetry.js";
 
 export interface SendContext {
   readonly store: Store;
@@ -28,6 +31,8 @@ export interface SendContext {
   readonly keepRaw: boolean;
   readonly tally: RunTally;
   readonly log: Log;
+  /** Where spans go, when the run was given a tracer. */
+  readonly telemetry?: RunTelemetry | undefined;
 }
 
 export interface SendOptions {
@@ -48,6 +53,10 @@ export interface SendOptions {
 /** What a call rejects with when its claim went to another worker (see `SendOptions.claim`): never shown to user code. */
 export const claimedElsewhere = new Error("Another worker sends this call.");
 
+/**
+ * Send `call`, and when its model fails for good (after the strategy's retries) ask its
+ * fallbacks in turn: the answer is stored under the call's identity with the model that gave it.
+ */
 export async function sendCall(
   context: SendContext,
   key: CallKey,
@@ -56,10 +65,11 @@ export async function sendCall(
 ): Promise<LLMResult> {
   const { store, strategy, session, tally, log } = context;
   const stats = tally.stats;
+  // The model asked now: the call itself, then each fallback in turn.
+  let asked = call;
   // Made only when a record is logged: a call sent at the quiet default builds nothing.
   let fields: LogFields | undefined;
-  const fieldsOf = () => (fields ??= callFields(session, key, call));
-  const provider = context.providerFor(call.llm.provider);
+  const fieldsOf = () => (fields ??= callFields(session, key, asked));
   const sentAt = Date.now();
   let attempts = 0;
   let attemptStartedAt = sentAt;
@@ -67,7 +77,7 @@ export async function sendCall(
   // and takes it back if no attempt made a request after all (no API key).
   let counted = false;
   let requestMade = false;
-  let result: LLMResult;
+  let result: LLMResult | undefined;
   let raw: string | undefined;
   const send = () => {
     if (!counted) {
@@ -77,78 +87,77 @@ export async function sendCall(
     attempts++;
     if (log.debugOn) {
       attemptStartedAt = Date.now();
-      log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(call) }, "send");
+      log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(asked) }, "send");
     }
-    return generate(provider, call, context.keepRaw, (received) => {
+    return generate(context.providerFor(asked.llm.provider), asked, context.keepRaw, (received) => {
       raw = received;
     });
   };
-  try {
-    result = await strategy.run({
-      provider: call.llm.provider,
-      model: call.llm.model,
-      request: call.request,
-      send: options.claim ? claimFirst(options.claim, send) : send,
-      waitsForLimit: (waitMs) => {
-        if (log.infoOn) log.info({ ...fieldsOf(), waitMs }, "waiting for a rate limit");
-      },
-      attemptFailed: (error, attempt, retryInMs) => {
-        if (retryInMs !== undefined && log.warnOn) {
+  const sendFirst = options.claim ? claimFirst(options.claim, send) : send;
+  // Each model's failure, kept only when the call has fallbacks.
+  const failures: ProviderError[] = [];
+  while (result === undefined) {
+    const span = context.telemetry?.callStarted(key, asked, call.fallbacks.length - asked.fallbacks.length);
+    try {
+      result = await strategy.run({
+        provider: asked.llm.provider,
+        model: asked.llm.model,
+        request: asked.request,
+        send: asked === call ? sendFirst : send,
+        waitsForLimit: (waitMs) => {
+          if (log.infoOn) log.info({ ...fieldsOf(), waitMs }, "waiting for a rate limit");
+        },
+        attemptFailed: (error, attempt, retryInMs) => {
+          if (retryInMs !== undefined && log.warnOn) {
+            log.warn(
+              { ...fieldsOf(), attempt, status: error.statusCode ?? error.kind, error: error.message, retryInMs },
+              "retrying after a transient error",
+            );
+          }
+          if (!error.requestSent) return;
+          requestMade = true;
+          stats.failedAttempts++;
+          void store
+            .saveFailure({
+              ...key,
+              seq: options.seq,
+              session,
+              provider: asked.llm.provider,
+              model: asked.llm.model,
+              attempt,
+              kind: error.kind,
+              statusCode: error.statusCode,
+              message: error.providerMessage ?? error.message,
+              requestId: error.requestId,
+              at: Date.now(),
+            })
+            .catch(() => {});
+        },
+      });
+      span?.ended(result, undefined);
+    } catch (caught) {
+      span?.ended(undefined, caught === claimedElsewhere ? undefined : caught);
+      let error = caught;
+      if (asked.fallbacks.length > 0 && fallsBack(error)) {
+        failures.push(error);
+        if (log.warnOn) {
           log.warn(
-            { ...fieldsOf(), attempt, status: error.statusCode ?? error.kind, error: error.message, retryInMs },
-            "retrying after a transient error",
+            {
+              ...fieldsOf(),
+              status: error.statusCode ?? error.kind,
+              error: error.message,
+              next: asked.fallbacks[0]?.model,
+            },
+            "failed for good; asking the next model of the llm list",
           );
         }
-        if (!error.requestSent) return;
-        requestMade = true;
-        stats.failedAttempts++;
-        void store
-          .saveFailure({
-            ...key,
-            seq: options.seq,
-            session,
-            provider: call.llm.provider,
-            model: call.llm.model,
-            attempt,
-            kind: error.kind,
-            statusCode: error.statusCode,
-            message: error.providerMessage ?? error.message,
-            requestId: error.requestId,
-            at: Date.now(),
-          })
-          .catch(() => {});
-      },
-    });
-  } catch (error) {
-    if (error === claimedElsewhere) throw error;
-    if (counted && !requestMade) stats.sent--;
-    // Stopped by SIGINT/SIGTERM before it was sent or while it waited to be retried: the next run sends it.
-    if (error instanceof Interrupted) {
-      stats.interrupted++;
-      throw error;
+        asked = nextFallback(asked);
+        fields = undefined;
+        continue;
+      }
+      if (failures.length > 0 && error instanceof ProviderError) error = new FallbacksFailedError(failures, error);
+      throw failed(context, key, asked, options, error, { counted, requestMade, attempts, sentAt });
     }
-    stats.failed++;
-    if (error instanceof ProviderError || error instanceof InputError) {
-      error._locate(key.agent, askLocation(options.askSite));
-    }
-    if (log.warnOn) {
-      const status = error instanceof ProviderError ? (error.statusCode ?? error.kind) : undefined;
-      log.warn(
-        { ...fieldsOf(), attempt: attempts, status, durationMs: Date.now() - sentAt, error: errorMessage(error) },
-        "call failed",
-      );
-    }
-    // Recorded, and with no answer stored the next run does not send it again.
-    if (error instanceof ProviderRequestError && options.isNew) {
-      tally.failedForGood({
-        agent: key.agent,
-        provider: call.llm.provider,
-        model: call.llm.model,
-        statusCode: error.statusCode,
-        message: error.providerMessage ?? error.message,
-      });
-    }
-    throw error;
   }
   // Members listed, not spread from `key`: a spread here costs more than the rest of the record.
   const callId = await store.saveResponse({
@@ -157,8 +166,8 @@ export async function sendCall(
     occurrence: key.occurrence,
     seq: options.seq,
     session,
-    provider: call.llm.provider,
-    model: call.llm.model,
+    provider: asked.llm.provider,
+    model: asked.llm.model,
     canonical: call.canonical.json,
     documents: call.canonical.documents,
     result,
@@ -167,7 +176,7 @@ export async function sendCall(
     receivedAt: Date.now(),
     mode: options.keepStored ? "keep" : "replace",
   });
-  tally.received(call.llm.model, result, callId, options.isNew);
+  tally.received(asked.llm.model, result, callId, options.isNew);
   if (log.debugOn) {
     log.debug(
       {
@@ -184,6 +193,62 @@ export async function sendCall(
     );
   }
   return result;
+}
+
+/**
+ * A model's failure that lets the next model of the list answer: any provider error once
+ * the strategy gave up retrying, except a refused API key, which stops the whole run.
+ */
+function fallsBack(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && !(error instanceof AuthenticationError);
+}
+
+/** The last model failed (or the call was stopped): counted, logged, located; returns the error to throw. */
+function failed(
+  context: SendContext,
+  key: CallKey,
+  asked: PreparedCall,
+  options: SendOptions,
+  error: unknown,
+  progress: { counted: boolean; requestMade: boolean; attempts: number; sentAt: number },
+): unknown {
+  const { tally, log } = context;
+  const stats = tally.stats;
+  if (error === claimedElsewhere) return error;
+  if (progress.counted && !progress.requestMade) stats.sent--;
+  // Stopped by SIGINT/SIGTERM before it was sent or while it waited to be retried: the next run sends it.
+  if (error instanceof Interrupted) {
+    stats.interrupted++;
+    return error;
+  }
+  stats.failed++;
+  if (error instanceof ProviderError || error instanceof InputError) {
+    error._locate(key.agent, askLocation(options.askSite));
+  }
+  if (log.warnOn) {
+    const status = error instanceof ProviderError ? (error.statusCode ?? error.kind) : undefined;
+    log.warn(
+      {
+        ...callFields(context.session, key, asked),
+        attempt: progress.attempts,
+        status,
+        durationMs: Date.now() - progress.sentAt,
+        error: errorMessage(error),
+      },
+      "call failed",
+    );
+  }
+  // Recorded, and with no answer stored the next run does not send it again.
+  if (error instanceof ProviderError && error.kind === "request-rejected" && options.isNew) {
+    tally.failedForGood({
+      agent: key.agent,
+      provider: asked.llm.provider,
+      model: asked.llm.model,
+      statusCode: error.statusCode,
+      message: error.providerMessage ?? error.message,
+    });
+  }
+  return error;
 }
 
 /** `send`, whose first attempt waits for the call's claim and is not made without it. */

@@ -3,6 +3,7 @@ import type { AgentState } from "../core/agent.js";
 import type { CallDefaults } from "../core/call-options.js";
 import { checkCallDefaults } from "../core/check-ask-options.js";
 import { InputError, Interrupted, NotAvailable, ParallellmError } from "../core/errors.js";
+import { resolveChain } from "../core/fallback-chain.js";
 import type { RunStats } from "../core/run-tally.js";
 import type { ProviderRouter } from "../providers/router.js";
 
@@ -54,7 +55,7 @@ export class AgentDefaultsCheck {
   check(name: string, defaults: CallDefaults): void {
     if (this.#checked.has(defaults)) return;
     checkCallDefaults(defaults, `the defaults of agent "${name}"`);
-    if (defaults.llm !== undefined) this.#registry.resolve(defaults.llm);
+    if (defaults.llm !== undefined) resolveChain(defaults.llm, this.#registry.resolve);
     this.#checked.add(defaults);
   }
 }

@@ -29,6 +29,7 @@ import type { ModelPrice } from "../providers/model-prices.js";
 import { parseRateLimits, type RateLimits } from "../strategies/rate-limits.js";
 import type { RetryPolicy } from "../strategies/retry-policy.js";
 import type { StrategyName } from "../strategies/strategy.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
 import { builtInProviderNames } from "./run-providers.js";
 
 export const strategyNames: readonly StrategyName[] = ["sync", "async", "batch", "hybrid", "dry-run"];
@@ -53,6 +54,11 @@ export function checkWorkspaceDirectory(directory: unknown): asserts directory i
 /** @throws InputError for an unknown key or a value that cannot be right, anywhere in `options`. */
 export function checkOpenOptions(options: ParallellmOptions): void {
   checkOptions(options, _openOptions);
+  if (options.telemetry !== undefined && options.telemetry.tracer === undefined) {
+    throw new InputError(
+      '`telemetry` has no tracer, so no span could be recorded; pass telemetry: { tracer: trace.getTracer("my-pipeline") } (from @opentelemetry/api), or leave telemetry out.',
+    );
+  }
   if (options.store !== undefined && options.lock !== undefined) {
     throw new InputError(
       "`lock` applies to the workspace's own SQLite store, which `store` replaces: a store passed in is not locked (a PostgreSQL store is shared by many workers at once). Remove `lock`, or remove `store` to use the workspace's SQLite file.",
@@ -272,6 +278,10 @@ const _openOptions = defineOptions<ParallellmOptions>(
     batch: ["{ minSize, confirm, approve, preview, limits }", nestedOptions(_batch)],
     cohortLock: ["true or false", isBoolean],
     keepRaw: ["true or false", isBoolean],
+    telemetry: [
+      "{ tracer } (an OpenTelemetry Tracer, from trace.getTracer(name))",
+      (value) => isObject(value) && nestedOptions(_telemetry)(value),
+    ],
     lock: ['"fail" or "wait"', oneOf(["fail", "wait"])],
     handleSignals: [
       "true, false or { graceMs }",
@@ -281,6 +291,17 @@ const _openOptions = defineOptions<ParallellmOptions>(
     logger: ["a logger with debug, info, warn and error methods (pino's, for one)", _isLogger],
   },
   { home: "an option of Parallellm.open(directory, options)" },
+);
+
+const _telemetry = defineOptions<TelemetryOptions>(
+  "`telemetry`",
+  {
+    tracer: [
+      "an OpenTelemetry Tracer (with startSpan)",
+      (value) => isObject(value) && isFunction((value as Record<string, unknown>)["startSpan"]),
+    ],
+  },
+  { prefix: "telemetry." },
 );
 
 const _runOptions = defineOptions<RunOptions>(

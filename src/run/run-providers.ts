@@ -3,8 +3,10 @@
  * whatever `providers` registers, and every option keyed by provider name
  * checked against them.
  */
+
+import type { LLMChoice } from "../core/call-options.js";
 import { InputError } from "../core/errors.js";
-import { carriedProvider, type LLM } from "../core/llm.js";
+import { carriedProvider } from "../core/llm.js";
 import type { ParallellmOptions } from "../parallellm-options.js";
 import { createAnthropicProvider } from "../providers/anthropic/index.js";
 import { createGoogleProvider } from "../providers/google/index.js";
@@ -42,8 +44,9 @@ export function createProviderRouter(options: ParallellmOptions): ProviderRouter
     registered,
   );
   // A run-wide llm that brings its provider (`fromAiSdk`) is registered now, so options keyed by provider may name it.
-  if (typeof options.llm === "object" && options.llm !== null && carriedProvider in options.llm)
-    router.resolve(options.llm);
+  for (const model of Array.isArray(options.llm) ? options.llm : [options.llm]) {
+    if (typeof model === "object" && model !== null && carriedProvider in model) router.resolve(model);
+  }
   if (options.provider !== undefined) router.checkName(options.provider, "Parallellm.open options (`provider`)");
   for (const key of Object.keys(options.limits ?? {})) {
     const slash = key.indexOf("/");
@@ -65,7 +68,7 @@ export function createProviderRouter(options: ParallellmOptions): ProviderRouter
 }
 
 /** The run's default model: `llm`, or the default model of `provider`. */
-export function defaultLLM(options: ParallellmOptions, router: ProviderRouter): LLM | undefined {
+export function defaultLLM(options: ParallellmOptions, router: ProviderRouter): LLMChoice | undefined {
   if (options.llm !== undefined || options.provider === undefined) return options.llm;
   return `${options.provider}:${router.defaultModelOf(options.provider)}`;
 }

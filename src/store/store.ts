@@ -111,7 +111,7 @@ export interface FailedCall extends CallKey {
   readonly statusCode: number | undefined;
   readonly message: string;
   readonly requestId: string | undefined;
-  /** How many times the call failed inside provider batches. */
+  /** How many times the call failed inside provider batches of the latest failure's provider and model. */
   readonly batchFailures: number;
 }
 

@@ -280,14 +280,18 @@ class MemoryStore implements Store {
   }
 
   async failedCalls(): Promise<readonly FailedCall[]> {
-    const latest = new Map<string, { failure: FailureRecord; batchFailures: number }>();
+    const latest = new Map<string, FailureRecord>();
+    // Counted per model: a fallback model starts a count of its own.
+    const byModel = new Map<string, number>();
     for (const failure of this.#failures) {
       if (this.#retried.has(failure)) continue;
       const key = answerKey(failure);
-      const batchFailures = (latest.get(key)?.batchFailures ?? 0) + (failure.viaBatch ? 1 : 0);
-      latest.set(key, { failure, batchFailures });
+      latest.set(key, failure);
+      const modelKey = `${key}\n${failure.provider}\n${failure.model}`;
+      byModel.set(modelKey, (byModel.get(modelKey) ?? 0) + (failure.viaBatch ? 1 : 0));
     }
-    return [...latest.entries()].flatMap(([key, { failure, batchFailures }]) => {
+    return [...latest.entries()].flatMap(([key, failure]) => {
+      const batchFailures = byModel.get(`${key}\n${failure.provider}\n${failure.model}`) ?? 0;
       if (failure.kind !== "request-rejected" && batchFailures === 0) return [];
       if (this.#calls.get(key)?.responseId !== undefined) return [];
       const { agent, hash, occurrence, session, provider, model, kind, statusCode, message, requestId } = failure;

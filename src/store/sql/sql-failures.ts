@@ -28,14 +28,20 @@ export async function saveFailure(connection: SqlConnection, record: FailureReco
 
 export async function failedCalls(connection: SqlConnection): Promise<readonly FailedCall[]> {
   const rows = await connection.all(
+    // Batch failures are counted for the model of the latest failure: a fallback model starts a count of its own.
     `WITH latest AS (
-       SELECT agent, hash, occurrence, max(id) AS id, sum(via_batch) AS batch_failures
-       FROM failures WHERE retried_at IS NULL GROUP BY agent, hash, occurrence
+       SELECT f.agent, f.hash, f.occurrence, f.session, f.provider, f.model, f.kind, f.status_code, f.message,
+         f.request_id,
+         (SELECT sum(b.via_batch) FROM failures b
+          WHERE b.agent = f.agent AND b.hash = f.hash AND b.occurrence = f.occurrence
+            AND b.provider = f.provider AND b.model = f.model AND b.retried_at IS NULL) AS batch_failures
+       FROM failures f
+       WHERE f.id IN (SELECT max(id) FROM failures WHERE retried_at IS NULL GROUP BY agent, hash, occurrence)
      )
-     SELECT f.agent, f.hash, f.occurrence, f.session, f.provider, f.model, f.kind, f.status_code, f.message,
-       f.request_id, l.batch_failures
-     FROM latest l JOIN failures f ON f.id = l.id
-     WHERE (f.kind = 'request-rejected' OR l.batch_failures > 0)
+     SELECT l.agent, l.hash, l.occurrence, l.session, l.provider, l.model, l.kind, l.status_code, l.message,
+       l.request_id, l.batch_failures
+     FROM latest l
+     WHERE (l.kind = 'request-rejected' OR l.batch_failures > 0)
        AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent = l.agent AND c.hash = l.hash
          AND c.occurrence = l.occurrence AND c.response_id IS NOT NULL)`,
   );

@@ -68,6 +68,25 @@ export function failureCases(makeStore: MakeStore, test: StoreTestApi): void {
         });
       },
     );
+
+    test.it("failedCalls: batch failures count for the model of the latest failure (a fallback's own)", async () => {
+      await withStore(makeStore, async (store) => {
+        const key = callKey("fallen-back");
+        for (const session of [1, 2, 3]) {
+          await store.saveFailure(failure(key, "server", { viaBatch: true, statusCode: 500, session }));
+        }
+        await store.saveFailure({
+          ...failure(key, "server", { viaBatch: true, statusCode: 529, session: 4 }),
+          provider: "anthropic",
+          model: "claude-sonnet-4-5",
+        });
+        const [failed] = await store.failedCalls();
+        assert.deepEqual(
+          { model: failed?.model, statusCode: failed?.statusCode, batchFailures: failed?.batchFailures },
+          { model: "claude-sonnet-4-5", statusCode: 529, batchFailures: 1 },
+        );
+      });
+    });
   });
 }
 
