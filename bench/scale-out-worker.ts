@@ -30,8 +30,9 @@ createInterface({ input: process.stdin }).once("line", async () => {
         (index, agent) => agent.ask(`Summarise item ${index} in one line.`).text(),
         { concurrency: asks },
       ),
-    // A sharded worker done with its shard replays everything at each poll: once a second, not flat out.
-    { untilDone: true, pollInterval: 1000, maxPollInterval: 1000 },
+    // A sharded worker done with its shard runs again to replay the other shards' answers: soon after
+    // they are due (a send takes 500 ms), backing off to once a second while nothing new is stored.
+    { untilDone: true, pollInterval: 250, maxPollInterval: 1000 },
   );
   const answers = result.filter((text) => typeof text === "string").length;
   process.stdout.write(`${JSON.stringify({ answers, sent: summary.sent })}\n`);
