@@ -10,8 +10,21 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-/** What the consumer installs besides parallellm: the libraries its code imports, and Node's types. */
-const consumerDependencies = ["zod", "openai", "@anthropic-ai/sdk", "@google/genai", "@types/node"];
+/**
+ * What the consumer installs besides parallellm: the libraries its code (and the README's)
+ * imports, and Node's types.
+ */
+const consumerDependencies = [
+  "zod",
+  "openai",
+  "@anthropic-ai/sdk",
+  "@google/genai",
+  "ai",
+  "@ai-sdk/provider",
+  "@ai-sdk/openai",
+  "@ai-sdk/mistral",
+  "@types/node",
+];
 
 export interface ConsumerProject {
   readonly directory: string;

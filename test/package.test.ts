@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConsumerProject, makeConsumerProject } from "./consumer-project.js";
 
@@ -78,7 +78,6 @@ describe("the packed package", () => {
         "parallellm/openai: createAzureOpenAIProvider,createGroqProvider,createOpenAIProvider",
         "parallellm/anthropic: createAnthropicProvider",
         "parallellm/google: createGoogleProvider",
-        // Loads without the AI SDK installed: it takes the user's models and needs no AI SDK code of its own.
         "parallellm/ai-sdk: AiSdkProvider,fromAiSdk,parallellmCache",
         "parallellm/mistral: createMistralProvider",
       ]);
@@ -90,6 +89,44 @@ describe("the packed package", () => {
         expect.stringMatching(new RegExp(`^${entry}: ERR_REQUIRE_ESM parallellm is an ES module`)),
       ),
     );
+  });
+
+  it("loads every entry point without its optional peers: none reaches the AI SDK, OpenTelemetry or pg statically", () => {
+    const dist = join(project.directory, "node_modules", "parallellm", "dist");
+    const staticImports = (path: string) =>
+      [...readFileSync(path, "utf8").matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)].map(
+        (match) => (match[1] ?? match[2])!,
+      );
+    // The packages each entry point loads as it is imported, through its static imports only.
+    const reached = (entry: string) => {
+      const packages = new Set<string>();
+      const seen = new Set<string>();
+      const visit = (path: string) => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        for (const name of staticImports(path)) {
+          if (name.startsWith(".")) visit(resolve(dirname(path), name));
+          else packages.add(name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : name.split("/")[0]!);
+        }
+      };
+      visit(join(dist, entry));
+      return [...packages].filter((name) => /^(ai|@ai-sdk\/.*|@opentelemetry\/.*|pg)$/.test(name));
+    };
+    const entries = [
+      "index.js",
+      "testing/index.js",
+      "openai.js",
+      "anthropic.js",
+      "google.js",
+      "ai-sdk.js",
+      "mistral.js",
+    ];
+    expect(Object.fromEntries(entries.map((entry) => [entry, reached(entry)]))).toEqual(
+      Object.fromEntries(entries.map((entry) => [entry, []])),
+    );
+    // The PostgreSQL entry point is pg's own; telemetry imports OpenTelemetry only when given a tracer.
+    expect(reached("postgres.js")).toEqual(["pg"]);
+    expect(reached("telemetry/otel-run-telemetry.js")).toEqual(["@opentelemetry/api"]);
   });
 
   it("runs two OpenAI-compatible endpoints in one run through the provider factories' entry points", () => {
@@ -152,14 +189,27 @@ describe("the packed package", () => {
   it("type-checks every TypeScript block of the README and a consumer file under tsc --init's settings", () => {
     const blocks = readmeTypeScriptBlocks(readFileSync(join(root, "README.md"), "utf8"));
     expect(blocks.length).toBeGreaterThanOrEqual(6);
-    const files = blocks.map((block) => {
+    const fileOf = (block: { line: number; code: string }) => {
       writeFileSync(join(project.directory, `readme-line-${block.line}.ts`), block.code);
       return `readme-line-${block.line}.ts`;
-    });
+    };
+    // The AI SDK's own declarations do not pass these settings without skipLibCheck (they need the
+    // DOM's HeadersInit, json-schema's types and looser optional properties): the blocks that use it
+    // are checked against parallellm's types with the library check skipped, all others without.
+    const usesAiSdk = (block: { code: string }) => /from "(ai|@ai-sdk\/[^"]+|parallellm\/ai-sdk)"/.test(block.code);
+    const aiSdkBlocks = blocks.filter(usesAiSdk);
+    expect(aiSdkBlocks.length).toBeGreaterThanOrEqual(2);
     copyFileSync(join(fixtures, "consumer.ts"), join(project.directory, "consumer.ts"));
-    const checked = typeCheck("tsconfig.json", { ...tscInitForNode, files: [...files, "consumer.ts"] });
+    const strictFiles = [...blocks.filter((block) => !usesAiSdk(block)).map(fileOf), "consumer.ts"];
+    const checked = typeCheck("tsconfig.json", { ...tscInitForNode, files: strictFiles });
     expect(checked.stdout).toBe("");
     expect(checked.status).toBe(0);
+    const aiSdkChecked = typeCheck("tsconfig.ai-sdk.json", {
+      compilerOptions: { ...tscInitForNode.compilerOptions, skipLibCheck: true },
+      files: aiSdkBlocks.map(fileOf),
+    });
+    expect(aiSdkChecked.stdout).toBe("");
+    expect(aiSdkChecked.status).toBe(0);
   });
 
   it("takes a real GoogleGenAI client where it takes a Google client", () => {
