@@ -8,6 +8,15 @@ import { createMistralProvider } from "../src/providers/mistral/index.js";
 import { createAzureOpenAIProvider, createGroqProvider, createOpenAIProvider } from "../src/providers/openai/index.js";
 import { testBatchApi } from "./batch-api-contract.js";
 
+/** How OpenAI's Batch API, and those that copy it (Groq, Azure OpenAI), report overload and ends. */
+const openaiBatchStates = {
+  overloadedStatus: 503,
+  unknownId: "batch_missing",
+  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
+  unfinished: { expired: "expired", cancelled: "cancelled" },
+  failedResults: "none",
+} as const;
+
 testBatchApi({
   provider: "openai",
   model: "gpt-4.1-mini",
@@ -16,11 +25,7 @@ testBatchApi({
     createOpenAIProvider({ client: new OpenAI({ apiKey: "sk-fake", baseURL: `${server.url}/v1` }) }),
   fromSettings: (server, apiKey) => createOpenAIProvider({ apiKey, baseURL: `${server.url}/v1` }),
   keyVariables: ["OPENAI_API_KEY"],
-  overloadedStatus: 503,
-  unknownId: "batch_missing",
-  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
-  unfinished: { expired: "expired", cancelled: "cancelled" },
-  failedResults: "none",
+  ...openaiBatchStates,
 });
 
 testBatchApi({
@@ -70,11 +75,7 @@ testBatchApi({
     createGroqProvider({ client: new OpenAI({ apiKey: "gsk_fake", baseURL: `${server.url}/openai/v1` }) }),
   fromSettings: (server, apiKey) => createGroqProvider({ apiKey, baseURL: `${server.url}/openai/v1` }),
   keyVariables: ["GROQ_API_KEY"],
-  overloadedStatus: 503,
-  unknownId: "batch_missing",
-  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
-  unfinished: { expired: "expired", cancelled: "cancelled" },
-  failedResults: "none",
+  ...openaiBatchStates,
 });
 
 testBatchApi({
@@ -89,11 +90,7 @@ testBatchApi({
     }),
   fromSettings: (server, apiKey) => createAzureOpenAIProvider({ apiKey, endpoint: server.url }),
   keyVariables: ["AZURE_OPENAI_API_KEY"],
-  overloadedStatus: 503,
-  unknownId: "batch_missing",
-  endStates: { expired: "expired", cancelled: "cancelled", failed: "failed" },
-  unfinished: { expired: "expired", cancelled: "cancelled" },
-  failedResults: "none",
+  ...openaiBatchStates,
 });
 
 testBatchApi({

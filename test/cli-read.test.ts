@@ -80,7 +80,7 @@ describe("pllm status", () => {
         "dry-run",
         "batch",
       ]);
-      expect(overview.running).toBeUndefined();
+      expect(overview.running).toEqual([]);
       expect(overview.pendingBatches).toHaveLength(1);
       expect(overview.pendingBatches[0]).toMatchObject({ provider: "openai", requests: 2, open: 2 });
       expect(overview.failures[0]).toMatchObject({ agent: "judge-2", statusCode: 400 });
@@ -129,7 +129,7 @@ describe("pllm status", () => {
           void exited.then((code) => reject(new Error(`the writer exited (${code}) before it was ready`)));
         });
         const [overview, text] = await Promise.all([json<WorkspaceOverview>("status", busy), output("status", busy)]);
-        expect(overview.running).toBe(1);
+        expect(overview.running).toEqual([1]);
         expect(overview.sessions).toEqual([expect.objectContaining({ id: 1, strategy: "async" })]);
         expect(overview.sessions[0].endedAt).toBeUndefined();
         expect(overview.calls.answered).toBeGreaterThan(0);

@@ -53,7 +53,7 @@ it("counts calls by status, model and agent exactly as calls() lists them; sessi
     [6, "batch"],
   ]);
   expect(overview.sessions).toEqual((await reader.sessions()).slice(3));
-  expect(overview.running).toBeUndefined();
+  expect(overview.running).toEqual([]);
   expect(overview.pendingBatches).toEqual((await reader.batches()).filter((batch) => batch.state === "pending"));
   expect(overview.pendingBatches).toHaveLength(1);
   expect(overview.failures).toEqual((await reader.failures()).slice(0, 1));
@@ -90,11 +90,11 @@ it("counts a session still open from its answers and an ended one from its tally
   const second = await Parallellm.open(directory, options);
   await ask(second, "late", 2);
 
-  const spentMatchesUsage = async (expected: { answers: number[]; running: number | undefined }) => {
+  const spentMatchesUsage = async (expected: { answers: number[]; running: number[] }) => {
     await using reader = await Parallellm.inspect(directory);
     const overview = await reader.overview();
     const usage = await reader.usage();
-    expect(overview.running).toBe(expected.running);
+    expect(overview.running).toEqual(expected.running);
     expect(overview.sessions.map((session) => session.answers)).toEqual(expected.answers);
     expect(overview.spent.allTime).toMatchObject({
       answers: 5,
@@ -103,9 +103,9 @@ it("counts a session still open from its answers and an ended one from its tally
     });
     expect(overview.spent.lastSession?.answers).toBe(2);
   };
-  await spentMatchesUsage({ answers: [3, 2], running: 2 });
+  await spentMatchesUsage({ answers: [3, 2], running: [2] });
   await second.close();
-  await spentMatchesUsage({ answers: [3, 2], running: undefined });
+  await spentMatchesUsage({ answers: [3, 2], running: [] });
 
   const db = new Database(join(directory, "store.sqlite"), { readonly: true });
   expect(db.prepare("SELECT session, model, answers FROM session_usage ORDER BY session").raw().all()).toEqual([

@@ -126,9 +126,9 @@ function sessionLines(overview: WorkspaceOverview, now: number): string[] {
 }
 
 /** How long an ended session took; a running one says so; one that never ended (killed) too. */
-function standing(session: SessionRow, running: number | undefined, now: number): string {
+function standing(session: SessionRow, running: readonly number[], now: number): string {
   if (session.endedAt !== undefined) return formatDuration(session.endedAt - session.startedAt);
-  if (session.id === running) return pc.green(`running (${formatDuration(now - session.startedAt)})`);
+  if (running.includes(session.id)) return pc.green(`running (${formatDuration(now - session.startedAt)})`);
   return pc.yellow("did not end");
 }
 

@@ -220,10 +220,11 @@ export interface WorkspaceOverview {
   readonly sessions: readonly SessionRow[];
   readonly sessionCount: number;
   /**
-   * The session a live process is running now (it holds the workspace lock); `undefined` when none
-   * is, and always on PostgreSQL, which has no lock that tells a live session from a killed one.
+   * The sessions live processes are running now, oldest first: on SQLite the one whose process holds
+   * the workspace lock; on PostgreSQL each whose worker holds its session lock, on any machine. A
+   * session neither ended nor running was killed.
    */
-  readonly running: number | undefined;
+  readonly running: readonly number[];
   /** Every call by where it stands (as `calls()` lists them). */
   readonly calls: Readonly<Record<CallStatus, number>>;
   /** Calls by provider and model, most first. */

@@ -80,6 +80,7 @@ import type {
   WorkspaceOverview,
   WorkspaceReader,
 } from "../workspace-reader.js";
+import { liveSessions } from "./postgres-live-sessions.js";
 import { openPostgres, type PostgresTarget } from "./postgres-open.js";
 import { PostgresExportRows } from "./postgres-reader-export.js";
 
@@ -124,8 +125,7 @@ export class PostgresReader implements WorkspaceReader {
       return overviewOf({
         sessions,
         sessionCount,
-        // A PostgreSQL store has no workspace lock to name a live run: a session not ended may be running or killed.
-        running: undefined,
+        running: [...(await liveSessions(read))].sort((a, b) => a - b),
         models,
         agents: await topAgents(read, options.agents ?? 10),
         usage: toUsageRows(await read.all(usageBySessionSql)),

@@ -7,7 +7,15 @@
 import pg from "pg";
 import { StoreError } from "../../core/errors.js";
 import { SqlStore } from "../sql/sql-store.js";
-import type { AgentAnswers, CallKey, ClaimOutcome, ResponseRecord, StoredAnswer, WindowTake } from "../store.js";
+import type {
+  AgentAnswers,
+  CallKey,
+  ClaimOutcome,
+  ResponseRecord,
+  SessionInfo,
+  StoredAnswer,
+  WindowTake,
+} from "../store.js";
 import { PostgresBulkAnswers } from "./postgres-bulk-answers.js";
 import * as claims from "./postgres-claims.js";
 import { PostgresConnection, postgresTypes, useDriverTypes } from "./postgres-connection.js";
@@ -16,6 +24,7 @@ import { insertAnswers } from "./postgres-insert-answers.js";
 import { withAdvisoryLock } from "./postgres-locks.js";
 import { postgresMigrations } from "./postgres-migrations.js";
 import { takeFromWindows } from "./postgres-rate-windows.js";
+import { SessionLiveness } from "./postgres-session-liveness.js";
 import { takenCalls } from "./postgres-taken-calls.js";
 
 useDriverTypes(pg);
@@ -35,6 +44,7 @@ export class PostgresStore extends SqlStore {
   readonly #ready: Promise<number | undefined>;
   readonly #bulk: PostgresBulkAnswers;
   readonly #connection: PostgresConnection;
+  readonly #liveness: SessionLiveness;
 
   /** With `reopen`, the store owns `pool` (see `PostgresConnection`). */
   constructor(pool: pg.Pool, location: string, reopen: (() => pg.Pool) | undefined, schema: string | undefined) {
@@ -49,8 +59,26 @@ export class PostgresStore extends SqlStore {
     this.#ready = ready;
     this.#bulk = new PostgresBulkAnswers(connection);
     this.#connection = connection;
+    this.#liveness = new SessionLiveness((pool as pg.Pool & { options: pg.ClientConfig }).options);
     // Surfaced by the first statement; not an unhandled rejection meanwhile.
     ready.catch(() => {});
+  }
+
+  /** The session is marked running (readers on any machine see it) until it ends or the store closes. */
+  override async beginSession(info: SessionInfo): Promise<number> {
+    const session = await super.beginSession(info);
+    await this.#liveness.hold(session);
+    return session;
+  }
+
+  override async endSession(session: number, summary: unknown): Promise<void> {
+    await super.endSession(session, summary);
+    await this.#liveness.release();
+  }
+
+  override async close(): Promise<void> {
+    await this.#liveness.release();
+    await super.close();
   }
 
   /** A group commit in one statement. */

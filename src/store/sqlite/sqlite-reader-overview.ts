@@ -58,7 +58,7 @@ export function readOverview(sources: OverviewSources, options: OverviewOptions 
     return overviewOf({
       sessions,
       sessionCount: db.prepare("SELECT count(*) FROM sessions").pluck(true).get() as number,
-      running: latest && latest.endedAt === undefined && holder?.pid === latest.pid ? latest.id : undefined,
+      running: latest && latest.endedAt === undefined && holder?.pid === latest.pid ? [latest.id] : [],
       models,
       agents: topAgents(db, withoutCallRow, options.agents ?? 10),
       usage: toUsageRows(db.prepare(usageBySessionSql).raw(true).all()),

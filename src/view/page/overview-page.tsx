@@ -200,9 +200,9 @@ function Sessions(props: { overview: WorkspaceOverview }) {
 }
 
 /** How long an ended session took; a running one says so; one that never ended too. */
-function standing(session: SessionRow, running: number | undefined): string {
+function standing(session: SessionRow, running: readonly number[]): string {
   if (session.endedAt !== undefined) return formatDuration(session.endedAt - session.startedAt);
-  return session.id === running ? `running (${formatAge(session.startedAt)})` : "did not end";
+  return running.includes(session.id) ? `running (${formatAge(session.startedAt)})` : "did not end";
 }
 
 function Batches(props: { batches: readonly BatchRow[] }) {

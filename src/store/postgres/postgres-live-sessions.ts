@@ -1,0 +1,18 @@
+/**
+ * The running sessions of a PostgreSQL store, as a reader sees them: each
+ * worker holds an advisory lock keyed by its session while it runs
+ * (`SessionLiveness`), and the server drops it with a dead worker's connection.
+ */
+import type { SqlConnection } from "../sql/sql-connection.js";
+
+/** The lock's first key: the store's schema (the second is the session id), so the lock space is the store's own. */
+export const sessionKey = "hashtext(current_schema() || ' sessions')";
+
+/** The sessions whose worker holds its lock now, on any machine. */
+export async function liveSessions(read: SqlConnection): Promise<Set<number>> {
+  const rows = (await read.all(
+    `SELECT objid::bigint FROM pg_locks
+     WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ${sessionKey}::oid`,
+  )) as [number][];
+  return new Set(rows.map(([session]) => session));
+}
