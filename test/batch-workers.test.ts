@@ -66,6 +66,11 @@ async function reportsOf(count: number, spec: WorkerSpec): Promise<WorkerReport[
   return (await runWorkers(Array.from({ length: count }, () => spec))) as WorkerReport[];
 }
 
+/** A batch-mode worker of `items` items over the models, `rounds` rounds each, against `schema`. */
+function batchSpec(schema: string, items: number, rounds: number, tag: string): WorkerSpec {
+  return { server: server!.url, store: pgUrl!, schema, strategy: "batch", items, rounds, models, tag };
+}
+
 /** Every prompt the fake server received inside a batch, once per batch it was in. */
 function batchedPrompts(): string[] {
   return providers.flatMap((provider) =>
@@ -102,16 +107,7 @@ describePg("many workers of one pipeline on one PostgreSQL store", () => {
     server = await startFakeProviderServer();
     const schema = await migratedSchema();
     const items = 120;
-    const spec = {
-      server: server.url,
-      store: pgUrl!,
-      schema,
-      strategy: "batch",
-      items,
-      rounds: 2,
-      models,
-      tag: "shared",
-    } as const;
+    const spec = batchSpec(schema, items, 2, "shared");
     const reports = await reportsOf(4, spec);
 
     for (const report of reports) expect(report.answers).toBe(items);
@@ -126,16 +122,7 @@ describePg("many workers of one pipeline on one PostgreSQL store", () => {
     server = await startFakeProviderServer();
     const schema = await migratedSchema();
     const items = 60;
-    const spec = {
-      server: server.url,
-      store: pgUrl!,
-      schema,
-      strategy: "batch",
-      items,
-      rounds: 1,
-      models,
-      tag: "crash",
-    } as const;
+    const spec = batchSpec(schema, items, 1, "crash");
     expect(await runWorkers([{ ...spec, killAfterCreate: true }])).toEqual(["killed"]);
     expect(batchCount()).toBe(1);
     const [[state, providerBatchId]] = (await adminQuery(`SELECT state, provider_batch_id FROM ${schema}.batches`)) as [

@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AgentAnswers, CallKey, Store, StoredAnswer } from "../store/store.js";
-import { emptyUsage } from "./llm.js";
+import { textResult } from "../testing/store-contract/store-fixtures.js";
 import { ReplayLookup } from "./replay-lookup.js";
 
-const stored = (text: string): StoredAnswer => ({
-  callId: 1,
-  session: 1,
-  text,
-  result: {
-    text,
-    toolCalls: [],
-    usage: emptyUsage,
-    finishReason: { unified: "stop", raw: "stop" },
-    responseId: undefined,
-    model: undefined,
-  },
-});
+const stored = (text: string): StoredAnswer => ({ callId: 1, session: 1, text, result: textResult(text) });
 
 /** A store over the network: lookups and agent reads are asynchronous, and counted. */
 function networkStore(answers: ReadonlyMap<string, string>) {

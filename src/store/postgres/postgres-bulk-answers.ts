@@ -8,7 +8,7 @@ import type { LLMResult } from "../../core/llm.js";
 import { TickBatch } from "../../core/tick-batch.js";
 import { decodeResult } from "../sql/sql-answers.js";
 import type { AgentAnswers, CallKey, StoredAnswer } from "../store.js";
-import type { PostgresConnection } from "./postgres-connection.js";
+import { keyArrays, type PostgresConnection, unnestKeys } from "./postgres-connection.js";
 
 /** Keys in one statement at most (a batch run's forEach asks for all its items in one turn). */
 const maxKeys = 5000;
@@ -44,10 +44,10 @@ async function _lookupAll(
 ): Promise<(StoredAnswer | undefined)[]> {
   const rows = (await connection.all(
     `SELECT k.i, ${answerColumns}
-     FROM unnest(?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS k (agent, hash, occurrence, i)
+     FROM ${unnestKeys} WITH ORDINALITY AS k (agent, hash, occurrence, i)
      JOIN calls c ON c.agent = k.agent AND c.hash = k.hash AND c.occurrence = k.occurrence
      JOIN responses r ON r.id = c.response_id`,
-    [keys.map((key) => key.agent), keys.map((key) => key.hash), keys.map((key) => key.occurrence)],
+    keyArrays(keys),
   )) as [number, ...AnswerColumns][];
   const answers = new Array<StoredAnswer | undefined>(keys.length);
   for (const row of rows) answers[row[0] - 1] = new _StoredRow(row, 1);

@@ -4,37 +4,16 @@
  * expired claim or the holder's own), leases run by the database's clock, and
  * a call answered by the time its claim is taken is not claimed.
  */
-import type { SqlValue } from "../sql/sql-connection.js";
 import { answerKey, type CallKey, type ClaimOutcome } from "../store.js";
-import type { PostgresConnection } from "./postgres-connection.js";
+import { keyArrays, type PostgresConnection, unnestKeys } from "./postgres-connection.js";
 
 /** Milliseconds since the epoch by the database's clock: workers on other machines agree on it. */
 const now = "(extract(epoch FROM clock_timestamp()) * 1000)";
-/** Keys per statement (three parameters each, far below PostgreSQL's 65,535). */
-const chunkSize = 500;
 /**
  * Every statement locks claim rows in this one order, so two workers claiming,
  * renewing or releasing overlapping calls at once wait for each other, never deadlock.
  */
 const lockOrder = `agent COLLATE "C", hash COLLATE "C", occurrence`;
-/** The holder's claims among `(VALUES …)`, locked in `lockOrder`. */
-const ownRows = (values: string) =>
-  `(agent, hash, occurrence) IN (SELECT agent, hash, occurrence FROM claims
-     WHERE holder = ? AND (agent, hash, occurrence) IN (VALUES ${values}) ORDER BY ${lockOrder} FOR UPDATE)`;
-
-/** See `Store.claimCalls`; `keys` are distinct. */
-export async function claimCalls(
-  connection: PostgresConnection,
-  keys: readonly CallKey[],
-  holder: number,
-  leaseMs: number,
-): Promise<ClaimOutcome[]> {
-  const outcomes: ClaimOutcome[] = [];
-  for (let start = 0; start < keys.length; start += chunkSize) {
-    outcomes.push(...(await _claimChunk(connection, keys.slice(start, start + chunkSize), holder, leaseMs)));
-  }
-  return outcomes;
-}
 
 /** See `Store.renewClaims`. */
 export async function renewClaims(connection: PostgresConnection, holder: number, leaseMs: number): Promise<void> {
@@ -44,19 +23,21 @@ export async function renewClaims(connection: PostgresConnection, holder: number
   ]);
 }
 
-/** See `Store.releaseClaims`. */
+/** See `Store.releaseClaims`: the holder's claims of `keys`, locked in `lockOrder`, deleted. */
 export async function releaseClaims(connection: PostgresConnection, keys: readonly CallKey[], holder: number) {
-  for (let start = 0; start < keys.length; start += chunkSize) {
-    const chunk = keys.slice(start, start + chunkSize);
-    await _retryDeadlock(() =>
-      connection.run(`DELETE FROM claims WHERE ${ownRows(_rows(chunk.length))}`, [holder, ..._keyValues(chunk)]),
-    );
-  }
+  await _retryDeadlock(() =>
+    connection.run(
+      `DELETE FROM claims WHERE (agent, hash, occurrence) IN (
+         SELECT agent, hash, occurrence FROM claims
+         WHERE holder = ? AND (agent, hash, occurrence) IN (SELECT * FROM ${unnestKeys})
+         ORDER BY ${lockOrder} FOR UPDATE)`,
+      [holder, ...keyArrays(keys)],
+    ),
+  );
 }
 
-// --- internal ---
-
-async function _claimChunk(
+/** See `Store.claimCalls`; `keys` are distinct. */
+export async function claimCalls(
   connection: PostgresConnection,
   keys: readonly CallKey[],
   holder: number,
@@ -69,7 +50,7 @@ async function _claimChunk(
       `WITH wanted AS MATERIALIZED (
          SELECT w.agent, w.hash, w.occurrence, c.response_id IS NOT NULL AS answered,
            cl.holder IS NULL OR cl.holder = ?::bigint OR cl.expires_at <= ${now} AS free
-         FROM unnest(?::text[], ?::text[], ?::bigint[]) AS w (agent, hash, occurrence)
+         FROM ${unnestKeys} AS w (agent, hash, occurrence)
          LEFT JOIN calls c USING (agent, hash, occurrence)
          LEFT JOIN claims cl USING (agent, hash, occurrence)),
        taken AS (
@@ -81,7 +62,7 @@ async function _claimChunk(
          RETURNING agent, hash, occurrence)
        SELECT agent, hash, occurrence, 'taken' FROM taken
        UNION ALL SELECT agent, hash, occurrence, 'answered' FROM wanted WHERE answered`,
-      [holder, ..._keyArrays(keys), holder, leaseMs],
+      [holder, ...keyArrays(keys), holder, leaseMs],
     ),
   );
   const outcome = new Map<string, ClaimOutcome>(rows.map((row) => [_rowKey(row), row[3] as ClaimOutcome]));
@@ -92,10 +73,10 @@ async function _claimChunk(
     const answered = (
       await connection.all(
         `SELECT agent, hash, occurrence FROM calls
-         JOIN unnest(?::text[], ?::text[], ?::bigint[]) AS wanted (agent, hash, occurrence)
+         JOIN ${unnestKeys} AS wanted (agent, hash, occurrence)
            USING (agent, hash, occurrence)
          WHERE response_id IS NOT NULL`,
-        _keyArrays(takenKeys),
+        keyArrays(takenKeys),
       )
     ).map(_rowCallKey);
     if (answered.length > 0) {
@@ -121,20 +102,8 @@ async function _retryDeadlock<T>(statement: () => Promise<T>): Promise<T> {
   }
 }
 
-function _rows(count: number): string {
-  return Array.from({ length: count }, () => "(?::text, ?::text, ?::bigint)").join(", ");
-}
-
-function _keyArrays(keys: readonly CallKey[]): SqlValue[][] {
-  return [keys.map((key) => key.agent), keys.map((key) => key.hash), keys.map((key) => key.occurrence)];
-}
-
 function _rowCallKey(row: readonly unknown[]): CallKey {
   return { agent: row[0] as string, hash: row[1] as string, occurrence: row[2] as number };
-}
-
-function _keyValues(keys: readonly CallKey[]): SqlValue[] {
-  return keys.flatMap((key) => [key.agent, key.hash, key.occurrence]);
 }
 
 function _rowKey(row: readonly unknown[]): string {

@@ -5,6 +5,7 @@
  */
 import type pg from "pg";
 import type { SqlConnection, SqlRow, SqlValue } from "../sql/sql-connection.js";
+import type { CallKey } from "../store.js";
 import { postgresError } from "./postgres-errors.js";
 
 /** Type parsers for this pool only (the `pg` defaults stay as they are for the rest of the process). */
@@ -69,6 +70,14 @@ type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 /** A value bound to a placeholder: the SQL store's, or an array (`?::text[]`) for the bulk statements. */
 export type PostgresValue = SqlValue | readonly SqlValue[];
+
+/** Call keys as a table in one statement (three array parameters, however many keys): `FROM ${unnestKeys} AS k (agent, hash, occurrence)`. */
+export const unnestKeys = "unnest(?::text[], ?::text[], ?::bigint[])";
+
+/** The parameters of `unnestKeys`. */
+export function keyArrays(keys: readonly CallKey[]): PostgresValue[] {
+  return [keys.map((key) => key.agent), keys.map((key) => key.hash), keys.map((key) => key.occurrence)];
+}
 
 export class PostgresConnection implements SqlConnection {
   readonly dialect = { insertionOrder: "inserted" } as const;

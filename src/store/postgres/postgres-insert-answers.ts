@@ -6,8 +6,8 @@
  * database time). A statement is atomic on its own: no transaction around it.
  */
 
-import { compressRaw } from "../raw-response-codec.js";
-import { insertResponses } from "../sql/sql-answers.js";
+import { insertResponses, responseColumns, responseValues } from "../sql/sql-answers.js";
+import type { SqlValue } from "../sql/sql-connection.js";
 import { answerKey, type ResponseRecord } from "../store.js";
 import type { PostgresConnection } from "./postgres-connection.js";
 
@@ -35,10 +35,11 @@ const insertStatement = `WITH
   answer AS MATERIALIZED (
     SELECT *, nextval((SELECT pg_get_serial_sequence('responses', 'id'))::regclass) AS response_id
     FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
-      ?::double precision[], ?::double precision[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
-      ?::bigint[], ?::integer[], ?::bytea[])
+      ?::double precision[], ?::double precision[], ?::text[],
+      -- responseColumns
+      ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::integer[], ?::bytea[])
       WITH ORDINALITY AS a (agent, hash, occurrence, seq, session, provider, model, sent_at, received_at, canonical,
-        text, result, input_tokens, output_tokens, cached_tokens, via_batch, raw, i)),
+        ${responseColumns}, i)),
   answered_call AS (
     INSERT INTO calls (agent, hash, occurrence, seq, session, status, provider, model, sent_at, received_at,
       canonical, response_id)
@@ -54,12 +55,15 @@ const insertStatement = `WITH
       canonical = coalesce(excluded.canonical, calls.canonical), response_id = excluded.response_id
     RETURNING id, agent, hash, occurrence),
   new_response AS (
-    INSERT INTO responses (id, call_id, session, text, result, input_tokens, output_tokens, cached_tokens,
-      via_batch, created_at, raw)
-    SELECT a.response_id, c.id, a.session, a.text, a.result, a.input_tokens, a.output_tokens, a.cached_tokens,
-      a.via_batch, a.received_at, a.raw
+    INSERT INTO responses (id, call_id, session, created_at, ${responseColumns})
+    SELECT a.response_id, c.id, a.session, a.received_at, ${responseColumns}
     FROM answered_call c JOIN answer a USING (agent, hash, occurrence))
 SELECT c.id, a.i FROM answered_call c JOIN answer a USING (agent, hash, occurrence)`;
+
+/** Rows of values as columns. */
+function transpose(rows: readonly SqlValue[][]): SqlValue[][] {
+  return rows[0]!.map((_, column) => rows.map((row) => row[column]!));
+}
 
 /** The statement's arrays: the documents (each once), then one element per record and column. */
 function _columns(records: readonly ResponseRecord[]) {
@@ -80,12 +84,6 @@ function _columns(records: readonly ResponseRecord[]) {
     column((record) => record.sentAt),
     column((record) => record.receivedAt),
     column((record) => record.canonical ?? null),
-    column((record) => record.result.text),
-    column((record) => JSON.stringify({ ...record.result, text: undefined })),
-    column((record) => record.result.usage.inputTokens ?? null),
-    column((record) => record.result.usage.outputTokens ?? null),
-    column((record) => record.result.usage.cachedInputTokens ?? null),
-    column((record) => (record.viaBatch ? 1 : 0)),
-    column((record) => (record.raw === undefined ? null : compressRaw(record.raw))),
+    ...transpose(records.map(responseValues)),
   ];
 }

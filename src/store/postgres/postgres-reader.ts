@@ -125,7 +125,7 @@ export class PostgresReader implements WorkspaceReader {
       return overviewOf({
         sessions,
         sessionCount,
-        running: [...(await liveSessions(read))].sort((a, b) => a - b),
+        running: await liveSessions(read),
         models,
         agents: await topAgents(read, options.agents ?? 10),
         usage: toUsageRows(await read.all(usageBySessionSql)),

@@ -51,28 +51,32 @@ async function insertResponse(connection: SqlConnection, record: ResponseRecord)
       record.occurrence,
     ],
   )) as [number, number | null];
-  const { usage } = record.result;
   const [responseId] = (await connection.get(
-    `INSERT INTO responses (call_id, session, text, result, input_tokens, output_tokens, cached_tokens, via_batch,
-       created_at, raw)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    [
-      callId,
-      record.session,
-      record.result.text,
-      JSON.stringify({ ...record.result, text: undefined }),
-      usage.inputTokens ?? null,
-      usage.outputTokens ?? null,
-      usage.cachedInputTokens ?? null,
-      record.viaBatch ? 1 : 0,
-      record.receivedAt,
-      record.raw === undefined ? null : compressRaw(record.raw),
-    ],
+    `INSERT INTO responses (call_id, session, created_at, ${responseColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     RETURNING id`,
+    [callId, record.session, record.receivedAt, ...responseValues(record)],
   )) as [number];
   if (record.mode === "replace" || currentResponse === null) {
     await connection.run("UPDATE calls SET response_id = ? WHERE id = ?", [responseId, callId]);
   }
   return callId;
+}
+
+/** The columns of `responses` that `responseValues` gives, in its order. */
+export const responseColumns = "text, result, input_tokens, output_tokens, cached_tokens, via_batch, raw";
+
+/** How an answer is stored: its text, its result as JSON without the text, its tokens, batch or not, its raw response deflated. */
+export function responseValues(record: ResponseRecord): SqlValue[] {
+  const { usage } = record.result;
+  return [
+    record.result.text,
+    JSON.stringify({ ...record.result, text: undefined }),
+    usage.inputTokens ?? null,
+    usage.outputTokens ?? null,
+    usage.cachedInputTokens ?? null,
+    record.viaBatch ? 1 : 0,
+    record.raw === undefined ? null : compressRaw(record.raw),
+  ];
 }
 
 /** The raw response of every answer of `key`, oldest first (see `Store.rawAnswers`). */
