@@ -5,6 +5,13 @@
  * of the event loop go to the store in one statement; the leases of calls in
  * flight are renewed together; the calls other workers hold are polled
  * together, and one is taken over if its worker's lease runs out.
+ *
+ * Workers that run one pipeline ask its calls in the same order, so most calls
+ * a worker reaches are held by another. Once that is seen, each claim statement
+ * also looks ahead at the calls waiting for a slot: it takes one of them for each
+ * slotted call (so the next slot to open sends at once, without waiting for a
+ * statement), and it remembers which are held or answered, so a slot skips those
+ * without a statement of its own.
  */
 import { answerKey, type CallKey, type ClaimOutcome, type Store } from "../store/store.js";
 import { TickBatch } from "./tick-batch.js";
@@ -20,11 +27,23 @@ export const defaultClaimLeaseMs = 60_000;
  */
 const pollBounds = { fewestMs: 50, mostMs: 250 };
 
+/**
+ * Calls looked ahead at per slotted call claimed (at least `fewestAhead`): a worker among
+ * n finds about one call in n free, so this fills the slots of four workers in one statement.
+ * A worker behind the others finds every call held: it looks twice as far each time, up to `mostAhead`.
+ */
+const aheadPerSlot = 4;
+const fewestAhead = 64;
+const mostAhead = 4096;
+
+/** What claiming a call for its slot can give (`free` comes back only for calls looked ahead at). */
+export type SlotClaim = Exclude<ClaimOutcome, "free">;
+
 /** An ask waiting for a call another worker holds. */
 interface Waiter {
   readonly key: CallKey;
   readonly stopped: () => boolean;
-  readonly resolve: (outcome: ClaimOutcome | "stopped") => void;
+  readonly resolve: (outcome: SlotClaim | "stopped") => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -36,10 +55,18 @@ export class CallClaims {
   /** Calls another worker holds, and who waits for each. */
   #waiting: Waiter[] = [];
   #poll: NodeJS.Timeout | undefined;
-  /** Claims asked for this turn, taken in one statement. */
-  readonly #claims: TickBatch<CallKey, ClaimOutcome>;
+  /** Claims asked for this turn by calls that got their slot, taken in one statement. */
+  readonly #claims: TickBatch<CallKey, SlotClaim>;
+  /** Calls waiting for a slot that no claim has taken or found taken yet, in the order they were asked. */
+  readonly #queued = new Map<string, CallKey>();
+  /** What looking ahead found of calls waiting for a slot: told at their slot without a statement. */
+  readonly #known = new Map<string, "held" | "answered">();
+  /** Set once a slotted call was found held or answered by another worker: from then on, claims look ahead. */
+  #othersSend = false;
+  /** Looked-ahead calls found held or answered in a row, all of them: the next look-ahead goes further. */
+  #aheadWidening = 1;
   #releasing: CallKey[] = [];
-  /** Calls this session holds a claim of (sent or about to be). */
+  /** Calls this session holds a claim of (sent, about to be, or taken ahead). */
   readonly #held = new Set<string>();
   #renewal: NodeJS.Timeout | undefined;
   /** The statements under way, which `close` waits for. */
@@ -56,12 +83,23 @@ export class CallClaims {
     this.#holder = holder;
     this.#leaseMs = leaseMs;
     this.#pollMs = Math.min(pollBounds.mostMs, Math.max(pollBounds.fewestMs, leaseMs / 4));
-    this.#claims = new TickBatch((keys) => this.#claim(keys), Number.POSITIVE_INFINITY);
+    this.#claims = new TickBatch((keys) => this.#claimSlotted(keys), Number.POSITIVE_INFINITY);
   }
 
-  /** Claim `key` (with the other claims of this turn). */
-  take(key: CallKey): Promise<ClaimOutcome> {
-    return this.#claims.get(key);
+  /** `key` waits for a slot to be sent: a claim made meanwhile may look ahead at it. Ends with `settled`. */
+  queued(key: CallKey): void {
+    this.#queued.set(answerKey(key), key);
+  }
+
+  /** `key` got its slot: claim it (with the other claims of this turn), unless looking ahead already did. */
+  take(key: CallKey): Promise<SlotClaim> {
+    const id = answerKey(key);
+    this.#queued.delete(id);
+    if (this.#held.has(id)) return Promise.resolve("taken");
+    const known = this.#known.get(id);
+    if (known === undefined) return this.#claims.get(key);
+    this.#known.delete(id);
+    return Promise.resolve(known);
   }
 
   /**
@@ -70,16 +108,19 @@ export class CallClaims {
    * statement at a time, at most every quarter lease; `stopped` (the run stopped
    * sending) ends the wait.
    */
-  awaitTurn(key: CallKey, stopped: () => boolean): Promise<ClaimOutcome | "stopped"> {
+  awaitTurn(key: CallKey, stopped: () => boolean): Promise<SlotClaim | "stopped"> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ key, stopped, resolve, reject });
       this.#poll ??= setTimeout(() => void this.#pollWaiting(), this.#pollMs);
     });
   }
 
-  /** The call was answered, or failed: let go of its claim (with the others released this turn). */
-  release(key: CallKey): void {
-    if (!this.#held.delete(answerKey(key))) return;
+  /** The ask of `key` ended, however it ended: forget it, and let go of its claim (with the others released this turn). */
+  settled(key: CallKey): void {
+    const id = answerKey(key);
+    this.#queued.delete(id);
+    this.#known.delete(id);
+    if (!this.#held.delete(id)) return;
     if (this.#releasing.length === 0) setImmediate(() => this.#releaseAsked());
     this.#releasing.push(key);
     if (this.#held.size === 0) this.#stopRenewing();
@@ -94,14 +135,48 @@ export class CallClaims {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  /** Claims `keys` in one statement (each call once, should one be asked for twice); the calls taken are held. */
-  async #claim(keys: readonly CallKey[]): Promise<ClaimOutcome[]> {
-    const unique = new Map(keys.map((key) => [answerKey(key), key]));
-    const outcomes = await this.#store.claimCalls([...unique.values()], this.#holder, this.#leaseMs);
-    const byCall = new Map([...unique.keys()].map((id, index) => [id, outcomes[index]!]));
-    for (const [id, outcome] of byCall) if (outcome === "taken") this.#held.add(id);
-    if (this.#held.size > 0) this.#startRenewing();
+  /** The claims of calls that got their slot, and, once other workers are seen sending, of calls looked ahead at. */
+  async #claimSlotted(keys: readonly CallKey[]): Promise<SlotClaim[]> {
+    const slotted = new Map(keys.map((key) => [answerKey(key), key]));
+    const lookAhead = this.#othersSend;
+    const width = Math.min(mostAhead, Math.max(fewestAhead, slotted.size * aheadPerSlot) * this.#aheadWidening);
+    const ahead = lookAhead ? this.#lookAhead(width) : [];
+    const outcomes = await this.#claim([...slotted.values(), ...ahead], (lookAhead ? 2 : 1) * slotted.size);
+    let anyFree = false;
+    for (const [index, key] of ahead.entries()) {
+      const outcome = outcomes[slotted.size + index]!;
+      // A call free but not taken stays in the queue: the next claim looks at it first.
+      if (outcome === "free") {
+        anyFree = true;
+        continue;
+      }
+      const id = answerKey(key);
+      this.#queued.delete(id);
+      if (outcome === "taken") anyFree = true;
+      else this.#known.set(id, outcome);
+    }
+    if (ahead.length > 0) this.#aheadWidening = anyFree ? 1 : this.#aheadWidening * 2;
+    const byCall = new Map([...slotted.keys()].map((id, index) => [id, outcomes[index] as SlotClaim]));
+    if (!this.#othersSend) this.#othersSend = [...byCall.values()].some((outcome) => outcome !== "taken");
     return keys.map((key) => byCall.get(answerKey(key))!);
+  }
+
+  /** The first `count` calls waiting for a slot that no claim has taken or found taken yet. */
+  #lookAhead(count: number): CallKey[] {
+    const ahead: CallKey[] = [];
+    for (const key of this.#queued.values()) {
+      if (ahead.length === count) break;
+      ahead.push(key);
+    }
+    return ahead;
+  }
+
+  /** Claims `keys` in one statement (taking at most `most`); the calls taken are held. */
+  async #claim(keys: readonly CallKey[], most?: number): Promise<readonly ClaimOutcome[]> {
+    const outcomes = await this.#store.claimCalls(keys, this.#holder, this.#leaseMs, most);
+    for (const [index, outcome] of outcomes.entries()) if (outcome === "taken") this.#held.add(answerKey(keys[index]!));
+    if (this.#held.size > 0) this.#startRenewing();
+    return outcomes;
   }
 
   async #pollWaiting(): Promise<void> {
@@ -110,13 +185,18 @@ export class CallClaims {
       if (entry.stopped()) entry.resolve("stopped");
       else waiting.push(entry);
     }
-    // Taken in the same turn, so they go to the store as one statement.
-    const outcomes = await Promise.allSettled(waiting.map((entry) => this.take(entry.key)));
-    for (const [index, entry] of waiting.entries()) {
-      const outcome = outcomes[index]!;
-      if (outcome.status === "rejected") entry.reject(outcome.reason);
-      else if (outcome.value === "held") this.#waiting.push(entry);
-      else entry.resolve(outcome.value);
+    // Each call once, should two asks wait for one call.
+    const keys = [...new Map(waiting.map((entry) => [answerKey(entry.key), entry.key])).values()];
+    try {
+      const outcomes = keys.length === 0 ? [] : await this.#claim(keys);
+      const byCall = new Map(keys.map((key, index) => [answerKey(key), outcomes[index] as SlotClaim]));
+      for (const entry of waiting) {
+        const outcome = byCall.get(answerKey(entry.key))!;
+        if (outcome === "held") this.#waiting.push(entry);
+        else entry.resolve(outcome);
+      }
+    } catch (error) {
+      for (const entry of waiting) entry.reject(error);
     }
     this.#poll = this.#waiting.length > 0 ? setTimeout(() => void this.#pollWaiting(), this.#pollMs) : undefined;
   }

@@ -25,36 +25,40 @@ export async function sendClaimed(
   options: SendOptions,
 ): Promise<LLMResult> {
   const { claims } = host;
-  // What the latest claim gave: "taken" holds the call until the send ends, however it ends.
+  // What the latest claim gave.
   let outcome: Awaited<ReturnType<CallClaims["awaitTurn"]>> | undefined;
   const claim = async () => {
     outcome = await claims.take(key);
     return outcome === "taken";
   };
-  for (;;) {
-    try {
-      return await sendCall(context, key, call, { ...options, claim });
-    } catch (error) {
-      if (error !== claimedElsewhere) throw error;
-    } finally {
-      if (outcome === "taken") claims.release(key);
-    }
-    if (outcome === "held") {
-      context.tally.waitingOnWorkers++;
+  claims.queued(key);
+  try {
+    for (;;) {
       try {
-        outcome = await claims.awaitTurn(key, host.stopped);
-      } finally {
-        context.tally.waitingOnWorkers--;
+        return await sendCall(context, key, call, { ...options, claim });
+      } catch (error) {
+        if (error !== claimedElsewhere) throw error;
       }
-    }
-    if (outcome === "stopped") return host.refuse();
-    if (outcome === "answered") {
-      const answer = await context.store.lookup(key);
-      if (answer) {
-        context.tally.replayed(answer, call.llm.model);
-        return answer.result;
+      if (outcome === "held") {
+        context.tally.waitingOnWorkers++;
+        try {
+          outcome = await claims.awaitTurn(key, host.stopped);
+        } finally {
+          context.tally.waitingOnWorkers--;
+        }
       }
+      if (outcome === "stopped") return host.refuse();
+      if (outcome === "answered") {
+        const answer = await context.store.lookup(key);
+        if (answer) {
+          context.tally.replayed(answer, call.llm.model);
+          return answer.result;
+        }
+      }
+      // Taken after the wait (the holder's lease ran out), or answered and taken back since: send it.
     }
-    // Taken after the wait (the holder's lease ran out), or answered and taken back since: send it.
+  } finally {
+    // A claim this call holds (sent, or taken ahead of a send that never came) is let go, however it ended.
+    claims.settled(key);
   }
 }

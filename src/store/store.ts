@@ -225,9 +225,10 @@ export interface StoredConversation {
 /**
  * What claiming a call gave: `taken` (this session may send it: no live claim of
  * another session, no answer stored), `held` (another session's claim is live: it
- * sends the call), `answered` (an answer is stored: nothing to send, nothing claimed).
+ * sends the call), `answered` (an answer is stored: nothing to send, nothing claimed),
+ * `free` (it could have been taken, but `most` calls were taken before it).
  */
-export type ClaimOutcome = "taken" | "held" | "answered";
+export type ClaimOutcome = "taken" | "held" | "answered" | "free";
 
 export interface Store {
   /** Where the store lives, for messages. */
@@ -341,9 +342,16 @@ export interface Store {
    * atomic step per call, a claim is taken unless another session holds a live one (whose
    * lease has not expired); then a call whose answer is stored by now is not claimed.
    * `holder` is the claiming session; the lease lasts `leaseMs` by the store's clock.
-   * One outcome per key, in order. A store one process holds alone leaves these out.
+   * One outcome per key, in order. With `most`, only the first `most` calls that could be
+   * taken (in the order of `keys`) are taken; the later ones come back `free`.
+   * A store one process holds alone leaves these out.
    */
-  claimCalls?(keys: readonly CallKey[], holder: number, leaseMs: number): Promise<readonly ClaimOutcome[]>;
+  claimCalls?(
+    keys: readonly CallKey[],
+    holder: number,
+    leaseMs: number,
+    most?: number,
+  ): Promise<readonly ClaimOutcome[]>;
   /** Extend every claim `holder` holds to `leaseMs` from now (calls in flight can outlast a lease). */
   renewClaims?(holder: number, leaseMs: number): Promise<void>;
   /** Let go of `holder`'s claims of these calls (answered, or failed): another session may send them now. */

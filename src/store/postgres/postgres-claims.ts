@@ -42,27 +42,32 @@ export async function claimCalls(
   keys: readonly CallKey[],
   holder: number,
   leaseMs: number,
+  most = keys.length,
 ): Promise<ClaimOutcome[]> {
   // Calls answered, or held by another live claim, are told apart by reading alone: a worker
   // polling the thousands of calls others hold takes no lock, and holds up none of their releases.
   const rows = await _retryDeadlock(() =>
     connection.all(
       `WITH wanted AS MATERIALIZED (
-         SELECT w.agent, w.hash, w.occurrence, c.response_id IS NOT NULL AS answered,
+         SELECT w.agent, w.hash, w.occurrence, w.position, c.response_id IS NOT NULL AS answered,
            cl.holder IS NULL OR cl.holder = ?::bigint OR cl.expires_at <= ${now} AS free
-         FROM ${unnestKeys} AS w (agent, hash, occurrence)
+         FROM ${unnestKeys} WITH ORDINALITY AS w (agent, hash, occurrence, position)
          LEFT JOIN calls c USING (agent, hash, occurrence)
          LEFT JOIN claims cl USING (agent, hash, occurrence)),
+       chosen AS MATERIALIZED (
+         SELECT agent, hash, occurrence, position FROM wanted WHERE free AND NOT answered ORDER BY position LIMIT ?),
        taken AS (
          INSERT INTO claims (agent, hash, occurrence, holder, expires_at)
          SELECT agent, hash, occurrence, ?::bigint, ${now} + ?::double precision
-         FROM wanted WHERE free AND NOT answered ORDER BY ${lockOrder}
+         FROM chosen ORDER BY ${lockOrder}
          ON CONFLICT (agent, hash, occurrence) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
            WHERE claims.holder = excluded.holder OR claims.expires_at <= ${now}
          RETURNING agent, hash, occurrence)
        SELECT agent, hash, occurrence, 'taken' FROM taken
-       UNION ALL SELECT agent, hash, occurrence, 'answered' FROM wanted WHERE answered`,
-      [holder, ...keyArrays(keys), holder, leaseMs],
+       UNION ALL SELECT agent, hash, occurrence, 'answered' FROM wanted WHERE answered
+       UNION ALL SELECT agent, hash, occurrence, 'free' FROM wanted
+         WHERE free AND NOT answered AND position > (SELECT coalesce(max(position), 0) FROM chosen)`,
+      [holder, ...keyArrays(keys), most, holder, leaseMs],
     ),
   );
   const outcome = new Map<string, ClaimOutcome>(rows.map((row) => [_rowKey(row), row[3] as ClaimOutcome]));

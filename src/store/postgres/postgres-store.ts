@@ -96,8 +96,13 @@ export class PostgresStore extends SqlStore {
     return this.#bulk.agentAnswers(agent);
   }
 
-  claimCalls(keys: readonly CallKey[], holder: number, leaseMs: number): Promise<readonly ClaimOutcome[]> {
-    return claims.claimCalls(this.#connection, keys, holder, leaseMs);
+  claimCalls(
+    keys: readonly CallKey[],
+    holder: number,
+    leaseMs: number,
+    most?: number,
+  ): Promise<readonly ClaimOutcome[]> {
+    return claims.claimCalls(this.#connection, keys, holder, leaseMs, most);
   }
 
   renewClaims(holder: number, leaseMs: number): Promise<void> {

@@ -89,6 +89,27 @@ export function claimCases(makeStore: MakeStore, test: StoreTestApi): void {
         );
       });
     });
+
+    test.it("claimCalls with most: the first calls that can be taken, in order; the later ones free", async () => {
+      await withClaims(makeStore, async (store) => {
+        const [held, done, a, b, c, d] = ["held", "done", "a", "b", "c", "d"].map((agent) => callKey(agent));
+        await store.claimCalls([held], second, minute);
+        await store.saveResponse(answer(done));
+        assert.deepEqual(await store.claimCalls([held, a, done, b, c, d], first, minute, 2), [
+          "held",
+          "taken",
+          "answered",
+          "taken",
+          "free",
+          "free",
+        ]);
+        // The free ones were not taken: another holder takes them.
+        assert.deepEqual(await store.claimCalls([c, d, a], second, minute), ["taken", "taken", "held"]);
+        // Fewer can be taken than `most`: every one is, and none is free.
+        assert.deepEqual(await store.claimCalls([a, b, held], first, minute, 5), ["taken", "taken", "held"]);
+        assert.deepEqual(await store.claimCalls([callKey("e")], first, minute, 0), ["free"]);
+      });
+    });
   });
 }
 
