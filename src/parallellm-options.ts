@@ -205,7 +205,7 @@ export interface BatchSettings {
 export interface RunOptions {
   /** Rerun until nothing is pending. @default false */
   readonly untilDone?: boolean | undefined;
-  /** Wait between runs, doubled while nothing moves. @default 30000 */
+  /** Wait after a run that moved (answers stored or replayed anew, calls submitted); doubled while nothing moves. @default 30000 */
   readonly pollInterval?: number | undefined;
   /** Longest wait between runs. @default 600000 */
   readonly maxPollInterval?: number | undefined;

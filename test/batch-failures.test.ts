@@ -168,7 +168,7 @@ describe("a request rejected inside a batch", () => {
       // Submitted, then resubmitted twice; the third failure gives it up. Only the first
       // submission was progress, so the wait doubles after each resubmission.
       expect(server.batchesOf(provider).length - before).toBe(3);
-      expect(waits).toEqual([1, 1, 2]);
+      expect(waits).toEqual([1, 2, 4]);
       expect(failureRows(directory).map((row) => row.status_code)).toEqual([500, 500, 500]);
 
       const seen: { status?: string; error?: unknown } = {};

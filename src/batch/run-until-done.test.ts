@@ -38,7 +38,21 @@ describe("runUntilDone", () => {
 
   it("doubles the wait while nothing moves, up to the longest wait, and starts short again after progress", async () => {
     const outcome = await loop([pending, pending, pending, pending, moved, pending, done]);
-    expect(outcome.waits).toEqual([1000, 2000, 4000, 5000, 5000, 1000]);
+    expect(outcome.waits).toEqual([1000, 2000, 4000, 5000, 1000, 2000]);
+  });
+
+  it("counts as progress a run that got more answers than the run before (another worker stored them)", async () => {
+    const answered = (count: number): RunStatus => ({ done: false, progressed: false, answered: count });
+    const outcome = await loop([
+      { ...moved, answered: 5 },
+      answered(10),
+      answered(30),
+      answered(30),
+      answered(30),
+      answered(40),
+      done,
+    ]);
+    expect(outcome.waits).toEqual([1000, 1000, 1000, 2000, 4000, 1000]);
   });
 
   it("stops on a run's stop reason, even when that run also finished", async () => {
@@ -75,7 +89,7 @@ describe("runUntilDone", () => {
     await loop([pending, moved, done], { onWait: (wait) => told.push(wait) });
     expect(told).toEqual([
       { run: 1, last: 10, waitMs: 1000 },
-      { run: 2, last: 20, waitMs: 2000 },
+      { run: 2, last: 20, waitMs: 1000 },
     ]);
   });
 });
@@ -83,6 +97,7 @@ describe("runUntilDone", () => {
 describe("runStatusOf", () => {
   const summary = (parts: {
     received?: number;
+    replayed?: number;
     ingestedAnswers?: number;
     submitted?: RunSummary["batches"]["submitted"];
     pending?: number;
@@ -91,6 +106,7 @@ describe("runStatusOf", () => {
   }) =>
     ({
       received: parts.received ?? 0,
+      replayed: parts.replayed ?? 0,
       halted: parts.halted ?? 0,
       failedForGood: parts.failedForGood ?? 0,
       firstFailedForGood: parts.failedForGood ? 'agent "a" (openai/m): refused' : undefined,
@@ -104,7 +120,12 @@ describe("runStatusOf", () => {
   const batch = { provider: "openai", model: "m", tag: "t", requestCount: 3, inputPath: "x" };
 
   it("counts as progress answers stored (sent or from batches) or calls submitted for the first time", () => {
-    expect(runStatusOf(summary({ received: 1, pending: 1 }))).toEqual({ done: false, progressed: true });
+    expect(runStatusOf(summary({ received: 1, replayed: 4, pending: 1 }))).toEqual({
+      done: false,
+      progressed: true,
+      answered: 5,
+      stop: undefined,
+    });
     expect(runStatusOf(summary({ ingestedAnswers: 2, halted: 1 })).progressed).toBe(true);
     const submitted = [{ ...batch, providerBatchId: "b1", resubmitted: 0 }];
     expect(runStatusOf(summary({ submitted, pending: 1 })).progressed).toBe(true);

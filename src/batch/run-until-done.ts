@@ -11,6 +11,11 @@ export interface RunStatus {
   readonly done: boolean;
   /** Answers were stored or calls went into a batch for the first time: the next wait starts short again. */
   readonly progressed: boolean;
+  /**
+   * Asks this run got an answer for (replayed or received). More than the run before got
+   * is progress too: other workers of a shared store stored answers meanwhile.
+   */
+  readonly answered?: number | undefined;
   /** Why running again cannot help although work may be left (batches failed, calls failed for good...). */
   readonly stop?: { readonly kind: string; readonly message: string } | undefined;
 }
@@ -38,7 +43,12 @@ export type UntilDoneEnd =
 
 /** One run's status, by the rules every run-until-done loop shares. */
 export function runStatusOf(summary: RunSummary): RunStatus {
-  return { done: isFinished(summary), progressed: madeProgress(summary), stop: stopReason(summary) };
+  return {
+    done: isFinished(summary),
+    progressed: madeProgress(summary),
+    answered: summary.replayed + summary.received,
+    stop: stopReason(summary),
+  };
 }
 
 /**
@@ -58,7 +68,8 @@ export async function runUntilDone<T>(
 ): Promise<{ readonly last: T; readonly runs: number; readonly end: UntilDoneEnd }> {
   const sleep = options.sleep ?? _sleep;
   const interrupted = options.interrupted ?? (() => false);
-  let waitMs = options.pollInterval;
+  let waitMs: number | undefined;
+  let answeredBefore: number | undefined;
   for (let run = 1; ; run++) {
     const { value: last, status } = await runOnce(run);
     const ended = (end: UntilDoneEnd) => ({ last, runs: run, end });
@@ -66,11 +77,18 @@ export async function runUntilDone<T>(
     if (status.stop) return ended({ reason: "stopped", stop: status.stop });
     if (status.done) return ended({ reason: "done" });
     if (options.maxRuns !== undefined && run >= options.maxRuns) return ended({ reason: "max-runs" });
+    // Short after a run that moved (this worker's answers, or more answers than the run before had:
+    // another worker's); doubled while nothing moves.
+    const othersProgressed =
+      status.answered !== undefined && answeredBefore !== undefined && status.answered > answeredBefore;
+    answeredBefore = status.answered;
+    waitMs =
+      waitMs === undefined || status.progressed || othersProgressed
+        ? options.pollInterval
+        : Math.min(waitMs * 2, options.maxPollInterval);
     options.onWait?.({ run, last, waitMs });
     await sleep(waitMs);
     if (interrupted()) return ended({ reason: "interrupted", during: "wait" });
-    // Start fast again after progress; back off while nothing moves.
-    waitMs = status.progressed ? options.pollInterval : Math.min(waitMs * 2, options.maxPollInterval);
   }
 }
 
