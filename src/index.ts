@@ -16,6 +16,7 @@ export {
   ProviderError,
   ProviderRequestError,
   StoreError,
+  StreamRestarted,
   TransientProviderError,
 } from "./core/errors.js";
 export type {

@@ -112,6 +112,22 @@ export interface FailureInjection {
   readonly match?: ContextMatcher | undefined;
 }
 
+/**
+ * Cut the next matching streamed answers off midway: the connection is
+ * destroyed after `afterEvents` of the answer's events, as a network fault does.
+ *
+ * @example
+ * server.cutStream({ provider: "anthropic", afterEvents: 5 });
+ */
+export interface StreamCut {
+  /** Events sent before the cut. @default half of the answer's events */
+  readonly afterEvents?: number | undefined;
+  /** @default 1 */
+  readonly times?: number | undefined;
+  readonly provider?: FakeProviderName | undefined;
+  readonly match?: ContextMatcher | undefined;
+}
+
 /** Random failures for every request, on top of `failNext`. */
 export interface FaultSettings {
   /** Probability (0 to 1) that a request fails with one of `statuses`. */
@@ -281,6 +297,8 @@ export interface FakeProviderServer {
   script(rule: ScriptRule): void;
   /** Fails the next matching request(s); see `FailureInjection`. */
   failNext(failure: FailureInjection): void;
+  /** Cuts the next matching streamed answer(s) off midway; see `StreamCut`. */
+  cutStream(cut: StreamCut): void;
   /** Sets (or, with `undefined`, clears) random failures. */
   setFaults(faults: FaultSettings | undefined): void;
   setLatency(latency: Latency): void;

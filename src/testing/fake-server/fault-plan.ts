@@ -2,7 +2,7 @@
  * Failure injection: queued failures (`failNext`) first, then random faults
  * (`setFaults`).
  */
-import type { FailureInjection, FaultSettings, ReplyContext } from "./fake-server-types.js";
+import type { FailureInjection, FaultSettings, ReplyContext, StreamCut } from "./fake-server-types.js";
 import type { ProviderFailure } from "./provider-routes.js";
 import { checkTimes, matchesContext } from "./script-book.js";
 
@@ -12,6 +12,7 @@ export type FaultDecision = { readonly kind: "drop" } | { readonly kind: "fail";
 /** Queued and random failures; `decide` is asked once per routed request. */
 export class FaultPlan {
   readonly #queue: { readonly injection: FailureInjection; remaining: number }[] = [];
+  readonly #cuts: { readonly cut: StreamCut; remaining: number }[] = [];
   readonly #random: () => number;
   #settings: FaultSettings | undefined;
 
@@ -23,6 +24,30 @@ export class FaultPlan {
     _checkStatus(injection.status, "failNext()");
     checkTimes(injection.times, "failNext()");
     this.#queue.push({ injection, remaining: injection.times ?? 1 });
+  }
+
+  cutStream(cut: StreamCut): void {
+    checkTimes(cut.times, "cutStream()");
+    const after = cut.afterEvents;
+    if (after !== undefined && !(Number.isInteger(after) && after >= 0)) {
+      throw new TypeError(
+        `[parallellm] [fake-server] Expected \`afterEvents\` in cutStream() to be a whole number from 0 up, got \`${after}\` (${typeof after}).`,
+      );
+    }
+    this.#cuts.push({ cut, remaining: cut.times ?? 1 });
+  }
+
+  /** After how many of its `events` a streamed answer is cut off, if it is; a queued cut is used up. */
+  decideCut(context: ReplyContext, events: number): number | undefined {
+    for (const entry of this.#cuts) {
+      const { cut } = entry;
+      if (entry.remaining <= 0) continue;
+      if (cut.provider !== undefined && cut.provider !== context.provider) continue;
+      if (!matchesContext(cut.match, context)) continue;
+      entry.remaining -= 1;
+      return Math.min(cut.afterEvents ?? Math.floor(events / 2), events);
+    }
+    return undefined;
   }
 
   setFaults(settings: FaultSettings | undefined): void {
