@@ -35,7 +35,7 @@ export type {
   Usage,
 } from "./core/llm.js";
 export type { LogFields, Logger, LogLevel } from "./core/log.js";
-export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
+export type { PartialValue, ResponseHandle, ResponseStatus } from "./core/response-handle.js";
 export type { RunToolsOptions, ToolHandler, ToolHandlers, ToolRun, ToolStep } from "./core/run-tools.js";
 export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";
 export type { CostLine, CostReport, SessionCost } from "./dashboard/cost-report.js";

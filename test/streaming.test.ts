@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { ResponseHandle } from "../src/core/response-handle.js";
-import { InputError, type LLMChoice, Parallellm, type ParallellmOptions, StreamRestarted } from "../src/index.js";
+import { type LLMChoice, Parallellm, type ParallellmOptions, StreamRestarted } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { openaiChat, tempWorkspace } from "./helpers.js";
 
@@ -38,6 +37,12 @@ async function collect(stream: AsyncIterable<string>): Promise<string[]> {
   return deltas;
 }
 
+/** What an agent returned (it halts only in batch mode, which these runs do not use). */
+function returned<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("The agent halted.");
+  return value;
+}
+
 async function storedCalls(directory: string) {
   await using reader = await Parallellm.inspect(directory);
   return (await reader.calls()).calls;
@@ -55,11 +60,13 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     server.script({ match: "Tell a story", reply: { text: story, usage: { inputTokens: 7, outputTokens: 21 } } });
     const directory = tempWorkspace();
     const pllm = await Parallellm.open(directory, options(llm));
-    const { deltas, text, usage } = await pllm.agent("teller", async (agent) => {
-      const handle = agent.ask("Tell a story.");
-      const deltas = await collect(handle.textStream());
-      return { deltas, text: await handle.text(), usage: await handle.usage() };
-    });
+    const { deltas, text, usage } = returned(
+      await pllm.agent("teller", async (agent) => {
+        const handle = agent.ask("Tell a story.");
+        const deltas = await collect(handle.textStream());
+        return { deltas, text: await handle.text(), usage: await handle.usage() };
+      }),
+    );
     await pllm.close();
     expect(deltas.length).toBeGreaterThan(3);
     expect(deltas.join("")).toBe(story);
@@ -73,10 +80,12 @@ describe.each(models)("streaming through %s", (_label, llm) => {
 
     server.resetLog();
     const again = await Parallellm.open(directory, options(llm));
-    const replayed = await again.agent("teller", async (agent) => {
-      const handle = agent.ask("Tell a story.");
-      return { deltas: await collect(handle.textStream()), replayed: handle.replayed };
-    });
+    const replayed = returned(
+      await again.agent("teller", async (agent) => {
+        const handle = agent.ask("Tell a story.");
+        return { deltas: await collect(handle.textStream()), replayed: handle.replayed };
+      }),
+    );
     await again.close();
     expect(replayed.deltas.join("")).toBe(story);
     expect(replayed.replayed).toBe(true);
@@ -88,17 +97,19 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     server.cutStream({ afterEvents: 6 });
     const directory = tempWorkspace();
     const pllm = await Parallellm.open(directory, options(llm));
-    const outcome = await pllm.agent("teller", async (agent) => {
-      const handle = agent.ask("Tell a long story.");
-      const first: string[] = [];
-      let restarted: unknown;
-      try {
-        for await (const delta of handle.textStream()) first.push(delta);
-      } catch (error) {
-        restarted = error;
-      }
-      return { first, restarted, again: await collect(handle.textStream()), text: await handle.text() };
-    });
+    const outcome = returned(
+      await pllm.agent("teller", async (agent) => {
+        const handle = agent.ask("Tell a long story.");
+        const first: string[] = [];
+        let restarted: unknown;
+        try {
+          for await (const delta of handle.textStream()) first.push(delta);
+        } catch (error) {
+          restarted = error;
+        }
+        return { first, restarted, again: await collect(handle.textStream()), text: await handle.text() };
+      }),
+    );
     const summary = await pllm.close();
     expect(outcome.first.length).toBeGreaterThan(0);
     expect(outcome.restarted).toBeInstanceOf(StreamRestarted);
@@ -116,11 +127,13 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     const trip = { city: "Lisbon", days: 3, sights: ["Belem Tower", "Alfama", "LX Factory"] };
     server.script({ match: "Plan a trip", reply: { json: trip } });
     const pllm = await Parallellm.open(tempWorkspace(), options(llm));
-    const partials = await pllm.agent("planner", async (agent) => {
-      const seen: unknown[] = [];
-      for await (const partial of agent.ask("Plan a trip.", { schema: Trip }).partialValue()) seen.push(partial);
-      return seen;
-    });
+    const partials = returned(
+      await pllm.agent("planner", async (agent) => {
+        const seen: unknown[] = [];
+        for await (const partial of agent.ask("Plan a trip.", { schema: Trip }).partialValue()) seen.push(partial);
+        return seen;
+      }),
+    );
     await pllm.close();
     expect(partials.length).toBeGreaterThan(2);
     expect(partials.at(-1)).toEqual(trip);

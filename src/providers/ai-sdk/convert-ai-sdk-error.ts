@@ -13,6 +13,7 @@ import {
   TransientProviderError,
 } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
+import { describeCause, streamCut } from "../shared/stream-cut.js";
 
 /**
  * An `APICallError` by its status (429 and 5xx retried, 4xx not), or by its
@@ -21,6 +22,19 @@ import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
  * error that is not retried. An abort (`AbortError`) is returned unchanged.
  */
 export function convertAiSdkError(error: unknown, provider: string, model: string): ProviderError | unknown {
+  return convertStreamedAiSdkError(error, provider, model, false);
+}
+
+/**
+ * As `convertAiSdkError`; once a stream is `open`, what breaks it other than an
+ * API call error (a dropped connection, an `error` part) is a cut, retried.
+ */
+export function convertStreamedAiSdkError(
+  error: unknown,
+  provider: string,
+  model: string,
+  open: boolean,
+): ProviderError | unknown {
   if (error instanceof Error && error.name === "AbortError") return error;
   if (_isMarked(error, "AI_LoadAPIKeyError")) {
     return new AuthenticationError("authentication", `${provider} (${model}): ${(error as Error).message}`, {
@@ -31,7 +45,11 @@ export function convertAiSdkError(error: unknown, provider: string, model: strin
       cause: error,
     });
   }
-  if (!_isMarked(error, "AI_APICallError")) return foreignProviderError(error, provider, model);
+  if (!_isMarked(error, "AI_APICallError")) {
+    return open
+      ? streamCut(provider, model, describeCause(error), error)
+      : foreignProviderError(error, provider, model);
+  }
   const apiError = error as Error & {
     readonly statusCode?: number;
     readonly isRetryable: boolean;
