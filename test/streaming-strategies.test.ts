@@ -7,6 +7,7 @@
  */
 import { createOpenAI } from "@ai-sdk/openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { fromAiSdk } from "../src/ai-sdk.js";
 import { InputError, type LLMChoice, Parallellm, type ParallellmOptions, StreamRestarted } from "../src/index.js";
 import type { Provider } from "../src/providers/provider.js";
@@ -133,6 +134,33 @@ describe("streaming and strategies", () => {
     expect(summary).toMatchObject({ received: 1, failed: 0, failedAttempts: 2 });
     await using reader = await Parallellm.inspect(directory);
     expect((await reader.calls()).calls).toMatchObject([{ model: "claude-sonnet-4-5", text: story, failures: 2 }]);
+  });
+
+  it("an answer that does not match the schema, asked again with retryInvalid, restarts the stream with the retry", async () => {
+    const Verdict = z.object({ winner: z.string() });
+    server.script({ match: "Who wins the final?", reply: "not JSON at all, sorry", times: 1 });
+    server.script({ match: "Who wins the final?", reply: { json: { winner: "Ada" } } });
+    const pllm = await Parallellm.open(tempWorkspace(), options("gpt-4.1-mini"));
+    const outcome = await pllm.agent("judge", async (agent) => {
+      const handle = agent.ask("Who wins the final?", { schema: Verdict, retryInvalid: 1 });
+      const partials: unknown[] = [];
+      let restarts = 0;
+      for (;;) {
+        try {
+          for await (const partial of handle.partialValue()) partials.push(partial);
+          break;
+        } catch (error) {
+          if (!(error instanceof StreamRestarted)) throw error;
+          restarts++;
+        }
+      }
+      return { partials, restarts, value: await handle.value() };
+    });
+    await pllm.close();
+    expect(outcome?.restarts).toBe(1);
+    expect(outcome?.partials.at(-1)).toEqual({ winner: "Ada" });
+    expect(outcome?.value).toEqual({ winner: "Ada" });
+    expect(server.requests.map((request) => (request.body as { stream?: boolean }).stream)).toEqual([true, true]);
   });
 
   it("a provider without a streaming call refuses a streamed ask before sending, with an InputError", async () => {

@@ -27,6 +27,7 @@ function options(llm: LLMChoice, extra: ParallellmOptions = {}): ParallellmOptio
     providers: openaiChat(server),
     retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 },
     summary: false,
+    logLevel: "silent",
     ...extra,
   };
 }
@@ -41,6 +42,11 @@ async function collect(stream: AsyncIterable<string>): Promise<string[]> {
 function returned<T>(value: T | undefined): T {
   if (value === undefined) throw new Error("The agent halted.");
   return value;
+}
+
+async function rawOf(directory: string, id: number) {
+  await using reader = await Parallellm.inspect(directory);
+  return (await reader.call(id))?.raw;
 }
 
 async function storedCalls(directory: string) {
@@ -59,7 +65,7 @@ describe.each(models)("streaming through %s", (_label, llm) => {
   it("streams deltas that concatenate to the stored text, stored once; a rerun replays them as a stream", async () => {
     server.script({ match: "Tell a story", reply: { text: story, usage: { inputTokens: 7, outputTokens: 21 } } });
     const directory = tempWorkspace();
-    const pllm = await Parallellm.open(directory, options(llm));
+    const pllm = await Parallellm.open(directory, options(llm, { keepRaw: true }));
     const { deltas, text, usage } = returned(
       await pllm.agent("teller", async (agent) => {
         const handle = agent.ask("Tell a story.");
@@ -77,6 +83,10 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     const calls = await storedCalls(directory);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ status: "answered", text: story, inputTokens: 7, outputTokens: 21, failures: 0 });
+    // With keepRaw, the response the stream made up is kept, as a whole response is.
+    const raw = JSON.stringify(await rawOf(directory, calls[0].id!));
+    expect(raw).toContain(story.slice(0, 20));
+    expect(raw).not.toContain("sdkHttpResponse");
 
     server.resetLog();
     const again = await Parallellm.open(directory, options(llm));
