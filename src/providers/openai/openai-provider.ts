@@ -129,7 +129,8 @@ export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings,
       try {
         if (chat) {
           const body = toOpenAIChatBody(request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-          const streamed = { ...body, stream: true as const, stream_options: { include_usage: true } };
+          const usage = wire.streamsUsage ? {} : { stream_options: { include_usage: true } };
+          const streamed = { ...body, stream: true as const, ...usage };
           const chunks = await openai.chat.completions.create(streamed, requestOptions);
           opened = true;
           const completion = await readOpenAIChatStream(chunks, options.onTextDelta);
