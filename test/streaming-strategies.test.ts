@@ -208,3 +208,22 @@ describe("streaming and strategies", () => {
     expect((await reader.calls()).calls).toMatchObject([{ text: story, inputTokens: 5, outputTokens: 20 }]);
   });
 });
+
+describe("an AI SDK model's stream cut off midway", () => {
+  it.each([false, true])("stores nothing and is sent again (the response ends in good order: %s)", async (ends) => {
+    server.script({ match: "Tell a cut model's story", reply: story });
+    server.cutStream({ afterEvents: 6, ends });
+    const model = createOpenAI({ baseURL: `${server.url}/v1`, apiKey: "fake" })("gpt-4.1-mini");
+    const directory = tempWorkspace();
+    const pllm = await Parallellm.open(directory, options(fromAiSdk(model)));
+    const text = await pllm.agent("teller", (agent) => {
+      const handle = agent.ask("Tell a cut model's story.");
+      handle.textStream();
+      return handle.text();
+    });
+    const summary = await pllm.close();
+    expect(text).toBe(story);
+    expect(server.requests).toHaveLength(2);
+    expect(summary).toMatchObject({ received: 1, failed: 0, failedAttempts: 1 });
+  });
+});

@@ -132,6 +132,24 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     expect(calls[0]).toMatchObject({ text: story, failures: 1 });
   });
 
+  it("stores nothing of a stream that ends early in good order, without its last event, and sends it again", async () => {
+    server.script({ match: "Tell an unfinished story", reply: story });
+    server.cutStream({ afterEvents: 6, ends: true });
+    const directory = tempWorkspace();
+    const pllm = await Parallellm.open(directory, options(llm));
+    const text = await pllm.agent("teller", (agent) => {
+      const handle = agent.ask("Tell an unfinished story.");
+      // Asked for, never read: the call is streamed all the same.
+      handle.textStream();
+      return handle.text();
+    });
+    const summary = await pllm.close();
+    expect(text).toBe(story);
+    expect(server.requests).toHaveLength(2);
+    expect(summary).toMatchObject({ received: 1, failed: 0, failedAttempts: 1 });
+    expect(await storedCalls(directory)).toMatchObject([{ text: story, failures: 1 }]);
+  });
+
   it("streams partial structured output that ends in the validated value", async () => {
     const Trip = z.object({ city: z.string(), days: z.number(), sights: z.array(z.string()) });
     const trip = { city: "Lisbon", days: 3, sights: ["Belem Tower", "Alfama", "LX Factory"] };

@@ -120,7 +120,7 @@ export class AiSdkProvider implements CarriedProvider {
     } catch (error) {
       throw convertStreamedAiSdkError(error, this.name, request.model, open);
     }
-    if (!answer) throw streamCut(this.name, request.model, "it ended before its finish part");
+    if (!answer) throw streamCut(this.name, request.model, "it ended without the provider's finish reason or usage");
     return fromAiSdkResult(answer);
   }
 

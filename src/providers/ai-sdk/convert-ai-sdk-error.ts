@@ -14,10 +14,12 @@ import {
 } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
 import { describeCause, streamCut } from "../shared/stream-cut.js";
+import { convertUnreadableResponse, UnreadableResponse } from "../shared/unreadable-response.js";
 
 /**
- * An `APICallError` by its status (429 and 5xx retried, 4xx not), or by its
- * `isRetryable` when it has no status (a connection that failed); a missing API
+ * An `APICallError` by its status (429 and 5xx retried, 4xx not; a successful
+ * status whose body could not be read as an unreadable response, retried), or
+ * by its `isRetryable` when it has no status (a connection that failed); a missing API
  * key as an authentication error that sent nothing; anything else as a request
  * error that is not retried. An abort (`AbortError`) is returned unchanged.
  */
@@ -73,6 +75,12 @@ export function convertStreamedAiSdkError(
         cause: error,
       },
     );
+  }
+  // A successful response the model could not read (a body cut off, or not JSON): retried, never an answer.
+  if (apiError.statusCode < 400) {
+    return open
+      ? streamCut(provider, model, describeCause(error), error)
+      : convertUnreadableResponse(new UnreadableResponse(apiError.message, { cause: error }), provider, model);
   }
   return providerError({
     provider,

@@ -11,7 +11,12 @@ import type {
   LanguageModelV3StreamPart,
 } from "@ai-sdk/provider";
 
-/** The result the parts make up; `undefined` when the stream ended before its finish part. */
+/**
+ * The result the parts make up; `undefined` when the stream ended before its
+ * finish part, or with a finish part the model made up without the provider's
+ * last event: no finish reason of the provider's and no usage (the AI SDK's
+ * providers end every stream with a finish part, even one cut off early).
+ */
 export async function readAiSdkStream(
   parts: ReadableStream<LanguageModelV3StreamPart>,
   onTextDelta: (delta: string) => void,
@@ -38,6 +43,7 @@ export async function readAiSdkStream(
         throw part.error;
       case "finish":
         reader.releaseLock();
+        if (_madeUp(part)) return undefined;
         return {
           content: [{ type: "text", text }, ...content],
           finishReason: part.finishReason,
@@ -47,4 +53,16 @@ export async function readAiSdkStream(
         };
     }
   }
+}
+
+// --- internal ---
+
+/** A finish part with nothing from the provider in it: what the AI SDK's providers send when the stream ended early. */
+function _madeUp(part: Extract<LanguageModelV3StreamPart, { type: "finish" }>): boolean {
+  return (
+    part.finishReason.unified === "other" &&
+    part.finishReason.raw === undefined &&
+    part.usage.inputTokens.total === undefined &&
+    part.usage.outputTokens.total === undefined
+  );
 }

@@ -113,8 +113,10 @@ export interface FailureInjection {
 }
 
 /**
- * Cut the next matching streamed answers off midway: the connection is
- * destroyed after `afterEvents` of the answer's events, as a network fault does.
+ * Cut the next matching streamed answers off midway, after `afterEvents` of
+ * the answer's events: the connection is destroyed, as a network fault does,
+ * or (`ends: true`) the response ends there in good order, as a proxy that
+ * closes a stream early does, without the provider's last event.
  *
  * @example
  * server.cutStream({ provider: "anthropic", afterEvents: 5 });
@@ -122,6 +124,8 @@ export interface FailureInjection {
 export interface StreamCut {
   /** Events sent before the cut. @default half of the answer's events */
   readonly afterEvents?: number | undefined;
+  /** End the response in good order at the cut instead of destroying the connection. @default false */
+  readonly ends?: boolean | undefined;
   /** @default 1 */
   readonly times?: number | undefined;
   readonly provider?: FakeProviderName | undefined;

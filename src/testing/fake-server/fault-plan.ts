@@ -9,6 +9,12 @@ import { checkTimes, matchesContext } from "./script-book.js";
 /** What to do instead of answering. */
 export type FaultDecision = { readonly kind: "drop" } | { readonly kind: "fail"; readonly failure: ProviderFailure };
 
+/** Where a stream is cut off, and whether its response ends in good order there. */
+export interface StreamCutDecision {
+  readonly afterEvents: number;
+  readonly ends: boolean;
+}
+
 /** Queued and random failures; `decide` is asked once per routed request. */
 export class FaultPlan {
   readonly #queue: { readonly injection: FailureInjection; remaining: number }[] = [];
@@ -37,15 +43,15 @@ export class FaultPlan {
     this.#cuts.push({ cut, remaining: cut.times ?? 1 });
   }
 
-  /** After how many of its `events` a streamed answer is cut off, if it is; a queued cut is used up. */
-  decideCut(context: ReplyContext, events: number): number | undefined {
+  /** Where a streamed answer of `events` events is cut off, and how, if it is; a queued cut is used up. */
+  decideCut(context: ReplyContext, events: number): StreamCutDecision | undefined {
     for (const entry of this.#cuts) {
       const { cut } = entry;
       if (entry.remaining <= 0) continue;
       if (cut.provider !== undefined && cut.provider !== context.provider) continue;
       if (!matchesContext(cut.match, context)) continue;
       entry.remaining -= 1;
-      return Math.min(cut.afterEvents ?? Math.floor(events / 2), events);
+      return { afterEvents: Math.min(cut.afterEvents ?? Math.floor(events / 2), events), ends: cut.ends === true };
     }
     return undefined;
   }

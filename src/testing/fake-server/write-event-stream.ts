@@ -1,16 +1,18 @@
 /**
  * Writes a streamed answer as server-sent events (`text/event-stream`), one
  * write per event as a provider sends them; with a cut, the connection is
- * destroyed after that many events, as a network fault mid-answer does.
+ * destroyed after that many events, as a network fault mid-answer does, or the
+ * response ends there.
  */
 import type { ServerResponse } from "node:http";
+import type { StreamCutDecision } from "./fault-plan.js";
 import type { WireEvent, WireResponse } from "./provider-routes.js";
 
-/** Writes `wire.events`; `cutAfter`: how many go out before the connection is destroyed. */
+/** Writes `wire.events`, up to `cut` when one was decided. */
 export async function writeEventStream(
   response: ServerResponse,
   wire: WireResponse & { readonly events: readonly WireEvent[] },
-  cutAfter: number | undefined,
+  cut: StreamCutDecision | undefined,
 ): Promise<void> {
   response.writeHead(wire.status, {
     "content-type": "text/event-stream; charset=utf-8",
@@ -18,8 +20,9 @@ export async function writeEventStream(
     ...wire.headers,
   });
   for (const [index, event] of wire.events.entries()) {
-    if (index === cutAfter) {
-      response.socket?.destroy();
+    if (index === cut?.afterEvents) {
+      if (cut.ends) response.end();
+      else response.socket?.destroy();
       return;
     }
     await _write(response, _eventText(event));
