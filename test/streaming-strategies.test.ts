@@ -13,6 +13,7 @@ import { InputError, type LLMChoice, Parallellm, type ParallellmOptions, StreamR
 import type { Provider } from "../src/providers/provider.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
+import { describePg, tempPostgresStore } from "./postgres.js";
 
 let server: FakeProviderServer;
 beforeAll(async () => {
@@ -225,5 +226,24 @@ describe("an AI SDK model's stream cut off midway", () => {
     expect(text).toBe(story);
     expect(server.requests).toHaveLength(2);
     expect(summary).toMatchObject({ received: 1, failed: 0, failedAttempts: 1 });
+  });
+});
+
+describePg("streaming with a PostgreSQL store, whose answers are looked up asynchronously", () => {
+  it("streams a call sent once its lookup found nothing, and replays it as a stream", async () => {
+    server.script({ match: "Tell a stored story", reply: story });
+    const store = tempPostgresStore();
+    const directory = tempWorkspace();
+    const run = async () => {
+      const pllm = await Parallellm.open(directory, options("gpt-4.1-mini", { store }));
+      const deltas = await pllm.agent("teller", (agent) => collect(agent.ask("Tell a stored story.").textStream()));
+      await pllm.close();
+      return deltas;
+    };
+    const first = await run();
+    expect(first?.length).toBeGreaterThan(3);
+    expect(first?.join("")).toBe(story);
+    expect(await run()).toEqual([story]);
+    expect(server.requests).toHaveLength(1);
   });
 });
