@@ -59,6 +59,7 @@ export type {
   BatchSubmission,
   GeneratedResult,
   Provider,
+  StreamOptions,
 } from "./providers/provider.js";
 export type { InspectOptions } from "./run/inspect-workspace.js";
 export type {

@@ -146,7 +146,8 @@ export interface FaultSettings {
 }
 
 /**
- * How a hostile provider spoils its successful answers.
+ * How a hostile provider spoils its successful answers. Streamed answers are
+ * not spoiled: `cutStream` cuts them off.
  *
  * Direct calls (generation endpoints):
  * - `"malformed-json"`: the body is cut off halfway, so it is not JSON.

@@ -136,6 +136,20 @@ describe("streamed answers on the wire", () => {
     expect(array).toHaveLength(chunks.length);
   });
 
+  it("never splits a character between two deltas", async () => {
+    const emoji = "Colours: 🟥🟧🟨🟩🟦🟪 and 🌈🌈🌈.";
+    server.script({ provider: "openai", match: "Paint", reply: emoji });
+    const events = parseEvents(
+      await (await post("/v1/responses", { model: "gpt-4.1-mini", input: "Paint.", stream: true })).text(),
+    );
+    const deltas = events
+      .filter((event) => event.event === "response.output_text.delta")
+      .map((event) => JSON.parse(event.data).delta as string);
+    expect(deltas.join("")).toBe(emoji);
+    const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const delta of deltas) expect(delta).not.toMatch(loneSurrogate);
+  });
+
   it("cutStream destroys the connection after the given number of events, once", async () => {
     server.script({ provider: "openai", match: "Answer", reply: text });
     server.cutStream({ provider: "openai", afterEvents: 3 });

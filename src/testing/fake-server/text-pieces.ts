@@ -4,5 +4,6 @@
  * that JSON arrives in partial objects as from a real model. Never an empty piece.
  */
 export function textPieces(text: string): string[] {
-  return text.match(/[\s\S]{1,6}/g) ?? [];
+  // By code point, as a provider never splits one.
+  return text.match(/[\s\S]{1,6}/gu) ?? [];
 }
