@@ -170,9 +170,9 @@ export class InvalidOutputError extends ParallellmError {
 
 /**
  * A streamed answer is sent again (its attempt was cut off and is retried, or the
- * next model of the \`llm\` list answers) after \`textStream()\` had yielded part
- * of it: that part is void. Call \`textStream()\` again to stream the new attempt
- * from its start, or await \`text()\`, which resolves with the answer as stored.
+ * next model of the `llm` list answers) after `textStream()` had yielded part
+ * of it: that part is void. Call `textStream()` again to stream the new attempt
+ * from its start, or await `text()`, which resolves with the answer as stored.
  */
 export class StreamRestarted extends ParallellmError {
   override name = "StreamRestarted";

@@ -3,11 +3,11 @@
  * through `@anthropic-ai/sdk`, with SDK retries off (strategies retry).
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import { AuthenticationError, ParallellmError } from "../../core/errors.js";
+import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
-import { describeCause, streamCut } from "../shared/stream-cut.js";
+import { streamCut, streamFailure } from "../shared/stream-cut.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { withRaw } from "../shared/with-raw.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
@@ -84,10 +84,7 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
         if (!message) throw streamCut(name, request.model, "it ended before message_stop");
         return withRaw(fromAnthropicMessage(message), message, options.keepRaw);
       } catch (error) {
-        const converted = convertError(error, request.model);
-        // Once the stream is open, what breaks it (a dropped connection, an event cut in two) is a cut.
-        if (converted !== error || !opened || error instanceof ParallellmError) throw converted;
-        throw streamCut(name, request.model, describeCause(error), error);
+        throw streamFailure(error, convertError(error, request.model), opened, name, request.model);
       }
     },
     batch: createAnthropicBatchApi(getClient, settings.batchLimits),

@@ -4,11 +4,11 @@
  * (strategies retry).
  */
 import type { GenerateContentConfig, GenerateContentParameters, GoogleGenAI } from "@google/genai";
-import { AuthenticationError, ParallellmError } from "../../core/errors.js";
+import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest, Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
-import { describeCause, streamCut } from "../shared/stream-cut.js";
+import { streamCut, streamFailure } from "../shared/stream-cut.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { withRaw } from "../shared/with-raw.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
@@ -94,10 +94,7 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
         if (!response) throw streamCut(name, request.model, "it ended before a finish reason");
         return withRaw(fromGeminiResponse(response), response, options.keepRaw, "sdkHttpResponse");
       } catch (error) {
-        const converted = convertError(error, request.model);
-        // Once the stream is open, what breaks it (a dropped connection, a chunk cut in two) is a cut.
-        if (converted !== error || !opened || error instanceof ParallellmError) throw converted;
-        throw streamCut(name, request.model, describeCause(error), error);
+        throw streamFailure(error, convertError(error, request.model), opened, name, request.model);
       }
     },
   };

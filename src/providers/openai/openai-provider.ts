@@ -5,12 +5,12 @@
  * endpoint, so a run can register several under names of their own.
  */
 import type OpenAI from "openai";
-import { AuthenticationError, ParallellmError } from "../../core/errors.js";
+import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
 import type { GeneratedResult, Provider, StreamOptions } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
-import { describeCause, streamCut } from "../shared/stream-cut.js";
+import { streamCut, streamFailure } from "../shared/stream-cut.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { withRaw } from "../shared/with-raw.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
@@ -144,10 +144,7 @@ export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings,
         if (!response) throw streamCut(name, request.model, "it ended before response.completed");
         return withRaw(fromOpenAIResponsesBody(response), response, options.keepRaw, "output_text");
       } catch (error) {
-        const converted = convertError(error, request.model);
-        // Once the stream is open, what breaks it (a dropped connection, an event cut in two) is a cut.
-        if (converted !== error || !opened || error instanceof ParallellmError) throw converted;
-        throw streamCut(name, request.model, describeCause(error), error);
+        throw streamFailure(error, convertError(error, request.model), opened, name, request.model);
       }
     },
   };

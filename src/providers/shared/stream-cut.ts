@@ -3,7 +3,7 @@
  * dropped, or the stream ended early. Nothing of it is an answer, so it is
  * handled like a network failure: recorded with the attempt, retried, never stored.
  */
-import { TransientProviderError } from "../../core/errors.js";
+import { ParallellmError, TransientProviderError } from "../../core/errors.js";
 
 /** The retryable error for a stream of `provider` cut off midway; `problem` says how. */
 export function streamCut(provider: string, model: string, problem: string, cause?: unknown): TransientProviderError {
@@ -17,4 +17,21 @@ export function streamCut(provider: string, model: string, problem: string, caus
 /** What went wrong while a stream was read, in a few words. */
 export function describeCause(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * What a streaming call throws for `error`: `converted`, the adapter's own
+ * classification, when it classified it or the stream was not `open` yet;
+ * once open, anything else that broke it (a dropped connection, an event cut
+ * in two) is a cut.
+ */
+export function streamFailure(
+  error: unknown,
+  converted: unknown,
+  open: boolean,
+  provider: string,
+  model: string,
+): unknown {
+  if (converted !== error || !open || error instanceof ParallellmError) return converted;
+  return streamCut(provider, model, describeCause(error), error);
 }
