@@ -150,6 +150,29 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     expect(await storedCalls(directory)).toMatchObject([{ text: story, failures: 1 }]);
   });
 
+  it("stores the tool calls of a streamed answer as a call sent whole stores them", async () => {
+    const tools = {
+      get_weather: {
+        description: "The weather in a city.",
+        parameters: z.object({ city: z.string(), days: z.number() }),
+      },
+    };
+    const toolCalls = [{ name: "get_weather", args: { city: "Oslo", days: 3 } }];
+    server.script({ match: "Weather for the trip", reply: { text: "Let me look.", toolCalls } });
+    const pllm = await Parallellm.open(tempWorkspace(), options(llm));
+    const outcome = returned(
+      await pllm.agent("planner", async (agent) => {
+        const handle = agent.ask("Weather for the trip?", { tools });
+        const deltas = await collect(handle.textStream());
+        return { deltas, result: await handle.result() };
+      }),
+    );
+    await pllm.close();
+    expect(outcome.result.toolCalls).toMatchObject(toolCalls);
+    expect(outcome.result.finishReason.unified).toBe("tool-calls");
+    expect(outcome.deltas.join("")).toBe(outcome.result.text);
+  });
+
   it("streams partial structured output that ends in the validated value", async () => {
     const Trip = z.object({ city: z.string(), days: z.number(), sights: z.array(z.string()) });
     const trip = { city: "Lisbon", days: 3, sights: ["Belem Tower", "Alfama", "LX Factory"] };
