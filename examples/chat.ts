@@ -1,6 +1,7 @@
 /**
- * An interactive chat whose every turn is persisted. Quit (Ctrl-D or /quit) and
- * start it again: it resumes the conversation where it stopped.
+ * An interactive chat whose every turn is persisted, each answer printed as it
+ * streams. Quit (Ctrl-D or /quit) and start it again: it resumes the
+ * conversation where it stopped.
  *
  *   npx tsx examples/chat.ts [--llm claude-sonnet-4-5]
  *   printf 'Hi!\nWhat did I just say?\n' | npx tsx examples/chat.ts
@@ -8,7 +9,7 @@
  * Type /history to list every state the conversation has been in.
  */
 import { createInterface } from "node:readline/promises";
-import { type Message, Parallellm } from "../src/index.js";
+import { type Message, Parallellm, type ResponseHandle, StreamRestarted } from "../src/index.js";
 import { argument, offlineClients, providerOf } from "./offline-clients.js";
 
 const llm = argument("llm") ?? "gpt-4.1-mini";
@@ -21,6 +22,21 @@ const pllm = await Parallellm.open(process.env.PLLM_WORKSPACE ?? ".pllm/chat", {
 });
 const textOf = (message: Message) =>
   message.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("");
+
+/** Prints the answer as it streams; one cut off midway and sent again is printed again from its start. */
+async function printStreamed(answer: ResponseHandle): Promise<void> {
+  for (;;) {
+    process.stdout.write("  ");
+    try {
+      for await (const delta of answer.textStream()) process.stdout.write(delta);
+      process.stdout.write("\n");
+      return;
+    } catch (error) {
+      if (!(error instanceof StreamRestarted)) throw error;
+      process.stdout.write(" [cut off; sent again]\n");
+    }
+  }
+}
 
 await pllm.agent("chat", async (agent) => {
   const conversation = agent.conversation("chat", { instructions: "You are a friendly assistant. Answer briefly." });
@@ -36,7 +52,7 @@ await pllm.agent("chat", async (agent) => {
         console.log(`  ${state.id.slice(0, 8)} ${state.message.role.padEnd(9)} ${textOf(state.message).slice(0, 60)}`);
       }
     } else if (line.trim()) {
-      console.log(`  ${await conversation.ask(line).text()}`);
+      await printStreamed(conversation.ask(line));
     }
     prompt();
   }

@@ -16,6 +16,7 @@ export {
   ProviderError,
   ProviderRequestError,
   StoreError,
+  StreamRestarted,
   TransientProviderError,
 } from "./core/errors.js";
 export type {
@@ -34,7 +35,7 @@ export type {
   Usage,
 } from "./core/llm.js";
 export type { LogFields, Logger, LogLevel } from "./core/log.js";
-export type { ResponseHandle, ResponseStatus } from "./core/response-handle.js";
+export type { PartialValue, ResponseHandle, ResponseStatus } from "./core/response-handle.js";
 export type { RunToolsOptions, ToolHandler, ToolHandlers, ToolRun, ToolStep } from "./core/run-tools.js";
 export type { InferOutput, SchemaInput, StandardSchema, ToolSpec, ToolsInput } from "./core/schema.js";
 export type { CostLine, CostReport, SessionCost } from "./dashboard/cost-report.js";
@@ -58,6 +59,7 @@ export type {
   BatchSubmission,
   GeneratedResult,
   Provider,
+  StreamOptions,
 } from "./providers/provider.js";
 export type { InspectOptions } from "./run/inspect-workspace.js";
 export type {

@@ -134,3 +134,23 @@ describe("fromAiSdk in batch", () => {
     expect(sent() - before).toBe(6);
   });
 });
+
+describe("fromAiSdk and a successful response it cannot read", () => {
+  it("retries it as an unreadable response instead of failing the ask for good", async () => {
+    server.resetLog();
+    server.setHostility({ kind: "malformed-json", provider: "openai", match: "Name a cut colour", times: 1 });
+    const directory = tempWorkspace();
+    const options: ParallellmOptions = {
+      ...quiet,
+      strategy: "sync",
+      llm: fromAiSdk(openaiModel()),
+      retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
+    };
+    const pllm = await Parallellm.open(directory, options);
+    const text = await pllm.agent("painter", (agent) => agent.ask("Name a cut colour.").text());
+    const summary = await pllm.close();
+    expect(text).toMatch(/\S/);
+    expect(sent()).toBe(2);
+    expect(summary).toMatchObject({ received: 1, failed: 0, failedAttempts: 1 });
+  });
+});

@@ -144,6 +144,28 @@ describe("telemetry", () => {
     expect(parentOf(failed!)).toBe(parentOf(answered!));
   });
 
+  it("a streamed call is one call span, as a call sent whole: a stream cut off and retried in it is no span of its own", async () => {
+    server.cutStream({ provider: "openai", afterEvents: 6 });
+    await Parallellm.run(tempWorkspace(), options("gpt-4.1-mini"), (pllm) =>
+      pllm.agent("teller", async (agent) => {
+        const handle = agent.ask("Tell a story.");
+        // The first delta only: it shows the call is streamed; the answer as stored is what counts.
+        expect((await handle.textStream()[Symbol.asyncIterator]().next()).done).toBe(false);
+        return handle.text();
+      }),
+    );
+    expect(server.requests).toHaveLength(2);
+    const calls = spansNamed("chat ");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(calls[0]?.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": expect.any(Number),
+      "gen_ai.usage.output_tokens": expect.any(Number),
+      "gen_ai.response.finish_reasons": ["completed"],
+      "parallellm.cache_hit": false,
+    });
+  });
+
   it("an agent that fails is an agent span with error status", async () => {
     server.failNext({ status: 400, message: "no", match: (context) => context.model === "gpt-4.1-mini" });
     const run = Parallellm.run(tempWorkspace(), options("gpt-4.1-mini"), (pllm) =>

@@ -85,9 +85,10 @@ export class CallEngine {
       refuse: () => this.#refuseSend(),
     };
     this.#host = {
-      sendCollected: (call) => {
+      sendCollected: (call, handle) => {
         this.tally.stats.collected--;
-        return this.#send(call.key, call.call, { seq: call.seq, keepStored: false, askSite: undefined, isNew: true });
+        const options = { seq: call.seq, keepStored: false, askSite: undefined, isNew: true, handle };
+        return this.#send(call.key, call.call, options);
       },
       waits: (agent) => this.#rounds.waits(agent),
     };
@@ -242,7 +243,13 @@ export class CallEngine {
       return;
     }
     if (!batchable) this.#sentDirectly(call);
-    const sendOptions = { seq, keepStored: options.ignoreCache === true, askSite: siteOf(site), isNew: useStored };
+    const sendOptions = {
+      seq,
+      keepStored: options.ignoreCache === true,
+      askSite: siteOf(site),
+      isNew: useStored,
+      handle,
+    };
     handle._await(this.#send(key, call, sendOptions));
   }
 

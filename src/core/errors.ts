@@ -169,6 +169,16 @@ export class InvalidOutputError extends ParallellmError {
 }
 
 /**
+ * A streamed answer is sent again (its attempt was cut off and is retried, or the
+ * next model of the `llm` list answers) after `textStream()` had yielded part
+ * of it: that part is void. Call `textStream()` again to stream the new attempt
+ * from its start, or await `text()`, which resolves with the answer as stored.
+ */
+export class StreamRestarted extends ParallellmError {
+  override name = "StreamRestarted";
+}
+
+/**
  * Batch signal: the answer is not back yet. Thrown by `await`ing an unavailable
  * response; agent scopes swallow it, so code inside `pllm.agent` never sees it.
  */

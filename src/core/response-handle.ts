@@ -3,11 +3,19 @@
  * answers are ready immediately; sent ones resolve after they are committed.
  */
 import { type AssistantTurnSource, assistantTurn } from "../documents/document.js";
+import { AnswerStream, readAnswerStream, readPartialJson } from "./answer-stream.js";
 import { InputError, InvalidOutputError, NotAvailable } from "./errors.js";
 import type { ContentPart, LLMResult, Message, ToolCall, Usage } from "./llm.js";
 import type { StandardSchema } from "./schema.js";
 
 export type ResponseStatus = "ready" | "pending" | "absent" | "failed";
+
+/** Structured output as it streams: any member may be missing yet, and strings may be cut short. */
+export type PartialValue<T> = T extends readonly (infer Item)[]
+  ? PartialValue<Item>[]
+  : T extends object
+    ? { [Key in keyof T]?: PartialValue<T[Key]> }
+    : T;
 
 /** @internal How an ask with `retryInvalid` asks again: attempt 1, 2... up to `limit`. */
 export interface InvalidRetry {
@@ -34,6 +42,8 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
   /** With `retryInvalid`: how to ask again, and how many times it was. */
   #retry: InvalidRetry | undefined;
   #retries = 0;
+  /** Where the sender streams the answer, once a consumer asked for a stream. */
+  #stream: AnswerStream | undefined;
 
   /** @internal created by the agent */
   constructor(agent: string, hash: string, occurrence: number, seq: number, validator: StandardSchema | undefined) {
@@ -116,6 +126,55 @@ export class ResponseHandle<T = unknown> implements AssistantTurnSource {
       );
     }
     return outcome.value as T;
+  }
+
+  /**
+   * The answer's text as it arrives, in deltas that concatenate to `text()`.
+   * Ask for it before the call is sent (right after `ask`, before awaiting
+   * anything else): the call is then sent as a stream. A call already sent
+   * without one, or a replayed answer, yields its whole text at once. Several
+   * consumers may stream one handle; each starts from the beginning of the
+   * current attempt. When an attempt is cut off midway and sent again (a retry,
+   * or the next model of the `llm` list) after part of it was yielded, the
+   * iteration throws `StreamRestarted`: call `textStream()` again to stream the
+   * new attempt, or await `text()`. Throws an `InputError` for an ask collected
+   * for a provider batch (strategies `batch`, `dry-run`): batches do not stream.
+   *
+   * @example
+   * for await (const delta of agent.ask("Tell a story.").textStream()) process.stdout.write(delta);
+   */
+  textStream(): AsyncIterable<string> {
+    if (this.#status === "ready") return readStoredText(this.#stored!.text);
+    if (this.#halted) {
+      throw new InputError(
+        `Ask #${this.seq} of agent "${this.agent}" is collected for a provider batch, and batches do not stream. Await text() or value() instead, or run with the sync or async strategy to stream.`,
+      );
+    }
+    this.#stream ??= new AnswerStream();
+    return readAnswerStream(this.#stream, () => this.text(), this.agent);
+  }
+
+  /**
+   * The structured answer as it streams: objects parsed from the text so far
+   * (members may be missing, strings cut short), each different from the one
+   * before, ending in the validated `value()`. Streams as `textStream()` does,
+   * and throws as it does.
+   *
+   * @example
+   * for await (const partial of agent.ask("Plan a trip.", { schema: Trip }).partialValue()) render(partial);
+   */
+  partialValue(): AsyncIterable<PartialValue<T>> {
+    return this.#partialValues(this.textStream());
+  }
+
+  async *#partialValues(texts: AsyncIterable<string>): AsyncGenerator<PartialValue<T>> {
+    yield* readPartialJson(texts) as AsyncGenerator<PartialValue<T>>;
+    yield (await this.value()) as PartialValue<T>;
+  }
+
+  /** @internal Where the sender streams the answer; `undefined` when no consumer asked for a stream. */
+  _streamed(): AnswerStream | undefined {
+    return this.#stream;
   }
 
   async toolCalls(): Promise<readonly ToolCall[]> {
@@ -303,6 +362,11 @@ function assistantMessage(result: LLMResult): Message {
   for (const call of result.toolCalls)
     content.push({ type: "tool-call", id: call.id, name: call.name, args: call.args });
   return { role: "assistant", content };
+}
+
+/** A stored answer's text, as one delta. */
+async function* readStoredText(text: string): AsyncGenerator<string> {
+  if (text !== "") yield text;
 }
 
 /** `text` as JSON (code fences tolerated); `advice` ends the error's message. */

@@ -5,6 +5,7 @@
 import type { GeneratedResult, Provider } from "../providers/provider.js";
 import type { CallKey, Store } from "../store/store.js";
 import type { Strategy } from "../strategies/strategy.js";
+import type { AnswerStream } from "./answer-stream.js";
 import { type AskSite, askLocation } from "./ask-location.js";
 import {
   AuthenticationError,
@@ -19,6 +20,7 @@ import { nextFallback } from "./fallback-chain.js";
 import type { LLMResult, ProviderName } from "./llm.js";
 import { callLabel, errorMessage, type Log, type LogFields } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
+import type { ResponseHandle } from "./response-handle.js";
 import type { RunTally } from "./run-tally.js";
 import type { RunTelemetry } from "./run-telemetry.js";
 
@@ -48,6 +50,8 @@ export interface SendOptions {
    * false means another worker sends it, and the call rejects with `claimedElsewhere`, unsent.
    */
   readonly claim?: (() => Promise<boolean>) | undefined;
+  /** The ask's handle: each attempt streams when a consumer of it asked for a stream by then. */
+  readonly handle?: ResponseHandle | undefined;
 }
 
 /** What a call rejects with when its claim went to another worker (see `SendOptions.claim`): never shown to user code. */
@@ -89,9 +93,15 @@ export async function sendCall(
       attemptStartedAt = Date.now();
       log.debug({ ...fieldsOf(), attempt: attempts, requestChars: requestChars(asked) }, "send");
     }
-    return generate(context.providerFor(asked.llm.provider), asked, context.keepRaw, (received) => {
-      raw = received;
-    });
+    return generate(
+      context.providerFor(asked.llm.provider),
+      asked,
+      context.keepRaw,
+      (received) => {
+        raw = received;
+      },
+      options.handle?._streamed(),
+    );
   };
   const sendFirst = options.claim ? claimFirst(options.claim, send) : send;
   // Each model's failure, kept only when the call has fallbacks.
@@ -282,7 +292,8 @@ function requestChars(call: PreparedCall): number {
 }
 
 /**
- * One attempt at the provider. Whatever the adapter or its SDK throws that is
+ * One attempt at the provider, streamed into `stream` when a consumer asked for
+ * one. Whatever the adapter or its SDK throws that is
  * not a `ParallellmError` (a check of the SDK's own, a body it could not build)
  * becomes a `ProviderRequestError`, so it is recorded with the attempt and
  * names the ask like every other failure. The raw response (asked for only
@@ -294,12 +305,32 @@ async function generate(
   call: PreparedCall,
   keepRaw: boolean,
   keep: (raw: string | undefined) => void,
+  stream: AnswerStream | undefined,
 ) {
   try {
-    const { raw, ...result }: GeneratedResult = await provider.generate(call.request, { keepRaw });
+    const { raw, ...result }: GeneratedResult = stream
+      ? await streamAttempt(provider, call, keepRaw, stream)
+      : await provider.generate(call.request, { keepRaw });
     keep(raw);
     return result;
   } catch (error) {
     throw error instanceof ParallellmError ? error : foreignProviderError(error, call.llm.provider, call.llm.model);
   }
+}
+
+/** One attempt through the provider's streaming call; a provider without one refuses before anything is sent. */
+function streamAttempt(
+  provider: Provider,
+  call: PreparedCall,
+  keepRaw: boolean,
+  stream: AnswerStream,
+): Promise<GeneratedResult> {
+  if (provider.stream === undefined) {
+    const { provider: name, model } = call.llm;
+    throw new InputError(
+      `${name} (${model}) cannot stream answers: its provider has no streaming call, so nothing was sent. Await text() or value() instead of textStream()/partialValue(), or stream from an OpenAI, Anthropic or Gemini model.`,
+    );
+  }
+  stream.attemptStarted();
+  return provider.stream(call.request, { keepRaw, onTextDelta: (delta) => stream.delta(delta) });
 }

@@ -37,6 +37,16 @@ export interface Provider {
     options?: { signal?: AbortSignal | undefined; keepRaw?: boolean | undefined },
   ): Promise<GeneratedResult>;
   /**
+   * Send one request through the provider's streaming call, handing each piece
+   * of answer text to `options.onTextDelta` as it arrives, and resolve once the
+   * stream ends with the very result `generate` gives for the request (text,
+   * tool calls, usage, finish reason; `raw` when `options.keepRaw`). A stream
+   * cut off midway, or ended without its last event, throws a retryable
+   * `ProviderError`. Used only for an ask whose answer a consumer streams
+   * (`textStream()`); a provider without it refuses those asks.
+   */
+  stream?(request: LLMRequest, options: StreamOptions): Promise<GeneratedResult>;
+  /**
    * Throws an `InputError` (what, where, what to do) when this provider cannot
    * take the request at all, e.g. a schema outside the JSON-Schema subset its
    * API accepts. Called at `ask` for every call not answered from the store,
@@ -46,6 +56,14 @@ export interface Provider {
   checkRequest?(request: LLMRequest): void;
   /** The provider's Batch API, when it has one. */
   readonly batch?: BatchApi | undefined;
+}
+
+/** How `Provider.stream` is called. */
+export interface StreamOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly keepRaw?: boolean | undefined;
+  /** Called with each piece of answer text, in order: together they are the result's `text`. */
+  readonly onTextDelta: (delta: string) => void;
 }
 
 /** What `generate` resolves to: the normalised result, and the provider's response next to it. */

@@ -86,7 +86,7 @@ export class HybridStrategy extends QueueStrategy {
 
   #sendDirectly(entry: RoundEntry, host: CollectHost): void {
     entry.state = "sent";
-    const promise = host.sendCollected(entry.call);
+    const promise = host.sendCollected(entry.call, entry.handle);
     entry.handle._await(promise);
     for (const waiter of entry.waiters?.splice(0) ?? []) promise.then(waiter.resolve, waiter.reject);
   }

@@ -30,8 +30,11 @@ export interface CallTask {
 
 /** What the engine does for a strategy that collects. */
 export interface CollectHost {
-  /** Send a collected call now, as an ask is sent (hybrid's small round); it no longer counts as collected. */
-  sendCollected(call: CollectedCall): Promise<LLMResult>;
+  /**
+   * Send a collected call now, as an ask is sent (hybrid's small round); it no longer counts as collected.
+   * `handle`: the ask's, so its answer streams when a consumer asked for a stream.
+   */
+  sendCollected(call: CollectedCall, handle?: ResponseHandle): Promise<LLMResult>;
   /** The agent of a collected call awaits it; once every open agent waits, the engine calls `roundIdle`. */
   waits(agent: string): void;
 }

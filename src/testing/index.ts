@@ -20,6 +20,7 @@ export type {
   ReplyFinishReason,
   ScriptedToolCall,
   ScriptRule,
+  StreamCut,
 } from "./fake-server/fake-server-types.js";
 export { createMemoryStore } from "./memory-store.js";
 export type { MockAnswer, MockFailure, MockProviderOptions, MockReply, MockRule } from "./mock-provider.js";

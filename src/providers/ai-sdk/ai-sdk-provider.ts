@@ -4,13 +4,15 @@
  * A call's identity is the provider name and the model id, never the model
  * object, so a rerun that makes its models anew replays what was stored.
  */
-import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { LanguageModelV3, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
 import { InputError } from "../../core/errors.js";
 import { carriedProvider, type LLMRequest } from "../../core/llm.js";
-import type { GeneratedResult } from "../provider.js";
+import type { GeneratedResult, StreamOptions } from "../provider.js";
 import type { CarriedProvider } from "../router.js";
-import { convertAiSdkError } from "./convert-ai-sdk-error.js";
+import { streamCut } from "../shared/stream-cut.js";
+import { convertAiSdkError, convertStreamedAiSdkError } from "./convert-ai-sdk-error.js";
 import { fromAiSdkResult } from "./from-ai-sdk-result.js";
+import { readAiSdkStream } from "./read-ai-sdk-stream.js";
 import { toAiSdkCallOptions } from "./to-ai-sdk-call-options.js";
 
 /** Settings of `fromAiSdk`. */
@@ -104,6 +106,22 @@ export class AiSdkProvider implements CarriedProvider {
     const result = fromAiSdkResult(answer);
     const body = answer.response?.body;
     return options?.keepRaw && body !== undefined ? { ...result, raw: JSON.stringify(body) } : result;
+  }
+
+  async stream(request: LLMRequest, options: StreamOptions): Promise<GeneratedResult> {
+    const model = this.#modelOf(request.model);
+    const callOptions = toAiSdkCallOptions(request, options.signal);
+    let answer: LanguageModelV3GenerateResult | undefined;
+    let open = false;
+    try {
+      const { stream } = await model.doStream(callOptions);
+      open = true;
+      answer = await readAiSdkStream(stream, options.onTextDelta);
+    } catch (error) {
+      throw convertStreamedAiSdkError(error, this.name, request.model, open);
+    }
+    if (!answer) throw streamCut(this.name, request.model, "it ended without the provider's finish reason or usage");
+    return fromAiSdkResult(answer);
   }
 
   #modelOf(id: string): LanguageModelV3 {

@@ -13,14 +13,30 @@ import {
   TransientProviderError,
 } from "../../core/errors.js";
 import { parseRetryAfterMs } from "../shared/parse-retry-after.js";
+import { describeCause, streamCut } from "../shared/stream-cut.js";
+import { convertUnreadableResponse, UnreadableResponse } from "../shared/unreadable-response.js";
 
 /**
- * An `APICallError` by its status (429 and 5xx retried, 4xx not), or by its
- * `isRetryable` when it has no status (a connection that failed); a missing API
+ * An `APICallError` by its status (429 and 5xx retried, 4xx not; a successful
+ * status whose body could not be read as an unreadable response, retried), or
+ * by its `isRetryable` when it has no status (a connection that failed); a missing API
  * key as an authentication error that sent nothing; anything else as a request
  * error that is not retried. An abort (`AbortError`) is returned unchanged.
  */
 export function convertAiSdkError(error: unknown, provider: string, model: string): ProviderError | unknown {
+  return convertStreamedAiSdkError(error, provider, model, false);
+}
+
+/**
+ * As `convertAiSdkError`; once a stream is `open`, what breaks it other than an
+ * API call error (a dropped connection, an `error` part) is a cut, retried.
+ */
+export function convertStreamedAiSdkError(
+  error: unknown,
+  provider: string,
+  model: string,
+  open: boolean,
+): ProviderError | unknown {
   if (error instanceof Error && error.name === "AbortError") return error;
   if (_isMarked(error, "AI_LoadAPIKeyError")) {
     return new AuthenticationError("authentication", `${provider} (${model}): ${(error as Error).message}`, {
@@ -31,7 +47,11 @@ export function convertAiSdkError(error: unknown, provider: string, model: strin
       cause: error,
     });
   }
-  if (!_isMarked(error, "AI_APICallError")) return foreignProviderError(error, provider, model);
+  if (!_isMarked(error, "AI_APICallError")) {
+    return open
+      ? streamCut(provider, model, describeCause(error), error)
+      : foreignProviderError(error, provider, model);
+  }
   const apiError = error as Error & {
     readonly statusCode?: number;
     readonly isRetryable: boolean;
@@ -55,6 +75,12 @@ export function convertAiSdkError(error: unknown, provider: string, model: strin
         cause: error,
       },
     );
+  }
+  // A successful response the model could not read (a body cut off, or not JSON): retried, never an answer.
+  if (apiError.statusCode < 400) {
+    return open
+      ? streamCut(provider, model, describeCause(error), error)
+      : convertUnreadableResponse(new UnreadableResponse(apiError.message, { cause: error }), provider, model);
   }
   return providerError({
     provider,

@@ -7,6 +7,7 @@ import { AuthenticationError } from "../../core/errors.js";
 import type { Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
+import { streamCut, streamFailure } from "../shared/stream-cut.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { withRaw } from "../shared/with-raw.js";
 import { type AnthropicBatchLimits, createAnthropicBatchApi } from "./anthropic-batch.js";
@@ -15,6 +16,7 @@ import { anthropicSdk } from "./anthropic-sdk.js";
 import { convertAnthropicError } from "./convert-anthropic-error.js";
 import { fromAnthropicMessage } from "./from-anthropic-message.js";
 import { toAnthropicOutputSchema } from "./prepare-anthropic-schema.js";
+import { readAnthropicStream } from "./read-anthropic-stream.js";
 import { toAnthropicBody } from "./to-anthropic-body.js";
 
 export interface AnthropicProviderSettings {
@@ -68,15 +70,29 @@ export function createAnthropicProvider(settings: AnthropicProviderSettings = {}
         const message = await ready.messages.create(body, { signal: options?.signal });
         return withRaw(fromAnthropicMessage(message), message, options?.keepRaw);
       } catch (error) {
-        throw (
-          convertAnthropicError(error, request.model, name) ??
-          convertUnreadableResponse(error, name, request.model) ??
-          error
-        );
+        throw convertError(error, request.model);
+      }
+    },
+    async stream(request, options) {
+      const ready = await getClient();
+      const body = toAnthropicBody(request) as unknown as Anthropic.MessageCreateParamsNonStreaming;
+      let opened = false;
+      try {
+        const events = await ready.messages.create({ ...body, stream: true }, { signal: options.signal });
+        opened = true;
+        const message = await readAnthropicStream(events, options.onTextDelta);
+        if (!message) throw streamCut(name, request.model, "it ended before message_stop");
+        return withRaw(fromAnthropicMessage(message), message, options.keepRaw);
+      } catch (error) {
+        throw streamFailure(error, convertError(error, request.model), opened, name, request.model);
       }
     },
     batch: createAnthropicBatchApi(getClient, settings.batchLimits),
   };
+
+  function convertError(error: unknown, model: string): unknown {
+    return convertAnthropicError(error, model, name) ?? convertUnreadableResponse(error, name, model) ?? error;
+  }
 }
 
 // --- internal ---

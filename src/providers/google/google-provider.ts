@@ -5,9 +5,10 @@
  */
 import type { GenerateContentConfig, GenerateContentParameters, GoogleGenAI } from "@google/genai";
 import { AuthenticationError } from "../../core/errors.js";
-import type { Provider } from "../provider.js";
+import type { LLMRequest, Provider } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
+import { streamCut, streamFailure } from "../shared/stream-cut.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { withRaw } from "../shared/with-raw.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
@@ -17,6 +18,7 @@ import { geminiSdk } from "./gemini-sdk.js";
 import type { GoogleClient } from "./google-client.js";
 import { googleDefaults } from "./google-defaults.js";
 import { toGeminiJsonSchema } from "./prepare-gemini-schema.js";
+import { readGeminiStream } from "./read-gemini-stream.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 
 export interface GoogleProviderSettings {
@@ -72,31 +74,48 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
       for (const tool of request.tools ?? []) toGeminiJsonSchema(tool.parameters, `Tool "${tool.name}" parameters`);
     },
     async generate(request, options) {
-      const { model, contents, config } = toGeminiRequest(request);
-      const parameters = {
-        model,
-        contents,
-        config: {
-          ...config,
-          // One attempt even if an injected client was built with retryOptions.
-          httpOptions: { ...(config["httpOptions"] as object | undefined), retryOptions: { attempts: 1 } },
-          ...(options?.signal ? { abortSignal: options.signal } : {}),
-        } as GenerateContentConfig,
-      } as GenerateContentParameters;
+      const parameters = _parameters(request, options?.signal);
       try {
         const response = await (await getClient()).models.generateContent(parameters);
         // The SDK keeps the documented fields of the body (safety ratings, grounding, logprobs...)
         // and adds the HTTP headers, which are not the body.
         return withRaw(fromGeminiResponse(response), response, options?.keepRaw, "sdkHttpResponse");
       } catch (error) {
-        throw (
-          convertGeminiError(error, request.model, name) ??
-          convertUnreadableResponse(error, name, request.model) ??
-          error
-        );
+        throw convertError(error, request.model);
+      }
+    },
+    async stream(request, options) {
+      const parameters = _parameters(request, options.signal);
+      let opened = false;
+      try {
+        const chunks = await (await getClient()).models.generateContentStream(parameters);
+        opened = true;
+        const response = await readGeminiStream(chunks, options.onTextDelta);
+        if (!response) throw streamCut(name, request.model, "it ended before a finish reason");
+        return withRaw(fromGeminiResponse(response), response, options.keepRaw, "sdkHttpResponse");
+      } catch (error) {
+        throw streamFailure(error, convertError(error, request.model), opened, name, request.model);
       }
     },
   };
+
+  function convertError(error: unknown, model: string): unknown {
+    return convertGeminiError(error, model, name) ?? convertUnreadableResponse(error, name, model) ?? error;
+  }
+}
+
+/** The SDK's parameters for `request`: one attempt even if an injected client was built with retryOptions. */
+function _parameters(request: LLMRequest, signal: AbortSignal | undefined): GenerateContentParameters {
+  const { model, contents, config } = toGeminiRequest(request);
+  return {
+    model,
+    contents,
+    config: {
+      ...config,
+      httpOptions: { ...(config["httpOptions"] as object | undefined), retryOptions: { attempts: 1 } },
+      ...(signal ? { abortSignal: signal } : {}),
+    } as GenerateContentConfig,
+  } as GenerateContentParameters;
 }
 
 // --- internal ---

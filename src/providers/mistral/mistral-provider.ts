@@ -47,6 +47,7 @@ export function createMistralProvider(settings: MistralProviderSettings = {}): P
     createClient: (sdk, apiKey) => createMistralChatClient(sdk, { apiKey, baseURL, maxRetries: 0 }),
     // Mistral's batches are jobs of its own, not OpenAI's.
     batchEndpoints: {},
+    streamsUsage: true,
   };
   const direct = createOpenAICompatibleProvider({ ...settings, name, api: "chat" }, wire);
   const apiKey = () => {

@@ -7,9 +7,10 @@
 import type OpenAI from "openai";
 import { AuthenticationError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
-import type { GeneratedResult, Provider } from "../provider.js";
+import type { GeneratedResult, Provider, StreamOptions } from "../provider.js";
 import { checkToolParameters } from "../shared/check-tool-parameters.js";
 import { sharedClient } from "../shared/lazy-module.js";
+import { streamCut, streamFailure } from "../shared/stream-cut.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
 import { withRaw } from "../shared/with-raw.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
@@ -19,6 +20,8 @@ import { createOpenAIBatchApi } from "./openai-batch.js";
 import { openaiDefaults } from "./openai-defaults.js";
 import { openaiSdk } from "./openai-sdk.js";
 import { type OpenAIWire, openaiWire } from "./openai-wire.js";
+import { readOpenAIChatStream } from "./read-openai-chat-stream.js";
+import { readOpenAIResponsesStream } from "./read-openai-responses-stream.js";
 import { toOpenAIChatBody } from "./to-openai-chat-body.js";
 import { toOpenAIResponsesBody } from "./to-openai-responses-body.js";
 
@@ -115,14 +118,44 @@ export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings,
         // `output_text` is the SDK's own addition, not the body's.
         return withRaw(fromOpenAIResponsesBody(response), response, options?.keepRaw, "output_text");
       } catch (error) {
-        throw (
-          convertOpenAIError(error, request.model, name, wire.apiKeyVariable) ??
-          convertUnreadableResponse(error, name, request.model) ??
-          error
-        );
+        throw convertError(error, request.model);
+      }
+    },
+    async stream(request: LLMRequest, options: StreamOptions): Promise<GeneratedResult> {
+      const openai = await getClient();
+      const requestOptions = { signal: options.signal, maxRetries: 0 };
+      const where = { provider: name, model: request.model };
+      let opened = false;
+      try {
+        if (chat) {
+          const body = toOpenAIChatBody(request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+          const usage = wire.streamsUsage ? {} : { stream_options: { include_usage: true } };
+          const streamed = { ...body, stream: true as const, ...usage };
+          const chunks = await openai.chat.completions.create(streamed, requestOptions);
+          opened = true;
+          const completion = await readOpenAIChatStream(chunks, options.onTextDelta);
+          if (!completion) throw streamCut(name, request.model, "it ended before a finish reason");
+          return withRaw(fromOpenAIChatBody(completion), completion, options.keepRaw);
+        }
+        const body = toOpenAIResponsesBody(request) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
+        const events = await openai.responses.create({ ...body, stream: true }, requestOptions);
+        opened = true;
+        const response = await readOpenAIResponsesStream(events, options.onTextDelta, where);
+        if (!response) throw streamCut(name, request.model, "it ended before response.completed");
+        return withRaw(fromOpenAIResponsesBody(response), response, options.keepRaw, "output_text");
+      } catch (error) {
+        throw streamFailure(error, convertError(error, request.model), opened, name, request.model);
       }
     },
   };
+
+  function convertError(error: unknown, model: string): unknown {
+    return (
+      convertOpenAIError(error, model, name, wire.apiKeyVariable) ??
+      convertUnreadableResponse(error, name, model) ??
+      error
+    );
+  }
 }
 
 // --- internal ---

@@ -19,6 +19,11 @@ export interface OpenAIWire {
   readonly createClient: (sdk: typeof import("openai"), apiKey: string) => OpenAI;
   /** How its Batch API names each endpoint it batches (a batch's `endpoint` and each line's `url`). */
   readonly batchEndpoints: Readonly<Partial<Record<OpenAIBatchEndpoint, string>>>;
+  /**
+   * A Chat Completions stream ends with the usage unasked, and `stream_options`
+   * is refused (Mistral). @default false: the usage is asked for with `stream_options.include_usage`
+   */
+  readonly streamsUsage?: boolean | undefined;
   /** The batch `completion_window` sent. @default "24h" */
   readonly completionWindow?: string | undefined;
 }

@@ -80,6 +80,8 @@ function _checkRequest(
   seen.add(customId);
   if (request.params === undefined) return _invalid(`${path}.params: Field required`);
   if (!isObject(request.params)) return _invalid(`${path}.params: Input should be a valid dictionary`);
+  // A batch answers each request whole.
+  if (request.params.stream === true) return _invalid(`${path}.params.stream: Streaming is not supported in batches`);
   const problem = validateMessagesBody(request.params, version);
   return problem ? { ...problem, message: `${path}.params.${problem.message ?? "Invalid request."}` } : undefined;
 }

@@ -5,6 +5,7 @@
 import type { JsonSchema } from "../../core/llm.js";
 import { anthropicError, anthropicSuccess } from "./anthropic-respond.js";
 import { checkMessagesSchemas } from "./anthropic-schema-rules.js";
+import { anthropicStreamEvents } from "./anthropic-stream-events.js";
 import { type AnthropicVersion, validateMessagesBody } from "./anthropic-validation.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
@@ -21,7 +22,10 @@ export const anthropicMessagesRoute: Route = {
     const version = headerValue(exchange.headers, "anthropic-version") as AnthropicVersion;
     const problem = validateMessagesBody(exchange.body, version) ?? checkMessagesSchemas(objectOf(exchange.body));
     if (problem) return anthropicError(problem);
-    return anthropicSuccess(renderMessage(String(objectOf(exchange.body).model), exchange.answer(context), version));
+    const message = renderMessage(String(objectOf(exchange.body).model), exchange.answer(context), version);
+    const success = anthropicSuccess(message);
+    if (objectOf(exchange.body).stream !== true) return success;
+    return { ...success, events: anthropicStreamEvents(objectOf(message)) };
   },
 };
 

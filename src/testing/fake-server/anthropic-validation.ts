@@ -77,7 +77,8 @@ export function validateMessagesBody(body: unknown, version: AnthropicVersion): 
   if (!Number.isInteger(body.max_tokens)) return _invalid("max_tokens: Input should be a valid integer");
   if ((body.max_tokens as number) < 1) return _invalid("max_tokens: Input should be greater than or equal to 1");
   if (!Array.isArray(body.messages)) return _invalid("messages: Input should be a valid list");
-  if (body.stream === true) return _invalid("stream: The fake provider server does not stream; send `stream: false`.");
+  if (body.stream !== undefined && typeof body.stream !== "boolean")
+    return _invalid("stream: Input should be a valid boolean");
   let toolUseIds = new Set<string>();
   for (const [index, message] of body.messages.entries()) {
     const last = index === body.messages.length - 1;

@@ -29,6 +29,7 @@ import type {
   LoggedRequest,
   ReplyContext,
   ScriptRule,
+  StreamCut,
 } from "./fake-server-types.js";
 import { FaultPlan } from "./fault-plan.js";
 import { geminiRoutes } from "./gemini-routes.js";
@@ -41,6 +42,7 @@ import { type Exchange, noFacts, type ProviderRoutes, type Route, type WireRespo
 import { redactHeaders, redactPath } from "./request-headers.js";
 import { RequestRateLimit } from "./request-rate-limit.js";
 import { ScriptBook } from "./script-book.js";
+import { writeEventStream } from "./write-event-stream.js";
 
 /**
  * Starts a fake provider server on a free port of 127.0.0.1.
@@ -160,6 +162,9 @@ class FakeProviderHttpServer implements FakeProviderServer {
     checkFailureInjection(failure);
     this.#faults.failNext(failure);
   }
+  cutStream(cut: StreamCut): void {
+    this.#faults.cutStream(cut);
+  }
   setFaults(faults: FaultSettings | undefined): void {
     if (faults !== undefined) checkFaultSettings(faults);
     this.#faults.setFaults(faults);
@@ -252,6 +257,14 @@ class FakeProviderHttpServer implements FakeProviderServer {
         return;
       }
       if (entry) entry.status = decision.status;
+      if (decision.events) {
+        await writeEventStream(
+          response,
+          { ...decision, events: decision.events },
+          this.#faults.decideCut(context, decision.events.length),
+        );
+        return;
+      }
       writeWireResponse(response, this.#hostility.spoil(method, context, decision));
     } catch (error) {
       // Reached only when reading the request fails, before a provider is known.

@@ -112,6 +112,26 @@ export interface FailureInjection {
   readonly match?: ContextMatcher | undefined;
 }
 
+/**
+ * Cut the next matching streamed answers off midway, after `afterEvents` of
+ * the answer's events: the connection is destroyed, as a network fault does,
+ * or (`ends: true`) the response ends there in good order, as a proxy that
+ * closes a stream early does, without the provider's last event.
+ *
+ * @example
+ * server.cutStream({ provider: "anthropic", afterEvents: 5 });
+ */
+export interface StreamCut {
+  /** Events sent before the cut. @default half of the answer's events */
+  readonly afterEvents?: number | undefined;
+  /** End the response in good order at the cut instead of destroying the connection. @default false */
+  readonly ends?: boolean | undefined;
+  /** @default 1 */
+  readonly times?: number | undefined;
+  readonly provider?: FakeProviderName | undefined;
+  readonly match?: ContextMatcher | undefined;
+}
+
 /** Random failures for every request, on top of `failNext`. */
 export interface FaultSettings {
   /** Probability (0 to 1) that a request fails with one of `statuses`. */
@@ -126,7 +146,8 @@ export interface FaultSettings {
 }
 
 /**
- * How a hostile provider spoils its successful answers.
+ * How a hostile provider spoils its successful answers. Streamed answers are
+ * not spoiled: `cutStream` cuts them off.
  *
  * Direct calls (generation endpoints):
  * - `"malformed-json"`: the body is cut off halfway, so it is not JSON.
@@ -281,6 +302,8 @@ export interface FakeProviderServer {
   script(rule: ScriptRule): void;
   /** Fails the next matching request(s); see `FailureInjection`. */
   failNext(failure: FailureInjection): void;
+  /** Cuts the next matching streamed answer(s) off midway; see `StreamCut`. */
+  cutStream(cut: StreamCut): void;
   /** Sets (or, with `undefined`, clears) random failures. */
   setFaults(faults: FaultSettings | undefined): void;
   setLatency(latency: Latency): void;

@@ -2,16 +2,23 @@
  * Failure injection: queued failures (`failNext`) first, then random faults
  * (`setFaults`).
  */
-import type { FailureInjection, FaultSettings, ReplyContext } from "./fake-server-types.js";
+import type { FailureInjection, FaultSettings, ReplyContext, StreamCut } from "./fake-server-types.js";
 import type { ProviderFailure } from "./provider-routes.js";
 import { checkTimes, matchesContext } from "./script-book.js";
 
 /** What to do instead of answering. */
 export type FaultDecision = { readonly kind: "drop" } | { readonly kind: "fail"; readonly failure: ProviderFailure };
 
+/** Where a stream is cut off, and whether its response ends in good order there. */
+export interface StreamCutDecision {
+  readonly afterEvents: number;
+  readonly ends: boolean;
+}
+
 /** Queued and random failures; `decide` is asked once per routed request. */
 export class FaultPlan {
   readonly #queue: { readonly injection: FailureInjection; remaining: number }[] = [];
+  readonly #cuts: { readonly cut: StreamCut; remaining: number }[] = [];
   readonly #random: () => number;
   #settings: FaultSettings | undefined;
 
@@ -23,6 +30,30 @@ export class FaultPlan {
     _checkStatus(injection.status, "failNext()");
     checkTimes(injection.times, "failNext()");
     this.#queue.push({ injection, remaining: injection.times ?? 1 });
+  }
+
+  cutStream(cut: StreamCut): void {
+    checkTimes(cut.times, "cutStream()");
+    const after = cut.afterEvents;
+    if (after !== undefined && !(Number.isInteger(after) && after >= 0)) {
+      throw new TypeError(
+        `[parallellm] [fake-server] Expected \`afterEvents\` in cutStream() to be a whole number from 0 up, got \`${after}\` (${typeof after}).`,
+      );
+    }
+    this.#cuts.push({ cut, remaining: cut.times ?? 1 });
+  }
+
+  /** Where a streamed answer of `events` events is cut off, and how, if it is; a queued cut is used up. */
+  decideCut(context: ReplyContext, events: number): StreamCutDecision | undefined {
+    for (const entry of this.#cuts) {
+      const { cut } = entry;
+      if (entry.remaining <= 0) continue;
+      if (cut.provider !== undefined && cut.provider !== context.provider) continue;
+      if (!matchesContext(cut.match, context)) continue;
+      entry.remaining -= 1;
+      return { afterEvents: Math.min(cut.afterEvents ?? Math.floor(events / 2), events), ends: cut.ends === true };
+    }
+    return undefined;
   }
 
   setFaults(settings: FaultSettings | undefined): void {

@@ -8,20 +8,28 @@ import type { OfferedTool } from "./fake-server-types.js";
 import { geminiError, geminiSuccess } from "./gemini-respond.js";
 import { geminiSchemaToJsonSchema } from "./gemini-schema.js";
 import { checkGeminiJsonSchemas, geminiHonouredSchema } from "./gemini-schema-rules.js";
+import { geminiStreamChunks } from "./gemini-stream-chunks.js";
 import { eitherCase, validateGenerateContentBody } from "./gemini-validation.js";
 import { arrayOf, isObject, objectOf } from "./json-shape.js";
 import type { Answer, RequestFacts, Route } from "./provider-routes.js";
 import { wireIds } from "./wire-ids.js";
 
-/** The generateContent route; `model` comes from the path. */
+/**
+ * The generateContent route, and streamGenerateContent (server-sent events with
+ * `?alt=sse`, else a JSON array of the chunks); `model` comes from the path.
+ */
 export const geminiGenerateRoute: Route = {
   method: "POST",
-  pattern: /^\/(?<version>v1beta|v1)\/models\/(?<model>[^/:]+):generateContent$/,
+  pattern: /^\/(?<version>v1beta|v1)\/models\/(?<model>[^/:]+):(?<method>generateContent|streamGenerateContent)$/,
   describe: (exchange) => describeGenerateContentRequest(exchange.params.model, exchange.body),
   handle(exchange, context) {
     const problem = validateGenerateContentBody(exchange.body) ?? checkGeminiJsonSchemas(objectOf(exchange.body));
     if (problem) return geminiError(problem);
-    return geminiSuccess(renderGenerateContentResponse(exchange.params.model, exchange.answer(context)));
+    const response = renderGenerateContentResponse(exchange.params.model, exchange.answer(context));
+    if (exchange.params.method === "generateContent") return geminiSuccess(response);
+    const events = geminiStreamChunks(objectOf(response));
+    if (exchange.url.searchParams.get("alt") === "sse") return { ...geminiSuccess(response), events };
+    return geminiSuccess(events.map((event) => event.data));
   },
 };
 

@@ -5,6 +5,7 @@
 import type { JsonSchema } from "../../core/llm.js";
 import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
+import { chatChunks } from "./openai-chat-chunks.js";
 import { validateChatBody } from "./openai-chat-validation.js";
 import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
 import { openaiLogprobs, topLogprobsOf } from "./openai-logprobs.js";
@@ -17,6 +18,8 @@ export const openaiChatEndpoint: OpenAIEndpoint = {
   describe: describeChatRequest,
   validate: validateChatBody,
   render: (body, answer) => renderChatCompletion(String(objectOf(body).model), answer, objectOf(body)),
+  stream: (body, rendered) =>
+    chatChunks(objectOf(rendered), objectOf(objectOf(body).stream_options).include_usage === true),
 };
 
 /** The Chat Completions route. */

@@ -12,6 +12,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import OpenAI, { AzureOpenAI } from "openai";
 import type { OpenAIDialectName } from "./fake-server-types.js";
 import { mistralBatchRoutes, mistralError } from "./mistral-batch-routes.js";
+import { mistralChatRoute } from "./mistral-chat-route.js";
 import { openaiBatchRoutesFor } from "./openai-batch-routes.js";
 import { openaiChatEndpoint } from "./openai-chat-endpoint.js";
 import { openaiResponsesEndpoint } from "./openai-responses-endpoint.js";
@@ -41,6 +42,8 @@ export interface OpenAIDialect {
   ) => ProviderFailure | undefined;
   /** What it answers for a path it does not serve. @default OpenAI's "Invalid URL" */
   readonly notFound?: ProviderFailure | undefined;
+  /** Its chat completions route, when its rules differ from OpenAI's. @default OpenAI's */
+  readonly chatRoute?: Route | undefined;
   /** Its Batch API: a copy of OpenAI's with rules of its own (`openaiBatchRoutesFor`), or its own. */
   readonly batchRoutes: readonly Route[];
   /** How it renders an error. @default OpenAI's `{ error: { message, type, param, code } }` */
@@ -147,6 +150,7 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
       if (key !== undefined && (requiredKey === undefined || key === requiredKey)) return undefined;
       return { status: 401, body: { message: "Unauthorized", request_id: randomBytes(16).toString("hex") } };
     },
+    chatRoute: mistralChatRoute,
     batchRoutes: mistralBatchRoutes,
     error: mistralError,
     client: (url, apiKey) => new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0 }),

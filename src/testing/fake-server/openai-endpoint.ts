@@ -3,8 +3,9 @@
  * answered. The direct route and batch lines both use it, so a batch result
  * body is exactly what a direct call returns for the same request.
  */
+import { objectOf } from "./json-shape.js";
 import { openaiError, openaiSuccess } from "./openai-respond.js";
-import type { Answer, ProviderFailure, RequestFacts, Route } from "./provider-routes.js";
+import type { Answer, ProviderFailure, RequestFacts, Route, WireEvent } from "./provider-routes.js";
 
 /** `/v1/responses` or `/v1/chat/completions`. */
 export interface OpenAIEndpoint {
@@ -15,6 +16,8 @@ export interface OpenAIEndpoint {
   readonly validate: (body: unknown) => ProviderFailure | undefined;
   /** The success body for a valid request. */
   readonly render: (body: unknown, answer: Answer) => unknown;
+  /** The rendered success body as the endpoint streams it (`stream: true`). */
+  readonly stream: (body: unknown, rendered: unknown) => WireEvent[];
 }
 
 /** The direct `POST` route of an endpoint. */
@@ -26,7 +29,10 @@ export function openaiEndpointRoute(endpoint: OpenAIEndpoint): Route {
     handle(exchange, context) {
       const problem = endpoint.validate(exchange.body);
       if (problem) return openaiError(problem);
-      return openaiSuccess(endpoint.render(exchange.body, exchange.answer(context)));
+      const rendered = endpoint.render(exchange.body, exchange.answer(context));
+      const success = openaiSuccess(rendered);
+      if (objectOf(exchange.body).stream !== true) return success;
+      return { ...success, events: endpoint.stream(exchange.body, rendered) };
     },
   };
 }

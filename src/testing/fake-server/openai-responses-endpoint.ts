@@ -7,6 +7,7 @@ import type { OfferedTool } from "./fake-server-types.js";
 import { arrayOf, isObject, lastUserText, objectOf, stringOf } from "./json-shape.js";
 import { type OpenAIEndpoint, openaiEndpointRoute } from "./openai-endpoint.js";
 import { openaiLogprobs, topLogprobsOf } from "./openai-logprobs.js";
+import { responsesEvents } from "./openai-responses-events.js";
 import { validateResponsesBody } from "./openai-responses-validation.js";
 import type { Answer, RequestFacts } from "./provider-routes.js";
 import { wireIds } from "./wire-ids.js";
@@ -17,6 +18,7 @@ export const openaiResponsesEndpoint: OpenAIEndpoint = {
   describe: describeResponsesRequest,
   validate: validateResponsesBody,
   render: (body, answer) => renderResponse(objectOf(body), answer),
+  stream: (_body, rendered) => responsesEvents(objectOf(rendered)),
 };
 
 /** The Responses API route. */

@@ -17,7 +17,7 @@ export function openaiRoutesFor(dialect: OpenAIDialect): ProviderRoutes {
     recognizes: () => true,
     checkAccess: dialect.checkAccess,
     routePath: dialect.routePath,
-    routes: [openaiResponsesRoute, openaiChatRoute, ...openaiFilesRoutes, ...dialect.batchRoutes],
+    routes: [openaiResponsesRoute, dialect.chatRoute ?? openaiChatRoute, ...openaiFilesRoutes, ...dialect.batchRoutes],
     error: dialect.error ?? openaiError,
     notFound: (method, path) =>
       dialect.notFound ?? { status: 404, message: `Invalid URL (${method} ${path})`, code: null },

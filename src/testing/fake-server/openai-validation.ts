@@ -5,7 +5,7 @@
 import { firstUnknownKey, type JsonObject, jsonTypeName } from "./json-shape.js";
 import type { ProviderFailure } from "./provider-routes.js";
 
-/** Unknown fields, a missing or non-string `model`, a missing content field, and `stream: true`. */
+/** Unknown fields, a missing or non-string `model`, a missing content field, and `stream` settings. */
 export function checkCommonFields(
   body: JsonObject,
   allowed: ReadonlySet<string>,
@@ -16,12 +16,15 @@ export function checkCommonFields(
   if (body.model === undefined) return missingParameter("model");
   if (typeof body.model !== "string") return invalidType("model", "a string", body.model);
   if (body[contentField] === undefined) return missingParameter(contentField);
-  if (body.stream === true) {
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
+    return invalidType("stream", "a boolean", body.stream);
+  }
+  if (body.stream_options !== undefined && body.stream_options !== null && body.stream !== true) {
     return {
       status: 400,
-      message: "The fake provider server does not stream; send `stream: false` or leave it out.",
-      param: "stream",
-      code: "unsupported_value",
+      message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      param: "stream_options",
+      code: null,
     };
   }
   return undefined;

@@ -14,6 +14,14 @@ export interface WireResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** Sent as JSON; a `Buffer` is sent as is (JSONL, file content) with the `content-type` of `headers`. */
   readonly body: unknown;
+  /** A streamed answer: these server-sent events go out instead of `body`, in order. */
+  readonly events?: readonly WireEvent[] | undefined;
+}
+
+/** One server-sent event: `event:` (when named) and `data:` (JSON, or a string as is, e.g. `[DONE]`). */
+export interface WireEvent {
+  readonly event?: string | undefined;
+  readonly data: unknown;
 }
 
 /** An error to send, in neutral form; each provider renders its own body. */
