@@ -6,7 +6,10 @@
  * (`RequestInfo`, `HeadersInit`…) that a Node project leaves out.
  */
 export interface GoogleClient {
-  readonly models: { generateContent(parameters: { readonly model: string }): Promise<unknown> };
+  readonly models: {
+    generateContent(parameters: { readonly model: string }): Promise<unknown>;
+    embedContent(parameters: { readonly model: string }): Promise<unknown>;
+  };
   readonly batches: {
     create(parameters: { readonly model?: string | undefined }): Promise<unknown>;
     get(parameters: { readonly name: string }): Promise<unknown>;

@@ -19,6 +19,8 @@ export interface OpenAIWire {
   readonly createClient: (sdk: typeof import("openai"), apiKey: string) => OpenAI;
   /** How its Batch API names each endpoint it batches (a batch's `endpoint` and each line's `url`). */
   readonly batchEndpoints: Readonly<Partial<Record<OpenAIBatchEndpoint, string>>>;
+  /** Whether it serves `/v1/embeddings` (`agent.embed`). @default true */
+  readonly embeddings?: boolean | undefined;
   /** The batch `completion_window` sent. @default "24h" */
   readonly completionWindow?: string | undefined;
 }

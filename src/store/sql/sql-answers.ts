@@ -1,7 +1,7 @@
 /** Answers in SQL: storing them (with their requests and documents), reading them back, and their usage. */
 import type { LLMResult } from "../../core/llm.js";
+import { decodeVector, encodeVector } from "../../core/vector-bytes.js";
 import { compressRaw, decompressRaw } from "../raw-response-codec.js";
-import { decodeVector, encodeVector } from "../vector-codec.js";
 import type { AnsweredCall, CallKey, ResponseRecord, StoredAnswer, UsageRow } from "../store.js";
 import type { SqlConnection, SqlValue } from "./sql-connection.js";
 

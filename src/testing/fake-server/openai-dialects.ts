@@ -14,6 +14,7 @@ import type { OpenAIDialectName } from "./fake-server-types.js";
 import { mistralBatchRoutes, mistralError } from "./mistral-batch-routes.js";
 import { openaiBatchRoutesFor } from "./openai-batch-routes.js";
 import { openaiChatEndpoint } from "./openai-chat-endpoint.js";
+import { openaiEmbeddingsEndpoint } from "./openai-embeddings-endpoint.js";
 import { openaiResponsesEndpoint } from "./openai-responses-endpoint.js";
 import { invalidValue } from "./openai-validation.js";
 import type { ProviderFailure, Route, WireResponse } from "./provider-routes.js";
@@ -70,6 +71,7 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
       batchEndpoints: {
         [openaiResponsesEndpoint.path]: openaiResponsesEndpoint,
         [openaiChatEndpoint.path]: openaiChatEndpoint,
+        [openaiEmbeddingsEndpoint.path]: openaiEmbeddingsEndpoint,
       },
       checkWindow: _only24Hours,
       batchModels: undefined,

@@ -6,9 +6,9 @@
 import { openaiError, openaiSuccess } from "./openai-respond.js";
 import type { Answer, ProviderFailure, RequestFacts, Route } from "./provider-routes.js";
 
-/** `/v1/responses` or `/v1/chat/completions`. */
+/** `/v1/responses`, `/v1/chat/completions` or `/v1/embeddings`. */
 export interface OpenAIEndpoint {
-  readonly path: "/v1/responses" | "/v1/chat/completions";
+  readonly path: "/v1/responses" | "/v1/chat/completions" | "/v1/embeddings";
   /** Model, prompt, tools and schema; never throws. */
   readonly describe: (body: unknown) => RequestFacts;
   /** The first problem the API would answer with a 4xx. */

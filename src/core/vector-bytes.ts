@@ -1,7 +1,7 @@
 /**
- * How an embedding is stored: its 32-bit floats, little-endian, as bytes (a
- * SQLite BLOB, a PostgreSQL BYTEA): 4 bytes a dimension, where JSON text takes
- * about 20.
+ * Embeddings as bytes: 32-bit floats, little-endian, as the store keeps them
+ * (a SQLite BLOB, a PostgreSQL BYTEA: 4 bytes a dimension, where JSON text
+ * takes about 20) and as providers send them in base64.
  */
 import { endianness } from "node:os";
 
@@ -13,10 +13,12 @@ export function encodeVector(vector: Float32Array): Buffer {
   return littleEndian ? copy : copy.swap32();
 }
 
-/** Stored bytes as the vector they were (copied: a driver's buffer may be pooled and unaligned). */
+/** Bytes as the vector they hold (copied: a driver's buffer may be pooled and unaligned). */
 export function decodeVector(stored: Uint8Array): Float32Array {
   if (stored.byteLength % 4 !== 0) {
-    throw new Error(`A stored embedding has ${stored.byteLength} bytes, not a multiple of 4: the store is damaged.`);
+    throw new Error(
+      `An embedding of ${stored.byteLength} bytes is not a run of 32-bit floats (a multiple of 4 bytes).`,
+    );
   }
   const copy = new Uint8Array(stored);
   if (!littleEndian) Buffer.from(copy.buffer).swap32();
