@@ -9,8 +9,9 @@
 import type { EmbeddingApi, EmbeddingResponse } from "../providers/provider.js";
 import type { CallKey } from "../store/store.js";
 import { askLocation } from "./ask-location.js";
+import { embeddingResult } from "./embedding-result.js";
 import { foreignProviderError, InputError, Interrupted, ParallellmError, ProviderError } from "./errors.js";
-import { emptyUsage, type LLMRequest, type LLMResult } from "./llm.js";
+import type { LLMRequest, LLMResult } from "./llm.js";
 import { errorMessage } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import { embeddedText } from "./prepare-embed-call.js";
@@ -102,7 +103,8 @@ export class EmbeddingSender {
             stats.sent += chunk.length;
           }
           response = await embedOnce(api, model, provider, chunk);
-          return { ...chunkResult, usage: { ...emptyUsage, inputTokens: response.inputTokens } };
+          // What the strategy reads of an attempt: the request's tokens, for limits that count them.
+          return embeddingResult(emptyVector, response.inputTokens, response.model);
         },
         waitsForLimit: (waitMs) => {
           if (log.infoOn) log.info({ ...this.#fields(first), texts: chunk.length, waitMs }, "waiting for a rate limit");
@@ -153,12 +155,7 @@ export class EmbeddingSender {
     const receivedAt = Date.now();
     await Promise.all(
       chunk.map(async (entry, index) => {
-        const result: LLMResult = {
-          ...chunkResult,
-          model: received.model,
-          usage: { ...emptyUsage, inputTokens: tokens?.[index], totalTokens: tokens?.[index] },
-          embedding: received.vectors[index],
-        };
+        const result = embeddingResult(received.vectors[index]!, tokens?.[index], received.model);
         try {
           const callId = await store.saveResponse({
             agent: entry.key.agent,
@@ -216,15 +213,7 @@ export class EmbeddingSender {
 
 // --- internal ---
 
-/** What an embedding answer holds besides its vector and usage. */
-const chunkResult: LLMResult = {
-  text: "",
-  toolCalls: [],
-  usage: emptyUsage,
-  finishReason: { unified: "stop", raw: undefined },
-  responseId: undefined,
-  model: undefined,
-};
+const emptyVector = new Float32Array(0);
 
 /** `group` in chunks within `api.limits`, in order. */
 function* chunks(group: readonly Entry[], api: EmbeddingApi): Generator<Entry[]> {

@@ -6,6 +6,8 @@
  * @see https://platform.openai.com/docs/api-reference/embeddings/create
  */
 import type OpenAI from "openai";
+import { embeddingResult } from "../../core/embedding-result.js";
+import type { LLMResult } from "../../core/llm.js";
 import { decodeVector } from "../../core/vector-bytes.js";
 import type { EmbeddingApi, EmbeddingRequest, EmbeddingResponse } from "../provider.js";
 import { convertUnreadableResponse } from "../shared/unreadable-response.js";
@@ -54,6 +56,16 @@ export function fromOpenAIEmbeddingBody(body: OpenAI.CreateEmbeddingResponse): E
   const vectors: Float32Array[] = new Array(body.data.length);
   for (const item of body.data) vectors[item.index] = decodeEmbedding(item.embedding as unknown);
   return { vectors, inputTokens: body.usage?.prompt_tokens, model: body.model };
+}
+
+/** A batch line's body (one text per line) as the call's result. */
+export function fromOpenAIEmbeddingLine(body: Record<string, unknown>): LLMResult {
+  const response = fromOpenAIEmbeddingBody(body as unknown as OpenAI.CreateEmbeddingResponse);
+  const [vector] = response.vectors;
+  if (response.vectors.length !== 1 || !vector) {
+    throw new Error(`the body holds ${response.vectors.length} embeddings where one was asked for`);
+  }
+  return embeddingResult(vector, response.inputTokens, response.model);
 }
 
 // --- internal ---

@@ -32,7 +32,11 @@ export function openaiWire(baseURL: string | undefined): OpenAIWire {
     label: "OpenAI",
     factory: "createOpenAIProvider",
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
-    batchEndpoints: { "/v1/responses": "/v1/responses", "/v1/chat/completions": "/v1/chat/completions" },
+    batchEndpoints: {
+      "/v1/responses": "/v1/responses",
+      "/v1/chat/completions": "/v1/chat/completions",
+      "/v1/embeddings": "/v1/embeddings",
+    },
   };
 }
 
