@@ -66,6 +66,10 @@ describe("embed in batch", () => {
     expect(usage.find((row) => row.model === "text-embedding-3-small")).toMatchObject({ viaBatch: true, answers: 3 });
     // One token per four characters, one line per text: "alpha", "beta", "gamma" take 2 + 1 + 2.
     expect(usage.find((row) => row.model === "text-embedding-3-small")?.inputTokens).toBe(5);
+    // $0.02 per million input tokens, half of it through the Batch API.
+    const cost = await reader.cost();
+    const line = cost.allTime.byModel.find((row) => row.name === "text-embedding-3-small");
+    expect(line?.cost).toBeCloseTo((5 * 0.02 * 0.5) / 1e6, 15);
   });
 
   it("Gemini: its Batch API takes no embeddings here, so they are sent directly (one request) and the run goes on", async () => {
