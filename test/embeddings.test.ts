@@ -53,23 +53,25 @@ function embeddingRequests(): string[][] {
 const small = { model: "text-embedding-3-small", dimensions: 8 };
 
 describe("embed: identity, storage and replay", () => {
-  it("returns one vector per text, in order, as the provider made them; a rerun replays all with 0 requests", async () => {
-    const directory = tempWorkspace();
-    const texts = ["red apple", "green pear", "blue plum"];
-    const first = await embedOnce(directory, texts, small);
-    expect(first.vectors).toHaveLength(3);
-    first.vectors.forEach((vector, index) => {
-      expect(vector).toBeInstanceOf(Float32Array);
-      expect([...vector]).toEqual([...fakeEmbedding(small.model, texts[index]!, 8)]);
+  for (const strategy of ["sync", "async"] as const) {
+    it(`${strategy}: one vector per text, in order, as the provider made them, in one request; a rerun replays all with 0 requests`, async () => {
+      const directory = tempWorkspace();
+      const texts = ["red apple", "green pear", "blue plum"];
+      const first = await embedOnce(directory, texts, small, { strategy });
+      expect(first.vectors).toHaveLength(3);
+      first.vectors.forEach((vector, index) => {
+        expect(vector).toBeInstanceOf(Float32Array);
+        expect([...vector]).toEqual([...fakeEmbedding(small.model, texts[index]!, 8)]);
+      });
+      expect(embeddingRequests()).toEqual([texts]);
+      expect(first.summary).toMatchObject({ asked: 3, sent: 3, received: 3, replayed: 0 });
+      server.resetLog();
+      const second = await embedOnce(directory, texts, small, { strategy });
+      expect(server.requests).toHaveLength(0);
+      expect(second.summary).toMatchObject({ asked: 3, sent: 0, replayed: 3 });
+      expect(second.vectors.map((vector) => [...vector])).toEqual(first.vectors.map((vector) => [...vector]));
     });
-    expect(embeddingRequests()).toEqual([texts]);
-    expect(first.summary).toMatchObject({ asked: 3, sent: 3, received: 3, replayed: 0 });
-    server.resetLog();
-    const second = await embedOnce(directory, texts, small);
-    expect(server.requests).toHaveLength(0);
-    expect(second.summary).toMatchObject({ asked: 3, sent: 0, replayed: 3 });
-    expect(second.vectors.map((vector) => [...vector])).toEqual(first.vectors.map((vector) => [...vector]));
-  });
+  }
 
   it("one text changed: only it is embedded again; another model or length: all of them", async () => {
     const directory = tempWorkspace();
