@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InputError, Parallellm, type ParallellmOptions, ProviderRequestError } from "../src/index.js";
+import { createMistralProvider } from "../src/mistral.js";
+import { createGroqProvider } from "../src/openai.js";
 import { fakeEmbedding } from "../src/testing/fake-server/fake-embedding.js";
-import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { type FakeProviderServer, MockProvider, startFakeProviderServer } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
 
 let server: FakeProviderServer;
@@ -120,6 +122,28 @@ describe("embed: identity, storage and replay", () => {
   });
 });
 
+describe("embed: MockProvider", () => {
+  it("embeds offline: deterministic vectors, each chunk recorded, a rerun replays", async () => {
+    const mock = new MockProvider();
+    const directory = tempWorkspace();
+    const run = async () => {
+      const pllm = await Parallellm.open(directory, { llm: "mock-1", providers: { mock }, summary: false });
+      const vectors = await pllm.agent("embedder", (agent) =>
+        agent.embed(["a", "b"], { model: "mock-embed", dimensions: 3 }),
+      );
+      return { vectors, summary: await pllm.close() };
+    };
+    const first = await run();
+    expect(first.vectors?.map((vector) => [...vector])).toEqual([
+      [...fakeEmbedding("mock-embed", "a", 3)],
+      [...fakeEmbedding("mock-embed", "b", 3)],
+    ]);
+    expect(mock.embeddingRequests).toEqual([{ model: "mock-embed", texts: ["a", "b"], options: { dimensions: 3 } }]);
+    expect((await run()).summary).toMatchObject({ replayed: 2, sent: 0 });
+    expect(mock.embeddingRequests).toHaveLength(1);
+  });
+});
+
 describe("embed: chunks within each API's limits", () => {
   it("OpenAI: 2,049 texts go as 2,048 + 1 (the API refuses more than 2,048 inputs)", async () => {
     const texts = Array.from({ length: 2049 }, (_, index) => `text ${index}`);
@@ -195,6 +219,21 @@ describe("embed: refused loudly", () => {
       expect(server.requests).toHaveLength(0);
     });
   }
+
+  it("Groq and Mistral (no embeddings here): an InputError naming what to use", async () => {
+    const providers = {
+      groq: createGroqProvider({ apiKey: "unused" }),
+      mistral: createMistralProvider({ apiKey: "unused" }),
+    };
+    const pllm = await Parallellm.open(tempWorkspace(), options({ providers }));
+    await pllm.agent("embedder", (agent) => {
+      for (const model of ["groq:llama-3.1-8b-instant", "mistral:mistral-embed"]) {
+        expect(() => agent.embed(["text"], { model })).toThrow(/has no embeddings in parallellm\. Use an OpenAI/);
+      }
+    });
+    await pllm.close();
+    expect(server.requests).toHaveLength(0);
+  });
 
   it("an empty text: an InputError naming which", async () => {
     const pllm = await Parallellm.open(tempWorkspace(), options());

@@ -53,8 +53,6 @@ export function createGroqProvider(settings: GroqProviderSettings = {}): Provide
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
     // Groq batches only chat completions.
     batchEndpoints: { "/v1/chat/completions": "/v1/chat/completions" },
-    // Groq serves no embedding models.
-    embeddings: false,
     completionWindow,
   };
   return createOpenAICompatibleProvider({ ...rest, name: settings.name ?? "groq", api: "chat" }, wire);

@@ -96,7 +96,7 @@ export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings,
       batchUrl === undefined
         ? undefined
         : createOpenAIBatchApi(getClient, { name, wire, url: batchUrl, chat, limits: settings.batchLimits }),
-    embeddings: wire.embeddings === false ? undefined : createOpenAIEmbeddingApi(getClient, name, wire),
+    embeddings: wire.embeddings ? createOpenAIEmbeddingApi(getClient, name, wire) : undefined,
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
     checkRequest: (request) => checkToolParameters(request.tools, wire.label),
     async generate(

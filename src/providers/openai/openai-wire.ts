@@ -19,7 +19,7 @@ export interface OpenAIWire {
   readonly createClient: (sdk: typeof import("openai"), apiKey: string) => OpenAI;
   /** How its Batch API names each endpoint it batches (a batch's `endpoint` and each line's `url`). */
   readonly batchEndpoints: Readonly<Partial<Record<OpenAIBatchEndpoint, string>>>;
-  /** Whether it serves `/v1/embeddings` (`agent.embed`). @default true */
+  /** Whether it serves `/v1/embeddings` (`agent.embed`): only where that is known. @default false */
   readonly embeddings?: boolean | undefined;
   /** The batch `completion_window` sent. @default "24h" */
   readonly completionWindow?: string | undefined;
@@ -32,6 +32,8 @@ export function openaiWire(baseURL: string | undefined): OpenAIWire {
     label: "OpenAI",
     factory: "createOpenAIProvider",
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
+    // OpenAI's, and those of the servers that copy it (vLLM, Ollama, llama.cpp).
+    embeddings: true,
     batchEndpoints: {
       "/v1/responses": "/v1/responses",
       "/v1/chat/completions": "/v1/chat/completions",
