@@ -53,4 +53,29 @@ describePg("embeddings on PostgreSQL", () => {
       await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
     }
   });
+
+  it("two workers embedding the same texts at once (no shards): each text is sent once, both get every vector", async () => {
+    const schema = tempSchema();
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    const pool = new pg.Pool({ connectionString: schemaUrl(schema), max: 8 });
+    try {
+      const options = { llm: "gpt-4.1-mini", clients: server.clientsFor(), summary: false, store: postgresStore(pool) };
+      server.resetLog();
+      // Each request takes a while, so both workers route their texts while the first requests are out.
+      server.setLatency(300);
+      const [one, two] = await Promise.all([
+        Parallellm.run(tempWorkspace(), options, embedAll),
+        Parallellm.run(tempWorkspace(), options, embedAll),
+      ]);
+      const texts = server.requests.flatMap((request) => (request.body as { input: string[] }).input);
+      expect(texts).toHaveLength(100);
+      expect(new Set(texts).size).toBe(100);
+      expect(one.summary.sent + two.summary.sent).toBe(100);
+      expect(two.result).toEqual(one.result);
+    } finally {
+      server.setLatency(0);
+      await pool.end();
+      await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
 });

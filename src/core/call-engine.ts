@@ -279,12 +279,12 @@ export class CallEngine {
   }
 
   #sendOnce(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
-    if (call.request.embedding) return this.#embeddings.send(key, call, options);
+    const send = call.request.embedding ? this.#embeddings.send : sendCall;
     const claimed = this.#claimed;
     // Only a call nothing was stored for is claimed: a deliberate resend (`ignoreCache`) is this worker's own.
     return claimed && options.isNew
-      ? sendClaimed(this.#sendContext, claimed, key, call, options)
-      : sendCall(this.#sendContext, key, call, options);
+      ? sendClaimed(this.#sendContext, claimed, key, call, options, send)
+      : send(this.#sendContext, key, call, options);
   }
 
   /** The first call of a model without a Batch API that a collecting strategy sends directly: one warning per model. */

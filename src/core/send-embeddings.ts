@@ -15,7 +15,7 @@ import type { LLMRequest, LLMResult } from "./llm.js";
 import { errorMessage } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import { embeddedText } from "./prepare-embed-call.js";
-import { callFields, type SendContext, type SendOptions } from "./send-call.js";
+import { callFields, claimedElsewhere, type SendContext, type SendOptions } from "./send-call.js";
 
 interface Entry {
   readonly key: CallKey;
@@ -42,15 +42,19 @@ export class EmbeddingSender {
     this.#context = context;
   }
 
-  /** Send one embedding call (with the others routed in this turn); resolves once its vector is stored. */
-  send(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
-    return new Promise((resolve, reject) => {
+  /**
+   * Send one embedding call (with the others routed in this turn); resolves once its vector is stored.
+   * A call with a claim to take (a store workers share) goes out only once it holds it.
+   */
+  readonly send = async (_context: SendContext, key: CallKey, call: PreparedCall, options: SendOptions) => {
+    if (options.claim && !(await options.claim())) throw claimedElsewhere;
+    return new Promise<LLMResult>((resolve, reject) => {
       this.#queue.push({ key, call, options, text: embeddedText(call.request), resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
       setImmediate(() => this.#flush());
     });
-  }
+  };
 
   #flush(): void {
     const queue = this.#queue;
