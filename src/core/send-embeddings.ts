@@ -93,6 +93,9 @@ export class EmbeddingSender {
       embedding: first.call.request.embedding,
     };
     const sentAt = Date.now();
+    // One span per text, as each ask has one: the chunk's request is each text's.
+    const spans =
+      this.#context.telemetry && chunk.map((entry) => this.#context.telemetry!.callStarted(entry.key, entry.call, 0));
     let counted = false;
     let requestMade = false;
     let response: EmbeddingResponse | undefined;
@@ -143,6 +146,7 @@ export class EmbeddingSender {
         },
       });
     } catch (error) {
+      for (const span of spans ?? []) span.ended(undefined, error);
       if (counted && !requestMade) stats.sent -= chunk.length;
       if (chunk.length > 1 && error instanceof ProviderError && error.kind === "request-rejected") {
         // One text the provider refuses (too long...) must not fail the texts sent with it.
@@ -160,6 +164,7 @@ export class EmbeddingSender {
     await Promise.all(
       chunk.map(async (entry, index) => {
         const result = embeddingResult(received.vectors[index]!, tokens?.[index], received.model);
+        spans?.[index]!.ended(result, undefined);
         try {
           const callId = await store.saveResponse({
             agent: entry.key.agent,
