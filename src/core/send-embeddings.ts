@@ -164,7 +164,7 @@ export class EmbeddingSender {
     await Promise.all(
       chunk.map(async (entry, index) => {
         const result = embeddingResult(received.vectors[index]!, tokens?.[index], received.model);
-        spans?.[index]!.ended(result, undefined);
+        spans?.[index]?.ended(result, undefined);
         try {
           const callId = await store.saveResponse({
             agent: entry.key.agent,
