@@ -79,6 +79,24 @@ describe("embed in batch", () => {
     expect(first.summary).toMatchObject({ sent: 3, received: 3, collected: 1, halted: 1 });
   });
 
+  it("dry-run: sends nothing, and counts each text's tokens with OpenAI's tokenizer, without a chat message's framing", async () => {
+    const pllm = await Parallellm.open(tempWorkspace(), {
+      strategy: "dry-run",
+      clients: server.clientsFor(),
+      llm: "gpt-4.1-mini",
+      summary: false,
+    });
+    await pllm.agent("embedder", (agent) =>
+      agent.embed(["a long text here", "b"], { model: "text-embedding-3-small" }),
+    );
+    const summary = await pllm.close();
+    expect(server.requests).toHaveLength(0);
+    // "a", " long", " text", " here" and "b".
+    expect(summary.dryRun).toEqual([
+      expect.objectContaining({ model: "text-embedding-3-small", calls: 2, inputTokens: 5, method: "cl100k_base" }),
+    ]);
+  });
+
   it("hybrid: a small round of embeddings is sent directly", async () => {
     const directory = tempWorkspace();
     const { outcome, summary } = await run(directory, "text-embedding-3-small", { strategy: "hybrid" });
