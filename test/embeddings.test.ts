@@ -5,7 +5,13 @@
  * API's limits; providers without embeddings refused.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { InputError, Parallellm, type ParallellmOptions, ProviderRequestError } from "../src/index.js";
+import {
+  type EmbedOptions,
+  InputError,
+  Parallellm,
+  type ParallellmOptions,
+  ProviderRequestError,
+} from "../src/index.js";
 import { createMistralProvider } from "../src/mistral.js";
 import { createGroqProvider } from "../src/openai.js";
 import { fakeEmbedding } from "../src/testing/fake-server/fake-embedding.js";
@@ -33,7 +39,7 @@ function options(extra: ParallellmOptions = {}): ParallellmOptions {
 async function embedOnce(
   directory: string,
   texts: readonly string[],
-  embed: { model: string; dimensions?: number; inputType?: string },
+  embed: EmbedOptions,
   extra: ParallellmOptions = {},
 ) {
   const pllm = await Parallellm.open(directory, options(extra));
@@ -87,6 +93,18 @@ describe("embed: identity, storage and replay", () => {
     server.resetLog();
     await embedOnce(directory, ["one", "TWO", "three"], { model: "text-embedding-3-large", dimensions: 4 });
     expect(embeddingRequests()).toEqual([["one", "TWO", "three"]]);
+  });
+
+  it("rewriteCache embeds again and replaces; ignoreCache embeds again and keeps the stored vector in use", async () => {
+    const directory = tempWorkspace();
+    await embedOnce(directory, ["again"], small);
+    server.resetLog();
+    await embedOnce(directory, ["again"], { ...small, ignoreCache: true });
+    await embedOnce(directory, ["again"], { ...small, rewriteCache: true });
+    expect(embeddingRequests()).toEqual([["again"], ["again"]]);
+    await using reader = await Parallellm.inspect(directory);
+    const detail = await reader.call(1);
+    expect(detail?.answers.map((answer) => answer.inUse)).toEqual([false, false, true]);
   });
 
   it("the same text twice in one embed is two calls (occurrences), each stored and replayed", async () => {
