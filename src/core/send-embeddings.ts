@@ -76,7 +76,12 @@ export class EmbeddingSender {
           entry.reject(new InputError(`Provider "${entry.call.llm.provider}" has no embeddings.`));
         continue;
       }
-      for (const chunk of chunks(group, api)) void this.#sendChunk(api, chunk);
+      for (const chunk of chunks(group, api)) {
+        // Whatever escapes a chunk (a bug) fails its calls rather than leaving them unsettled.
+        this.#sendChunk(api, chunk).catch((error: unknown) => {
+          for (const entry of chunk) entry.reject(error);
+        });
+      }
     }
   }
 
