@@ -1,8 +1,9 @@
 /**
  * From one text of `agent.embed` to its neutral request and identity. Each text
  * is a call of its own, so a rerun with one text changed embeds that one text
- * again and replays the rest; the hash covers what shapes the vector: provider,
- * API and model, the text, `dimensions` and `inputType`.
+ * again and replays the rest; the hash covers what shapes the vector: provider
+ * and model, the text, `dimensions` and `inputType` (not the provider's `api`,
+ * which picks how asks are sent and never how texts are embedded).
  */
 import type { ResolvedModel } from "./call-options.js";
 import { type CanonicalForm, noDocuments, sha256, writeCanonical } from "./canonical.js";
@@ -26,7 +27,7 @@ export function prepareEmbedCall(text: string, shape: EmbedShape): PreparedCall 
   };
   const identity = {
     embed: { dimensions: options.dimensions, inputType: options.inputType },
-    llm: { api: llm.api, model: llm.model, provider: llm.provider },
+    llm: { model: llm.model, provider: llm.provider },
     text,
     v: 1,
   };
