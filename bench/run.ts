@@ -23,6 +23,7 @@ const benchmarks: Record<string, () => Promise<() => Promise<Figure[]>>> = {
   copy: async () => (await import("./copy.js")).copyBenchmark,
   "scale-out": async () => (await import("./scale-out.js")).scaleOutBenchmark,
   "ai-sdk-cache": async () => (await import("./ai-sdk-cache.js")).aiSdkCacheBenchmark,
+  embeddings: async () => (await import("./embeddings.js")).embeddingsBenchmark,
 };
 
 const [flag, childName] = process.argv.slice(2);

@@ -3,6 +3,7 @@ export type { Agent } from "./core/agent.js";
 export type { RunStats } from "./core/call-engine.js";
 export type { AskOptions, CallDefaults, HashPart, LLMChoice } from "./core/call-options.js";
 export type { Conversation, ConversationOptions, ConversationState } from "./core/conversation.js";
+export type { EmbedOptions } from "./core/embed-options.js";
 export {
   AuthenticationError,
   BatchFailedError,
@@ -21,6 +22,7 @@ export {
 } from "./core/errors.js";
 export type {
   ContentPart,
+  EmbeddingOptions,
   FinishReason,
   JsonSchema,
   LLM,
@@ -57,6 +59,9 @@ export type {
   BatchState,
   BatchStatus,
   BatchSubmission,
+  EmbeddingApi,
+  EmbeddingRequest,
+  EmbeddingResponse,
   GeneratedResult,
   Provider,
   StreamOptions,

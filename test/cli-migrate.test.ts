@@ -23,6 +23,7 @@ it("upgrades a schema-8 workspace that status refused, once; refuses what is not
   db.exec(`
     ALTER TABLE failures DROP COLUMN retried_at;
     ALTER TABLE responses DROP COLUMN raw;
+    ALTER TABLE responses DROP COLUMN vector;
     DROP TABLE session_usage;
     DROP INDEX calls_answered_by_model;
     DROP INDEX calls_unanswered;

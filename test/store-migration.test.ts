@@ -26,7 +26,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
 
   // Rebuild the file as schema 4 wrote it: the canonical request in `requests`, none on the call,
   // no rejected matches on batches, failures not marked by where they happened nor retried, answers not indexed by session,
-  // no raw responses.
+  // no raw responses, no vectors.
   const db = new Database(join(directory, "store.sqlite"));
   const { hash, canonical } = db.prepare("SELECT hash, canonical FROM calls").get() as {
     hash: string;
@@ -41,6 +41,7 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     ALTER TABLE failures DROP COLUMN retried_at;
     DROP INDEX responses_by_session;
     ALTER TABLE responses DROP COLUMN raw;
+    ALTER TABLE responses DROP COLUMN vector;
     DROP TABLE session_usage;
     DROP INDEX calls_answered_by_model;
     DROP INDEX calls_unanswered;

@@ -124,6 +124,33 @@ describe("telemetry", () => {
     });
   });
 
+  it("embeddings: one span per text, operation embeddings, with its input tokens; a replay records cache hits", async () => {
+    const directory = tempWorkspace();
+    const embed = (pllm: Parallellm) =>
+      pllm.agent("embedder", (agent) =>
+        agent.embed(["one", "two"], { model: "text-embedding-3-small", dimensions: 2 }),
+      );
+    await Parallellm.run(directory, options("gpt-4.1-mini", { strategy: "async" }), embed);
+    const sent = spansNamed("embeddings ");
+    expect(sent.map((span) => span.name)).toEqual([
+      "embeddings text-embedding-3-small",
+      "embeddings text-embedding-3-small",
+    ]);
+    for (const span of sent) {
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(parentOf(span)?.name).toBe("invoke_agent embedder");
+      expect(span.attributes).toMatchObject({
+        "gen_ai.operation.name": "embeddings",
+        "gen_ai.usage.input_tokens": 1,
+        "parallellm.cache_hit": false,
+      });
+    }
+    exporter.reset();
+    await Parallellm.run(directory, options("gpt-4.1-mini", { strategy: "async" }), embed);
+    const replayed = spansNamed("embeddings ");
+    expect(replayed.map((span) => span.attributes["parallellm.cache_hit"])).toEqual([true, true]);
+  });
+
   it("a failed call is a span with error status and error.type; a fallback is a span of its own", async () => {
     server.failNext({ status: 400, message: "no", match: (context) => context.model === "gpt-4.1-mini" });
     const directory = tempWorkspace();

@@ -1,5 +1,5 @@
 /**
- * Group collected calls by provider, model and endpoint, and split each group
+ * Group collected calls by provider, model and endpoint (embeddings apart), and split each group
  * so no batch exceeds the provider's request-count or byte limit.
  */
 import type { LLMRequest } from "../core/llm.js";
@@ -42,21 +42,23 @@ export function planBatches<Call>(calls: readonly Call[], sources: PlanSources<C
   const { requestOf, customIdOf, nameOf, batchApiFor, writeLine } = sources;
   const groups = new Map<string, number[]>();
   // Calls come in runs of one model: a call like the one before joins its group without a lookup.
-  let last: { provider: string; model: string; group: number[] } | undefined;
+  let last: { provider: string; model: string; embeds: boolean; group: number[] } | undefined;
   for (let index = 0; index < calls.length; index++) {
-    const { provider, model } = requestOf(calls[index]);
-    if (last && last.provider === provider && last.model === model) {
+    const { provider, model, embedding } = requestOf(calls[index]);
+    // An embedding goes to another endpoint than an ask: never in one batch with asks.
+    const embeds = embedding !== undefined;
+    if (last && last.provider === provider && last.model === model && last.embeds === embeds) {
       last.group.push(index);
       continue;
     }
-    const key = `${provider}\u0000${model}`;
+    const key = `${provider}\u0000${model}${embeds ? "\u0000embeddings" : ""}`;
     let group = groups.get(key);
     if (!group) {
       group = [];
       groups.set(key, group);
     }
     group.push(index);
-    last = { provider, model, group };
+    last = { provider, model, embeds, group };
   }
   const plans: PlannedBatch<Call>[] = [];
   for (const group of groups.values()) {

@@ -12,7 +12,7 @@ import { formatTable, indent } from "./format-table.js";
 import { formatDuration, formatTimestamp } from "./format-time.js";
 
 /** Request members shown in sections of their own; the rest are listed under "options". */
-const shownApart = new Set(["v", "llm", "instructions", "messages", "schema", "tools"]);
+const shownApart = new Set(["v", "llm", "instructions", "messages", "schema", "tools", "text"]);
 
 /** The text of `pllm show` for `call`. */
 export function callDetailLines(call: CallDetail): string[] {
@@ -31,6 +31,8 @@ export function callDetailLines(call: CallDetail): string[] {
     ),
     ...section("Instructions", typeof request["instructions"] === "string" ? [request["instructions"]] : []),
     ...section("Prompt", ((request["messages"] ?? []) as Message[]).flatMap(messageLines)),
+    // An embedding call's text (`agent.embed`).
+    ...section("Text", typeof request["text"] === "string" ? request["text"].split("\n") : []),
     ...section("Schema", request["schema"] === undefined ? [] : prettyJson(request["schema"])),
     ...section("Tools", ((request["tools"] ?? []) as { name: string; description?: string }[]).flatMap(toolLines)),
     ...section("Options", Object.keys(options).length === 0 ? [] : prettyJson(options)),
@@ -133,9 +135,16 @@ function toolLines(tool: { readonly name: string; readonly description?: string 
 }
 
 function answerLines(answer: LLMResult): string[] {
+  if (answer.embedding) return [vectorLine(answer.embedding)];
   const lines = answer.text === "" ? [] : structured(answer.text);
   for (const call of answer.toolCalls) lines.push(`tool call ${call.name}(${JSON.stringify(call.args)})`);
   return lines;
+}
+
+/** A vector as its length and first values, never whole (a few thousand numbers say nothing on a terminal). */
+export function vectorLine(vector: Float32Array): string {
+  const start = Array.from(vector.subarray(0, 4), (value) => value.toPrecision(4)).join(", ");
+  return `vector of ${vector.length} dimensions: [${start}${vector.length > 4 ? ", …" : ""}]`;
 }
 
 /** Structured output pretty-printed; any other text as it is. */

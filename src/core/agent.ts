@@ -10,9 +10,11 @@ import type { AskOptions, CallDefaults, ResolvedModel } from "./call-options.js"
 import { checkAskOptions, checkConversationOptions } from "./check-ask-options.js";
 import { Conversation, type ConversationOptions } from "./conversation.js";
 import type { ConversationBook } from "./conversation-book.js";
+import { checkEmbedOptions, type EmbedOptions, embedTexts } from "./embed-options.js";
 import type { IdentityCache } from "./identity-cache.js";
-import type { LLM } from "./llm.js";
+import type { LLM, LLMResult } from "./llm.js";
 import { mergeCallOptions, prepareCall, retryCall } from "./prepare-call.js";
+import { type EmbedShape, prepareEmbedCall } from "./prepare-embed-call.js";
 import { ResponseHandle } from "./response-handle.js";
 import { type RunToolsOptions, runTools, type ToolRun } from "./run-tools.js";
 import type { InferOutput, SchemaInput, ToolsInput } from "./schema.js";
@@ -116,6 +118,38 @@ export class Agent {
     return handle;
   }
 
+  /**
+   * Embed texts: one vector per text, in order. Each text is a call of its own
+   * (identified by provider, model, `dimensions`, `inputType` and the text), so a
+   * stored vector is replayed without sending anything and a rerun with one text
+   * changed embeds only that text. Texts not stored are sent in chunks within the
+   * endpoint's limits, or collected for a provider batch (`batch`, `hybrid`).
+   *
+   * @example
+   * const [query, ...documents] = await agent.embed([question, ...passages], { model: "text-embedding-3-small" });
+   */
+  embed(texts: string | readonly string[], options: EmbedOptions): Promise<Float32Array[]> {
+    checkEmbedOptions(options);
+    const list = embedTexts(texts);
+    const engine = this.#context.engine;
+    const llm = this.#context.resolveLLM(options.model);
+    engine.checkEmbeddings(llm);
+    const shape: EmbedShape = { llm, options: { dimensions: options.dimensions, inputType: options.inputType } };
+    const sendOptions = { ignoreCache: options.ignoreCache, rewriteCache: options.rewriteCache };
+    const site: { stack?: string } = {};
+    Error.captureStackTrace(site, this.embed);
+    const state = this.#state;
+    const vectors = list.map((text) => {
+      const call = prepareEmbedCall(text, shape);
+      engine.admit(this.name);
+      const occurrence = state.nextOccurrence(call.hash);
+      const handle = new ResponseHandle(this.name, call.hash, occurrence, state.seq++, undefined);
+      engine.resolve(handle, { agent: this.name, hash: call.hash, occurrence }, call, sendOptions, site);
+      return handle.result().then(vectorOf);
+    });
+    return Promise.all(vectors);
+  }
+
   /** The user's ask on the stack: one capture (`new Error` would add a second), formatted only if the call fails. */
   readonly #captureAskSite = (): AskSite => {
     const site: { stack?: string } = {};
@@ -163,4 +197,9 @@ export class Agent {
   ): Promise<ToolRun<S extends undefined ? unknown : InferOutput<S>>> {
     return runTools(this, prompt, options);
   }
+}
+
+function vectorOf(result: LLMResult): Float32Array {
+  if (result.embedding) return result.embedding;
+  throw new Error("An embedding call was answered without a vector: a bug in parallellm, please report it.");
 }

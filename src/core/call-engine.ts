@@ -12,7 +12,7 @@ import type { CollectHost, Strategy, StrategyReport } from "../strategies/strate
 import { type Shard, shardOf } from "./agent-shard.js";
 import { type AskSite, askLocation } from "./ask-location.js";
 import { CallClaims, defaultClaimLeaseMs } from "./call-claims.js";
-import type { AskOptions } from "./call-options.js";
+import type { AskOptions, ResolvedModel } from "./call-options.js";
 import { type ClaimedSendHost, sendClaimed } from "./claimed-send.js";
 import { EarlierOutcomes } from "./earlier-outcomes.js";
 import { AuthenticationError, InputError, Interrupted } from "./errors.js";
@@ -27,6 +27,7 @@ import type { ResponseHandle } from "./response-handle.js";
 import { RunTally } from "./run-tally.js";
 import type { RunTelemetry } from "./run-telemetry.js";
 import { callFields, type SendContext, type SendOptions, sendCall } from "./send-call.js";
+import { EmbeddingSender } from "./send-embeddings.js";
 
 export type { ModelUsage, RunStats } from "./run-tally.js";
 
@@ -67,6 +68,8 @@ export class CallEngine {
   /** What the strategy may ask of the engine: made once, handed over with every collected call. */
   readonly #host: CollectHost;
   readonly #sendContext: SendContext;
+  /** Sends embedding calls in chunks (`agent.embed`). */
+  readonly #embeddings: EmbeddingSender;
   /** Claims of calls sent, when the store is shared by workers; `undefined` otherwise (nothing is claimed). */
   readonly #claimed: ClaimedSendHost | undefined;
   readonly #telemetry: RunTelemetry | undefined;
@@ -78,6 +81,7 @@ export class CallEngine {
     const { store, strategy, session, providerFor, keepRaw, log, telemetry } = options;
     this.#telemetry = telemetry;
     this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally, log, telemetry };
+    this.#embeddings = new EmbeddingSender(this.#sendContext);
     const claims = CallClaims.for(store, session, options.claimLeaseMs ?? defaultClaimLeaseMs);
     this.#claimed = claims && {
       claims,
@@ -165,6 +169,17 @@ export class CallEngine {
     else this.#route(handle, key, call, options, useStored, site);
   }
 
+  /**
+   * Refuses, at `embed`, a model whose provider has no embeddings endpoint, naming what to use.
+   * @throws InputError
+   */
+  checkEmbeddings(llm: ResolvedModel): void {
+    if (this.#options.providerFor(llm.provider).embeddings) return;
+    throw new InputError(
+      `embed() cannot use ${llm.provider} (${llm.model}): that provider has no embeddings in parallellm. Use an OpenAI embedding model ("text-embedding-3-small", also any OpenAI-compatible server's embeddings through createOpenAIProvider) or a Gemini one ("gemini-embedding-001"); Anthropic offers none and recommends Voyage AI, which speaks no API parallellm has yet.`,
+    );
+  }
+
   /** A store without a synchronous path: look the answer up first, in every strategy; awaiting the handle waits for it. */
   #lookupThenRoute(handle: ResponseHandle, key: CallKey, call: PreparedCall, options: AskOptions, site: AskSite): void {
     const routed = this.#replay.lookup(key).then((answer) => {
@@ -234,7 +249,7 @@ export class CallEngine {
     }
     const strategy = this.#options.strategy;
     // Only a collecting strategy asks whether the provider can batch: a map lookup per ask not stored.
-    const batchable = !strategy.collects || this.#options.providerFor(call.llm.provider).batch !== undefined;
+    const batchable = !strategy.collects || batchTakes(this.#options.providerFor(call.llm.provider), call);
     if (strategy.decide(!useStored, batchable) === "collect") {
       const collected: CollectedCall = { key, seq, call, resubmitted: this.#earlier.failedBefore(key) };
       this.tally.stats.collected++;
@@ -271,11 +286,12 @@ export class CallEngine {
   }
 
   #sendOnce(key: CallKey, call: PreparedCall, options: SendOptions): Promise<LLMResult> {
+    const send = call.request.embedding ? this.#embeddings.send : sendCall;
     const claimed = this.#claimed;
     // Only a call nothing was stored for is claimed: a deliberate resend (`ignoreCache`) is this worker's own.
     return claimed && options.isNew
-      ? sendClaimed(this.#sendContext, claimed, key, call, options)
-      : sendCall(this.#sendContext, key, call, options);
+      ? sendClaimed(this.#sendContext, claimed, key, call, options, send)
+      : send(this.#sendContext, key, call, options);
   }
 
   /** The first call of a model without a Batch API that a collecting strategy sends directly: one warning per model. */
@@ -284,9 +300,10 @@ export class CallEngine {
     const label = `${provider}\u0000${model}`;
     if (this.#unbatchable.has(label)) return;
     this.#unbatchable.add(label);
+    const what = call.request.embedding ? "takes no embeddings in batches" : "has no Batch API";
     this.#log.warn(
       { provider, model, strategy: this.#options.strategy.name },
-      `${provider} has no Batch API in this run: the calls of ${model} are sent directly, at the full price (one warning per model)`,
+      `${provider} ${what} in this run: the calls of ${model} are sent directly, at the full price (one warning per model)`,
     );
   }
 
@@ -344,6 +361,12 @@ export class CallEngine {
     this.#replay.clear();
     this.tally.askedCallIds.clear();
   }
+}
+
+/** Whether `provider`'s Batch API takes `call`: embeddings only where it says so. */
+function batchTakes(provider: Provider, call: PreparedCall): boolean {
+  const batch = provider.batch;
+  return batch !== undefined && (call.request.embedding === undefined || batch.takesEmbeddings === true);
 }
 
 function siteOf(site: AskSiteSource): AskSite {

@@ -17,12 +17,14 @@ export interface ClaimedSendHost {
   readonly refuse: () => Promise<never>;
 }
 
+/** `send`: how the call goes out once claimed (an ask by `sendCall`; an embedding with the others of its turn). */
 export async function sendClaimed(
   context: SendContext,
   host: ClaimedSendHost,
   key: CallKey,
   call: PreparedCall,
   options: SendOptions,
+  send: typeof sendCall = sendCall,
 ): Promise<LLMResult> {
   const { claims } = host;
   // What the latest claim gave.
@@ -35,7 +37,7 @@ export async function sendClaimed(
   try {
     for (;;) {
       try {
-        return await sendCall(context, key, call, { ...options, claim });
+        return await send(context, key, call, { ...options, claim });
       } catch (error) {
         if (error !== claimedElsewhere) throw error;
       }

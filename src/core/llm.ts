@@ -102,6 +102,19 @@ export interface LLMRequest {
   readonly options?: GenerationOptions | undefined;
   /** Passed through to the provider's body unchanged (merged at the top level). */
   readonly providerOptions?: { readonly [key: string]: unknown } | undefined;
+  /**
+   * Set on an embedding call (`agent.embed`): its one message is the text to
+   * embed, and the answer is a vector (`LLMResult.embedding`), not text.
+   */
+  readonly embedding?: EmbeddingOptions | undefined;
+}
+
+/** What shapes an embedding besides the model and the text. */
+export interface EmbeddingOptions {
+  /** Length of the vector, for models that can shorten theirs (OpenAI `dimensions`, Gemini `outputDimensionality`). */
+  readonly dimensions?: number | undefined;
+  /** What the text is for, for models that embed by purpose (Gemini `taskType`, e.g. `"RETRIEVAL_DOCUMENT"`). */
+  readonly inputType?: string | undefined;
 }
 
 export interface ToolCall {
@@ -135,6 +148,8 @@ export interface LLMResult {
   readonly responseId: string | undefined;
   /** The model the provider says answered (may be a dated snapshot). */
   readonly model: string | undefined;
+  /** The vector of an embedding call (its `text` is empty); stored as binary, not in the result's JSON. */
+  readonly embedding?: Float32Array | undefined;
 }
 
 export const emptyUsage: Usage = Object.freeze({

@@ -15,6 +15,7 @@ const row: ExportRow = {
   prompt: 'Say "hi"\nthen stop.',
   text: "hi",
   value: { said: 'hi, "you"' },
+  embedding: undefined,
   toolCalls: [],
   finishReason: "stop",
   inputTokens: 12,
@@ -51,7 +52,7 @@ describe("csvLine", () => {
     expect(csvHeader()).toBe(`${exportColumnNames.join(",")}\r\n`);
     expect(csvLine(row)).toBe(
       '7,"judge, the first",abc,0,2,answered,openai,gpt-4.1-mini,"","Say ""hi""\nthen stop.",hi,' +
-        '"{""said"":""hi, \\""you\\""""}",[],stop,12,3,,0.0000123,false,250,,,0,,' +
+        '"{""said"":""hi, \\""you\\""""}",,[],stop,12,3,,0.0000123,false,250,,,0,,' +
         "2026-01-02T03:04:05.006Z,2026-01-02T03:04:05.256Z\r\n",
     );
   });

@@ -3,8 +3,10 @@
  * present, `null` where a row has no value) and CSV (RFC 4180: a header row,
  * CRLF line ends, a field quoted when it holds a comma, a quote or a line break).
  * Timestamps are ISO 8601 (UTC) in both; JSON columns are nested in JSONL and
- * JSON text in CSV.
+ * JSON text in CSV; a vector is an array of numbers in JSONL and base64 of its
+ * little-endian 32-bit floats in CSV.
  */
+import { encodeVector } from "../core/vector-bytes.js";
 import { type ExportRow, exportColumnNames, exportColumns } from "./export-row.js";
 
 /** One row as a JSON Lines line (with its newline). */
@@ -12,7 +14,15 @@ export function jsonlLine(row: ExportRow): string {
   const record: Record<string, unknown> = {};
   for (const name of exportColumnNames) {
     const value = row[name];
-    record[name] = value === undefined ? null : exportColumns[name] === "timestamp" ? isoTime(value as number) : value;
+    const kind = exportColumns[name];
+    record[name] =
+      value === undefined
+        ? null
+        : kind === "timestamp"
+          ? isoTime(value as number)
+          : kind === "vector"
+            ? Array.from(value as Float32Array)
+            : value;
   }
   return `${JSON.stringify(record)}\n`;
 }
@@ -32,7 +42,13 @@ export function csvLine(row: ExportRow): string {
     if (value === undefined) continue;
     const kind = exportColumns[name];
     line += csvField(
-      kind === "json" ? JSON.stringify(value) : kind === "timestamp" ? isoTime(value as number) : String(value),
+      kind === "json"
+        ? JSON.stringify(value)
+        : kind === "timestamp"
+          ? isoTime(value as number)
+          : kind === "vector"
+            ? encodeVector(value as Float32Array).toString("base64")
+            : String(value),
     );
   }
   return `${line}\r\n`;

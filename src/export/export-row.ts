@@ -36,6 +36,12 @@ export interface ExportRow {
    * (a schema that `hashBy` leaves out of the hash is not stored, so its calls have none).
    */
   readonly value: unknown;
+  /**
+   * An embedding call's vector (`agent.embed`): an array of numbers in JSONL, a list of
+   * floats in Parquet, and in CSV base64 of its 32-bit little-endian floats (a few
+   * thousand numbers as text would swell each row past what CSV tools handle well).
+   */
+  readonly embedding: Float32Array | undefined;
   /** The answer's tool calls (`[]` for an answer without any). */
   readonly toolCalls: readonly ToolCall[] | undefined;
   /** Why the answer ended: `stop`, `length`, `tool-calls`, `content-filter`, `error` or `other`. */
@@ -65,7 +71,7 @@ export interface ExportRow {
 }
 
 /** What a column holds: the writers map each kind to their own type. */
-export type ExportColumnKind = "string" | "integer" | "number" | "boolean" | "json" | "timestamp";
+export type ExportColumnKind = "string" | "integer" | "number" | "boolean" | "json" | "timestamp" | "vector";
 
 /** Every column of an export, in order, with its kind; the compiler keeps it in step with `ExportRow`. */
 export const exportColumns = {
@@ -81,6 +87,7 @@ export const exportColumns = {
   prompt: "string",
   text: "string",
   value: "json",
+  embedding: "vector",
   toolCalls: "json",
   finishReason: "string",
   inputTokens: "integer",

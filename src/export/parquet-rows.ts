@@ -3,16 +3,17 @@
  * time: a group's rows are held as columns, written and flushed to the sink,
  * then dropped, so memory stays bounded however many calls are exported.
  * Integers are INT64, costs DOUBLE, timestamps INT64 TIMESTAMP_MILLIS (UTC),
- * JSON columns BYTE_ARRAY JSON; every column is optional (null where a row has no value).
+ * JSON columns BYTE_ARRAY JSON, vectors a LIST of FLOAT; every column is optional
+ * (null where a row has no value).
  */
-import { type BasicType, ByteWriter, ParquetWriter, schemaFromColumnData } from "hyparquet-writer";
+import { type BasicType, ByteWriter, ParquetWriter, type SchemaElement, schemaFromColumnData } from "hyparquet-writer";
 import { type ExportColumnKind, type ExportRow, exportColumnNames, exportColumns } from "./export-row.js";
 import type { ExportSink } from "./export-sink.js";
 
 /** Rows per row group: small enough to hold in memory, large enough to compress and scan well. */
 export const parquetRowGroupRows = 10_000;
 
-const parquetTypes: Record<ExportColumnKind, BasicType> = {
+const parquetTypes: Record<Exclude<ExportColumnKind, "vector">, BasicType> = {
   string: "STRING",
   integer: "INT64",
   number: "DOUBLE",
@@ -21,9 +22,21 @@ const parquetTypes: Record<ExportColumnKind, BasicType> = {
   timestamp: "TIMESTAMP",
 };
 
-const schema = schemaFromColumnData({
-  columnData: exportColumnNames.map((name) => ({ name, data: [], type: parquetTypes[exportColumns[name]] })),
-});
+/** The columns' schema: the basic types as hyparquet-writer makes them, each vector a 3-level LIST of FLOAT. */
+const schema: SchemaElement[] = schemaFromColumnData({ columnData: [] }).slice(0, 1);
+schema[0] = { ...schema[0]!, num_children: exportColumnNames.length };
+for (const name of exportColumnNames) {
+  const kind = exportColumns[name];
+  if (kind === "vector") {
+    schema.push(
+      { name, repetition_type: "OPTIONAL", converted_type: "LIST", num_children: 1 },
+      { name: "list", repetition_type: "REPEATED", num_children: 1 },
+      { name: "element", type: "FLOAT", repetition_type: "REQUIRED" },
+    );
+  } else {
+    schema.push(...schemaFromColumnData({ columnData: [{ name, data: [], type: parquetTypes[kind] }] }).slice(1));
+  }
+}
 
 /** Writes rows to a sink as one Parquet file: `add` each row, then `finish` once. */
 export class ParquetRows {
@@ -67,6 +80,7 @@ function parquetValue(value: unknown, kind: ExportColumnKind): unknown {
   if (value === undefined) return null;
   if (kind === "integer") return BigInt(value as number);
   if (kind === "timestamp") return Math.round(value as number);
+  if (kind === "vector") return Array.from(value as Float32Array);
   return value;
 }
 

@@ -36,6 +36,8 @@ interface StoredRequest {
   readonly instructions?: unknown;
   readonly messages?: readonly { readonly role: string; readonly content: readonly StoredPart[] }[];
   readonly schema?: unknown;
+  /** An embedding call's text (`agent.embed`), a document reference when long. */
+  readonly text?: unknown;
 }
 
 /** The prompt of `canonical` (the request as hashed), its documents read from `documents`. */
@@ -50,7 +52,9 @@ export function promptText(canonical: string, documents: DocumentSource): Prompt
     instructions: request.instructions === undefined ? undefined : stringOf(request.instructions, documents),
     prompt:
       texts === undefined
-        ? undefined
+        ? request.text === undefined
+          ? undefined
+          : stringOf(request.text, documents)
         : texts.length === 1 && texts[0].role === "user"
           ? texts[0].text
           : texts.map(({ role, text }) => `${role}: ${text}`).join("\n\n"),

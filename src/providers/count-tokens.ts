@@ -35,8 +35,9 @@ export function requestText(request: LLMRequest): string {
 
 export async function countInputTokens(request: LLMRequest): Promise<TokenCount> {
   const text = requestText(request);
-  // Each message carries a few tokens of framing (role markers), as OpenAI's cookbook counts them.
-  const framing = 3 + request.messages.length * 4;
+  // Each message carries a few tokens of framing (role markers), as OpenAI's cookbook counts them;
+  // an embedding's text is read as it is.
+  const framing = request.embedding ? 0 : 3 + request.messages.length * 4;
   const encoding = request.provider === "openai" ? encodingFor(request.model) : undefined;
   if (!encoding) return { tokens: Math.ceil(text.length / 4) + framing, method: "estimate" };
   const encoder = await loadEncoder(encoding);

@@ -3,7 +3,7 @@
  * Adapters translate and classify errors; retries and limits live in strategies.
  */
 import type { ProviderError } from "../core/errors.js";
-import type { LLMRequest, LLMResult, ProviderName } from "../core/llm.js";
+import type { EmbeddingOptions, LLMRequest, LLMResult, ProviderName } from "../core/llm.js";
 
 export interface Provider {
   /** The provider's own name, used in its errors (`"openai"`); a run knows it by the key it is registered under. */
@@ -56,6 +56,35 @@ export interface Provider {
   checkRequest?(request: LLMRequest): void;
   /** The provider's Batch API, when it has one. */
   readonly batch?: BatchApi | undefined;
+  /** The provider's embeddings endpoint, when it has one (`agent.embed`). */
+  readonly embeddings?: EmbeddingApi | undefined;
+}
+
+/** One request to an embeddings endpoint: many texts, one model and shape. */
+export interface EmbeddingRequest {
+  readonly model: string;
+  readonly texts: readonly string[];
+  readonly options: EmbeddingOptions;
+}
+
+/** What an embeddings endpoint answered: one vector per text, in order. */
+export interface EmbeddingResponse {
+  readonly vectors: readonly Float32Array[];
+  /** Input tokens of the whole request, where the provider reports them. */
+  readonly inputTokens: number | undefined;
+  /** The model the provider says answered. */
+  readonly model: string | undefined;
+}
+
+/** A provider's embeddings endpoint, through its official SDK. */
+export interface EmbeddingApi {
+  /**
+   * Per-request limits the core chunks by: texts per request, and input tokens
+   * per request (estimated from characters before sending) where the API has one.
+   */
+  readonly limits: { readonly maxInputs: number; readonly maxTokens: number | undefined };
+  /** Send one request; throws a `ProviderError` (see core/errors.ts) on failure, classified but not retried. */
+  embed(request: EmbeddingRequest): Promise<EmbeddingResponse>;
 }
 
 /** How `Provider.stream` is called. */
@@ -137,6 +166,11 @@ export interface BatchResultChunk {
 
 /** A provider's Batch API: submit, status, results, through the official SDK. */
 export interface BatchApi {
+  /**
+   * Embedding calls (`LLMRequest.embedding`) may be submitted in batches of their own
+   * (never mixed with asks): `inputLine` writes them and `results` reads their vectors.
+   */
+  readonly takesEmbeddings?: boolean | undefined;
   /** Per-batch limits; the planner splits so no batch exceeds either. */
   readonly limits: { readonly maxRequests: number; readonly maxBytes: number };
   /** The item as one line of the provider's batch input (JSON text, no newline). */

@@ -9,8 +9,10 @@ import type { LLMRequest, LLMResult } from "../core/llm.js";
 import type { PreparedCall } from "../core/prepare-call.js";
 import type { CallKey } from "../store/store.js";
 
-/** The operation of every call span: a chat completion (Responses, Messages, generateContent). */
-export const chatOperation = "chat";
+/** The operation of a call span: a chat completion (Responses, Messages, generateContent), or an embedding (`agent.embed`). */
+export function operationOf(request: LLMRequest): "chat" | "embeddings" {
+  return request.embedding ? "embeddings" : "chat";
+}
 
 /** `gen_ai.provider.name`: the convention's well-known value for a built-in provider, else the registered name. */
 export function providerNameOf(provider: string): string {
@@ -18,14 +20,14 @@ export function providerNameOf(provider: string): string {
 }
 
 /** The span name the convention asks for: `{gen_ai.operation.name} {gen_ai.request.model}`. */
-export function callSpanName(model: ResolvedModel): string {
-  return `${chatOperation} ${model.model}`;
+export function callSpanName(model: ResolvedModel, request: LLMRequest): string {
+  return `${operationOf(request)} ${model.model}`;
 }
 
 /** What is known of a call before it is answered (or replayed). */
 export function requestAttributes(key: CallKey, call: PreparedCall, position: number): Attributes {
   const attributes: Attributes = {
-    "gen_ai.operation.name": chatOperation,
+    "gen_ai.operation.name": operationOf(call.request),
     "gen_ai.provider.name": providerNameOf(call.llm.provider),
     "gen_ai.request.model": call.llm.model,
     "parallellm.provider": call.llm.provider,

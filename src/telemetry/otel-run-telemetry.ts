@@ -84,7 +84,7 @@ export class OtelRunTelemetry implements RunTelemetry {
     const result = answer.result;
     const model = result.model ?? call.llm.model;
     const span = this.#tracer.startSpan(
-      callSpanName(call.llm),
+      callSpanName(call.llm, call.request),
       { kind: SpanKind.INTERNAL, attributes },
       this.#contextOf(key.agent),
     );
@@ -96,7 +96,7 @@ export class OtelRunTelemetry implements RunTelemetry {
     const attributes = requestAttributes(key, call, position);
     attributes["parallellm.cache_hit"] = false;
     const span = this.#tracer.startSpan(
-      callSpanName(call.llm),
+      callSpanName(call.llm, call.request),
       { kind: SpanKind.CLIENT, attributes },
       this.#contextOf(key.agent),
     );

@@ -117,7 +117,7 @@ class MemoryStore implements Store {
       callId: call.id,
       session: record.session,
       // A copy, as a database would keep: the caller's object may change later.
-      result: JSON.parse(JSON.stringify(record.result)),
+      result: copyResult(record.result),
       raw: record.raw,
       viaBatch: record.viaBatch === true,
       receivedAt: record.receivedAt,
@@ -396,4 +396,10 @@ function storedAnswer(call: CallRow, response: ResponseRow): StoredAnswer {
     outputTokens: usage.outputTokens,
     viaBatch: response.viaBatch,
   };
+}
+
+/** A copy of `result`, as a database would keep it (the caller's object may change later); a vector stays a `Float32Array`. */
+function copyResult(result: LLMResult): LLMResult {
+  const copy = JSON.parse(JSON.stringify({ ...result, embedding: undefined })) as LLMResult;
+  return result.embedding ? { ...copy, embedding: result.embedding.slice() } : copy;
 }

@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { providerError } from "../core/errors.js";
 import type { FinishReason, LLMRequest, LLMResult, ProviderName, Usage } from "../core/llm.js";
-import type { Provider } from "../providers/provider.js";
+import type { EmbeddingApi, EmbeddingRequest, Provider } from "../providers/provider.js";
 import { checkMockFailure, checkMockProviderOptions, checkMockRule } from "./check-testing-options.js";
+import { defaultDimensions, fakeEmbedding, fakeTokens } from "./fake-server/fake-embedding.js";
 import { sampleJsonSchema } from "./sample-json-schema.js";
 
 export interface MockReply {
@@ -60,6 +61,24 @@ export class MockProvider implements Provider {
   readonly defaultModel: string | undefined;
   /** Every request received, in arrival order. */
   readonly requests: LLMRequest[] = [];
+  /** Every embeddings request received (`agent.embed`), in arrival order: one per chunk of texts. */
+  readonly embeddingRequests: EmbeddingRequest[] = [];
+  /**
+   * Embeddings: a unit vector drawn deterministically from the model, the text and
+   * `inputType`, of `dimensions` floats (by default 1,536, or 3,072 for a model named `large`).
+   */
+  readonly embeddings: EmbeddingApi = {
+    limits: { maxInputs: 2048, maxTokens: undefined },
+    embed: async (request) => {
+      this.embeddingRequests.push(request);
+      const { dimensions = defaultDimensions(request.model), inputType } = request.options;
+      return {
+        vectors: request.texts.map((text) => fakeEmbedding(request.model, text, dimensions, inputType)),
+        inputTokens: request.texts.reduce((sum, text) => sum + fakeTokens(text), 0),
+        model: request.model,
+      };
+    },
+  };
   /** Requests answered at this moment, and the most there ever were. */
   inFlight = 0;
   maxInFlight = 0;

@@ -6,6 +6,7 @@ import { answerCases, sessionCases } from "./store-contract/answers-cases.js";
 import { batchCases, failureCases } from "./store-contract/batch-cases.js";
 import { bulkAnswerCases } from "./store-contract/bulk-answers-cases.js";
 import { claimCases } from "./store-contract/claims-cases.js";
+import { embeddingCases } from "./store-contract/embedding-cases.js";
 import { rawCases } from "./store-contract/raw-cases.js";
 import { conversationCases, usageCases, userdataCases } from "./store-contract/records-cases.js";
 import { retryCases } from "./store-contract/retry-cases.js";
@@ -39,6 +40,7 @@ export function testStore(makeStore: MakeStore, test: StoreTestApi): void {
   usageCases(makeStore, test);
   userdataCases(makeStore, test);
   rawCases(makeStore, test);
+  embeddingCases(makeStore, test);
   workerCases(makeStore, test);
   claimCases(makeStore, test);
 }

@@ -7,6 +7,7 @@ import { type Context, Hono } from "hono";
 import { InputError } from "../core/errors.js";
 import type { CallDetail, CallRow, WorkspaceReader } from "../store/workspace-reader.js";
 import { exactAgentGlob } from "./exact-agent-glob.js";
+import { shownResult } from "./shown-result.js";
 import { imageResponseOf, imagesOf, withImageReferences } from "./view-images.js";
 import {
   callFilterOfQuery,
@@ -45,12 +46,17 @@ export function viewApi(reader: WorkspaceReader): Hono {
   });
   api.get("/call", async (context) => {
     const detail = await callOf(reader, takes(context, ...callKeyParameters));
-    const { raw, answers, request, ...rest } = detail;
+    const { raw, answers, request, answer, ...rest } = detail;
     return context.json({
       ...rest,
       request: withImageReferences(request),
+      answer: answer && shownResult(answer),
       hasRaw: raw !== undefined,
-      answers: answers.map(({ raw: answerRaw, ...answer }) => ({ ...answer, hasRaw: answerRaw !== undefined })),
+      answers: answers.map(({ raw: answerRaw, result, ...received }) => ({
+        ...received,
+        result: shownResult(result),
+        hasRaw: answerRaw !== undefined,
+      })),
     });
   });
   api.get("/call/raw", async (context) => {

@@ -9,6 +9,7 @@ export interface GoogleClient {
   readonly models: {
     generateContent(parameters: { readonly model: string }): Promise<unknown>;
     generateContentStream(parameters: { readonly model: string }): Promise<AsyncIterable<unknown>>;
+    embedContent(parameters: { readonly model: string }): Promise<unknown>;
   };
   readonly batches: {
     create(parameters: { readonly model?: string | undefined }): Promise<unknown>;

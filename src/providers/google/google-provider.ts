@@ -14,6 +14,7 @@ import { withRaw } from "../shared/with-raw.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { createGeminiBatchApi } from "./gemini-batch.js";
+import { createGeminiEmbeddingApi } from "./gemini-embeddings.js";
 import { geminiSdk } from "./gemini-sdk.js";
 import type { GoogleClient } from "./google-client.js";
 import { googleDefaults } from "./google-defaults.js";
@@ -68,6 +69,7 @@ export function createGoogleProvider(settings: GoogleProviderSettings = {}): Pro
     defaultModel: claims ? googleDefaults.defaultModel : undefined,
     apiKeyVariable: googleDefaults.apiKeyVariable,
     batch: createGeminiBatchApi(getClient, settings.batchLimits),
+    embeddings: createGeminiEmbeddingApi(getClient, name),
     checkRequest(request) {
       if (request.schema) toGeminiJsonSchema(request.schema.jsonSchema, "The schema");
       checkToolParameters(request.tools, "Gemini");

@@ -9,10 +9,12 @@ import { openAsBlob } from "node:fs";
 import type OpenAI from "openai";
 import { ParallellmError } from "../../core/errors.js";
 import type { LLMRequest } from "../../core/llm.js";
+import { embeddedText } from "../../core/prepare-embed-call.js";
 import type { BatchApi } from "../provider.js";
 import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { mapOpenAIBatchStatus } from "./map-openai-batch-status.js";
+import { toOpenAIEmbeddingBody } from "./openai-embeddings.js";
 import { batchEndpointOf, type OpenAIWire } from "./openai-wire.js";
 import type { OpenAIBatchEndpoint } from "./parse-openai-batch-line.js";
 import { readOpenAIBatchLines } from "./read-openai-batch-lines.js";
@@ -50,14 +52,25 @@ export function createOpenAIBatchApi(
 ): BatchApi {
   const call = <T>(model: string | undefined, run: () => Promise<T>): Promise<T> =>
     _convertErrors(run, model, name, wire.apiKeyVariable);
+  const embeddingsUrl = wire.batchEndpoints["/v1/embeddings"];
   return {
+    takesEmbeddings: embeddingsUrl !== undefined,
     limits: {
       maxRequests: limits.maxRequests ?? openaiBatchLimits.maxRequests,
       maxBytes: limits.maxBytes ?? openaiBatchLimits.maxBytes,
     },
 
     inputLine(item) {
-      const body = chat ? toOpenAIChatBody(item.request) : toOpenAIResponsesBody(item.request);
+      const { request } = item;
+      if (request.embedding && embeddingsUrl !== undefined) {
+        const body = toOpenAIEmbeddingBody({
+          model: request.model,
+          texts: [embeddedText(request)],
+          options: request.embedding,
+        });
+        return JSON.stringify({ custom_id: item.customId, method: "POST", url: embeddingsUrl, body });
+      }
+      const body = chat ? toOpenAIChatBody(request) : toOpenAIResponsesBody(request);
       return JSON.stringify({ custom_id: item.customId, method: "POST", url, body });
     },
 
@@ -76,7 +89,9 @@ export function createOpenAIBatchApi(
         const batch = await openai.batches.create(
           {
             input_file_id: file.id,
-            endpoint: url as OpenAIBatchEndpoint,
+            endpoint: (items[0]!.request.embedding && embeddingsUrl !== undefined
+              ? embeddingsUrl
+              : url) as OpenAIBatchEndpoint,
             completion_window: (wire.completionWindow ?? "24h") as "24h",
             metadata: { pllm_tag: tag },
           },
@@ -159,6 +174,12 @@ function _checkSubmission(name: string, model: string, requests: readonly LLMReq
   if (models.size > 1 || !models.has(model)) {
     throw new ParallellmError(
       `[${name}] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
+    );
+  }
+  const embeddings = requests.filter((request) => request.embedding !== undefined).length;
+  if (embeddings !== 0 && embeddings !== requests.length) {
+    throw new ParallellmError(
+      `[${name}] A batch must hold asks or embeddings, not both (one endpoint per batch). This is a bug in the batch planner: group embeddings apart.`,
     );
   }
 }

@@ -18,6 +18,7 @@ import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 import { createOpenAIBatchApi } from "./openai-batch.js";
 import { openaiDefaults } from "./openai-defaults.js";
+import { createOpenAIEmbeddingApi } from "./openai-embeddings.js";
 import { openaiSdk } from "./openai-sdk.js";
 import { type OpenAIWire, openaiWire } from "./openai-wire.js";
 import { readOpenAIChatStream } from "./read-openai-chat-stream.js";
@@ -98,6 +99,7 @@ export function createOpenAICompatibleProvider(settings: OpenAIProviderSettings,
       batchUrl === undefined
         ? undefined
         : createOpenAIBatchApi(getClient, { name, wire, url: batchUrl, chat, limits: settings.batchLimits }),
+    embeddings: wire.embeddings ? createOpenAIEmbeddingApi(getClient, name, wire) : undefined,
     // Any output schema goes: strict when it can be made strict, else `strict: false`.
     checkRequest: (request) => checkToolParameters(request.tools, wire.label),
     async generate(

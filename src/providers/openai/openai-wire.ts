@@ -24,6 +24,8 @@ export interface OpenAIWire {
    * is refused (Mistral). @default false: the usage is asked for with `stream_options.include_usage`
    */
   readonly streamsUsage?: boolean | undefined;
+  /** Whether it serves `/v1/embeddings` (`agent.embed`): only where that is known. @default false */
+  readonly embeddings?: boolean | undefined;
   /** The batch `completion_window` sent. @default "24h" */
   readonly completionWindow?: string | undefined;
 }
@@ -35,7 +37,13 @@ export function openaiWire(baseURL: string | undefined): OpenAIWire {
     label: "OpenAI",
     factory: "createOpenAIProvider",
     createClient: (sdk, apiKey) => new sdk.default({ apiKey, baseURL, maxRetries: 0 }),
-    batchEndpoints: { "/v1/responses": "/v1/responses", "/v1/chat/completions": "/v1/chat/completions" },
+    // OpenAI's, and those of the servers that copy it (vLLM, Ollama, llama.cpp).
+    embeddings: true,
+    batchEndpoints: {
+      "/v1/responses": "/v1/responses",
+      "/v1/chat/completions": "/v1/chat/completions",
+      "/v1/embeddings": "/v1/embeddings",
+    },
   };
 }
 

@@ -10,9 +10,10 @@ import type { BatchItemResult } from "../provider.js";
 import { fromOpenAIChatBody } from "./from-openai-chat-body.js";
 import { fromOpenAIResponsesBody } from "./from-openai-responses-body.js";
 import { isRecord, stringOrUndefined } from "./json-record.js";
+import { fromOpenAIEmbeddingLine } from "./openai-embeddings.js";
 
 /** The endpoints parallellm submits batches for. */
-export type OpenAIBatchEndpoint = "/v1/responses" | "/v1/chat/completions";
+export type OpenAIBatchEndpoint = "/v1/responses" | "/v1/chat/completions" | "/v1/embeddings";
 
 /** What a line is read by: its batch's endpoint and model, and the provider's name (`"openai"` when not given). */
 export interface OpenAIBatchOf {
@@ -66,7 +67,11 @@ function _fromResponse(
     if (!isRecord(body)) return { warning: `custom_id "${customId}" succeeded but has no response body` };
     try {
       const result =
-        batch.endpoint === "/v1/chat/completions" ? fromOpenAIChatBody(body) : fromOpenAIResponsesBody(body);
+        batch.endpoint === "/v1/embeddings"
+          ? fromOpenAIEmbeddingLine(body)
+          : batch.endpoint === "/v1/chat/completions"
+            ? fromOpenAIChatBody(body)
+            : fromOpenAIResponsesBody(body);
       return { result: { customId, status: "succeeded", result } };
     } catch (error) {
       return { warning: `custom_id "${customId}" succeeded without a readable answer (${(error as Error).message})` };

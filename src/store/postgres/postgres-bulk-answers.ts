@@ -13,7 +13,7 @@ import { keyArrays, type PostgresConnection, unnestKeys } from "./postgres-conne
 /** Keys in one statement at most (a batch run's forEach asks for all its items in one turn). */
 const maxKeys = 5000;
 
-const answerColumns = "c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch";
+const answerColumns = "c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch, r.vector";
 
 export class PostgresBulkAnswers {
   readonly #lookups: TickBatch<CallKey, StoredAnswer | undefined>;
@@ -36,7 +36,7 @@ export class PostgresBulkAnswers {
 // --- internal ---
 
 /** What the statements select of an answer, in this order (`answerColumns`). */
-type AnswerColumns = [number, number, string, string, number | null, number | null, number];
+type AnswerColumns = [number, number, string, string, number | null, number | null, number, Uint8Array | null];
 
 async function _lookupAll(
   connection: PostgresConnection,
@@ -83,6 +83,7 @@ class _StoredRow implements StoredAnswer {
   readonly outputTokens: number;
   readonly viaBatch: boolean;
   #json: string | undefined;
+  #vector: Uint8Array | null;
   #result: LLMResult | undefined;
 
   /** From the `AnswerColumns` of `row` that start at `at`. */
@@ -94,12 +95,14 @@ class _StoredRow implements StoredAnswer {
     this.inputTokens = (row[at + 4] as number | null) ?? 0;
     this.outputTokens = (row[at + 5] as number | null) ?? 0;
     this.viaBatch = row[at + 6] === 1;
+    this.#vector = row[at + 7] as Uint8Array | null;
   }
 
   get result(): LLMResult {
     if (this.#result === undefined) {
-      this.#result = decodeResult(this.#json!, this.text);
+      this.#result = decodeResult(this.#json!, this.text, this.#vector);
       this.#json = undefined;
+      this.#vector = null;
     }
     return this.#result;
   }

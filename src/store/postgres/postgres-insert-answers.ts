@@ -37,7 +37,7 @@ const insertStatement = `WITH
     FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
       ?::double precision[], ?::double precision[], ?::text[],
       -- responseColumns
-      ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::integer[], ?::bytea[])
+      ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::integer[], ?::bytea[], ?::bytea[])
       WITH ORDINALITY AS a (agent, hash, occurrence, seq, session, provider, model, sent_at, received_at, canonical,
         ${responseColumns}, i)),
   answered_call AS (

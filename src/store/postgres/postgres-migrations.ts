@@ -196,4 +196,8 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX claims_by_holder ON claims (holder);
   `,
+  // 4: an embedding's vector (agent.embed): 32-bit floats, little-endian (core/vector-bytes.ts); NULL otherwise.
+  `
+  ALTER TABLE responses ADD COLUMN vector BYTEA;
+  `,
 ];

@@ -1,5 +1,6 @@
 /** Answers in SQL: storing them (with their requests and documents), reading them back, and their usage. */
 import type { LLMResult } from "../../core/llm.js";
+import { decodeVector, encodeVector } from "../../core/vector-bytes.js";
 import { compressRaw, decompressRaw } from "../raw-response-codec.js";
 import type { AnsweredCall, CallKey, ResponseRecord, StoredAnswer, UsageRow } from "../store.js";
 import type { SqlConnection, SqlValue } from "./sql-connection.js";
@@ -52,7 +53,7 @@ async function insertResponse(connection: SqlConnection, record: ResponseRecord)
     ],
   )) as [number, number | null];
   const [responseId] = (await connection.get(
-    `INSERT INTO responses (call_id, session, created_at, ${responseColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO responses (call_id, session, created_at, ${responseColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      RETURNING id`,
     [callId, record.session, record.receivedAt, ...responseValues(record)],
   )) as [number];
@@ -63,19 +64,23 @@ async function insertResponse(connection: SqlConnection, record: ResponseRecord)
 }
 
 /** The columns of `responses` that `responseValues` gives, in its order. */
-export const responseColumns = "text, result, input_tokens, output_tokens, cached_tokens, via_batch, raw";
+export const responseColumns = "text, result, input_tokens, output_tokens, cached_tokens, via_batch, raw, vector";
 
-/** How an answer is stored: its text, its result as JSON without the text, its tokens, batch or not, its raw response deflated. */
+/**
+ * How an answer is stored: its text, its result as JSON without the text (nor the vector), its tokens,
+ * batch or not, its raw response deflated, an embedding's vector as binary.
+ */
 export function responseValues(record: ResponseRecord): SqlValue[] {
-  const { usage } = record.result;
+  const { usage, embedding } = record.result;
   return [
     record.result.text,
-    JSON.stringify({ ...record.result, text: undefined }),
+    JSON.stringify({ ...record.result, text: undefined, embedding: undefined }),
     usage.inputTokens ?? null,
     usage.outputTokens ?? null,
     usage.cachedInputTokens ?? null,
     record.viaBatch ? 1 : 0,
     record.raw === undefined ? null : compressRaw(record.raw),
+    embedding === undefined ? null : encodeVector(embedding),
   ];
 }
 
@@ -91,13 +96,13 @@ export async function rawAnswers(connection: SqlConnection, key: CallKey): Promi
 
 export async function lookup(connection: SqlConnection, key: CallKey): Promise<StoredAnswer | undefined> {
   const row = await connection.get(
-    `SELECT c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch
+    `SELECT c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch, r.vector
      FROM calls c JOIN responses r ON r.id = c.response_id
      WHERE c.agent = ? AND c.hash = ? AND c.occurrence = ?`,
     [key.agent, key.hash, key.occurrence],
   );
   if (!row) return undefined;
-  const [callId, session, text, result, inputTokens, outputTokens, viaBatch] = row as [
+  const [callId, session, text, result, inputTokens, outputTokens, viaBatch, vector] = row as [
     number,
     number,
     string,
@@ -105,21 +110,23 @@ export async function lookup(connection: SqlConnection, key: CallKey): Promise<S
     number | null,
     number | null,
     number,
+    Uint8Array | null,
   ];
   return {
     callId,
     session,
     text,
-    result: decodeResult(result, text),
+    result: decodeResult(result, text, vector),
     inputTokens: inputTokens ?? 0,
     outputTokens: outputTokens ?? 0,
     viaBatch: viaBatch === 1,
   };
 }
 
-/** A stored result: its JSON (without the text) and its text. */
-export function decodeResult(json: string, text: string): LLMResult {
-  return { ...(JSON.parse(json) as Omit<LLMResult, "text">), text };
+/** A stored result: its JSON (without the text), its text, and an embedding's stored vector. */
+export function decodeResult(json: string, text: string, vector?: Uint8Array | null): LLMResult {
+  const result: LLMResult = { ...(JSON.parse(json) as Omit<LLMResult, "text">), text };
+  return vector ? { ...result, embedding: decodeVector(vector) } : result;
 }
 
 export async function discardAnswers(connection: SqlConnection, keys: readonly CallKey[]): Promise<number> {

@@ -4,10 +4,10 @@
  * every failed attempt and every batch it went in; each reader runs the
  * statements through its own driver, in one snapshot.
  */
-import type { LLMResult } from "../../core/llm.js";
 import { withDocuments } from "../../export/prompt-text.js";
 import { decompressRaw } from "../raw-response-codec.js";
 import type { AttemptFailure, BatchRow, CallDetail, CallRow, ReceivedAnswer } from "../workspace-reader.js";
+import { decodeResult } from "./sql-answers.js";
 
 /** A call's identity by its row id. */
 export const callKeySql = "SELECT agent, hash, occurrence FROM calls WHERE id = ?";
@@ -21,10 +21,10 @@ export const documentSql = "SELECT content FROM documents WHERE hash = ?";
 
 /** Every answer received for the call of a row id, oldest first. */
 export const answersSql = `SELECT r.session, r.created_at, r.via_batch, CASE WHEN r.id = c.response_id THEN 1 ELSE 0 END,
-    r.text, r.result, r.raw
+    r.text, r.result, r.raw, r.vector
   FROM responses r JOIN calls c ON c.id = r.call_id WHERE r.call_id = ? ORDER BY r.id`;
 
-export type AnswerValues = [number, number, number, number, string, string, Uint8Array | null];
+export type AnswerValues = [number, number, number, number, string, string, Uint8Array | null, Uint8Array | null];
 
 export function toReceivedAnswer([
   session,
@@ -34,13 +34,14 @@ export function toReceivedAnswer([
   text,
   result,
   raw,
+  vector,
 ]: AnswerValues): ReceivedAnswer {
   return {
     session,
     receivedAt,
     viaBatch: viaBatch === 1,
     inUse: inUse === 1,
-    result: { ...(JSON.parse(result) as Omit<LLMResult, "text">), text },
+    result: decodeResult(result, text, vector),
     raw: raw === null ? undefined : JSON.parse(decompressRaw(raw)),
   };
 }

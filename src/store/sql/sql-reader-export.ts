@@ -5,6 +5,7 @@
  * the export row made of a call row and those extras.
  */
 import type { LLMResult } from "../../core/llm.js";
+import { decodeVector } from "../../core/vector-bytes.js";
 import type { ExportRow } from "../../export/export-row.js";
 import { type DocumentSource, promptText } from "../../export/prompt-text.js";
 import { costOf, type ModelPrice } from "../../providers/model-prices.js";
@@ -22,7 +23,7 @@ export function exportExtrasSql(keys: string): string {
     coalesce(c.canonical, (SELECT bc.canonical FROM batch_calls bc
       WHERE bc.agent = k.agent AND bc.hash = k.hash AND bc.occurrence = k.occurrence
       ORDER BY bc.batch_id DESC LIMIT 1)),
-    r.result, r.cached_tokens, r.via_batch,
+    r.result, r.cached_tokens, r.via_batch, r.vector,
     (SELECT f.message FROM failures f WHERE f.agent = k.agent AND f.hash = k.hash AND f.occurrence = k.occurrence
       ORDER BY f.id DESC LIMIT 1),
     b.provider_batch_id
@@ -38,7 +39,15 @@ export function exportKeys(calls: readonly CallRow[]): string {
   return JSON.stringify(calls.map((call) => [call.agent, call.hash, call.occurrence, call.batch ?? null]));
 }
 
-export type ExportExtras = [string | null, string | null, number | null, number | null, string | null, string | null];
+export type ExportExtras = [
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  Uint8Array | null,
+  string | null,
+  string | null,
+];
 
 /** The export row of `call`; `documents` gives the text of the documents its request refers to. */
 export function exportRowOf(
@@ -47,7 +56,7 @@ export function exportRowOf(
   documents: DocumentSource,
   prices: Readonly<Record<string, ModelPrice>>,
 ): ExportRow {
-  const [canonical, resultJson, cachedTokens, viaBatch, failure, providerBatchId] = extras;
+  const [canonical, resultJson, cachedTokens, viaBatch, vector, failure, providerBatchId] = extras;
   const prompt = canonical === null ? undefined : promptText(canonical, documents);
   const answered = call.status === "answered" && resultJson !== null;
   const result = answered ? (JSON.parse(resultJson) as Omit<LLMResult, "text">) : undefined;
@@ -64,6 +73,7 @@ export function exportRowOf(
     prompt: prompt?.prompt,
     text: call.text,
     value: prompt?.hasSchema && call.text !== undefined ? parsedOrUndefined(call.text) : undefined,
+    embedding: answered && vector !== null ? decodeVector(vector) : undefined,
     toolCalls: result?.toolCalls,
     finishReason: result?.finishReason.unified,
     inputTokens: call.inputTokens,

@@ -181,4 +181,9 @@ export const sqliteMigrations: readonly string[] = [
   CREATE INDEX calls_answered_by_model ON calls (provider, model) WHERE response_id IS NOT NULL;
   CREATE INDEX calls_unanswered ON calls (agent, hash, occurrence) WHERE response_id IS NULL;
   `,
+  `
+  -- An embedding's vector (agent.embed): 32-bit floats, little-endian (core/vector-bytes.ts);
+  -- NULL for every other answer.
+  ALTER TABLE responses ADD COLUMN vector BLOB;
+  `,
 ];

@@ -29,7 +29,7 @@ export class SqliteReplay {
          FROM calls c JOIN responses r ON r.id = c.response_id WHERE c.agent = ?`,
       )
       .raw(true);
-    this.#resultOf = db.prepare("SELECT result FROM responses WHERE id = ?").pluck(true);
+    this.#resultOf = db.prepare("SELECT result, vector FROM responses WHERE id = ?").raw(true);
   }
 
   lookup(key: CallKey): StoredAnswer | undefined {
@@ -82,7 +82,10 @@ class StoredRow implements StoredAnswer {
   }
 
   get result(): LLMResult {
-    this.#result ??= decodeResult(this.#resultOf.get(this.#responseId) as string, this.text);
+    if (this.#result === undefined) {
+      const [json, vector] = this.#resultOf.get(this.#responseId) as [string, Uint8Array | null];
+      this.#result = decodeResult(json, this.text, vector);
+    }
     return this.#result;
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Gemini's routes (`x-goog-api-key`, or `?key=`), under `/v1beta` and `/v1`:
- * generateContent and the Batch API.
+ * generateContent, batchEmbedContents and the Batch API.
  * A missing key is a 403 and a wrong key a 400 `API_KEY_INVALID`, as the real
  * API answers (providers.md §3.3).
  */
 import { geminiBatchRoutes } from "./gemini-batch-routes.js";
+import { geminiEmbedRoute } from "./gemini-embed-endpoint.js";
 import { geminiGenerateRoute } from "./gemini-generate-endpoint.js";
 import { geminiError } from "./gemini-respond.js";
 import type { ProviderRoutes } from "./provider-routes.js";
@@ -32,7 +33,7 @@ export const geminiRoutes: ProviderRoutes = {
     }
     return undefined;
   },
-  routes: [geminiGenerateRoute, ...geminiBatchRoutes],
+  routes: [geminiGenerateRoute, geminiEmbedRoute, ...geminiBatchRoutes],
   error: geminiError,
   notFound: (method, path) => ({ status: 404, message: `Method not found: ${method} ${path}` }),
   malformedJson: { status: 400, message: "Invalid JSON payload received." },

@@ -371,7 +371,7 @@ describe("OpenAI batches: validation", () => {
     expect(unknownFile.status).toBe(404);
     expect(unknownFile.param).toBe("input_file_id");
     expect((await create({ endpoint: "/v1/nothing" })).code).toBe("invalid_value");
-    expect((await create({ endpoint: "/v1/embeddings" })).message).toContain("fake provider server");
+    expect((await create({ endpoint: "/v1/moderations" })).message).toContain("fake provider server");
     expect((await create({ completion_window: "48h" })).param).toBe("completion_window");
     expect((await create({ metadata: { tag: 1 } })).param).toBe("metadata.tag");
     expect((await create({ extra: true })).code).toBe("unknown_parameter");

@@ -15,6 +15,7 @@ import { mistralBatchRoutes, mistralError } from "./mistral-batch-routes.js";
 import { mistralChatRoute } from "./mistral-chat-route.js";
 import { openaiBatchRoutesFor } from "./openai-batch-routes.js";
 import { openaiChatEndpoint } from "./openai-chat-endpoint.js";
+import { openaiEmbeddingsEndpoint } from "./openai-embeddings-endpoint.js";
 import { openaiResponsesEndpoint } from "./openai-responses-endpoint.js";
 import { invalidValue } from "./openai-validation.js";
 import type { ProviderFailure, Route, WireResponse } from "./provider-routes.js";
@@ -73,6 +74,7 @@ export const openaiDialects: Readonly<Record<OpenAIDialectName, OpenAIDialect>> 
       batchEndpoints: {
         [openaiResponsesEndpoint.path]: openaiResponsesEndpoint,
         [openaiChatEndpoint.path]: openaiChatEndpoint,
+        [openaiEmbeddingsEndpoint.path]: openaiEmbeddingsEndpoint,
       },
       checkWindow: _only24Hours,
       batchModels: undefined,

@@ -5,6 +5,7 @@
  */
 import { openaiChatRoute } from "./openai-chat-endpoint.js";
 import { type OpenAIDialect, openaiDialects } from "./openai-dialects.js";
+import { openaiEmbeddingsRoute } from "./openai-embeddings-endpoint.js";
 import { openaiFilesRoutes } from "./openai-files-routes.js";
 import { openaiError } from "./openai-respond.js";
 import { openaiResponsesRoute } from "./openai-responses-endpoint.js";
@@ -17,7 +18,13 @@ export function openaiRoutesFor(dialect: OpenAIDialect): ProviderRoutes {
     recognizes: () => true,
     checkAccess: dialect.checkAccess,
     routePath: dialect.routePath,
-    routes: [openaiResponsesRoute, dialect.chatRoute ?? openaiChatRoute, ...openaiFilesRoutes, ...dialect.batchRoutes],
+    routes: [
+      openaiResponsesRoute,
+      dialect.chatRoute ?? openaiChatRoute,
+      openaiEmbeddingsRoute,
+      ...openaiFilesRoutes,
+      ...dialect.batchRoutes,
+    ],
     error: dialect.error ?? openaiError,
     notFound: (method, path) =>
       dialect.notFound ?? { status: 404, message: `Invalid URL (${method} ${path})`, code: null },

@@ -79,6 +79,14 @@ describe("streamed answers on the wire", () => {
     expect(refused.message).toMatch(/'stream_options' parameter is only allowed when 'stream' is enabled/);
   });
 
+  it("OpenAI embeddings do not stream: stream is an argument the endpoint refuses", async () => {
+    const response = await post("/v1/embeddings", { model: "text-embedding-3-small", input: "a text", stream: true });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { message: "Unrecognized request argument supplied: stream", type: "invalid_request_error" },
+    });
+  });
+
   it("OpenAI: the SDK's own stream helper reads the events to the final Response", async () => {
     server.script({ provider: "openai", match: "Answer", reply: text });
     const stream = server.clientsFor().openai.responses.stream({ model: "gpt-4.1-mini", input: "Answer." });

@@ -7,20 +7,27 @@
 import { useState } from "preact/hooks";
 import type { CallKey } from "../../store/store.js";
 import type { AttemptFailure, BatchRow, CallDetail, ReceivedAnswer } from "../../store/workspace-reader.js";
+import type { ShownResult } from "../shown-result.js";
 import { fetchJson, useApi } from "./api.js";
 import { formatCount, formatDuration, formatMoney, formatTime } from "./format.js";
 import { MessageView, type ShownMessage } from "./message-view.js";
 import { AgentLink, JsonBlock, Section, Show, StatusBadge, TextBlock } from "./parts.js";
 import { hrefOf, type Route } from "./router.js";
 
-/** The call as the API gives it: raw responses left out (`hasRaw` says whether one is stored). */
-type ShownCall = Omit<CallDetail, "raw" | "answers"> & {
+/** The call as the API gives it: raw responses left out (`hasRaw` says whether one is stored), vectors cut short. */
+type ShownCall = Omit<CallDetail, "raw" | "answers" | "answer"> & {
   readonly hasRaw: boolean;
-  readonly answers: readonly (Omit<ReceivedAnswer, "raw"> & { readonly hasRaw: boolean })[];
+  readonly answer: ShownResult | undefined;
+  readonly answers: readonly (Omit<ReceivedAnswer, "raw" | "result"> & {
+    readonly hasRaw: boolean;
+    readonly result: ShownResult;
+  })[];
 };
 
 interface ShownRequest {
   readonly instructions?: string;
+  /** An embedding call's text. */
+  readonly text?: string;
   readonly messages?: readonly ShownMessage[];
   readonly schema?: unknown;
   readonly tools?: readonly { readonly name: string; readonly description?: string; readonly parameters?: unknown }[];
@@ -38,7 +45,7 @@ export function CallPage(props: { route: Route }) {
 function CallView(props: { call: ShownCall }) {
   const { call } = props;
   const key: CallKey = { agent: call.agent, hash: call.hash, occurrence: call.occurrence };
-  const { instructions, messages, schema, tools, ...rest } = (call.request ?? {}) as ShownRequest;
+  const { instructions, text, messages, schema, tools, ...rest } = (call.request ?? {}) as ShownRequest;
   return (
     <>
       <h1>
@@ -74,10 +81,19 @@ function CallView(props: { call: ShownCall }) {
             <TextBlock text={instructions} />
           </>
         )}
-        <h3>Messages</h3>
-        {(messages ?? []).map((message, index) => (
-          <MessageView message={message} call={key} key={index} />
-        ))}
+        {text === undefined ? (
+          <>
+            <h3>Messages</h3>
+            {(messages ?? []).map((message, index) => (
+              <MessageView message={message} call={key} key={index} />
+            ))}
+          </>
+        ) : (
+          <>
+            <h3>Text embedded</h3>
+            <TextBlock text={text} />
+          </>
+        )}
         {schema !== undefined && (
           <>
             <h3>Schema</h3>
@@ -128,7 +144,17 @@ function Answer(props: { call: ShownCall; structured: boolean }) {
   const { usage } = answer;
   return (
     <Section title="Answer">
-      {parsed === undefined ? <TextBlock text={answer.text} /> : <JsonBlock value={parsed.value} />}
+      {answer.vector !== undefined ? (
+        <p class="mono">
+          Vector of {answer.vector.dimensions} dimensions: [
+          {answer.vector.start.map((value) => value.toPrecision(4)).join(", ")}
+          {answer.vector.dimensions > answer.vector.start.length ? ", …" : ""}]
+        </p>
+      ) : parsed === undefined ? (
+        <TextBlock text={answer.text} />
+      ) : (
+        <JsonBlock value={parsed.value} />
+      )}
       {answer.toolCalls.map((toolCall) => (
         <div class="tool" key={toolCall.id}>
           <div>

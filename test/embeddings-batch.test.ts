@@ -1,0 +1,107 @@
+/**
+ * Embeddings in `batch` and `hybrid`: collected into provider batches of their
+ * own (never mixed with asks), the run halts where it needs vectors not back
+ * yet, the next run ingests them and replays them; a provider whose Batch API
+ * takes no embeddings sends them directly. Official SDKs, fake server, SQLite.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Parallellm, type ParallellmOptions } from "../src/index.js";
+import { fakeEmbedding } from "../src/testing/fake-server/fake-embedding.js";
+import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
+import { tempWorkspace } from "./helpers.js";
+
+let server: FakeProviderServer;
+beforeAll(async () => {
+  server = await startFakeProviderServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.setBatchBehavior({});
+  server.resetLog();
+});
+
+const texts = ["alpha", "beta", "gamma"];
+
+async function run(directory: string, model: string, extra: ParallellmOptions = {}) {
+  const pllm = await Parallellm.open(directory, {
+    llm: "gpt-4.1-mini",
+    strategy: "batch",
+    clients: server.clientsFor(),
+    summary: false,
+    ...extra,
+  });
+  const outcome = await pllm.agent("embedder", async (agent) => {
+    const vectors = await agent.embed(texts, { model, dimensions: 4 });
+    const label = await agent.ask(`Name the cluster of ${texts.join(", ")}.`).text();
+    return { vectors, label };
+  });
+  const summary = await pllm.close();
+  return { outcome, summary };
+}
+
+describe("embed in batch", () => {
+  it("OpenAI: collected into a /v1/embeddings batch, ingested by the next run at the batch price, then replayed", async () => {
+    const directory = tempWorkspace();
+    const first = await run(directory, "text-embedding-3-small");
+    expect(first.outcome).toBeUndefined();
+    expect(first.summary).toMatchObject({ collected: 3, sent: 0, halted: 1 });
+    const [batch] = server.batchesOf("openai").slice(-1);
+    expect(batch?.details).toMatchObject({ endpoint: "/v1/embeddings" });
+    expect(server.requests.some((request) => request.path === "/v1/embeddings")).toBe(false);
+
+    const known = new Set(server.batchesOf("openai").map((batch) => batch.id));
+    const second = await run(directory, "text-embedding-3-small");
+    // The vectors came back; the ask that needs them goes in a batch of its own (another endpoint).
+    expect(second.summary).toMatchObject({ replayed: 3, collected: 1, sent: 0, halted: 1 });
+    const created = server.batchesOf("openai").filter((batch) => !known.has(batch.id));
+    expect(created.map((batch) => batch.details.endpoint)).toEqual(["/v1/responses"]);
+
+    const third = await run(directory, "text-embedding-3-small");
+    expect(third.summary).toMatchObject({ replayed: 4, sent: 0, collected: 0 });
+    expect(third.outcome?.vectors.map((vector) => [...vector])).toEqual(
+      texts.map((text) => [...fakeEmbedding("text-embedding-3-small", text, 4)]),
+    );
+    await using reader = await Parallellm.inspect(directory);
+    const usage = await reader.usage();
+    expect(usage.find((row) => row.model === "text-embedding-3-small")).toMatchObject({ viaBatch: true, answers: 3 });
+    // One token per four characters, one line per text: "alpha", "beta", "gamma" take 2 + 1 + 2.
+    expect(usage.find((row) => row.model === "text-embedding-3-small")?.inputTokens).toBe(5);
+    // $0.02 per million input tokens, half of it through the Batch API.
+    const cost = await reader.cost();
+    const line = cost.allTime.byModel.find((row) => row.name === "text-embedding-3-small");
+    expect(line?.cost).toBeCloseTo((5 * 0.02 * 0.5) / 1e6, 15);
+  });
+
+  it("Gemini: its Batch API takes no embeddings here, so they are sent directly (one request) and the run goes on", async () => {
+    const directory = tempWorkspace();
+    const first = await run(directory, "gemini-embedding-001");
+    expect(server.requests.filter((request) => request.path.includes(":batchEmbedContents"))).toHaveLength(1);
+    expect(first.summary).toMatchObject({ sent: 3, received: 3, collected: 1, halted: 1 });
+  });
+
+  it("dry-run: sends nothing, and counts each text's tokens with OpenAI's tokenizer, without a chat message's framing", async () => {
+    const pllm = await Parallellm.open(tempWorkspace(), {
+      strategy: "dry-run",
+      clients: server.clientsFor(),
+      llm: "gpt-4.1-mini",
+      summary: false,
+    });
+    await pllm.agent("embedder", (agent) =>
+      agent.embed(["a long text here", "b"], { model: "text-embedding-3-small" }),
+    );
+    const summary = await pllm.close();
+    expect(server.requests).toHaveLength(0);
+    // "a", " long", " text", " here" and "b".
+    expect(summary.dryRun).toEqual([
+      expect.objectContaining({ model: "text-embedding-3-small", calls: 2, inputTokens: 5, method: "cl100k_base" }),
+    ]);
+  });
+
+  it("hybrid: a small round of embeddings is sent directly", async () => {
+    const directory = tempWorkspace();
+    const { outcome, summary } = await run(directory, "text-embedding-3-small", { strategy: "hybrid" });
+    expect(outcome?.vectors).toHaveLength(3);
+    expect(summary).toMatchObject({ sent: 4, received: 4, collected: 0 });
+    expect(server.requests.filter((request) => request.path === "/v1/embeddings")).toHaveLength(1);
+  });
+});
