@@ -3,6 +3,7 @@
  * vector back; `pllm show` and the viewer's call page show the model, the text,
  * the length and the first values, never the whole vector.
  */
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callDetailLines } from "../src/cli/format-call.js";
 import { Parallellm } from "../src/index.js";
@@ -39,7 +40,8 @@ describe("an embedding call, read back", () => {
   });
 
   it("pllm show: the text, and the vector as its length and first values", async () => {
-    const lines = callDetailLines((await reader.call(1))!).join("\n");
+    // Colours are on under CI=true: the text is read without them.
+    const lines = stripVTControlCharacters(callDetailLines((await reader.call(1))!).join("\n"));
     expect(lines).toContain(`openai/${model}`);
     expect(lines).toMatch(/Text\n\s+A text worth a vector\./);
     expect(lines).toMatch(/vector of 16 dimensions: \[-?\d\.\d+, -?\d\.\d+, -?\d\.\d+, -?\d\.\d+, …\]/);
