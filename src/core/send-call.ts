@@ -127,21 +127,7 @@ export async function sendCall(
           if (!error.requestSent) return;
           requestMade = true;
           stats.failedAttempts++;
-          void store
-            .saveFailure({
-              ...key,
-              seq: options.seq,
-              session,
-              provider: asked.llm.provider,
-              model: asked.llm.model,
-              attempt,
-              kind: error.kind,
-              statusCode: error.statusCode,
-              message: error.providerMessage ?? error.message,
-              requestId: error.requestId,
-              at: Date.now(),
-            })
-            .catch(() => {});
+          recordFailedAttempt(store, key, options.seq, session, asked.llm, attempt, error);
         },
       });
       span?.ended(result, undefined);
@@ -271,6 +257,33 @@ function claimFirst(claim: () => Promise<boolean>, send: () => Promise<LLMResult
     }
     return send();
   };
+}
+
+/** A failed attempt whose request was sent, recorded for the call (best effort: a lost record loses no answer). */
+export function recordFailedAttempt(
+  store: Store,
+  key: CallKey,
+  seq: number,
+  session: number,
+  llm: { readonly provider: ProviderName; readonly model: string },
+  attempt: number,
+  error: ProviderError,
+): void {
+  void store
+    .saveFailure({
+      ...key,
+      seq,
+      session,
+      provider: llm.provider,
+      model: llm.model,
+      attempt,
+      kind: error.kind,
+      statusCode: error.statusCode,
+      message: error.providerMessage ?? error.message,
+      requestId: error.requestId,
+      at: Date.now(),
+    })
+    .catch(() => {});
 }
 
 /** The fields of every record about one call. */

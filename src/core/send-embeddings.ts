@@ -15,7 +15,7 @@ import type { LLMRequest, LLMResult } from "./llm.js";
 import { errorMessage } from "./log.js";
 import type { PreparedCall } from "./prepare-call.js";
 import { embeddedText } from "./prepare-embed-call.js";
-import { callFields, claimedElsewhere, type SendContext, type SendOptions } from "./send-call.js";
+import { callFields, claimedElsewhere, recordFailedAttempt, type SendContext, type SendOptions } from "./send-call.js";
 
 interface Entry {
   readonly key: CallKey;
@@ -132,21 +132,7 @@ export class EmbeddingSender {
           requestMade = true;
           stats.failedAttempts++;
           for (const entry of chunk) {
-            void store
-              .saveFailure({
-                ...entry.key,
-                seq: entry.options.seq,
-                session,
-                provider,
-                model,
-                attempt,
-                kind: error.kind,
-                statusCode: error.statusCode,
-                message: error.providerMessage ?? error.message,
-                requestId: error.requestId,
-                at: Date.now(),
-              })
-              .catch(() => {});
+            recordFailedAttempt(store, entry.key, entry.options.seq, session, { provider, model }, attempt, error);
           }
         },
       });
