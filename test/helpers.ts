@@ -63,3 +63,10 @@ export function openaiChat(server: FakeProviderServer): ParallellmOptions["provi
     "openai-chat": createOpenAIProvider({ name: "openai-chat", client: server.clientsFor().openai, api: "chat" }),
   };
 }
+
+/** Every delta of a text stream (`handle.textStream()`), in order. */
+export async function collectDeltas(stream: AsyncIterable<string>): Promise<string[]> {
+  const deltas: string[] = [];
+  for await (const delta of stream) deltas.push(delta);
+  return deltas;
+}

@@ -12,7 +12,7 @@ import { fromAiSdk } from "../src/ai-sdk.js";
 import { InputError, type LLMChoice, Parallellm, type ParallellmOptions, StreamRestarted } from "../src/index.js";
 import type { Provider } from "../src/providers/provider.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { tempWorkspace } from "./helpers.js";
+import { collectDeltas, tempWorkspace } from "./helpers.js";
 import { describePg, tempPostgresStore } from "./postgres.js";
 
 let server: FakeProviderServer;
@@ -39,19 +39,13 @@ function options(llm: LLMChoice, extra: ParallellmOptions = {}): ParallellmOptio
   };
 }
 
-async function collect(stream: AsyncIterable<string>): Promise<string[]> {
-  const deltas: string[] = [];
-  for await (const delta of stream) deltas.push(delta);
-  return deltas;
-}
-
 /** Streams `stream()` to its end, starting again each time it restarts; the deltas of the attempt that answered. */
 async function streamThroughRestarts(
   stream: () => AsyncIterable<string>,
 ): Promise<{ deltas: string[]; restarts: number }> {
   for (let restarts = 0; ; restarts++) {
     try {
-      return { deltas: await collect(stream()), restarts };
+      return { deltas: await collectDeltas(stream()), restarts };
     } catch (error) {
       if (!(error instanceof StreamRestarted)) throw error;
     }
@@ -69,7 +63,7 @@ describe("streaming and strategies", () => {
       server.resetLog();
       const pllm = await Parallellm.open(directory, options("gpt-4.1-mini", { strategy }));
       const outcome = await pllm.agent("teller", async (agent) => {
-        const replayed = await collect(agent.ask("Tell a story.").textStream());
+        const replayed = await collectDeltas(agent.ask("Tell a story.").textStream());
         const collected = agent.ask("Tell another story.");
         let refusal: unknown;
         try {
@@ -90,7 +84,7 @@ describe("streaming and strategies", () => {
   it("hybrid sends a small round directly, streamed", async () => {
     server.script({ match: "Tell a story", reply: story });
     const pllm = await Parallellm.open(tempWorkspace(), options("gpt-4.1-mini", { strategy: "hybrid" }));
-    const deltas = await pllm.agent("teller", (agent) => collect(agent.ask("Tell a story.").textStream()));
+    const deltas = await pllm.agent("teller", (agent) => collectDeltas(agent.ask("Tell a story.").textStream()));
     await pllm.close();
     expect(deltas?.length).toBeGreaterThan(3);
     expect(deltas?.join("")).toBe(story);
@@ -102,10 +96,13 @@ describe("streaming and strategies", () => {
     const pllm = await Parallellm.open(tempWorkspace(), options("gpt-4.1-mini", { strategy: "async" }));
     const outcome = await pllm.agent("teller", async (agent) => {
       const streamed = agent.ask("Tell a story.");
-      const [first, second] = await Promise.all([collect(streamed.textStream()), collect(streamed.textStream())]);
+      const [first, second] = await Promise.all([
+        collectDeltas(streamed.textStream()),
+        collectDeltas(streamed.textStream()),
+      ]);
       const plain = agent.ask("Tell a story, again.");
       await plain.text();
-      return { first, second, late: await collect(plain.textStream()) };
+      return { first, second, late: await collectDeltas(plain.textStream()) };
     });
     await pllm.close();
     expect(outcome?.first.join("")).toBe(story);
@@ -177,7 +174,7 @@ describe("streaming and strategies", () => {
     };
     const pllm = await Parallellm.open(tempWorkspace(), options("plain:model-1", { providers: { plain } }));
     const failure = await pllm.agent("teller", async (agent) => {
-      const streamed = collect(agent.ask("Tell a story.").textStream());
+      const streamed = collectDeltas(agent.ask("Tell a story.").textStream());
       return streamed.then(
         () => undefined,
         (error: unknown) => error,
@@ -199,7 +196,7 @@ describe("streaming and strategies", () => {
     const pllm = await Parallellm.open(directory, options(fromAiSdk(model)));
     const outcome = await pllm.agent("teller", async (agent) => {
       const handle = agent.ask("Tell a model's story.");
-      return { deltas: await collect(handle.textStream()), usage: await handle.usage() };
+      return { deltas: await collectDeltas(handle.textStream()), usage: await handle.usage() };
     });
     await pllm.close();
     expect(outcome?.deltas.length).toBeGreaterThan(3);
@@ -236,7 +233,9 @@ describePg("streaming with a PostgreSQL store, whose answers are looked up async
     const directory = tempWorkspace();
     const run = async () => {
       const pllm = await Parallellm.open(directory, options("gpt-4.1-mini", { store }));
-      const deltas = await pllm.agent("teller", (agent) => collect(agent.ask("Tell a stored story.").textStream()));
+      const deltas = await pllm.agent("teller", (agent) =>
+        collectDeltas(agent.ask("Tell a stored story.").textStream()),
+      );
       await pllm.close();
       return deltas;
     };

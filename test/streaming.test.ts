@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type LLMChoice, Parallellm, type ParallellmOptions, StreamRestarted } from "../src/index.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
-import { openaiChat, tempWorkspace } from "./helpers.js";
+import { collectDeltas, openaiChat, tempWorkspace } from "./helpers.js";
 
 let server: FakeProviderServer;
 beforeAll(async () => {
@@ -30,12 +30,6 @@ function options(llm: LLMChoice, extra: ParallellmOptions = {}): ParallellmOptio
     logLevel: "silent",
     ...extra,
   };
-}
-
-async function collect(stream: AsyncIterable<string>): Promise<string[]> {
-  const deltas: string[] = [];
-  for await (const delta of stream) deltas.push(delta);
-  return deltas;
 }
 
 /** What an agent returned (it halts only in batch mode, which these runs do not use). */
@@ -69,7 +63,7 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     const { deltas, text, usage } = returned(
       await pllm.agent("teller", async (agent) => {
         const handle = agent.ask("Tell a story.");
-        const deltas = await collect(handle.textStream());
+        const deltas = await collectDeltas(handle.textStream());
         return { deltas, text: await handle.text(), usage: await handle.usage() };
       }),
     );
@@ -93,7 +87,7 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     const replayed = returned(
       await again.agent("teller", async (agent) => {
         const handle = agent.ask("Tell a story.");
-        return { deltas: await collect(handle.textStream()), replayed: handle.replayed };
+        return { deltas: await collectDeltas(handle.textStream()), replayed: handle.replayed };
       }),
     );
     await again.close();
@@ -117,7 +111,7 @@ describe.each(models)("streaming through %s", (_label, llm) => {
         } catch (error) {
           restarted = error;
         }
-        return { first, restarted, again: await collect(handle.textStream()), text: await handle.text() };
+        return { first, restarted, again: await collectDeltas(handle.textStream()), text: await handle.text() };
       }),
     );
     const summary = await pllm.close();
@@ -163,7 +157,7 @@ describe.each(models)("streaming through %s", (_label, llm) => {
     const outcome = returned(
       await pllm.agent("planner", async (agent) => {
         const handle = agent.ask("Weather for the trip?", { tools });
-        const deltas = await collect(handle.textStream());
+        const deltas = await collectDeltas(handle.textStream());
         return { deltas, result: await handle.result() };
       }),
     );
