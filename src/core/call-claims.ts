@@ -37,7 +37,7 @@ const fewestAhead = 64;
 const mostAhead = 4096;
 
 /** What claiming a call for its slot can give (`free` comes back only for calls looked ahead at). */
-export type SlotClaim = Exclude<ClaimOutcome, "free">;
+type SlotClaim = Exclude<ClaimOutcome, "free">;
 
 /** An ask waiting for a call another worker holds. */
 interface Waiter {
