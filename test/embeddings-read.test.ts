@@ -11,7 +11,7 @@ import type { WorkspaceReader } from "../src/store/workspace-reader.js";
 import { fakeEmbedding } from "../src/testing/fake-server/fake-embedding.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { startViewServer } from "../src/view/view-server.js";
-import { tempWorkspace } from "./helpers.js";
+import { runPllm, tempWorkspace } from "./helpers.js";
 
 let server: FakeProviderServer;
 let reader: WorkspaceReader;
@@ -37,6 +37,30 @@ describe("an embedding call, read back", () => {
     expect(detail).toMatchObject({ agent: "embedder", model, status: "answered", request: { text } });
     expect([...(detail?.answer?.embedding ?? [])]).toEqual([...fakeEmbedding(model, text, 16)]);
     expect(detail?.answer?.usage.inputTokens).toBe(Math.ceil(text.length / 4));
+  });
+
+  it("the call list gives an embedding its vector's length, and pllm calls shows it as the answer", async () => {
+    // A workspace of its own: the one above is removed after the first test (only its open reader remains).
+    const directory = tempWorkspace();
+    const pllm = await Parallellm.open(directory, {
+      clients: server.clientsFor(),
+      summary: false,
+      llm: "gpt-4.1-mini",
+    });
+    await pllm.agent("embedder", (agent) => agent.embed(text, { model, dimensions: 16 }));
+    await pllm.agent("asker", (agent) => agent.ask("A question.").text());
+    await pllm.close();
+    const listing = await Parallellm.inspect(directory);
+    try {
+      const { calls } = await listing.calls();
+      expect(calls.find((call) => call.agent === "embedder")).toMatchObject({ dimensions: 16 });
+      expect(calls.find((call) => call.agent === "asker")?.dimensions).toBeUndefined();
+    } finally {
+      await listing.close();
+    }
+    const listed = await runPllm(["calls", directory], { ...process.env, NO_COLOR: "1" });
+    expect(listed.stderr).toBe("");
+    expect(listed.stdout).toMatch(/embedder .*vector of 16 dimensions/);
   });
 
   it("pllm show: the text, and the vector as its length and first values", async () => {

@@ -87,7 +87,11 @@ export function callLines(calls: readonly CallRow[]): string[] {
         call.provider === undefined ? "" : `${call.provider}/${call.model}`,
         call.session === undefined ? "" : String(call.session),
         call.status === "answered" ? `${tokens(call.inputTokens)}/${tokens(call.outputTokens)}` : "",
-        call.text === undefined ? "" : oneLine(call.text, 60),
+        call.dimensions !== undefined
+          ? `vector of ${call.dimensions} dimensions`
+          : call.text === undefined
+            ? ""
+            : oneLine(call.text, 60),
       ]),
     ],
     ["right", "left", "right", "left", "left", "left", "right", "right"],

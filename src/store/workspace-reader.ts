@@ -83,6 +83,8 @@ export interface CallRow extends CallKey {
   readonly failures: number;
   /** The latest batch it went in. */
   readonly batch: number | undefined;
+  /** An embedding call's vector length (`agent.embed`); `undefined` for an ask. */
+  readonly dimensions?: number | undefined;
 }
 
 export interface CallPage {

@@ -62,6 +62,7 @@ const rowsQuery = `
     SELECT i.agent, i.hash, i.occurrence, c.id AS call_id, c.seq, c.provider AS call_provider,
       c.model AS call_model, c.session AS call_session, c.canonical, c.sent_at, c.received_at,
       r.id AS response_id, r.session AS response_session, r.text, r.input_tokens, r.output_tokens,
+      length(r.vector) / 4 AS dimensions,
       (SELECT max(f.id) FROM failures f WHERE ${sameCall("f")}) AS failure_id,
       (SELECT count(*) FROM failures f WHERE ${sameCall("f")}) AS failures,
       (SELECT max(bc.batch_id) FROM batch_calls bc WHERE ${sameCall("bc")}) AS batch_id
@@ -80,7 +81,7 @@ const rowsQuery = `
   ),
   shown AS (
     SELECT agent, hash, occurrence, call_id, status, seq, text, input_tokens, output_tokens, sent_at, received_at,
-      failures, batch_id, canonical,
+      failures, batch_id, canonical, dimensions,
       CASE status WHEN 'answered' THEN call_provider WHEN 'pending' THEN batch_provider
         WHEN 'failed' THEN failure_provider ELSE coalesce(call_provider, batch_provider, failure_provider) END
         AS provider,
@@ -92,7 +93,7 @@ const rowsQuery = `
     FROM judged
   )
   SELECT agent, hash, occurrence, call_id, status, provider, model, session, seq, text, input_tokens,
-    output_tokens, sent_at, received_at, failures, batch_id
+    output_tokens, sent_at, received_at, failures, batch_id, dimensions
   FROM shown {where} ORDER BY {order} LIMIT ?`;
 
 export type CallRowValues = [
@@ -111,6 +112,7 @@ export type CallRowValues = [
   number | null,
   number | null,
   number,
+  number | null,
   number | null,
 ];
 
@@ -191,6 +193,7 @@ export function toCallRow(row: CallRowValues): CallRow {
     receivedAt: received ?? undefined,
     failures: row[14],
     batch: row[15] ?? undefined,
+    dimensions: status === "answered" ? (row[16] ?? undefined) : undefined,
   };
 }
 
