@@ -139,18 +139,17 @@ export class CallClaims {
   async #claimSlotted(keys: readonly CallKey[]): Promise<SlotClaim[]> {
     const slotted = new Map(keys.map((key) => [answerKey(key), key]));
     const lookAhead = this.#othersSend;
-    const width = Math.min(mostAhead, Math.max(fewestAhead, slotted.size * aheadPerSlot) * this.#aheadWidening);
-    const ahead = lookAhead ? this.#lookAhead(width) : [];
-    const outcomes = await this.#claim([...slotted.values(), ...ahead], (lookAhead ? 2 : 1) * slotted.size);
+    const ahead = lookAhead ? this.#lookAhead(slotted.size) : [];
+    const keysAhead = ahead.map(([, key]) => key);
+    const outcomes = await this.#claim([...slotted.values(), ...keysAhead], (lookAhead ? 2 : 1) * slotted.size);
     let anyFree = false;
-    for (const [index, key] of ahead.entries()) {
+    for (const [index, [id]] of ahead.entries()) {
       const outcome = outcomes[slotted.size + index]!;
       // A call free but not taken stays in the queue: the next claim looks at it first.
       if (outcome === "free") {
         anyFree = true;
         continue;
       }
-      const id = answerKey(key);
       this.#queued.delete(id);
       if (outcome === "taken") anyFree = true;
       else this.#known.set(id, outcome);
@@ -161,12 +160,16 @@ export class CallClaims {
     return keys.map((key) => byCall.get(answerKey(key))!);
   }
 
-  /** The first `count` calls waiting for a slot that no claim has taken or found taken yet. */
-  #lookAhead(count: number): CallKey[] {
-    const ahead: CallKey[] = [];
-    for (const key of this.#queued.values()) {
+  /**
+   * The first calls waiting for a slot that no claim has taken or found taken yet, with their ids:
+   * as many as this turn's slotted calls warrant, wider after look-aheads that found none free.
+   */
+  #lookAhead(slotted: number): [string, CallKey][] {
+    const count = Math.min(mostAhead, Math.max(fewestAhead, slotted * aheadPerSlot) * this.#aheadWidening);
+    const ahead: [string, CallKey][] = [];
+    for (const entry of this.#queued) {
       if (ahead.length === count) break;
-      ahead.push(key);
+      ahead.push(entry);
     }
     return ahead;
   }
