@@ -107,7 +107,9 @@ export interface ParallellmOptions extends CallDefaults {
    * (a hash of the agent's name) falls in its shard. It still runs every agent and
    * replays every stored answer; an ask of another shard's agent that has no answer yet
    * halts its agent, so `Parallellm.run(..., { untilDone: true })` runs again until the
-   * other workers have stored theirs. `pllm run --shard 2/8` is `{ index: 1, count: 8 }`.
+   * other workers have stored theirs. With `wait: true` (which `untilDone` sets) such an
+   * ask waits in the run instead, until another worker stores its answer.
+   * `pllm run --shard 2/8` is `{ index: 1, count: 8 }`.
    * @example
    * { store: postgresStore(process.env.PARALLELLM_PG_URL), shard: { index: 0, count: 4 } }
    */

@@ -7,6 +7,7 @@ import { format } from "node:util";
 import type { CancelBatchesOptions, CancelBatchesReport } from "./batch/cancel-batches.js";
 import { WorkspaceBatches } from "./batch/workspace-batches.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
+import { shardOf } from "./core/agent-shard.js";
 import { CallEngine } from "./core/call-engine.js";
 import type { CallDefaults } from "./core/call-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
@@ -62,6 +63,8 @@ export class Parallellm implements AsyncDisposable {
   readonly #output: RunOutput;
   readonly #log: Log;
   readonly #items = { done: 0, total: 0 };
+  /** With a shard, whether a top-level agent is this worker's (forEach runs those first). */
+  readonly #ownsAgent: ((agent: string) => boolean) | undefined;
   readonly #prices: Readonly<Record<string, ModelPrice>>;
   #closed: Promise<RunSummary> | undefined;
   /** The run's spans, when a tracer was given (`telemetry`). */
@@ -115,8 +118,11 @@ export class Parallellm implements AsyncDisposable {
       log: this.#log,
       claimLeaseMs: options.claimLeaseMs,
       shard: options.shard,
+      waitForShards: options.shard?.wait === true,
       telemetry: this.#telemetry,
     });
+    const shard = options.shard;
+    this.#ownsAgent = shard && ((agent) => shardOf(agent, shard.count) === shard.index);
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {
       engine: this.#engine,
@@ -268,6 +274,7 @@ export class Parallellm implements AsyncDisposable {
       allAtOnce: this.#engine.collects,
       items: this.#items,
       runAgent: (name, item) => this.agent(name, (agent) => fn(item, agent)),
+      ownsAgent: this.#ownsAgent,
     });
   }
 

@@ -86,7 +86,10 @@ export const runCommand = defineCommand({
       ...(args.quiet ? { summary: false } : {}),
       ...(args.yes ? { batch: { ...module.options.batch, approve: true } } : {}),
       ...(args["retry-failed"] ? { retryFailed: true } : {}),
-      ...(args.shard !== undefined ? { shard: parseShard(String(args.shard)) } : {}),
+      // A run of `--wait` waits in the run for the other shards' answers rather than exiting for the next run.
+      ...(args.shard !== undefined
+        ? { shard: { ...parseShard(String(args.shard)), ...(process.env[waitingParent] ? { wait: true } : {}) } }
+        : {}),
       ...(args["log-level"] !== undefined ? { logLevel: parseLogLevel(String(args["log-level"])) } : {}),
       ...(store ? { store } : {}),
     };
@@ -194,11 +197,14 @@ function _watchStopSignals() {
   return watch;
 }
 
+/** Set in the runs `--wait` starts. */
+const waitingParent = "PLLM_RUN_UNTIL_DONE";
+
 function runChild(argv: string[], statusFile: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       stdio: "inherit",
-      env: { ...process.env, PLLM_STATUS_FILE: statusFile },
+      env: { ...process.env, PLLM_STATUS_FILE: statusFile, [waitingParent]: "1" },
     });
     child.once("error", reject);
     child.once("exit", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 1)));

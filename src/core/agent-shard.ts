@@ -9,6 +9,13 @@ import { createHash } from "node:crypto";
 export interface Shard {
   readonly index: number;
   readonly count: number;
+  /**
+   * Asks of other shards' agents wait in this run for the answers their workers store
+   * (looked up every 100 ms) instead of halting their agents, in `sync` and `async`.
+   * `Parallellm.run(..., { untilDone: true })` and `pllm run --wait` set it.
+   * @default false
+   */
+  readonly wait?: boolean | undefined;
 }
 
 /** The shard (0 to `count` - 1) whose worker sends the calls of `agent`. */

@@ -28,6 +28,7 @@ import { RunTally } from "./run-tally.js";
 import type { RunTelemetry } from "./run-telemetry.js";
 import { callFields, type SendContext, type SendOptions, sendCall } from "./send-call.js";
 import { EmbeddingSender } from "./send-embeddings.js";
+import { ShardWaits } from "./shard-waits.js";
 
 export type { ModelUsage, RunStats } from "./run-tally.js";
 
@@ -43,6 +44,11 @@ export interface CallEngineOptions {
   readonly claimLeaseMs?: number | undefined;
   /** This worker sends only the calls of the agents of its shard; the others' wait for their workers. */
   readonly shard?: Shard | undefined;
+  /**
+   * The run goes until done (a sharded worker): asks of other shards' agents wait in
+   * this run for the answers their workers store, instead of halting their agents.
+   */
+  readonly waitForShards?: boolean | undefined;
   /** Where spans go, when the run was given a tracer. */
   readonly telemetry?: RunTelemetry | undefined;
 }
@@ -73,6 +79,8 @@ export class CallEngine {
   /** Claims of calls sent, when the store is shared by workers; `undefined` otherwise (nothing is claimed). */
   readonly #claimed: ClaimedSendHost | undefined;
   readonly #telemetry: RunTelemetry | undefined;
+  /** Other shards' answers this run waits for (`waitForShards`), when it sends directly. */
+  readonly #shardWaits: ShardWaits | undefined;
 
   constructor(options: CallEngineOptions) {
     this.#options = options;
@@ -83,6 +91,11 @@ export class CallEngine {
     this.#sendContext = { store, strategy, session, providerFor, keepRaw, tally: this.tally, log, telemetry };
     this.#embeddings = new EmbeddingSender(this.#sendContext);
     const claims = CallClaims.for(store, session, options.claimLeaseMs ?? defaultClaimLeaseMs);
+    // A collecting strategy's calls may wait in another worker's batch for hours: those agents halt.
+    this.#shardWaits =
+      options.shard && options.waitForShards && !strategy.collects
+        ? new ShardWaits((key) => store.lookup(key), options.claimLeaseMs ?? defaultClaimLeaseMs)
+        : undefined;
     this.#claimed = claims && {
       claims,
       stopped: () => this.#fatal !== undefined,
@@ -242,9 +255,20 @@ export class CallEngine {
     if (shard && useStored && shardOf(key.agent, shard.count) !== shard.index) {
       this.tally.stats.waitingForShard++;
       if (log.debugOn) this.#decided(key, call, "waits for another shard's worker");
-      handle._defer("pending", () =>
-        Promise.reject(haltSignal(`Ask #${seq} of agent "${key.agent}" waits for the worker of another shard.`)),
-      );
+      const halt = () => haltSignal(`Ask #${seq} of agent "${key.agent}" waits for the worker of another shard.`);
+      const waits = this.#shardWaits;
+      let waited: Promise<LLMResult> | undefined;
+      handle._defer("pending", () => {
+        if (!waits) return Promise.reject(halt());
+        waited ??= waits.wait(key, halt).then((answer) => {
+          this.tally.stats.waitingForShard--;
+          this.tally.replayed(answer, call.llm.model);
+          this.#telemetry?.callReplayed(key, call, answer);
+          handle._ready(answer, true);
+          return answer.result;
+        });
+        return waited;
+      });
       return;
     }
     const strategy = this.#options.strategy;
@@ -333,6 +357,7 @@ export class CallEngine {
   /** Send nothing more (interruption): queued and new calls reject with `reason`; calls in flight finish. */
   stopSending(reason: Error): void {
     this.#fatal ??= reason;
+    this.#shardWaits?.stop();
     this.#options.strategy.stop(reason);
   }
 
@@ -342,6 +367,7 @@ export class CallEngine {
    */
   refuseAsks(): void {
     this.#closing = true;
+    this.#shardWaits?.stop();
   }
 
   /** Resolves when every sent call has been answered or has failed, and every lookup has routed its call. */

@@ -219,6 +219,7 @@ const _shardRules = defineOptions<NonNullable<ParallellmOptions["shard"]>>(
   {
     index: ["a whole number from 0 up", wholeFrom(0)],
     count: ["a whole number from 1 up", wholeFrom(1)],
+    wait: ["true or false", isBoolean],
   },
   { prefix: "shard." },
 );

@@ -12,6 +12,11 @@ export interface ForEachRun<Item, T> {
   readonly items: { done: number; total: number };
   /** Runs the agent `name` on `item`. */
   readonly runAgent: (name: string, item: Item) => Promise<T | undefined>;
+  /**
+   * A sharded worker's own agents: their items run first, so the calls this worker
+   * sends go out before agents that wait for other workers take the slots.
+   */
+  readonly ownsAgent?: ((name: string) => boolean) | undefined;
 }
 
 /** One agent per item, named by `keyOf`, at most `concurrency` at once; results in item order. */
@@ -25,10 +30,11 @@ export async function forEachItem<Item, T>(
   checkUniqueKeys(names);
   const results = new Array<T | undefined>(list.length);
   run.items.total += list.length;
+  const order = run.ownsAgent ? _ownFirst(names, run.ownsAgent) : undefined;
   let next = 0;
   await runWorkers(Math.min(run.concurrency, list.length), run.allAtOnce, async () => {
     while (next < list.length) {
-      const index = next++;
+      const index = order ? order[next++]! : next++;
       results[index] = await run.runAgent(names[index], list[index]);
       run.items.done++;
     }
@@ -54,6 +60,14 @@ async function runWorkers(count: number, allAtOnce: boolean, worker: () => Promi
     workers.push(running);
   }
   await Promise.all(workers);
+}
+
+/** Item indexes, the items of `owns`'s agents first, each part in item order. */
+function _ownFirst(names: readonly string[], owns: (name: string) => boolean): number[] {
+  const own: number[] = [];
+  const others: number[] = [];
+  for (const [index, name] of names.entries()) (owns(name) ? own : others).push(index);
+  return own.concat(others);
 }
 
 /** Refuses two items with one key: each item's agent needs its own stable name. */

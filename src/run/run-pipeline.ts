@@ -29,7 +29,11 @@ export async function runPipeline<Workspace extends OpenedWorkspace, T>(
   checkRunOptions(runOptions);
   // With untilDone, a store passed in serves every run: closed once, after the last.
   const given = runOptions.untilDone ? options.store : undefined;
-  const each = given ? { ...options, store: keepStoreOpen(given) } : options;
+  let each = given ? { ...options, store: keepStoreOpen(given) } : options;
+  // Going until done, a sharded worker waits in the run for the other shards' answers rather than running again for them.
+  if (runOptions.untilDone && options.shard && options.shard.wait === undefined) {
+    each = { ...each, shard: { ...options.shard, wait: true } };
+  }
   const runOnce = async (run: number) => {
     // Failed calls are sent again by the first run only: later runs would loop on them.
     const workspace = await open(run === 1 ? each : { ...each, retryFailed: false });
