@@ -11,6 +11,7 @@ import { afterAll, beforeEach, describe, expect, it, onTestFinished } from "vite
 import { inputFile, readBatchResults } from "../../../test/batch-api.js";
 import { providerPayloads } from "../../../test/fixtures/provider-payloads.js";
 import type { LLMRequest } from "../../core/llm.js";
+import { fakeEmbedding } from "../../testing/fake-server/fake-embedding.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../../testing/index.js";
 import type { BatchApi, BatchItem } from "../provider.js";
 import { createGoogleProvider } from "./google-provider.js";
@@ -42,6 +43,19 @@ function sentRequests(): { request: unknown; metadata: unknown }[] {
   const create = server.requests.filter((request) => request.path.endsWith(":batchGenerateContent")).at(-1)!;
   return (create.body as { batch: { inputConfig: { requests: { requests: never[] } } } }).batch.inputConfig.requests
     .requests;
+}
+
+/** A loopback server answering every GET with `operation`. */
+async function serving(operation: unknown): Promise<BatchApi> {
+  const raw = createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify(operation));
+  });
+  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  onTestFinished(() => new Promise<void>((resolve) => raw.close(() => resolve())));
+  const { port } = raw.address() as AddressInfo;
+  const client = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: `http://127.0.0.1:${port}` } });
+  return createGoogleProvider({ client }).batch!;
 }
 
 const divide = {
@@ -132,19 +146,6 @@ describe("Gemini BatchApi find", () => {
 });
 
 describe("Gemini BatchApi on odd Operations", () => {
-  /** A loopback server answering every GET with `operation`. */
-  async function serving(operation: unknown): Promise<BatchApi> {
-    const raw = createServer((_request, response) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify(operation));
-    });
-    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
-    onTestFinished(() => new Promise<void>((resolve) => raw.close(() => resolve())));
-    const { port } = raw.address() as AddressInfo;
-    const client = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: `http://127.0.0.1:${port}` } });
-    return createGoogleProvider({ client }).batch!;
-  }
-
   it("warns when a succeeded batch carries no metadata.output (the recorded Operation has only `response`)", async () => {
     const api = await serving(fixtures.batch_status_succeeded_inline.body);
 
@@ -190,6 +191,181 @@ describe("Gemini BatchApi on odd Operations", () => {
     expect(results.warnings).toEqual([
       "[google] Response 1 of batch batches/x has no metadata.key, so it cannot be matched to its call; skipped.",
       '[google] Response 3 of batch batches/x (key "empty") has neither a response nor an error; skipped.',
+    ]);
+  });
+});
+
+describe("Gemini BatchApi embeddings", () => {
+  const embedModel = "gemini-embedding-001";
+
+  function embedding(text: string, options: LLMRequest["embedding"] = {}): LLMRequest {
+    return {
+      provider: "google",
+      model: embedModel,
+      messages: [{ role: "user", content: [{ type: "text", text }] }],
+      embedding: options,
+    };
+  }
+
+  function submitEmbeddings(items: BatchItem[], tag = `tag-${Math.random()}`) {
+    return batch.submit({ model: embedModel, items, tag, inputPath: inputFile(items.map(batch.inputLine)) });
+  }
+
+  it("takes embeddings; an embedding's line is the file form of an EmbedContentRequest", () => {
+    expect(batch.takesEmbeddings).toBe(true);
+    const line = batch.inputLine({
+      customId: "e1",
+      request: embedding("a text", { dimensions: 8, inputType: "RETRIEVAL_DOCUMENT" }),
+    });
+    expect(JSON.parse(line)).toEqual({
+      key: "e1",
+      request: { content: { parts: [{ text: "a text" }] }, taskType: "RETRIEVAL_DOCUMENT", outputDimensionality: 8 },
+    });
+    expect(JSON.parse(batch.inputLine({ customId: "e2", request: embedding("plain") }))).toEqual({
+      key: "e2",
+      request: { content: { parts: [{ text: "plain" }] } },
+    });
+  });
+
+  it("submits through asyncBatchEmbedContent with each text keyed, and reads vectors and token counts back by key", async () => {
+    const items = [
+      { customId: "k-alpha", request: embedding("alpha", { dimensions: 4, inputType: "CLUSTERING" }) },
+      { customId: "k-beta", request: embedding("beta two", { dimensions: 2 }) },
+    ];
+    const { id } = await submitEmbeddings(items, "embed-tag");
+
+    const create = server.requests.at(-1)!;
+    expect(create.path).toBe(`/v1beta/models/${embedModel}:asyncBatchEmbedContent`);
+    expect(create.body).toEqual({
+      batch: {
+        displayName: "embed-tag",
+        inputConfig: {
+          requests: {
+            requests: items.map((item) => {
+              const { key, request } = JSON.parse(batch.inputLine(item));
+              return { request, metadata: { key } };
+            }),
+          },
+        },
+      },
+    });
+    // The inline entry stays within 13 bytes of its line, as the limits assume.
+    const entries = (create.body as { batch: { inputConfig: { requests: { requests: unknown[] } } } }).batch.inputConfig
+      .requests.requests;
+    expect(JSON.stringify(entries[0]).length - batch.inputLine(items[0]!).length).toBeLessThanOrEqual(13);
+    expect(await batch.find("embed-tag", { createdAfter: 0, requestCount: 2 })).toBe(id);
+
+    const status = await batch.status(id);
+    expect(status.state).toBe("completed");
+    const results = await readBatchResults(batch.results(id, status));
+
+    expect(results.warnings).toEqual([]);
+    expect(results.items.map((item) => item.customId)).toEqual(["k-alpha", "k-beta"]);
+    const [alpha, beta] = results.items.map((item) => (item.status === "succeeded" ? item.result : undefined));
+    expect([...alpha!.embedding!]).toEqual([...fakeEmbedding(embedModel, "alpha", 4, "CLUSTERING")]);
+    expect(alpha).toMatchObject({ text: "", model: embedModel, usage: { inputTokens: 2, totalTokens: 2 } });
+    expect([...beta!.embedding!]).toEqual([...fakeEmbedding(embedModel, "beta two", 2)]);
+  });
+
+  it("a failed request fails only its item", async () => {
+    server.setBatchBehavior({ failRequest: ({ customId }) => (customId === "bad" ? 400 : undefined) });
+    const { id } = await submitEmbeddings([
+      { customId: "good", request: embedding("fine", { dimensions: 2 }) },
+      { customId: "bad", request: embedding("refused", { dimensions: 2 }) },
+    ]);
+
+    const results = await readBatchResults(batch.results(id, await batch.status(id)));
+
+    expect(results.items.map((item) => [item.customId, item.status])).toEqual([
+      ["good", "succeeded"],
+      ["bad", "failed"],
+    ]);
+    expect(results.items[1]).toMatchObject({ error: { statusCode: 400, model: embedModel } });
+  });
+
+  it("refuses a batch that mixes asks and embeddings, sending nothing", async () => {
+    const mixed = [
+      { customId: "e", request: embedding("text") },
+      { customId: "a", request: { ...ask("Hi"), model: embedModel } },
+    ];
+    await expect(submitEmbeddings(mixed)).rejects.toThrow(/asks or embeddings, not both/);
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe("Gemini BatchApi on odd embedding Operations", () => {
+  function succeeded(inlinedResponses: unknown[]) {
+    const output = { inlinedResponses: { inlinedResponses } };
+    return {
+      name: "batches/e",
+      metadata: {
+        "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatch",
+        model: "models/gemini-embedding-001",
+        output,
+        state: "BATCH_STATE_SUCCEEDED",
+      },
+      done: true,
+      response: {
+        "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatchOutput",
+        ...output,
+      },
+    };
+  }
+
+  it("skips an entry without a key and a response without a vector, with warnings; never matches by position", async () => {
+    const api = await serving(
+      succeeded([
+        { response: { embedding: { values: [0.5, 0.5] }, tokenCount: "3" }, metadata: { key: "ok" } },
+        { response: { embedding: { values: [0.1, 0.2] }, tokenCount: "1" } },
+        { response: { tokenCount: "2" }, metadata: { key: "no-vector" } },
+      ]),
+    );
+
+    const results = await readBatchResults(api.results("batches/e"));
+
+    expect(results.items).toEqual([expect.objectContaining({ customId: "ok", status: "succeeded" })]);
+    expect(results.rawLines).toHaveLength(3);
+    expect(results.warnings).toEqual([
+      "[google] Response 1 of batch batches/e has no metadata.key, so it cannot be matched to its call; skipped.",
+      '[google] Response 2 of batch batches/e (key "no-vector") has no readable answer (the response holds no embedding.values); skipped.',
+    ]);
+  });
+
+  it("reads embeddings left under inlinedResponses (a job the SDK did not rename) as embeddings", async () => {
+    const job = {
+      name: "batches/raw",
+      state: "JOB_STATE_SUCCEEDED",
+      model: "models/gemini-embedding-001",
+      dest: {
+        inlinedResponses: [
+          { error: { code: 500, message: "Internal." }, metadata: { key: "failed" } },
+          { response: { embedding: { values: [0.6, 0.8] }, tokenCount: "4" }, metadata: { key: "vector" } },
+        ],
+      },
+    };
+
+    const results = await readBatchResults(batch.results("batches/raw", { state: "completed", raw: job }));
+
+    expect(results.warnings).toEqual([]);
+    expect(results.items.map((item) => [item.customId, item.status])).toEqual([
+      ["failed", "failed"],
+      ["vector", "succeeded"],
+    ]);
+    const vector = results.items[1]?.status === "succeeded" ? results.items[1].result : undefined;
+    expect(vector).toMatchObject({ usage: { inputTokens: 4 }, model: "gemini-embedding-001" });
+    expect([...vector!.embedding!]).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+  });
+
+  it("reads an embedding batch whose every request failed (the SDK leaves its output as inlinedResponses)", async () => {
+    const api = await serving(
+      succeeded([{ error: { code: 429, message: "Quota.", status: "RESOURCE_EXHAUSTED" }, metadata: { key: "q" } }]),
+    );
+
+    const results = await readBatchResults(api.results("batches/e"));
+
+    expect(results.warnings).toEqual([]);
+    expect(results.items).toEqual([
+      expect.objectContaining({ customId: "q", status: "failed", error: expect.objectContaining({ statusCode: 429 }) }),
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Gemini's Batch API (inline requests, half price) through `@google/genai`:
- * `batches.create`, `get`, `list` and `cancel`, without SDK retries.
+ * `batches.create` for asks and `batches.createEmbeddings` for embeddings
+ * (batches of their own), `get`, `list` and `cancel`, without SDK retries.
  *
  * @see https://ai.google.dev/gemini-api/docs/batch-mode
  */
@@ -8,8 +9,10 @@ import type { BatchJob, GoogleGenAI, InlinedRequest } from "@google/genai";
 import { ParallellmError } from "../../core/errors.js";
 import type { BatchApi, BatchItem } from "../provider.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
+import { fromGeminiResponse } from "./from-gemini-response.js";
+import { fromGeminiBatchEmbedding, toGeminiEmbedContentRequest } from "./gemini-batch-embedding.js";
 import { mapGeminiBatchState } from "./map-gemini-batch-state.js";
-import { readGeminiBatchResponses } from "./read-gemini-batch-responses.js";
+import { type GeminiAnswerReader, readGeminiBatchResponses } from "./read-gemini-batch-responses.js";
 import { toGeminiRequest } from "./to-gemini-request.js";
 import { toGeminiRestBody } from "./to-gemini-rest-body.js";
 
@@ -38,16 +41,27 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
   const get = (id: string) =>
     _call(undefined, async () => (await client()).batches.get({ name: id, config: oneAttempt }));
   return {
+    takesEmbeddings: true,
     limits: {
       maxRequests: limits.maxRequests ?? 100_000,
       maxBytes: limits.maxBytes ?? 18_000_000,
     },
     // The JSONL line of a file batch (providers.md §3.1): the archive keeps what each call asked.
-    inputLine: (item) => JSON.stringify({ key: item.customId, request: toGeminiRestBody(item.request) }),
+    inputLine: (item) =>
+      JSON.stringify({
+        key: item.customId,
+        request: item.request.embedding ? toGeminiEmbedContentRequest(item.request) : toGeminiRestBody(item.request),
+      }),
     async submit({ model, items, tag }) {
-      const src = items.map(_inlinedRequest);
+      const embeddings = _checkSubmission(model, items);
       const job = await _call(model, async () =>
-        (await client()).batches.create({ model, src, config: { displayName: tag, ...oneAttempt } }),
+        embeddings
+          ? (await client()).batches.createEmbeddings(_embeddingBatch(model, items, tag))
+          : (await client()).batches.create({
+              model,
+              src: items.map(_inlinedRequest),
+              config: { displayName: tag, ...oneAttempt },
+            }),
       );
       if (!job.name) {
         throw new ParallellmError(
@@ -79,11 +93,13 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
           `[google] Batch ${id} has not ended (state ${job.state}); read its results once status() reports it ended.`,
         );
       }
-      const responses = job.dest?.inlinedResponses;
-      if (responses) {
+      const output = _output(job);
+      if (output) {
+        const { responses, readAnswer } = output;
         const batch = { id, model: job.model?.replace(/^models\//, "") };
         for (let start = 0; start < responses.length; start += responsesPerChunk) {
-          yield { lines: readGeminiBatchResponses(responses.slice(start, start + responsesPerChunk), batch, start) };
+          const chunk = responses.slice(start, start + responsesPerChunk);
+          yield { lines: readGeminiBatchResponses(chunk, batch, start, readAnswer) };
         }
         return;
       }
@@ -115,6 +131,68 @@ const oneAttempt = { httpOptions: { retryOptions: { attempts: 1 } } };
 function _inlinedRequest(item: BatchItem): InlinedRequest {
   const { contents, config } = toGeminiRequest(item.request);
   return { contents, config, metadata: { key: item.customId } } as InlinedRequest;
+}
+
+/**
+ * The parameters of `batches.createEmbeddings` for embedding `items`. The SDK
+ * gives every request one shared config and no `metadata`, so the keyed
+ * requests (each with its own task type and length) go in the body through
+ * `extraBody`, the SDK's way to send fields it does not model; `src` stays empty.
+ */
+function _embeddingBatch(model: string, items: readonly BatchItem[], tag: string) {
+  const requests = items.map((item) => ({
+    request: toGeminiEmbedContentRequest(item.request),
+    metadata: { key: item.customId },
+  }));
+  return {
+    model,
+    src: { inlinedRequests: {} },
+    config: {
+      displayName: tag,
+      httpOptions: { ...oneAttempt.httpOptions, extraBody: { batch: { inputConfig: { requests: { requests } } } } },
+    },
+  };
+}
+
+/**
+ * The inline responses of an ended batch and how to read each. The SDK moves
+ * them to `inlinedEmbedContentResponses` when one holds an embedding; raw
+ * output (or an SDK that does not) is told apart by that same field.
+ */
+function _output(
+  job: BatchJob,
+): { readonly responses: readonly unknown[]; readonly readAnswer: GeminiAnswerReader } | undefined {
+  const embedded = job.dest?.inlinedEmbedContentResponses;
+  if (embedded) return { responses: embedded, readAnswer: fromGeminiBatchEmbedding };
+  const responses = job.dest?.inlinedResponses;
+  if (!responses) return undefined;
+  const holdsEmbeddings = responses.some(
+    (entry) => (entry.response as { embedding?: unknown } | undefined)?.embedding !== undefined,
+  );
+  return { responses, readAnswer: holdsEmbeddings ? fromGeminiBatchEmbedding : fromGeminiResponse };
+}
+
+/**
+ * A submission holds asks or embeddings of one model, never both (they go to
+ * different endpoints); anything else is a planner bug. True for embeddings.
+ */
+function _checkSubmission(model: string, items: readonly BatchItem[]): boolean {
+  if (items.length === 0) {
+    throw new ParallellmError("[google] A batch needs at least one item. This is a bug in the batch planner.");
+  }
+  const models = new Set(items.map((item) => item.request.model));
+  if (models.size > 1 || !models.has(model)) {
+    throw new ParallellmError(
+      `[google] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
+    );
+  }
+  const embeddings = items.filter((item) => item.request.embedding !== undefined).length;
+  if (embeddings !== 0 && embeddings !== items.length) {
+    throw new ParallellmError(
+      "[google] A batch must hold asks or embeddings, not both (Gemini creates them through different endpoints). This is a bug in the batch planner: group embeddings apart.",
+    );
+  }
+  return embeddings !== 0;
 }
 
 async function _call<T>(model: string | undefined, call: () => Promise<T>): Promise<T> {

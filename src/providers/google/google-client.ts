@@ -13,6 +13,7 @@ export interface GoogleClient {
   };
   readonly batches: {
     create(parameters: { readonly model?: string | undefined }): Promise<unknown>;
+    createEmbeddings(parameters: { readonly model?: string | undefined }): Promise<unknown>;
     get(parameters: { readonly name: string }): Promise<unknown>;
     list(parameters?: object): Promise<unknown>;
     cancel(parameters: { readonly name: string }): Promise<unknown>;

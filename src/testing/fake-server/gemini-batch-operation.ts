@@ -6,9 +6,13 @@
  * `metadata.output` (where @google/genai reads it).
  */
 import type { BatchBook, FakeBatch, FakeBatchItem, FakeBatchState } from "./batch-book.js";
+import { geminiError } from "./gemini-respond.js";
+import type { ProviderFailure } from "./provider-routes.js";
 
 /** What the create route keeps in `FakeBatch.details` for a Gemini batch. */
 export interface GeminiBatchDetails {
+  /** What the batch runs, as its Operation's `@type` names it (output: `<kind>Output`). */
+  readonly kind: "GenerateContentBatch" | "EmbedContentBatch";
   /** `models/<model>` */
   readonly model: string;
   readonly displayName: string | undefined;
@@ -31,7 +35,7 @@ export function renderBatchOperation(
   const output = _output(state, processed, details);
   const updatedAt = batch.endedAt ?? batch.createdAt;
   const metadata: Record<string, unknown> = {
-    "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch",
+    "@type": `${typePrefix}${details.kind}`,
     model: details.model,
     ...(details.displayName === undefined ? {} : { displayName: details.displayName }),
     ...(output && options.withOutput ? { output } : {}),
@@ -50,7 +54,7 @@ export function renderBatchOperation(
     ...(output && options.withOutput
       ? {
           response: {
-            "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput",
+            "@type": `${typePrefix}${details.kind}Output`,
             ...output,
           },
         }
@@ -59,7 +63,18 @@ export function renderBatchOperation(
   };
 }
 
+/**
+ * A failed request's outcome: an inline result carries a google.rpc.Status,
+ * the error body without its details.
+ */
+export function failedInlineOutcome(failure: ProviderFailure): FakeBatchItem["outcome"] {
+  const { code, message, status } = (geminiError(failure).body as { error: Record<string, unknown> }).error;
+  return { status: failure.status, body: { code, message, status } };
+}
+
 // --- internal ---
+
+const typePrefix = "type.googleapis.com/google.ai.generativelanguage.v1main.";
 
 /** RFC 3339 with nanoseconds, as Google's APIs write timestamps: `2025-12-03T17:23:06.004000000Z`. */
 function _rfc3339Nanos(milliseconds: number): string {

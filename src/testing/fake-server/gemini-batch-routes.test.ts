@@ -1,5 +1,6 @@
 import { ApiError, type GoogleGenAI, GoogleGenAI as GoogleGenAIClient, type InlinedRequest, Type } from "@google/genai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fakeEmbedding, fakeTokens } from "./fake-embedding.js";
 import { startFakeProviderServer } from "./fake-provider-server.js";
 import type { FakeProviderServer } from "./fake-server-types.js";
 
@@ -383,5 +384,200 @@ describe("Gemini inline batches: schemas", () => {
       metadata: { key: "refused" },
       error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT" },
     });
+  });
+});
+
+describe("Gemini asyncBatchEmbedContent", () => {
+  const embedModel = "gemini-embedding-001";
+  const oneAttempt = { retryOptions: { attempts: 1 } };
+
+  /** One keyed inline request, as parallellm sends it (the SDK models no per-request metadata). */
+  function keyed(key: string, text: string, extra: Record<string, unknown> = {}) {
+    return { request: { content: { parts: [{ text }] }, ...extra }, metadata: { key } };
+  }
+
+  /** Creates an embedding batch with `requests` put in the body through `extraBody`; returns its name. */
+  async function createEmbedBatch(requests: unknown[], displayName = "embed-batch"): Promise<string> {
+    const job = await google.batches.createEmbeddings({
+      model: embedModel,
+      src: { inlinedRequests: {} },
+      config: {
+        displayName,
+        httpOptions: { ...oneAttempt, extraBody: { batch: { inputConfig: { requests: { requests } } } } },
+      },
+    });
+    return job.name!;
+  }
+
+  /** The raw create request to the embed route, as a fetch response. */
+  function postEmbedBatch(body: unknown, version = "v1beta"): Promise<Response> {
+    return fetch(`${server.url}/${version}/models/${embedModel}:asyncBatchEmbedContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": "fake" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it("takes the SDK's own form (one shared config, no metadata) and answers each text with its vector", async () => {
+    const job = await google.batches.createEmbeddings({
+      model: embedModel,
+      src: {
+        inlinedRequests: { contents: ["north", "south"], config: { outputDimensionality: 3, taskType: "CLUSTERING" } },
+      },
+      config: { displayName: "sdk-form" },
+    });
+
+    expect(job).toMatchObject({ displayName: "sdk-form", state: "JOB_STATE_PENDING", model: `models/${embedModel}` });
+    expect(server.requests.at(-1)).toMatchObject({
+      method: "POST",
+      path: `/v1beta/models/${embedModel}:asyncBatchEmbedContent`,
+      status: 200,
+    });
+    const done = await google.batches.get({ name: job.name! });
+    expect(done.state).toBe("JOB_STATE_SUCCEEDED");
+    // The SDK renames the output when a response holds an embedding.
+    expect(done.dest?.inlinedResponses).toBeUndefined();
+    expect(done.dest?.inlinedEmbedContentResponses).toEqual(
+      ["north", "south"].map((text) => ({
+        response: {
+          embedding: { values: [...fakeEmbedding(embedModel, text, 3, "CLUSTERING")] },
+          tokenCount: String(fakeTokens(text)),
+        },
+      })),
+    );
+  });
+
+  it("receives keyed requests put in the body through extraBody exactly, and echoes each key with its result", async () => {
+    const requests = [
+      keyed("b", "second text", { taskType: "RETRIEVAL_DOCUMENT", outputDimensionality: 4 }),
+      keyed("a", "first"),
+    ];
+    const name = await createEmbedBatch(requests, "keyed");
+
+    expect(server.requests.at(-1)!.body).toEqual({
+      batch: { displayName: "keyed", inputConfig: { requests: { requests } } },
+    });
+    const responses = (await google.batches.get({ name })).dest!.inlinedEmbedContentResponses!;
+    expect(responses.map((entry) => entry.metadata)).toEqual([{ key: "b" }, { key: "a" }]);
+    expect(responses[0]!.response?.embedding?.values).toEqual([
+      ...fakeEmbedding(embedModel, "second text", 4, "RETRIEVAL_DOCUMENT"),
+    ]);
+    // No outputDimensionality: the model's full length.
+    expect(responses[1]!.response?.embedding?.values).toHaveLength(3072);
+    expect(responses.map((entry) => entry.response?.tokenCount)).toEqual(["3", "2"]);
+  });
+
+  it("names the embed batch in the Operation's @types, with the output in response and metadata.output", async () => {
+    const name = await createEmbedBatch([keyed("a", "one")]);
+    const done = (await rawOperation(name)) as RawOperation & { metadata: { "@type": string } };
+
+    expect(done.metadata["@type"]).toBe("type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatch");
+    expect(done.done).toBe(true);
+    expect(done.response?.["@type"]).toBe(
+      "type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatchOutput",
+    );
+    expect(done.response?.inlinedResponses).toEqual(done.metadata.output?.inlinedResponses);
+    expect(done.metadata.batchStats).toEqual({ requestCount: "1", successfulRequestCount: "1" });
+  });
+
+  it("fails single requests with a Status in place of the response", async () => {
+    server.setBatchBehavior({ failRequest: ({ customId }) => (customId === "bad" ? 429 : undefined) });
+    const name = await createEmbedBatch([keyed("good", "fine"), keyed("bad", "refused")]);
+
+    const job = await google.batches.get({ name });
+    const [good, bad] = job.dest!.inlinedEmbedContentResponses!;
+
+    expect(good!.response?.embedding?.values).toHaveLength(3072);
+    expect(bad).toEqual({
+      metadata: { key: "bad" },
+      error: { code: 429, message: expect.any(String), status: "RESOURCE_EXHAUSTED" },
+    });
+    expect((await rawOperation(name)).metadata.batchStats).toEqual({
+      requestCount: "2",
+      successfulRequestCount: "1",
+      failedRequestCount: "1",
+    });
+  });
+
+  it("refuses a malformed body whole (no batch, no requests, no content, bad metadata, unknown fields, file input)", async () => {
+    const refusals: [unknown, string][] = [
+      [{}, "AsyncBatchEmbedContentRequest.batch: batch is required"],
+      [{ batch: {} }, "input_config is required"],
+      [{ batch: { inputConfig: { requests: { requests: [] } } } }, "at least one request is required"],
+      [
+        { batch: { inputConfig: { requests: { requests: [{ request: {} }] } } } },
+        "requests[0].request: content is required",
+      ],
+      [
+        {
+          batch: { inputConfig: { requests: { requests: [keyed("a", "x"), { ...keyed("b", "y"), metadata: "b" }] } } },
+        },
+        "requests[1].metadata: metadata must be an object",
+      ],
+      [
+        { batch: { inputConfig: { requests: { requests: [keyed("a", "x", { dimensions: 4 })] } } } },
+        'Unknown name "dimensions"',
+      ],
+      [
+        { batch: { inputConfig: { requests: { requests: [keyed("a", "x", { outputDimensionality: "4" })] } } } },
+        "output_dimensionality must be a positive integer",
+      ],
+      [{ batch: { inputConfig: { fileName: "files/123" } } }, "not supported by the fake server"],
+    ];
+    for (const [body, message] of refusals) {
+      const response = await postEmbedBatch(body);
+      const { error } = (await response.json()) as { error: { message: string; status: string } };
+      expect(response.status, message).toBe(400);
+      expect(error.status).toBe("INVALID_ARGUMENT");
+      expect(error.message).toContain(message);
+    }
+    expect(server.batchesOf("google")).toHaveLength(0);
+  });
+
+  it("takes more than the direct call's 100 requests, up to the 20 MB inline limit", async () => {
+    const many = Array.from({ length: 150 }, (_, index) =>
+      keyed(`k${index}`, `text ${index}`, { outputDimensionality: 2 }),
+    );
+    const name = await createEmbedBatch(many);
+    expect((await google.batches.get({ name })).dest!.inlinedEmbedContentResponses).toHaveLength(150);
+
+    const huge = await postEmbedBatch({
+      batch: { inputConfig: { requests: { requests: [keyed("a", "x".repeat(21 * 1024 * 1024))] } } },
+    });
+    expect(huge.status).toBe(400);
+    expect(((await huge.json()) as { error: { message: string } }).error.message).toContain("exceeds the limit");
+  });
+
+  it("the snake_case REST form works under v1 too, and lists beside generate batches", async () => {
+    const response = await postEmbedBatch(
+      {
+        batch: {
+          display_name: "snake",
+          input_config: {
+            requests: {
+              requests: [keyed("a", "x", { task_type: "SEMANTIC_SIMILARITY", output_dimensionality: 2 })],
+            },
+          },
+        },
+      },
+      "v1",
+    );
+    const operation = (await response.json()) as RawOperation;
+    expect(response.status).toBe(200);
+    await createBatch([ask("g", "Hi")], "generate");
+
+    const done = await rawOperation(operation.name, "v1");
+    expect(done.metadata.output?.inlinedResponses.inlinedResponses).toEqual([
+      {
+        response: {
+          embedding: { values: [...fakeEmbedding(embedModel, "x", 2, "SEMANTIC_SIMILARITY")] },
+          tokenCount: "1",
+        },
+        metadata: { key: "a" },
+      },
+    ]);
+    const listed = [];
+    for await (const job of await google.batches.list()) listed.push(job.displayName);
+    expect(listed).toEqual(["generate", "snake"]);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Gemini's Batch API endpoints (providers.md §3.1), under `/v1beta` and `/v1`:
- * create, get (a status poll), list, cancel and delete. Inline input only.
+ * create (generate and embed batches), get (a status poll), list, cancel and
+ * delete. Inline input only.
  */
 import type { FakeBatch } from "./batch-book.js";
 import { geminiBatchCreateRoute } from "./gemini-batch-create-endpoint.js";
+import { geminiBatchEmbedRoute } from "./gemini-batch-embed-endpoint.js";
 import { renderBatchOperation } from "./gemini-batch-operation.js";
 import { geminiError, geminiSuccess } from "./gemini-respond.js";
 import type { Exchange, Route, WireResponse } from "./provider-routes.js";
@@ -68,6 +70,7 @@ const deleteRoute: Route = {
 /** The Gemini batch routes, for the Gemini route module. */
 export const geminiBatchRoutes: readonly Route[] = [
   geminiBatchCreateRoute,
+  geminiBatchEmbedRoute,
   getRoute,
   listRoute,
   cancelRoute,

@@ -22,23 +22,36 @@ export const geminiEmbedRoute: Route = {
     const model = exchange.params.model!;
     const problem = validateEmbedBody(exchange.body);
     if (problem) return geminiError(problem);
-    const embeddings = _requests(exchange.body).map((request) => {
-      const dimensions = request.outputDimensionality;
-      const vector = fakeEmbedding(
-        model,
-        _text(request),
-        typeof dimensions === "number" ? dimensions : defaultDimensions(model),
-        stringOf(request.taskType),
-      );
-      return { values: Array.from(vector) };
-    });
+    const embeddings = _requests(exchange.body).map((request) => ({ values: geminiEmbeddingValues(model, request) }));
     return geminiSuccess({ embeddings });
   },
 };
 
+/**
+ * The vector of one `EmbedContentRequest` (`{content, taskType?, outputDimensionality?}`):
+ * deterministic in the model, text, task type and length, as the direct and batch routes give it.
+ */
+export function geminiEmbeddingValues(model: string, request: Record<string, unknown>): number[] {
+  const dimensions = request.outputDimensionality;
+  const vector = fakeEmbedding(
+    model,
+    embedRequestText(request),
+    typeof dimensions === "number" ? dimensions : defaultDimensions(model),
+    stringOf(request.taskType),
+  );
+  return Array.from(vector);
+}
+
+/** The text of one `EmbedContentRequest`: its content's text parts, joined. */
+export function embedRequestText(request: Record<string, unknown>): string {
+  return arrayOf(objectOf(request.content).parts)
+    .map((part) => stringOf(objectOf(part).text) ?? "")
+    .join("");
+}
+
 function describeEmbedRequest(model: string | undefined, body: unknown): RequestFacts {
   const first = _requests(body)[0];
-  return { model, prompt: first ? _text(first) : "", tools: [], schema: undefined, afterToolResult: false };
+  return { model, prompt: first ? embedRequestText(first) : "", tools: [], schema: undefined, afterToolResult: false };
 }
 
 function validateEmbedBody(body: unknown): ProviderFailure | undefined {
@@ -55,10 +68,4 @@ function validateEmbedBody(body: unknown): ProviderFailure | undefined {
 
 function _requests(body: unknown): Record<string, unknown>[] {
   return arrayOf(objectOf(body).requests).map((request) => objectOf(request));
-}
-
-function _text(request: Record<string, unknown>): string {
-  return arrayOf(objectOf(request.content).parts)
-    .map((part) => stringOf(objectOf(part).text) ?? "")
-    .join("");
 }
