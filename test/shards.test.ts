@@ -1,7 +1,8 @@
 /**
  * `shard`: a worker sends only the calls of its shard's agents; the others halt,
  * counted as waiting for another shard, until a later run replays what that
- * shard's worker stored. Bad shards are refused before anything is touched.
+ * shard's worker stored, or, in a run that goes until done, wait in the run for
+ * those answers. Bad shards are refused before anything is touched.
  */
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../src/core/agent-shard.js";
@@ -96,6 +97,65 @@ describe("shard", () => {
   });
 });
 
+describe("shard with untilDone: waiting in the run", () => {
+  it("an ask of another shard's agent waits in the run for the answer that shard's worker stores", async () => {
+    const store = createMemoryStore();
+    const mock = new MockProvider();
+    const options = (index: number): ParallellmOptions => ({
+      llm: "mock-1",
+      providers: { mock },
+      store,
+      shard: { index, count: 2 },
+      summary: false,
+    });
+    const first = Parallellm.run(tempWorkspace(), options(0), pipeline, { untilDone: true, pollInterval: 1 });
+    // The first worker has sent its shard's calls and waits for the rest while the second one runs once.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await Parallellm.run(tempWorkspace(), options(1), pipeline);
+    expect(second.summary).toMatchObject({ sent: ofShard(1).length, replayed: ofShard(0).length, halted: 0 });
+
+    const { runs, summary, result } = await first;
+    expect(runs).toBe(1);
+    expect(summary).toMatchObject({
+      sent: ofShard(0).length,
+      replayed: ofShard(1).length,
+      waitingForShard: 0,
+      halted: 0,
+    });
+    expect(result.every((text) => typeof text === "string")).toBe(true);
+    expect(mock.requestCount).toBe(items.length);
+  });
+
+  it("gives up after a claim lease with no answer, halting those agents as without waiting; the next run waits again", async () => {
+    const other = items.find((item) => shardOf(item, 2) === 1)!;
+    const started = Date.now();
+    const { runs, summary } = await Parallellm.run(
+      tempWorkspace(),
+      {
+        llm: "mock-1",
+        providers: { mock: new MockProvider() },
+        store: createMemoryStore(),
+        shard: { index: 0, count: 2 },
+        claimLeaseMs: 300,
+        summary: false,
+      },
+      (pllm) => pllm.agent(other, (agent) => agent.ask("Not mine.").text()),
+      { untilDone: true, pollInterval: 1, maxRuns: 2 },
+    );
+    expect(runs).toBe(2);
+    expect(summary).toMatchObject({ waitingForShard: 1, halted: 1, sent: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 300);
+  });
+
+  it("refuses shard.wait that is not a boolean", async () => {
+    const error = await Parallellm.open(tempWorkspace(), {
+      shard: { index: 0, count: 2, wait: "yes" },
+    } as unknown as ParallellmOptions).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain("`shard.wait`");
+  });
+});
+
 describe("a store given to Parallellm.run with untilDone", () => {
   it("serves every run, each one waiting for another shard's answers", async () => {
     const other = items.find((item) => shardOf(item, 2) === 1)!;
@@ -104,7 +164,7 @@ describe("a store given to Parallellm.run with untilDone", () => {
     const store = createMemoryStore();
     const { runs, summary } = await Parallellm.run(
       tempWorkspace(),
-      { ...options, store, shard: { index: 0, count: 2 } },
+      { ...options, store, shard: { index: 0, count: 2, wait: false } },
       halting,
       { untilDone: true, pollInterval: 1, maxRuns: 3 },
     );

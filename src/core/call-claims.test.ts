@@ -48,45 +48,67 @@ function claimsOver(store: FakeClaimingStore): CallClaims {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-it("claims only the slotted calls while no other worker was seen sending what this one asks", async () => {
-  const store = new FakeClaimingStore();
-  const claims = claimsOver(store);
-  for (let index = 0; index < 10; index++) claims.queued(key(index));
-  expect(await Promise.all([claims.take(key(0)), claims.take(key(1))])).toEqual(["taken", "taken"]);
-  expect(store.statements).toEqual([{ keys: ["item-0", "item-1"], most: 2 }]);
-  for (let index = 0; index < 10; index++) claims.settled(key(index));
-  await claims.close();
-});
-
-it("once another worker is seen, looks ahead: one call taken ahead per slotted call, held and answered ones told without a statement", async () => {
+it("takes a stock of calls ahead with the first claim: the next slots send without a statement, and half-way a refill tops it up", async () => {
   const store = new FakeClaimingStore();
   const claims = claimsOver(store);
   for (let index = 0; index < 200; index++) claims.queued(key(index));
-  store.holders.set(answerKey(key(0)), other);
-  expect(await claims.take(key(0))).toBe("held");
+  expect(await Promise.all([claims.take(key(0)), claims.take(key(1))])).toEqual(["taken", "taken"]);
+  expect(store.statements).toHaveLength(1);
+  expect(store.statements[0]!.most).toBe(2 + 64);
+  expect(store.statements[0]!.keys.slice(0, 4)).toEqual(["item-0", "item-1", "item-2", "item-3"]);
 
-  // Calls 2 and 3 are held elsewhere, 4 is answered: call 5 is the first one free ahead.
+  for (let index = 2; index < 33; index++) expect(await claims.take(key(index))).toBe("taken");
+  expect(store.statements).toHaveLength(1);
+  // The 32nd call of the stock goes: half is left, and a statement of its own takes 32 more.
+  expect(await claims.take(key(33))).toBe("taken");
+  await turn();
+  expect(store.statements).toHaveLength(2);
+  expect(store.statements[1]!.most).toBe(32);
+  expect(store.statements[1]!.keys[0]).toBe("item-66");
+  expect(store.holders.get(answerKey(key(97)))).toBe(me);
+  expect(store.holders.get(answerKey(key(98)))).toBeUndefined();
+  for (let index = 0; index < 200; index++) claims.settled(key(index));
+  await claims.close();
+  expect(store.holders.size).toBe(0);
+});
+
+it("looking ahead, calls held or answered elsewhere are told at their slot without a statement", async () => {
+  const store = new FakeClaimingStore();
+  const claims = claimsOver(store);
+  for (let index = 0; index < 200; index++) claims.queued(key(index));
+  // Calls 2 and 3 are held elsewhere, 4 is answered.
   for (const index of [2, 3]) store.holders.set(answerKey(key(index)), other);
   store.answered.add(answerKey(key(4)));
   expect(await claims.take(key(1))).toBe("taken");
-  const lookAhead = store.statements[1]!;
-  expect(lookAhead.most).toBe(2);
-  expect(lookAhead.keys.slice(0, 6)).toEqual(["item-1", "item-2", "item-3", "item-4", "item-5", "item-6"]);
-  expect(lookAhead.keys).toHaveLength(1 + 64);
-
-  // Their slots come: told at once, without another statement.
   expect(await claims.take(key(2))).toBe("held");
   expect(await claims.take(key(3))).toBe("held");
   expect(await claims.take(key(4))).toBe("answered");
   expect(await claims.take(key(5))).toBe("taken");
-  expect(store.statements).toHaveLength(2);
-
-  // Call 6 was free but not taken (the limit): it is looked at first by the next claim.
-  expect(await claims.take(key(7))).toBe("taken");
-  expect(store.statements[2]!.keys.slice(0, 2)).toEqual(["item-7", "item-6"]);
-  expect(store.statements[2]!.most).toBe(2);
+  expect(store.statements).toHaveLength(1);
   for (let index = 0; index < 200; index++) claims.settled(key(index));
   await claims.close();
+});
+
+it("lets go of claims a moment after their asks end, many in one statement; a call asked again meanwhile keeps its claim", async () => {
+  const store = new FakeClaimingStore();
+  const claims = claimsOver(store);
+  for (let index = 0; index < 3; index++) claims.queued(key(index));
+  expect(await claims.take(key(0))).toBe("taken");
+  claims.settled(key(0));
+  claims.settled(key(1));
+  // Call 2 ended and is asked again (a failed call sent once more) before its claim is let go.
+  claims.settled(key(2));
+  claims.queued(key(2));
+  expect(await claims.take(key(2))).toBe("taken");
+  await turn();
+  expect(store.released).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  expect(store.released.sort()).toEqual(["item-0", "item-1"]);
+  expect(store.holders.get(answerKey(key(2)))).toBe(me);
+  claims.settled(key(2));
+  await claims.close();
+  expect(store.released.sort()).toEqual(["item-0", "item-1", "item-2"]);
+  expect(store.statements).toHaveLength(1);
 });
 
 it("a call taken ahead whose ask ends before its slot (a stopped run) is let go", async () => {
@@ -109,16 +131,15 @@ it("a call taken ahead whose ask ends before its slot (a stopped run) is let go"
 it("a worker behind the others, finding every call ahead held, looks twice as far the next time", async () => {
   const store = new FakeClaimingStore();
   const claims = claimsOver(store);
-  for (let index = 0; index < 1000; index++) {
+  for (let index = 0; index < 2000; index++) {
     claims.queued(key(index));
-    if (index < 500) store.holders.set(answerKey(key(index)), other);
+    if (index < 1000) store.holders.set(answerKey(key(index)), other);
   }
   expect(await claims.take(key(0))).toBe("held");
-  expect(await claims.take(key(1))).toBe("held");
-  expect(store.statements.map((statement) => statement.keys.length)).toEqual([1, 1 + 64]);
-  expect(await claims.take(key(999))).toBe("taken");
-  expect(await claims.take(key(998))).toBe("taken");
-  expect(store.statements.map((statement) => statement.keys.length)).toEqual([1, 1 + 64, 1 + 128, 1 + 256]);
-  for (let index = 0; index < 1000; index++) claims.settled(key(index));
+  // 1 slotted + 4 per call to take (65): 260 looked at, all held.
+  expect(await claims.take(key(999))).toBe("held");
+  expect(await claims.take(key(1999))).toBe("taken");
+  expect(store.statements.map((statement) => statement.keys.length)).toEqual([1 + 260, 1 + 520, 1 + 1040]);
+  for (let index = 0; index < 2000; index++) claims.settled(key(index));
   await claims.close();
 });

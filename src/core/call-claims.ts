@@ -6,12 +6,13 @@
  * flight are renewed together; the calls other workers hold are polled
  * together, and one is taken over if its worker's lease runs out.
  *
- * Workers that run one pipeline ask its calls in the same order, so most calls
- * a worker reaches are held by another. Once that is seen, each claim statement
- * also looks ahead at the calls waiting for a slot: it takes one of them for each
- * slotted call (so the next slot to open sends at once, without waiting for a
- * statement), and it remembers which are held or answered, so a slot skips those
- * without a statement of its own.
+ * Each claim statement also looks ahead at the calls waiting for a slot: it
+ * takes a stock of them (so the slots that open next send at once, without a
+ * statement each), and it remembers which are held or answered by other workers
+ * (which ask a pipeline's calls in the same order), so a slot skips those
+ * without a statement of its own. Claims are let go a moment after their asks
+ * end, many in one statement: an answered call is never claimed again, so only
+ * a call that failed waits that moment longer for another worker.
  */
 import { answerKey, type CallKey, type ClaimOutcome, type Store } from "../store/store.js";
 import { TickBatch } from "./tick-batch.js";
@@ -28,13 +29,22 @@ export const defaultClaimLeaseMs = 60_000;
 const pollBounds = { fewestMs: 50, mostMs: 250 };
 
 /**
- * Calls looked ahead at per slotted call claimed (at least `fewestAhead`): a worker among
- * n finds about one call in n free, so this fills the slots of four workers in one statement.
- * A worker behind the others finds every call held: it looks twice as far each time, up to `mostAhead`.
+ * Claims taken ahead of their slots: a statement refills the stock once it is down to half,
+ * so a worker sending 50 at once makes one claim statement per 32 calls or so.
  */
-const aheadPerSlot = 4;
+const aheadStock = 64;
+
+/**
+ * Calls looked ahead at per call to take (at least `fewestAhead`): a worker among n finds
+ * about one call in n free. A worker behind the others finds every call held: it looks
+ * twice as far each time, up to `mostAhead`.
+ */
+const aheadPerTake = 4;
 const fewestAhead = 64;
 const mostAhead = 4096;
+
+/** How long a claim whose ask ended waits to be let go with the others ending meanwhile. */
+const releaseDelayMs = 200;
 
 /** What claiming a call for its slot can give (`free` comes back only for calls looked ahead at). */
 type SlotClaim = Exclude<ClaimOutcome, "free">;
@@ -61,13 +71,21 @@ export class CallClaims {
   readonly #queued = new Map<string, CallKey>();
   /** What looking ahead found of calls waiting for a slot: told at their slot without a statement. */
   readonly #known = new Map<string, "held" | "answered">();
-  /** Set once a slotted call was found held or answered by another worker: from then on, claims look ahead. */
-  #othersSend = false;
   /** Looked-ahead calls found held or answered in a row, all of them: the next look-ahead goes further. */
   #aheadWidening = 1;
-  #releasing: CallKey[] = [];
+  /** Calls whose asks ended, still claimed: let go together after `releaseDelayMs`. */
+  #releasing = new Map<string, CallKey>();
+  #releaseTimer: NodeJS.Timeout | undefined;
+  /** The release statement under way, and the calls it lets go: claiming one of them waits for it. */
+  #released: { readonly ids: ReadonlySet<string>; readonly done: Promise<void> } | undefined;
+  /** Calls whose asks have not ended (from `queued` to `settled`). */
+  readonly #asked = new Set<string>();
   /** Calls this session holds a claim of (sent, about to be, or taken ahead). */
   readonly #held = new Set<string>();
+  /** Of those, the calls taken ahead that have not had their slot yet. */
+  readonly #ahead = new Set<string>();
+  /** A refill of the stock of calls taken ahead is under way. */
+  #refilling = false;
   #renewal: NodeJS.Timeout | undefined;
   /** The statements under way, which `close` waits for. */
   readonly #pending = new Set<Promise<unknown>>();
@@ -88,18 +106,34 @@ export class CallClaims {
 
   /** `key` waits for a slot to be sent: a claim made meanwhile may look ahead at it. Ends with `settled`. */
   queued(key: CallKey): void {
-    this.#queued.set(answerKey(key), key);
+    const id = answerKey(key);
+    this.#queued.set(id, key);
+    this.#asked.add(id);
   }
 
   /** `key` got its slot: claim it (with the other claims of this turn), unless looking ahead already did. */
   take(key: CallKey): Promise<SlotClaim> {
     const id = answerKey(key);
     this.#queued.delete(id);
+    if (this.#ahead.delete(id)) {
+      if (this.#ahead.size <= aheadStock / 2) this.#refill();
+      return Promise.resolve("taken");
+    }
     if (this.#held.has(id)) return Promise.resolve("taken");
+    // Asked again (a failed call sent once more) before its claim was let go: it is still held.
+    if (this.#releasing.delete(id)) {
+      this.#held.add(id);
+      this.#startRenewing();
+      return Promise.resolve("taken");
+    }
     const known = this.#known.get(id);
-    if (known === undefined) return this.#claims.get(key);
-    this.#known.delete(id);
-    return Promise.resolve(known);
+    if (known !== undefined) {
+      this.#known.delete(id);
+      return Promise.resolve(known);
+    }
+    const released = this.#released;
+    if (released?.ids.has(id)) return released.done.then(() => this.#claims.get(key));
+    return this.#claims.get(key);
   }
 
   /**
@@ -120,52 +154,82 @@ export class CallClaims {
     const id = answerKey(key);
     this.#queued.delete(id);
     this.#known.delete(id);
+    this.#ahead.delete(id);
+    this.#asked.delete(id);
     if (!this.#held.delete(id)) return;
-    if (this.#releasing.length === 0) setImmediate(() => this.#releaseAsked());
-    this.#releasing.push(key);
+    this.#releaseLater(id, key);
     if (this.#held.size === 0) this.#stopRenewing();
   }
 
+  #releaseLater(id: string, key: CallKey): void {
+    this.#releasing.set(id, key);
+    this.#releaseTimer ??= setTimeout(() => this.#releaseAsked(), releaseDelayMs);
+  }
+
   /**
-   * Stop renewing, and wait for the releases and renewals under way (the store closes next);
-   * the claims were awaited by the sends that asked for them.
+   * Let go of the claims whose asks ended, stop renewing, and wait for the statements under
+   * way (the store closes next); the claims were awaited by the sends that asked for them.
    */
   async close(): Promise<void> {
+    this.#releaseAsked();
     this.#stopRenewing();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  /** The claims of calls that got their slot, and, once other workers are seen sending, of calls looked ahead at. */
+  /** The claims of calls that got their slot, and of calls looked ahead at to fill the stock. */
   async #claimSlotted(keys: readonly CallKey[]): Promise<SlotClaim[]> {
     const slotted = new Map(keys.map((key) => [answerKey(key), key]));
-    const lookAhead = this.#othersSend;
-    const ahead = lookAhead ? this.#lookAhead(slotted.size) : [];
-    const keysAhead = ahead.map(([, key]) => key);
-    const outcomes = await this.#claim([...slotted.values(), ...keysAhead], (lookAhead ? 2 : 1) * slotted.size);
+    const outcomes = await this.#claimWithAhead([...slotted.values()]);
+    const byCall = new Map([...slotted.keys()].map((id, index) => [id, outcomes[index] as SlotClaim]));
+    return keys.map((key) => byCall.get(answerKey(key))!);
+  }
+
+  /** The stock of calls taken ahead is down to half: fill it up, in a statement of its own. */
+  #refill(): void {
+    if (this.#refilling || this.#queued.size === 0) return;
+    this.#refilling = true;
+    this.#track(
+      this.#claimWithAhead([])
+        .catch(() => {}) // The next slot claims its call itself.
+        .finally(() => {
+          this.#refilling = false;
+        }),
+    );
+  }
+
+  /**
+   * Claims `slotted` and looks ahead at the calls waiting for a slot, taking as many as
+   * fill the stock; resolves to the outcomes of `slotted`.
+   */
+  async #claimWithAhead(slotted: readonly CallKey[]): Promise<readonly ClaimOutcome[]> {
+    const wanted = Math.max(0, aheadStock - this.#ahead.size);
+    const ahead = wanted > 0 ? this.#lookAhead(slotted.length + wanted) : [];
+    const outcomes = await this.#claim([...slotted, ...ahead.map(([, key]) => key)], slotted.length + wanted);
     let anyFree = false;
     for (const [index, [id]] of ahead.entries()) {
-      const outcome = outcomes[slotted.size + index]!;
+      const outcome = outcomes[slotted.length + index]!;
       // A call free but not taken stays in the queue: the next claim looks at it first.
       if (outcome === "free") {
         anyFree = true;
         continue;
       }
-      this.#queued.delete(id);
-      if (outcome === "taken") anyFree = true;
-      else this.#known.set(id, outcome);
+      // Its slot came (or its ask ended) while the statement ran: `take` claimed it, or `#claim` let it go.
+      if (!this.#queued.delete(id)) continue;
+      if (outcome === "taken") {
+        anyFree = true;
+        this.#ahead.add(id);
+      } else this.#known.set(id, outcome);
     }
     if (ahead.length > 0) this.#aheadWidening = anyFree ? 1 : this.#aheadWidening * 2;
-    const byCall = new Map([...slotted.keys()].map((id, index) => [id, outcomes[index] as SlotClaim]));
-    if (!this.#othersSend) this.#othersSend = [...byCall.values()].some((outcome) => outcome !== "taken");
-    return keys.map((key) => byCall.get(answerKey(key))!);
+    return outcomes.slice(0, slotted.length);
   }
 
   /**
    * The first calls waiting for a slot that no claim has taken or found taken yet, with their ids:
-   * as many as this turn's slotted calls warrant, wider after look-aheads that found none free.
+   * as many as the calls to take warrant, wider after look-aheads that found none free.
    */
-  #lookAhead(slotted: number): [string, CallKey][] {
-    const count = Math.min(mostAhead, Math.max(fewestAhead, slotted * aheadPerSlot) * this.#aheadWidening);
+  #lookAhead(toTake: number): [string, CallKey][] {
+    const count = Math.min(mostAhead, Math.max(fewestAhead, toTake * aheadPerTake) * this.#aheadWidening);
     const ahead: [string, CallKey][] = [];
     for (const entry of this.#queued) {
       if (ahead.length === count) break;
@@ -174,10 +238,19 @@ export class CallClaims {
     return ahead;
   }
 
-  /** Claims `keys` in one statement (taking at most `most`); the calls taken are held. */
+  /**
+   * Claims `keys` in one statement (taking at most `most`); the calls taken are held, or
+   * let go if their asks ended while the statement ran.
+   */
   async #claim(keys: readonly CallKey[], most?: number): Promise<readonly ClaimOutcome[]> {
     const outcomes = await this.#store.claimCalls(keys, this.#holder, this.#leaseMs, most);
-    for (const [index, outcome] of outcomes.entries()) if (outcome === "taken") this.#held.add(answerKey(keys[index]!));
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome !== "taken") continue;
+      const key = keys[index]!;
+      const id = answerKey(key);
+      if (this.#asked.has(id)) this.#held.add(id);
+      else this.#releaseLater(id, key);
+    }
     if (this.#held.size > 0) this.#startRenewing();
     return outcomes;
   }
@@ -205,10 +278,20 @@ export class CallClaims {
   }
 
   #releaseAsked(): void {
-    const keys = this.#releasing;
-    this.#releasing = [];
+    clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
+    if (this.#releasing.size === 0) return;
+    const releasing = this.#releasing;
+    this.#releasing = new Map();
     // A release that fails leaves claims that expire after their lease: nothing is lost meanwhile.
-    this.#track(this.#store.releaseClaims(keys, this.#holder).catch(() => {}));
+    const done = this.#store.releaseClaims([...releasing.values()], this.#holder).catch(() => {});
+    const released = { ids: new Set(releasing.keys()), done };
+    this.#released = released;
+    this.#track(
+      done.finally(() => {
+        if (this.#released === released) this.#released = undefined;
+      }),
+    );
   }
 
   #startRenewing(): void {
