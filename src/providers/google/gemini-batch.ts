@@ -56,7 +56,9 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
       const embeddings = _checkSubmission(model, items);
       const job = await _call(model, async () =>
         embeddings
-          ? (await client()).batches.createEmbeddings(_embeddingBatch(model, items, tag))
+          ? _withoutExperimentalNotice(await client(), (sdk) =>
+              sdk.batches.createEmbeddings(_embeddingBatch(model, items, tag)),
+            )
           : (await client()).batches.create({
               model,
               src: items.map(_inlinedRequest),
@@ -131,6 +133,29 @@ const oneAttempt = { httpOptions: { retryOptions: { attempts: 1 } } };
 function _inlinedRequest(item: BatchItem): InlinedRequest {
   const { contents, config } = toGeminiRequest(item.request);
   return { contents, config, metadata: { key: item.customId } } as InlinedRequest;
+}
+
+/** What `batches.createEmbeddings` prints as it begins, at every call. */
+const experimentalNotice = "batches.createEmbeddings() is experimental";
+
+/**
+ * Calls `create` without the console notice `batches.createEmbeddings` prints at every
+ * call: it tells whoever calls the SDK (parallellm, not the user) that the method may
+ * change, and would tear the live dashboard's frame. The SDK prints it synchronously as
+ * the call begins, so `console.warn` is filtered for that synchronous part alone, and
+ * only that message is held back.
+ */
+function _withoutExperimentalNotice<T>(sdk: GoogleGenAI, create: (sdk: GoogleGenAI) => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].startsWith(experimentalNotice)) return;
+    warn.apply(console, args);
+  };
+  try {
+    return create(sdk);
+  } finally {
+    console.warn = warn;
+  }
 }
 
 /**
