@@ -12,6 +12,9 @@ import { answerKey } from "../store/store.js";
 
 /** How often the calls waited for are looked up: another worker's answer is seen this soon after it is stored. */
 export const shardPollMs = 100;
+/** Calls looked up by a poll, those waited for longest; every `fullPollEvery`th poll looks up all of them. */
+const polledPerPoll = 256;
+const fullPollEvery = 10;
 
 interface Waiter {
   readonly key: CallKey;
@@ -29,6 +32,7 @@ export class ShardWaits {
   /** When a call waited for was last answered (or the first wait began). */
   #lastAnswerAt = 0;
   #stopped = false;
+  #polls = 0;
 
   constructor(lookup: (key: CallKey) => Promise<StoredAnswer | undefined>, patienceMs: number) {
     this.#lookup = lookup;
@@ -67,7 +71,13 @@ export class ShardWaits {
   }
 
   async #pollWaiting(): Promise<void> {
-    const waiting = [...this.#waiting.values()];
+    const full = ++this.#polls % fullPollEvery === 0;
+    const waiting: Waiter[] = [];
+    // A map iterates in insertion order: the calls waited for longest come first.
+    for (const waiter of this.#waiting.values()) {
+      if (!full && waiting.length === polledPerPoll) break;
+      waiting.push(waiter);
+    }
     try {
       // One turn: a store that reads lookups in bulk reads them all in one statement.
       const answers = await Promise.all(waiting.map((waiter) => this.#lookup(waiter.key)));
