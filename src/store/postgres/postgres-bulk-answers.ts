@@ -15,6 +15,16 @@ const maxKeys = 5000;
 
 const answerColumns = "c.id, r.session, r.text, r.result, r.input_tokens, r.output_tokens, r.via_batch, r.vector";
 
+/**
+ * A call's response, read through the primary key once per call. Both reads are
+ * lateral subqueries that the planner cannot flatten (`OFFSET 0`), so each lookup
+ * costs index probes for the rows it returns, whatever the statistics say: right
+ * after a run stored 100,000 answers, before autovacuum analyzed them, a join left
+ * to the planner scanned both tables whole (in parallel) for every statement.
+ */
+const responseById =
+  "SELECT session, text, result, input_tokens, output_tokens, via_batch, vector FROM responses WHERE id = c.response_id OFFSET 0";
+
 export class PostgresBulkAnswers {
   readonly #lookups: TickBatch<CallKey, StoredAnswer | undefined>;
   readonly #agents: TickBatch<string, AgentAnswers>;
@@ -45,8 +55,9 @@ async function _lookupAll(
   const rows = (await connection.all(
     `SELECT k.i, ${answerColumns}
      FROM ${unnestKeys} WITH ORDINALITY AS k (agent, hash, occurrence, i)
-     JOIN calls c ON c.agent = k.agent AND c.hash = k.hash AND c.occurrence = k.occurrence
-     JOIN responses r ON r.id = c.response_id`,
+     CROSS JOIN LATERAL (SELECT id, response_id FROM calls
+       WHERE agent = k.agent AND hash = k.hash AND occurrence = k.occurrence AND response_id IS NOT NULL OFFSET 0) c
+     CROSS JOIN LATERAL (${responseById}) r`,
     keyArrays(keys),
   )) as [number, ...AnswerColumns][];
   const answers = new Array<StoredAnswer | undefined>(keys.length);
@@ -57,8 +68,10 @@ async function _lookupAll(
 async function _agentAnswersOf(connection: PostgresConnection, agents: readonly string[]): Promise<AgentAnswers[]> {
   const rows = (await connection.all(
     `SELECT c.agent, c.hash, c.occurrence, ${answerColumns}
-     FROM calls c JOIN responses r ON r.id = c.response_id
-     WHERE c.agent = ANY (?::text[])`,
+     FROM unnest(?::text[]) AS a (agent)
+     CROSS JOIN LATERAL (SELECT agent, hash, occurrence, id, response_id FROM calls
+       WHERE agent = a.agent AND response_id IS NOT NULL OFFSET 0) c
+     CROSS JOIN LATERAL (${responseById}) r`,
     [agents],
   )) as [string, string, number, ...AnswerColumns][];
   const byAgent = new Map<string, AgentAnswers>(agents.map((agent) => [agent, new Map()]));
