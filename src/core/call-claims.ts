@@ -171,9 +171,13 @@ export class CallClaims {
    * way (the store closes next); the claims were awaited by the sends that asked for them.
    */
   async close(): Promise<void> {
-    this.#releaseAsked();
     this.#stopRenewing();
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    // A refill under way may take calls whose asks have ended: they are let go before the store closes.
+    do {
+      this.#releaseAsked();
+      while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    } while (this.#releasing.size > 0);
+    this.#stopRenewing();
   }
 
   /** The claims of calls that got their slot, and of calls looked ahead at to fill the stock. */
