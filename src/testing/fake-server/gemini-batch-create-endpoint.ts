@@ -6,10 +6,9 @@
  */
 import type { FakeBatchItem } from "./batch-book.js";
 import type { ReplyContext } from "./fake-server-types.js";
-import { type GeminiBatchInputRules, type GeminiInlineEntry, readGeminiBatchInput } from "./gemini-batch-input.js";
-import { failedInlineOutcome, type GeminiBatchDetails, renderBatchOperation } from "./gemini-batch-operation.js";
+import { createGeminiBatch, type GeminiBatchInputRules, type GeminiInlineEntry } from "./gemini-batch-input.js";
+import { failedInlineOutcome } from "./gemini-batch-operation.js";
 import { describeGenerateContentRequest, renderGenerateContentResponse } from "./gemini-generate-endpoint.js";
-import { geminiError, geminiSuccess } from "./gemini-respond.js";
 import { checkGeminiJsonSchemas } from "./gemini-schema-rules.js";
 import { validateGenerateContentBody } from "./gemini-validation.js";
 import { stringOf } from "./json-shape.js";
@@ -20,25 +19,10 @@ export const geminiBatchCreateRoute: Route = {
   method: "POST",
   pattern: /^\/(?<version>v1beta|v1)\/models\/(?<model>[^/:]+):batchGenerateContent$/,
   describe: (exchange) => ({ ...noFacts, model: exchange.params.model }),
-  handle(exchange) {
-    const input = readGeminiBatchInput(exchange.body, exchange.rawBody.length, generateRules);
-    if ("failure" in input) return geminiError(input.failure);
-    const model = exchange.params.model;
-    const items = input.entries.map((entry, index) => _prepare(exchange, model, entry, index));
-    const details: GeminiBatchDetails = {
-      kind: "GenerateContentBatch",
-      model: `models/${model}`,
-      displayName: input.displayName,
-      metadata: input.entries.map((entry) => entry.metadata),
-    };
-    const batch = exchange.batches.create(
-      "google",
-      `batches/${exchange.batches.nextId("")}`,
-      items,
-      details as unknown as Record<string, unknown>,
-    );
-    return geminiSuccess(renderBatchOperation(exchange.batches, batch, { withOutput: true }));
-  },
+  handle: (exchange) =>
+    createGeminiBatch(exchange, "GenerateContentBatch", generateRules, (model, entry, index) =>
+      _prepare(exchange, model, entry, index),
+    ),
 };
 
 // --- internal ---

@@ -10,10 +10,9 @@
 import type { FakeBatchItem } from "./batch-book.js";
 import { fakeTokens } from "./fake-embedding.js";
 import type { ReplyContext } from "./fake-server-types.js";
-import { type GeminiBatchInputRules, type GeminiInlineEntry, readGeminiBatchInput } from "./gemini-batch-input.js";
-import { failedInlineOutcome, type GeminiBatchDetails, renderBatchOperation } from "./gemini-batch-operation.js";
+import { createGeminiBatch, type GeminiBatchInputRules, type GeminiInlineEntry } from "./gemini-batch-input.js";
+import { failedInlineOutcome } from "./gemini-batch-operation.js";
 import { embedRequestText, geminiEmbeddingValues } from "./gemini-embed-endpoint.js";
-import { geminiError, geminiSuccess } from "./gemini-respond.js";
 import { eitherCase } from "./gemini-validation.js";
 import { arrayOf, firstUnknownKey, isObject, stringOf } from "./json-shape.js";
 import { type Exchange, noFacts, type ProviderFailure, type Route } from "./provider-routes.js";
@@ -23,25 +22,10 @@ export const geminiBatchEmbedRoute: Route = {
   method: "POST",
   pattern: /^\/(?<version>v1beta|v1)\/models\/(?<model>[^/:]+):asyncBatchEmbedContent$/,
   describe: (exchange) => ({ ...noFacts, model: exchange.params.model }),
-  handle(exchange) {
-    const input = readGeminiBatchInput(exchange.body, exchange.rawBody.length, embedRules);
-    if ("failure" in input) return geminiError(input.failure);
-    const model = exchange.params.model!;
-    const items = input.entries.map((entry, index) => _prepare(exchange, model, entry, index));
-    const details: GeminiBatchDetails = {
-      kind: "EmbedContentBatch",
-      model: `models/${model}`,
-      displayName: input.displayName,
-      metadata: input.entries.map((entry) => entry.metadata),
-    };
-    const batch = exchange.batches.create(
-      "google",
-      `batches/${exchange.batches.nextId("")}`,
-      items,
-      details as unknown as Record<string, unknown>,
-    );
-    return geminiSuccess(renderBatchOperation(exchange.batches, batch, { withOutput: true }));
-  },
+  handle: (exchange) =>
+    createGeminiBatch(exchange, "EmbedContentBatch", embedRules, (model, entry, index) =>
+      _prepare(exchange, model, entry, index),
+    ),
 };
 
 // --- internal ---

@@ -1,13 +1,16 @@
 /**
- * The inline input of a Gemini batch create body, shared by
- * `:batchGenerateContent` and `:asyncBatchEmbedContent`: the same envelope
+ * Creating a Gemini batch from inline input, shared by `:batchGenerateContent`
+ * and `:asyncBatchEmbedContent`: the same envelope
  * (`batch.inputConfig.requests.requests[]`, each `{request, metadata?}`),
- * the same 20 MB limit, file input refused. Only the check of each `request`
- * differs.
+ * the same 20 MB limit, file input refused, the same Operation. Only the check
+ * and the answer of each `request` differ.
  */
+import type { FakeBatchItem } from "./batch-book.js";
+import { type GeminiBatchDetails, renderBatchOperation } from "./gemini-batch-operation.js";
+import { geminiError, geminiSuccess } from "./gemini-respond.js";
 import { eitherCase } from "./gemini-validation.js";
 import { isObject, stringOf } from "./json-shape.js";
-import type { ProviderFailure } from "./provider-routes.js";
+import type { Exchange, ProviderFailure, WireResponse } from "./provider-routes.js";
 
 /** One inline request as it arrived. */
 export interface GeminiInlineEntry {
@@ -25,6 +28,36 @@ export interface GeminiBatchInputRules {
   readonly messageName: string;
   /** The first problem with one entry's `request`. */
   readonly validateRequest: (request: Record<string, unknown>) => ProviderFailure | undefined;
+}
+
+/**
+ * A create route's answer: the body read by `rules`, each entry answered now by
+ * `prepare` and released as the batch progresses (batch-book.ts), and the new
+ * batch's Operation; or the API's refusal of the body. `model` comes from the path.
+ */
+export function createGeminiBatch(
+  exchange: Exchange,
+  kind: GeminiBatchDetails["kind"],
+  rules: GeminiBatchInputRules,
+  prepare: (model: string, entry: GeminiInlineEntry, index: number) => FakeBatchItem,
+): WireResponse {
+  const input = readGeminiBatchInput(exchange.body, exchange.rawBody.length, rules);
+  if ("failure" in input) return geminiError(input.failure);
+  const model = exchange.params.model!;
+  const items = input.entries.map((entry, index) => prepare(model, entry, index));
+  const details: GeminiBatchDetails = {
+    kind,
+    model: `models/${model}`,
+    displayName: input.displayName,
+    metadata: input.entries.map((entry) => entry.metadata),
+  };
+  const batch = exchange.batches.create(
+    "google",
+    `batches/${exchange.batches.nextId("")}`,
+    items,
+    details as unknown as Record<string, unknown>,
+  );
+  return geminiSuccess(renderBatchOperation(exchange.batches, batch, { withOutput: true }));
 }
 
 /**
