@@ -3,7 +3,7 @@
  * checked by the store contract suite): the statements it makes, and what it
  * tells each slot without one.
  */
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
 import { answerKey, type CallKey, type ClaimOutcome, type Store } from "../store/store.js";
 import { CallClaims } from "./call-claims.js";
 
@@ -142,43 +142,4 @@ it("a worker behind the others, finding every call ahead held, looks twice as fa
   expect(store.statements.map((statement) => statement.keys.length)).toEqual([1 + 260, 1 + 520, 1 + 1040]);
   for (let index = 0; index < 2000; index++) claims.settled(key(index));
   await claims.close();
-});
-
-it("polls the 256 calls held elsewhere that it waited for longest, and every tenth poll all of them", async () => {
-  vi.useFakeTimers();
-  try {
-    const store = new FakeClaimingStore();
-    const claims = claimsOver(store);
-    for (let index = 0; index < 300; index++) {
-      store.holders.set(answerKey(key(index)), other);
-      claims.queued(key(index));
-    }
-    const outcomes = Array.from({ length: 300 }, (_, index) => claims.take(key(index)));
-    await vi.advanceTimersByTimeAsync(0);
-    expect(await Promise.all(outcomes)).toEqual(new Array(300).fill("held"));
-    const waits = Array.from({ length: 300 }, (_, index) => claims.awaitTurn(key(index), () => false));
-    const before = store.statements.length;
-    for (let poll = 0; poll < 10; poll++) await vi.advanceTimersByTimeAsync(250);
-    const polls = store.statements.slice(before).map((statement) => statement.keys);
-    expect(polls.map((keys) => keys.length)).toEqual([256, 256, 256, 256, 256, 256, 256, 256, 256, 300]);
-    expect(polls[1]!.slice(0, 2)).toEqual(["item-0", "item-1"]);
-
-    // Call 299, outside the window, is answered: the next poll of them all tells it.
-    store.answered.add(answerKey(key(299)));
-    let told: string | undefined;
-    void waits[299]!.then((outcome) => {
-      told = outcome;
-    });
-    for (let poll = 0; poll < 9; poll++) await vi.advanceTimersByTimeAsync(250);
-    expect(told).toBeUndefined();
-    await vi.advanceTimersByTimeAsync(250);
-    expect(told).toBe("answered");
-    store.holders.clear();
-    for (let poll = 0; poll < 10; poll++) await vi.advanceTimersByTimeAsync(250);
-    expect(await Promise.all(waits.slice(0, 299))).toEqual(new Array(299).fill("taken"));
-    for (let index = 0; index < 300; index++) claims.settled(key(index));
-    await claims.close();
-  } finally {
-    vi.useRealTimers();
-  }
 });

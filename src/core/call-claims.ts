@@ -15,7 +15,6 @@
  * a call that failed waits that moment longer for another worker.
  */
 import { answerKey, type CallKey, type ClaimOutcome, type Store } from "../store/store.js";
-import { polledThisTime } from "./poll-window.js";
 import { TickBatch } from "./tick-batch.js";
 
 type ClaimingStore = Store & Required<Pick<Store, "claimCalls" | "renewClaims" | "releaseClaims">>;
@@ -87,8 +86,6 @@ export class CallClaims {
   readonly #ahead = new Set<string>();
   /** A refill of the stock of calls taken ahead is under way. */
   #refilling = false;
-  /** Polls of the calls other workers hold, so far. */
-  #polls = 0;
   #renewal: NodeJS.Timeout | undefined;
   /** The statements under way, which `close` waits for. */
   readonly #pending = new Set<Promise<unknown>>();
@@ -141,9 +138,9 @@ export class CallClaims {
 
   /**
    * `key` is held by another worker: wait until its answer is stored (`answered`) or
-   * its claim is free and taken (`taken`). The calls waiting are polled in one claim
-   * statement at a time (which of them, poll-window.ts), at most every quarter lease;
-   * `stopped` (the run stopped sending) ends the wait.
+   * its claim is free and taken (`taken`). Every call waiting is polled in one claim
+   * statement at a time, at most every quarter lease; `stopped` (the run stopped
+   * sending) ends the wait.
    */
   awaitTurn(key: CallKey, stopped: () => boolean): Promise<SlotClaim | "stopped"> {
     return new Promise((resolve, reject) => {
@@ -263,31 +260,24 @@ export class CallClaims {
   }
 
   async #pollWaiting(): Promise<void> {
-    const all = this.#waiting.splice(0);
-    const live: Waiter[] = [];
-    for (const entry of all) {
+    const waiting: Waiter[] = [];
+    for (const entry of this.#waiting.splice(0)) {
       if (entry.stopped()) entry.resolve("stopped");
-      else live.push(entry);
+      else waiting.push(entry);
     }
-    // The calls waited for longest come first (poll-window.ts); the others wait for a later poll.
-    const waiting = polledThisTime(live, ++this.#polls);
-    const unpolled = live.slice(waiting.length);
     // Each call once, should two asks wait for one call.
     const keys = [...new Map(waiting.map((entry) => [answerKey(entry.key), entry.key])).values()];
-    const stillHeld: Waiter[] = [];
     try {
       const outcomes = keys.length === 0 ? [] : await this.#claim(keys);
       const byCall = new Map(keys.map((key, index) => [answerKey(key), outcomes[index] as SlotClaim]));
       for (const entry of waiting) {
         const outcome = byCall.get(answerKey(entry.key))!;
-        if (outcome === "held") stillHeld.push(entry);
+        if (outcome === "held") this.#waiting.push(entry);
         else entry.resolve(outcome);
       }
     } catch (error) {
       for (const entry of waiting) entry.reject(error);
     }
-    // In the order they began to wait; those that began during the poll come last.
-    this.#waiting = [...stillHeld, ...unpolled, ...this.#waiting];
     this.#poll = this.#waiting.length > 0 ? setTimeout(() => void this.#pollWaiting(), this.#pollMs) : undefined;
   }
 

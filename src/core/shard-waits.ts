@@ -9,10 +9,12 @@
  */
 import type { CallKey, StoredAnswer } from "../store/store.js";
 import { answerKey } from "../store/store.js";
-import { polledThisTime } from "./poll-window.js";
 
 /** How often the calls waited for are looked up: another worker's answer is seen this soon after it is stored. */
 export const shardPollMs = 100;
+/** Calls looked up by a poll, those waited for longest; every `fullPollEvery`th poll looks up all of them. */
+const polledPerPoll = 256;
+const fullPollEvery = 10;
 
 interface Waiter {
   readonly key: CallKey;
@@ -69,8 +71,13 @@ export class ShardWaits {
   }
 
   async #pollWaiting(): Promise<void> {
+    const full = ++this.#polls % fullPollEvery === 0;
+    const waiting: Waiter[] = [];
     // A map iterates in insertion order: the calls waited for longest come first.
-    const waiting = polledThisTime(this.#waiting.values(), ++this.#polls);
+    for (const waiter of this.#waiting.values()) {
+      if (!full && waiting.length === polledPerPoll) break;
+      waiting.push(waiter);
+    }
     try {
       // One turn: a store that reads lookups in bulk reads them all in one statement.
       const answers = await Promise.all(waiting.map((waiter) => this.#lookup(waiter.key)));
