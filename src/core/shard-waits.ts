@@ -2,8 +2,11 @@
  * Asks of other shards' agents, in a sharded run that goes until done: rather
  * than halting their agents (and running the whole pipeline again to replay
  * what the other workers stored meanwhile), they wait in this run for those
- * answers. Every call waited for is looked up in one turn per poll (one
- * statement on PostgreSQL). When none of them was answered for `patienceMs`,
+ * answers, looked up in one turn per poll (one statement on PostgreSQL).
+ * Other workers answer in roughly the order this one asked, so a poll looks
+ * up the calls waited for longest, and every tenth poll all of them (four
+ * workers waiting for 3,000 calls each would otherwise look up 120,000 keys a
+ * second). When none of them was answered for `patienceMs`,
  * the waits give up and their agents halt as they would without waiting: the
  * next run sees what became of those calls (failed for good, or a worker gone).
  */
