@@ -7,7 +7,7 @@ import { format } from "node:util";
 import type { CancelBatchesOptions, CancelBatchesReport } from "./batch/cancel-batches.js";
 import { WorkspaceBatches } from "./batch/workspace-batches.js";
 import { Agent, type AgentContext, AgentState } from "./core/agent.js";
-import { shardOf } from "./core/agent-shard.js";
+import { inShard } from "./core/agent-shard.js";
 import { CallEngine } from "./core/call-engine.js";
 import type { CallDefaults } from "./core/call-options.js";
 import { ConversationBook } from "./core/conversation-book.js";
@@ -118,11 +118,10 @@ export class Parallellm implements AsyncDisposable {
       log: this.#log,
       claimLeaseMs: options.claimLeaseMs,
       shard: options.shard,
-      waitForShards: options.shard?.wait === true,
       telemetry: this.#telemetry,
     });
     const shard = options.shard;
-    this.#ownsAgent = shard && ((agent) => shardOf(agent, shard.count) === shard.index);
+    this.#ownsAgent = shard && ((agent) => inShard(agent, shard));
     this.#conversations = new ConversationBook(store, session);
     this.#agentContext = {
       engine: this.#engine,

@@ -39,6 +39,18 @@ async function run(directory: string, model: string, extra: ParallellmOptions = 
   return { outcome, summary };
 }
 
+/** The summary of a dry run that embeds two texts with `model`. */
+async function dryRunEmbed(llm: string, model: string) {
+  const pllm = await Parallellm.open(tempWorkspace(), {
+    strategy: "dry-run",
+    clients: server.clientsFor(),
+    llm,
+    summary: false,
+  });
+  await pllm.agent("embedder", (agent) => agent.embed(["a long text here", "b"], { model }));
+  return pllm.close();
+}
+
 describe("embed in batch", () => {
   it("OpenAI: collected into a /v1/embeddings batch, ingested by the next run at the batch price, then replayed", async () => {
     const directory = tempWorkspace();
@@ -151,16 +163,7 @@ describe("embed in batch", () => {
   });
 
   it("dry-run: sends nothing, and counts each text's tokens with OpenAI's tokenizer, without a chat message's framing", async () => {
-    const pllm = await Parallellm.open(tempWorkspace(), {
-      strategy: "dry-run",
-      clients: server.clientsFor(),
-      llm: "gpt-4.1-mini",
-      summary: false,
-    });
-    await pllm.agent("embedder", (agent) =>
-      agent.embed(["a long text here", "b"], { model: "text-embedding-3-small" }),
-    );
-    const summary = await pllm.close();
+    const summary = await dryRunEmbed("gpt-4.1-mini", "text-embedding-3-small");
     expect(server.requests).toHaveLength(0);
     // "a", " long", " text", " here" and "b".
     expect(summary.dryRun).toEqual([
@@ -185,14 +188,7 @@ describe("embed in batch", () => {
   });
 
   it("dry-run (Gemini): sends nothing, and estimates each text's tokens (no price: see model-prices.ts)", async () => {
-    const pllm = await Parallellm.open(tempWorkspace(), {
-      strategy: "dry-run",
-      clients: server.clientsFor(),
-      llm: "gemini-2.5-flash",
-      summary: false,
-    });
-    await pllm.agent("embedder", (agent) => agent.embed(["a long text here", "b"], { model: "gemini-embedding-001" }));
-    const summary = await pllm.close();
+    const summary = await dryRunEmbed("gemini-2.5-flash", "gemini-embedding-001");
     expect(server.requests).toHaveLength(0);
     expect(summary.dryRun).toEqual([
       expect.objectContaining({

@@ -22,3 +22,8 @@ export interface Shard {
 export function shardOf(agent: string, count: number): number {
   return createHash("sha256").update(agent, "utf8").digest().readUInt32BE(0) % count;
 }
+
+/** Whether `shard`'s worker sends the calls of `agent`. */
+export function inShard(agent: string, shard: Shard): boolean {
+  return shardOf(agent, shard.count) === shard.index;
+}

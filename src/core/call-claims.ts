@@ -149,7 +149,7 @@ export class CallClaims {
     });
   }
 
-  /** The ask of `key` ended, however it ended: forget it, and let go of its claim (with the others released this turn). */
+  /** The ask of `key` ended, however it ended: forget it, and let go of its claim (with the others ending meanwhile). */
   settled(key: CallKey): void {
     const id = answerKey(key);
     this.#queued.delete(id);
@@ -171,7 +171,6 @@ export class CallClaims {
    * way (the store closes next); the claims were awaited by the sends that asked for them.
    */
   async close(): Promise<void> {
-    this.#stopRenewing();
     // A refill under way may take calls whose asks have ended: they are let go before the store closes.
     do {
       this.#releaseAsked();

@@ -9,7 +9,7 @@ import type { Provider } from "../providers/provider.js";
 import type { CallKey, Store } from "../store/store.js";
 import { haltSignal } from "../strategies/batch-halt.js";
 import type { CollectHost, Strategy, StrategyReport } from "../strategies/strategy.js";
-import { type Shard, shardOf } from "./agent-shard.js";
+import { inShard, type Shard } from "./agent-shard.js";
 import { type AskSite, askLocation } from "./ask-location.js";
 import { CallClaims, defaultClaimLeaseMs } from "./call-claims.js";
 import type { AskOptions, ResolvedModel } from "./call-options.js";
@@ -42,13 +42,11 @@ export interface CallEngineOptions {
   readonly log: Log;
   /** How long a claim of a call being sent lasts unless renewed (a store shared by workers). @default 60000 */
   readonly claimLeaseMs?: number | undefined;
-  /** This worker sends only the calls of the agents of its shard; the others' wait for their workers. */
-  readonly shard?: Shard | undefined;
   /**
-   * The run goes until done (a sharded worker): asks of other shards' agents wait in
-   * this run for the answers their workers store, instead of halting their agents.
+   * This worker sends only the calls of the agents of its shard; the others' wait for their
+   * workers: in this run with `shard.wait`, else by halting their agents.
    */
-  readonly waitForShards?: boolean | undefined;
+  readonly shard?: Shard | undefined;
   /** Where spans go, when the run was given a tracer. */
   readonly telemetry?: RunTelemetry | undefined;
 }
@@ -79,7 +77,7 @@ export class CallEngine {
   /** Claims of calls sent, when the store is shared by workers; `undefined` otherwise (nothing is claimed). */
   readonly #claimed: ClaimedSendHost | undefined;
   readonly #telemetry: RunTelemetry | undefined;
-  /** Other shards' answers this run waits for (`waitForShards`), when it sends directly. */
+  /** Other shards' answers this run waits for (`shard.wait`), when it sends directly. */
   readonly #shardWaits: ShardWaits | undefined;
 
   constructor(options: CallEngineOptions) {
@@ -93,7 +91,7 @@ export class CallEngine {
     const claims = CallClaims.for(store, session, options.claimLeaseMs ?? defaultClaimLeaseMs);
     // A collecting strategy's calls may wait in another worker's batch for hours: those agents halt.
     this.#shardWaits =
-      options.shard && options.waitForShards && !strategy.collects
+      options.shard?.wait && !strategy.collects
         ? new ShardWaits((key) => store.lookup(key), options.claimLeaseMs ?? defaultClaimLeaseMs)
         : undefined;
     this.#claimed = claims && {
@@ -252,7 +250,7 @@ export class CallEngine {
     }
     const shard = this.#options.shard;
     // A deliberate resend (`ignoreCache`) never finds a stored answer, so it is sent by the worker that asks it.
-    if (shard && useStored && shardOf(key.agent, shard.count) !== shard.index) {
+    if (shard && useStored && !inShard(key.agent, shard)) {
       this.tally.stats.waitingForShard++;
       if (log.debugOn) this.#decided(key, call, "waits for another shard's worker");
       const halt = () => haltSignal(`Ask #${seq} of agent "${key.agent}" waits for the worker of another shard.`);

@@ -20,6 +20,7 @@ const polledPerPoll = 256;
 const fullPollEvery = 10;
 
 interface Waiter {
+  readonly id: string;
   readonly key: CallKey;
   readonly answered: Promise<StoredAnswer>;
   readonly resolve: (answer: StoredAnswer) => void;
@@ -60,7 +61,7 @@ export class ShardWaits {
     // Awaited by the ask's agent; a halt it gives is handled there.
     answered.catch(() => {});
     if (this.#waiting.size === 0) this.#lastAnswerAt = Date.now();
-    this.#waiting.set(id, { key, answered, resolve, giveUp: () => reject(halt()) });
+    this.#waiting.set(id, { id, key, answered, resolve, giveUp: () => reject(halt()) });
     this.#poll ??= setTimeout(() => void this.#pollWaiting(), shardPollMs);
     return answered;
   }
@@ -87,7 +88,7 @@ export class ShardWaits {
       for (const [index, answer] of answers.entries()) {
         if (!answer) continue;
         const waiter = waiting[index]!;
-        this.#waiting.delete(answerKey(waiter.key));
+        this.#waiting.delete(waiter.id);
         waiter.resolve(answer);
         this.#lastAnswerAt = Date.now();
       }

@@ -8,6 +8,7 @@
 import type { BatchJob, GoogleGenAI, InlinedRequest } from "@google/genai";
 import { ParallellmError } from "../../core/errors.js";
 import type { BatchApi, BatchItem } from "../provider.js";
+import { checkBatchSubmission } from "../shared/check-batch-submission.js";
 import { convertGeminiError } from "./convert-gemini-error.js";
 import { fromGeminiResponse } from "./from-gemini-response.js";
 import { fromGeminiBatchEmbedding, toGeminiEmbedContentRequest } from "./gemini-batch-embedding.js";
@@ -53,18 +54,17 @@ export function createGeminiBatchApi(client: () => Promise<GoogleGenAI>, limits:
         request: item.request.embedding ? toGeminiEmbedContentRequest(item.request) : toGeminiRestBody(item.request),
       }),
     async submit({ model, items, tag }) {
-      const embeddings = _checkSubmission(model, items);
-      const job = await _call(model, async () =>
-        embeddings
-          ? _withoutExperimentalNotice(await client(), (sdk) =>
-              sdk.batches.createEmbeddings(_embeddingBatch(model, items, tag)),
-            )
-          : (await client()).batches.create({
-              model,
-              src: items.map(_inlinedRequest),
-              config: { displayName: tag, ...oneAttempt },
-            }),
+      const embeddings = checkBatchSubmission(
+        "google",
+        model,
+        items.map((item) => item.request),
       );
+      const job = await _call(model, async () => {
+        const sdk = await client();
+        return embeddings
+          ? _withoutExperimentalNotice(() => sdk.batches.createEmbeddings(_embeddingBatch(model, items, tag)))
+          : sdk.batches.create({ model, src: items.map(_inlinedRequest), config: { displayName: tag, ...oneAttempt } });
+      });
       if (!job.name) {
         throw new ParallellmError(
           `[google] batches.create answered without a batch name for ${tag}; the next open finds the batch by its display name.`,
@@ -145,14 +145,14 @@ const experimentalNotice = "batches.createEmbeddings() is experimental";
  * the call begins, so `console.warn` is filtered for that synchronous part alone, and
  * only that message is held back.
  */
-function _withoutExperimentalNotice<T>(sdk: GoogleGenAI, create: (sdk: GoogleGenAI) => Promise<T>): Promise<T> {
+function _withoutExperimentalNotice<T>(create: () => Promise<T>): Promise<T> {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
     if (typeof args[0] === "string" && args[0].startsWith(experimentalNotice)) return;
     warn.apply(console, args);
   };
   try {
-    return create(sdk);
+    return create();
   } finally {
     console.warn = warn;
   }
@@ -195,29 +195,6 @@ function _output(
     (entry) => (entry.response as { embedding?: unknown } | undefined)?.embedding !== undefined,
   );
   return { responses, readAnswer: holdsEmbeddings ? fromGeminiBatchEmbedding : fromGeminiResponse };
-}
-
-/**
- * A submission holds asks or embeddings of one model, never both (they go to
- * different endpoints); anything else is a planner bug. True for embeddings.
- */
-function _checkSubmission(model: string, items: readonly BatchItem[]): boolean {
-  if (items.length === 0) {
-    throw new ParallellmError("[google] A batch needs at least one item. This is a bug in the batch planner.");
-  }
-  const models = new Set(items.map((item) => item.request.model));
-  if (models.size > 1 || !models.has(model)) {
-    throw new ParallellmError(
-      `[google] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
-    );
-  }
-  const embeddings = items.filter((item) => item.request.embedding !== undefined).length;
-  if (embeddings !== 0 && embeddings !== items.length) {
-    throw new ParallellmError(
-      "[google] A batch must hold asks or embeddings, not both (Gemini creates them through different endpoints). This is a bug in the batch planner: group embeddings apart.",
-    );
-  }
-  return embeddings !== 0;
 }
 
 async function _call<T>(model: string | undefined, call: () => Promise<T>): Promise<T> {

@@ -8,9 +8,9 @@
 import { openAsBlob } from "node:fs";
 import type OpenAI from "openai";
 import { ParallellmError } from "../../core/errors.js";
-import type { LLMRequest } from "../../core/llm.js";
 import { embeddedText } from "../../core/prepare-embed-call.js";
 import type { BatchApi } from "../provider.js";
+import { checkBatchSubmission } from "../shared/check-batch-submission.js";
 import { jsonLineChunks } from "../shared/json-line-chunks.js";
 import { convertOpenAIError } from "./convert-openai-error.js";
 import { mapOpenAIBatchStatus } from "./map-openai-batch-status.js";
@@ -75,7 +75,7 @@ export function createOpenAIBatchApi(
     },
 
     async submit({ model, items, inputPath, tag }) {
-      _checkSubmission(
+      checkBatchSubmission(
         name,
         model,
         items.map((item) => item.request),
@@ -164,25 +164,6 @@ export function createOpenAIBatchApi(
 const requestOptions = { maxRetries: 0 };
 
 const dayMs = 24 * 60 * 60 * 1000;
-
-/** A submission holds items of one model; anything else is a planner bug. */
-function _checkSubmission(name: string, model: string, requests: readonly LLMRequest[]): void {
-  if (requests.length === 0) {
-    throw new ParallellmError(`[${name}] A batch needs at least one item. This is a bug in the batch planner.`);
-  }
-  const models = new Set(requests.map((request) => request.model));
-  if (models.size > 1 || !models.has(model)) {
-    throw new ParallellmError(
-      `[${name}] A batch must use one model (${model}), got ${[...models].join(", ")}. This is a bug in the batch planner: group items by model.`,
-    );
-  }
-  const embeddings = requests.filter((request) => request.embedding !== undefined).length;
-  if (embeddings !== 0 && embeddings !== requests.length) {
-    throw new ParallellmError(
-      `[${name}] A batch must hold asks or embeddings, not both (one endpoint per batch). This is a bug in the batch planner: group embeddings apart.`,
-    );
-  }
-}
 
 async function _convertErrors<T>(
   run: () => Promise<T>,
