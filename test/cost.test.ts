@@ -54,7 +54,7 @@ describe("cost", () => {
     // The summary reads this session's answers only; the workspace's totals are pllm.cost().
     expect(second.summary.cost.session.total).toBeCloseTo(perCall);
     expect(second.summary.cost.session.byModel).toEqual([
-      { name: "gpt-4.1-mini", answers: 1, inputTokens: 1_000_000, outputTokens: 100_000, cost: perCall },
+      { name: "gpt-4.1-mini", answers: 1, inputTokens: 1_000_000, outputTokens: 100_000, uncounted: 0, cost: perCall },
     ]);
     expect(second.summary.cost).not.toHaveProperty("allTime");
   });

@@ -122,7 +122,11 @@ describe("embed in batch", () => {
     await using reader = await Parallellm.inspect(directory);
     const usage = (await reader.usage()).find((row) => row.model === "gemini-embedding-001");
     // A batch result reports its tokenCount (the direct endpoint reports none): 2 + 1 + 2.
-    expect(usage).toMatchObject({ viaBatch: true, answers: 3, inputTokens: 5 });
+    expect(usage).toMatchObject({ viaBatch: true, answers: 3, inputTokens: 5, uncounted: 0 });
+    // $0.15 per million input tokens, half of it through the Batch API.
+    const line = (await reader.cost()).allTime.byModel.find((row) => row.name === "gemini-embedding-001");
+    expect(line).toMatchObject({ uncounted: 0 });
+    expect(line?.cost).toBeCloseTo((5 * 0.15 * 0.5) / 1e6, 15);
   });
 
   it("Gemini: a request that fails in an embedding batch fails only its text; the others are stored", async () => {
@@ -187,7 +191,7 @@ describe("embed in batch", () => {
     ).toEqual([]);
   });
 
-  it("dry-run (Gemini): sends nothing, and estimates each text's tokens (no price: see model-prices.ts)", async () => {
+  it("dry-run (Gemini): sends nothing, and estimates each text's tokens and their price", async () => {
     const summary = await dryRunEmbed("gemini-2.5-flash", "gemini-embedding-001");
     expect(server.requests).toHaveLength(0);
     expect(summary.dryRun).toEqual([
@@ -196,8 +200,8 @@ describe("embed in batch", () => {
         calls: 2,
         inputTokens: 5,
         method: "estimate",
-        directInputCost: undefined,
-        batchInputCost: undefined,
+        directInputCost: (5 * 0.15) / 1e6,
+        batchInputCost: (5 * 0.15 * 0.5) / 1e6,
       }),
     ]);
   });

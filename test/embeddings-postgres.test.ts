@@ -6,10 +6,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Parallellm } from "../src/index.js";
-import { postgresStore } from "../src/postgres.js";
+import { inspectPostgres, postgresStore } from "../src/postgres.js";
 import { type FakeProviderServer, startFakeProviderServer } from "../src/testing/index.js";
 import { tempWorkspace } from "./helpers.js";
-import { adminQuery, describePg, schemaUrl, tempSchema } from "./postgres.js";
+import { adminQuery, describePg, pgUrl, schemaUrl, tempSchema } from "./postgres.js";
 
 let server: FakeProviderServer;
 beforeAll(async () => {
@@ -77,5 +77,32 @@ describePg("embeddings on PostgreSQL", () => {
       await pool.end();
       await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
     }
+  });
+
+  it("Gemini embeddings sent directly (no token counts) are counted apart, in ended sessions and after migration 5", async () => {
+    const schema = tempSchema();
+    const options = {
+      llm: "gemini-2.5-flash",
+      clients: server.clientsFor(),
+      summary: false,
+      store: postgresStore(pgUrl, { schema }),
+    };
+    await Parallellm.run(tempWorkspace(), options, (pllm) =>
+      pllm.agent("embedder", (agent) => agent.embed(["one", "two"], { model: "gemini-embedding-001" })),
+    );
+    const spent = async () => {
+      await using reader = await inspectPostgres(pgUrl!, { schema });
+      return (await reader.overview()).spent.allTime;
+    };
+    expect(await spent()).toEqual({ answers: 2, inputTokens: 0, outputTokens: 0, uncounted: 2, cost: undefined });
+
+    // As schema 4 wrote the ended session's tally: without the column, which migration 5 recounts.
+    await adminQuery(`ALTER TABLE ${schema}.session_usage DROP COLUMN uncounted`);
+    await adminQuery(`UPDATE ${schema}.parallellm_schema SET version = 4`);
+    await (await Parallellm.open(tempWorkspace(), { ...options, store: postgresStore(pgUrl, { schema }) })).close();
+    expect(await adminQuery(`SELECT session::int, answers::int, uncounted::int FROM ${schema}.session_usage`)).toEqual([
+      [1, 2, 2],
+    ]);
+    expect(await spent()).toMatchObject({ answers: 2, uncounted: 2, cost: undefined });
   });
 });

@@ -4,7 +4,10 @@
  * own, stored as it arrives and replayed for free; direct requests chunked at each
  * API's limits; providers without embeddings refused.
  */
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { costLines } from "../src/cli/cost-command.js";
+import { statusLines } from "../src/cli/status-command.js";
 import {
   type EmbedOptions,
   InputError,
@@ -137,6 +140,49 @@ describe("embed: identity, storage and replay", () => {
     const [request] = server.requests;
     expect(request?.path).toContain("gemini-embedding-001:batchEmbedContents");
     expect(request?.body).toMatchObject({ requests: [{ taskType: "RETRIEVAL_QUERY", outputDimensionality: 6 }] });
+  });
+
+  it("Gemini sent directly reports no token counts: what those texts cost is unknown, never $0, wherever cost is told", async () => {
+    const directory = tempWorkspace();
+    const embed = { model: "gemini-embedding-001", dimensions: 4 };
+    const printed: string[] = [];
+    const summary = (text: string) => printed.push(text);
+    const first = await embedOnce(directory, ["one", "two", "three"], embed, { summary });
+    const line = { name: "gemini-embedding-001", answers: 3, inputTokens: 0, outputTokens: 0, uncounted: 3 };
+    expect(first.summary.cost.session).toEqual({ total: undefined, byModel: [{ ...line, cost: undefined }] });
+    expect(printed.join("\n")).toMatch(
+      /cost {6}unknown this session \(gemini-embedding-001 no token counts \(3 answers\); prices of/,
+    );
+
+    // Read back after the session ended (its tallies written to session_usage) and live.
+    await using reader = await Parallellm.inspect(directory);
+    const report = await reader.cost();
+    expect(report.allTime.byModel).toEqual([{ ...line, cost: undefined }]);
+    expect(report.allTime.total).toBeUndefined();
+    const text = stripVTControlCharacters(costLines(report, 1, 20).join("\n"));
+    expect(text).toMatch(/gemini-embedding-001 +3 +0 +0 +no token counts/);
+    expect(text).toContain("no token counts: 3 answers came without token counts");
+    expect(text).not.toContain("no price");
+    const overview = await reader.overview();
+    expect(overview.spent.allTime).toEqual({
+      answers: 3,
+      inputTokens: 0,
+      outputTokens: 0,
+      uncounted: 3,
+      cost: undefined,
+    });
+    expect(stripVTControlCharacters(statusLines(directory, overview, Date.now()).join("\n"))).toContain(
+      "(no token counts: 3 answers came without them",
+    );
+
+    // A rerun replays them: what that saved is unknown too, not $0.
+    printed.length = 0;
+    const second = await embedOnce(directory, ["one", "two", "three"], embed, { summary });
+    expect(second.summary).toMatchObject({ replayed: 3, sent: 0 });
+    expect(second.summary.cost).toMatchObject({ savedByReplay: undefined, replayedUncounted: 3 });
+    expect(printed.join("\n")).toContain("saved     unknown by replay (3 answers replayed without token counts)");
+    const afterReplay = stripVTControlCharacters(costLines(await reader.cost(2), 2, 20).join("\n"));
+    expect(afterReplay).toContain("Saved: unknown by replay in session 2 (3 answers replayed without token counts)");
   });
 });
 

@@ -4,7 +4,8 @@
  * the rows of their calls; migration 6 adds the batches' rejected reconcile matches;
  * migration 7 marks failures inside batches (earlier ones were not); migration 8
  * indexes answers by session; migration 9 adds when the user asked to retry a failure;
- * migration 11 tallies ended sessions' tokens by model.
+ * migration 11 tallies ended sessions' tokens by model; migration 13 counts the answers
+ * without token counts in those tallies.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -76,4 +77,34 @@ it("a schema-4 store opens: canonical requests move beside their calls, answers 
     [1, "mock-1", 0, 1],
   ]);
   migrated.close();
+});
+
+it("a schema-12 store opens: migration 13 recounts the answers of ended sessions that came without token counts", async () => {
+  const directory = tempWorkspace();
+  // One answer without an input token count (as Gemini's direct embeddings come), one with.
+  const mock = new MockProvider({
+    script: [
+      { match: "uncounted", reply: { text: "a", usage: { inputTokens: undefined, outputTokens: undefined } } },
+      { reply: "b" },
+    ],
+  });
+  const options = { llm: "mock-1", providers: { mock }, summary: false } as const;
+  const first = await Parallellm.open(directory, options);
+  await first.agent("a", (agent) => Promise.all([agent.ask("uncounted").text(), agent.ask("counted").text()]));
+  await first.close();
+
+  // As schema 12 wrote it: the ended session's tally without the column.
+  const db = new Database(join(directory, "store.sqlite"));
+  db.exec("ALTER TABLE session_usage DROP COLUMN uncounted");
+  db.pragma("user_version = 12");
+  db.close();
+
+  await (await Parallellm.open(directory, options)).close();
+  await using reader = await Parallellm.inspect(directory);
+  const migrated = new Database(join(directory, "store.sqlite"), { readonly: true });
+  expect(migrated.pragma("user_version", { simple: true })).toBe(sqliteMigrations.length);
+  expect(migrated.prepare("SELECT session, answers, uncounted FROM session_usage").raw().all()).toEqual([[1, 2, 1]]);
+  migrated.close();
+  const { spent } = await reader.overview();
+  expect(spent.allTime).toMatchObject({ answers: 2, uncounted: 1, cost: undefined });
 });

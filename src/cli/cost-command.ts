@@ -39,7 +39,7 @@ export function costLines(report: CostReport, session: number | undefined, agent
     (a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens),
   );
   const lines = [
-    `${pc.bold("All time")}: ${formatMoney(report.allTime.total)} (list prices of ${report.pricesTakenOn})`,
+    `${pc.bold("All time")}: ${formatMoney(report.allTime.total, uncountedIn(report.allTime.byModel))} (list prices of ${report.pricesTakenOn})`,
     ...section("by model", report.allTime.byModel),
     ...section("by agent", byCost.slice(0, agents)),
     ...indent(moreLines(byCost.length - Math.min(agents, byCost.length), "more agents (--agents lists more)")),
@@ -49,21 +49,35 @@ export function costLines(report: CostReport, session: number | undefined, agent
     ),
   ];
   if (session !== undefined) {
-    lines.push("", `${pc.bold(`Session ${session}`)}: ${formatMoney(report.session.total)}`);
+    const total = formatMoney(report.session.total, uncountedIn(report.session.byModel));
+    lines.push("", `${pc.bold(`Session ${session}`)}: ${total}`);
     lines.push(...section("by model", report.session.byModel));
   }
   const saved = [
-    report.savedByReplay ? `${formatMoney(report.savedByReplay)} by replay in session ${session}` : undefined,
+    report.savedByReplay
+      ? `${formatMoney(report.savedByReplay)} by replay in session ${session}`
+      : report.replayedUncounted > 0
+        ? `unknown by replay in session ${session} (${formatCount(report.replayedUncounted)} answers replayed without token counts)`
+        : undefined,
     report.savedByBatch.allTime ? `${formatMoney(report.savedByBatch.allTime)} by batch discounts all time` : undefined,
   ].filter((part) => part !== undefined);
   if (saved.length > 0) lines.push("", `${pc.bold("Saved")}: ${saved.join("; ")}`);
-  if (report.allTime.total === undefined) {
+  if (report.allTime.byModel.some((line) => line.cost === undefined && line.uncounted === 0)) {
     lines.push("", "no price: a model above has no known price; pass --prices with a JSON file of prices.");
+  }
+  const uncounted = uncountedIn(report.allTime.byModel);
+  if (uncounted > 0) {
+    lines.push(
+      "",
+      `no token counts: ${formatCount(uncounted)} answers came without token counts (as Gemini's direct embeddings do), so what they cost is not known; the same calls sent through a batch are counted.`,
+    );
   }
   return lines;
 }
 
 // --- internal ---
+
+const uncountedIn = (lines: readonly CostLine[]) => lines.reduce((total, line) => total + line.uncounted, 0);
 
 function section(title: string, costLines: readonly CostLine[]): string[] {
   if (costLines.length === 0) return [];
@@ -78,7 +92,7 @@ function section(title: string, costLines: readonly CostLine[]): string[] {
             formatCount(line.answers),
             formatCount(line.inputTokens),
             formatCount(line.outputTokens),
-            formatMoney(line.cost),
+            formatMoney(line.cost, line.uncounted),
           ]),
         ],
         ["left", "right", "right", "right", "right"],

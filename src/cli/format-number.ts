@@ -7,11 +7,12 @@ export function formatCount(value: number): string {
 
 /**
  * US dollars: four decimals below $1 (`$0.0123`), cents above (`$1,234.56`), two significant
- * digits below a hundredth of a cent (`$0.000049`, never a made-up `$0.0000`);
- * `"no price"` when the cost is not known (a model without a price).
+ * digits below a hundredth of a cent (`$0.000049`, never a made-up `$0.0000`); when the cost
+ * is not known, why: `"no token counts"` when `uncounted` answers came without them, else
+ * `"no price"` (a model without a price).
  */
-export function formatMoney(value: number | undefined): string {
-  if (value === undefined) return "no price";
+export function formatMoney(value: number | undefined, uncounted = 0): string {
+  if (value === undefined) return uncounted > 0 ? "no token counts" : "no price";
   if (value !== 0 && Math.abs(value) < 0.0001) {
     return `$${value.toFixed(Math.min(20, 1 - Math.floor(Math.log10(Math.abs(value)))))}`;
   }

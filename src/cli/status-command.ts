@@ -85,7 +85,11 @@ export function statusLines(location: string, overview: WorkspaceOverview, now: 
       ),
     ),
     ...(overview.spent.allTime.cost === undefined
-      ? ["  (no price: a model has no known price; pllm cost shows which, --prices adds one)"]
+      ? [
+          overview.spent.allTime.uncounted > 0
+            ? `  (no token counts: ${formatCount(overview.spent.allTime.uncounted)} answers came without them, so their cost is not known; pllm cost shows which)`
+            : "  (no price: a model has no known price; pllm cost shows which, --prices adds one)",
+        ]
       : []),
   ];
 }
@@ -186,6 +190,6 @@ function spendRow(name: string, spend: SpendFigures): string[] {
     formatCount(spend.answers),
     formatCount(spend.inputTokens),
     formatCount(spend.outputTokens),
-    formatMoney(spend.cost),
+    formatMoney(spend.cost, spend.uncounted),
   ];
 }

@@ -40,6 +40,14 @@ export interface ModelUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /** Answers received without token counts: their cost is not known. */
+  uncounted: number;
+}
+
+interface ReplaySpend {
+  input: number;
+  output: number;
+  uncounted: number;
 }
 
 export class RunTally {
@@ -70,7 +78,7 @@ export class RunTally {
   firstFailedForGood: string | undefined;
   readonly #models = new Map<string, ModelUsage>();
   /** Tokens of the answers replayed this run, by model: what replay saved. */
-  readonly #replaySpend = new Map<string, Record<"direct" | "batch", { input: number; output: number }>>();
+  readonly #replaySpend = new Map<string, Record<"direct" | "batch", ReplaySpend>>();
 
   /** Answers received this run and their tokens, by model. */
   get models(): ReadonlyMap<string, Readonly<ModelUsage>> {
@@ -81,11 +89,12 @@ export class RunTally {
   replayedSpend(): AnswerSpend[] {
     return [...this.#replaySpend].flatMap(([model, totals]) =>
       (["direct", "batch"] as const)
-        .filter((kind) => totals[kind].input + totals[kind].output > 0)
+        .filter((kind) => totals[kind].input + totals[kind].output + totals[kind].uncounted > 0)
         .map((kind) => ({
           model,
           inputTokens: totals[kind].input,
           outputTokens: totals[kind].output,
+          uncounted: totals[kind].uncounted,
           viaBatch: kind === "batch",
         })),
     );
@@ -94,14 +103,15 @@ export class RunTally {
   /** A stored answer was replayed for an ask of `model`. */
   replayed(answer: StoredAnswer, model: string): void {
     this.stats.replayed++;
-    if (answer.inputTokens !== undefined) {
-      // Priced by the model this ask names (with hashBy leaving out the llm, the stored one may differ).
-      let totals = this.#replaySpend.get(model);
-      if (!totals) {
-        totals = { direct: { input: 0, output: 0 }, batch: { input: 0, output: 0 } };
-        this.#replaySpend.set(model, totals);
-      }
-      const bucket = answer.viaBatch ? totals.batch : totals.direct;
+    // Priced by the model this ask names (with hashBy leaving out the llm, the stored one may differ).
+    let totals = this.#replaySpend.get(model);
+    if (!totals) {
+      totals = { direct: { input: 0, output: 0, uncounted: 0 }, batch: { input: 0, output: 0, uncounted: 0 } };
+      this.#replaySpend.set(model, totals);
+    }
+    const bucket = answer.viaBatch ? totals.batch : totals.direct;
+    if (answer.inputTokens === undefined) bucket.uncounted++;
+    else {
       bucket.input += answer.inputTokens;
       bucket.output += answer.outputTokens ?? 0;
     }
@@ -115,8 +125,15 @@ export class RunTally {
     this.stats.received++;
     this.stats.inputTokens += result.usage.inputTokens ?? 0;
     this.stats.outputTokens += result.usage.outputTokens ?? 0;
-    const usage = this.#models.get(model) ?? { received: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+    const usage = this.#models.get(model) ?? {
+      received: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 0,
+      uncounted: 0,
+    };
     usage.received++;
+    if (result.usage.inputTokens === undefined) usage.uncounted++;
     usage.inputTokens += result.usage.inputTokens ?? 0;
     usage.outputTokens += result.usage.outputTokens ?? 0;
     usage.cachedInputTokens += result.usage.cachedInputTokens ?? 0;

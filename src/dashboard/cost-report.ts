@@ -1,7 +1,8 @@
 /**
  * What a workspace spent and saved, from the tokens of stored answers and the
  * price table (`providers/model-prices.ts`). Unknown models show tokens and no
- * cost — never a made-up price.
+ * cost — never a made-up price — and so do answers that came without token
+ * counts (`uncounted`): a missing count is not priced as 0.
  */
 import { costOf, type ModelPrice, pricesTakenOn } from "../providers/model-prices.js";
 import type { AnswerSpend, UsageRow } from "../store/store.js";
@@ -12,7 +13,9 @@ export interface CostLine {
   readonly answers: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** USD; `undefined` when some of these answers' models have no known price. */
+  /** Answers without token counts: with any, `cost` is unknown. */
+  readonly uncounted: number;
+  /** USD; `undefined` when some of these answers' models have no known price, or some are `uncounted`. */
   readonly cost: number | undefined;
 }
 
@@ -29,6 +32,8 @@ export interface CostReport {
   };
   /** What the answers this session replayed cost when they were first made. */
   readonly savedByReplay: number | undefined;
+  /** Answers replayed this session that came without token counts: with any, `savedByReplay` is unknown. */
+  readonly replayedUncounted: number;
   /** The batch discount on answers that came through provider batches, this session and in all. */
   readonly savedByBatch: { readonly session: number | undefined; readonly allTime: number | undefined };
   readonly pricesTakenOn: string;
@@ -55,13 +60,16 @@ export function sessionCost(
     session: { total: totalOf(sessionRows, prices), byModel: linesBy(sessionRows, (row) => row.model, prices) },
     savedByReplay: sum(
       replayed.map((spend) =>
-        costOf(
-          spend.model,
-          { input: spend.inputTokens, output: spend.outputTokens },
-          { batch: spend.viaBatch, overrides: prices },
-        ),
+        spend.uncounted > 0
+          ? undefined
+          : costOf(
+              spend.model,
+              { input: spend.inputTokens, output: spend.outputTokens },
+              { batch: spend.viaBatch, overrides: prices },
+            ),
       ),
     ),
+    replayedUncounted: replayed.reduce((total, spend) => total + spend.uncounted, 0),
     savedByBatch: { session: batchDiscountOf(sessionRows, prices) },
     pricesTakenOn,
   };
@@ -91,6 +99,7 @@ export function costReport(
 }
 
 function rowCost(row: UsageRow, prices: Prices): number | undefined {
+  if (row.uncounted > 0) return undefined;
   return costOf(
     row.model,
     { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens },
@@ -120,11 +129,12 @@ function linesBy(rows: readonly UsageRow[], keyOf: (row: UsageRow) => string, pr
     answers: group.reduce((total, row) => total + row.answers, 0),
     inputTokens: group.reduce((total, row) => total + row.inputTokens, 0),
     outputTokens: group.reduce((total, row) => total + row.outputTokens, 0),
+    uncounted: group.reduce((total, row) => total + row.uncounted, 0),
     cost: totalOf(group, prices),
   }));
 }
 
-/** The sum, or `undefined` when any part is unknown (an unpriced model makes the total unknown). */
+/** The sum, or `undefined` when any part is unknown (an unpriced model or an uncounted answer makes the total unknown). */
 function sum(values: readonly (number | undefined)[]): number | undefined {
   let total = 0;
   for (const value of values) {

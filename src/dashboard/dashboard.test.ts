@@ -17,8 +17,9 @@ const snapshot: ProgressSnapshot = {
   itemsDone: 612,
   itemsTotal: 1000,
   models: [
-    { model: "gpt-4.1-mini", received: 150, inputTokens: 10_200, outputTokens: 4_100, cost: 0.01064 },
-    { model: "my-local-model", received: 62, inputTokens: 900, outputTokens: 300, cost: undefined },
+    { model: "gpt-4.1-mini", received: 150, inputTokens: 10_200, outputTokens: 4_100, uncounted: 0, cost: 0.01064 },
+    { model: "my-local-model", received: 62, inputTokens: 900, outputTokens: 300, uncounted: 0, cost: undefined },
+    { model: "gemini-embedding-001", received: 9, inputTokens: 0, outputTokens: 0, uncounted: 9, cost: undefined },
   ],
 };
 
@@ -30,7 +31,8 @@ describe("dashboard rendering", () => {
       "parallellm async 12.5s  ████████████████████████░░░░░░░░░░░░░░░░ 612/1000 items  49.0/s  ETA 7.9s
         replayed 400  sent 220  received 212  stored 212  failed 3  collected 0  batches pending 0
         gpt-4.1-mini              150 answers  10.2k in / 4.1k out  $0.0106
-        my-local-model             62 answers  900 in / 300 out  no price"
+        my-local-model             62 answers  900 in / 300 out  no price
+        gemini-embedding-001        9 answers  0 in / 0 out  no token counts"
     `);
   });
 

@@ -13,7 +13,9 @@ export interface ModelProgress {
   readonly received: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** USD so far; `undefined` when the model has no known price. */
+  /** Answers without token counts: with any, `cost` is unknown. */
+  readonly uncounted: number;
+  /** USD so far; `undefined` when the model has no known price or some answers are `uncounted`. */
   readonly cost: number | undefined;
 }
 
@@ -126,7 +128,7 @@ export function renderPanel(snapshot: ProgressSnapshot, columns: number): string
   ];
   for (const model of snapshot.models) {
     lines.push(
-      `  ${model.model.padEnd(22)} ${String(model.received).padStart(6)} answers  ${formatCount(model.inputTokens)} in / ${formatCount(model.outputTokens)} out  ${formatCost(model.cost)}`,
+      `  ${model.model.padEnd(22)} ${String(model.received).padStart(6)} answers  ${formatCount(model.inputTokens)} in / ${formatCount(model.outputTokens)} out  ${formatCost(model.cost, model.uncounted)}`,
     );
   }
   return lines.map((line) => truncate(line, columns)).join("\n");
@@ -157,8 +159,9 @@ function formatCount(count: number): string {
   return `${(count / 1_000_000).toFixed(2)}M`;
 }
 
-function formatCost(cost: number | undefined): string {
-  return cost === undefined ? "no price" : `$${cost.toFixed(4)}`;
+function formatCost(cost: number | undefined, uncounted = 0): string {
+  if (cost === undefined) return uncounted > 0 ? "no token counts" : "no price";
+  return `$${cost.toFixed(4)}`;
 }
 
 function truncate(line: string, columns: number): string {

@@ -15,6 +15,8 @@ export interface ModelTokens {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
+  /** Answers without token counts: their cost is unknown. */
+  readonly uncounted: number;
   /** Billed at the batch discount. */
   readonly viaBatch: boolean;
 }
@@ -37,11 +39,14 @@ export function storedProgress(
   let received = 0;
   for (const row of rows) {
     received += row.answers;
-    const cost = costOf(
-      row.model,
-      { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens },
-      { batch: row.viaBatch, overrides: prices },
-    );
+    const cost =
+      row.uncounted > 0
+        ? undefined
+        : costOf(
+            row.model,
+            { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens },
+            { batch: row.viaBatch, overrides: prices },
+          );
     const line = byModel.get(row.model);
     if (!line) {
       byModel.set(row.model, { ...row, received: row.answers, cost });
@@ -50,14 +55,16 @@ export function storedProgress(
     line.received += row.answers;
     line.inputTokens += row.inputTokens;
     line.outputTokens += row.outputTokens;
+    line.uncounted += row.uncounted;
     line.cost = line.cost === undefined || cost === undefined ? undefined : line.cost + cost;
   }
   const lines = [...byModel.values()].sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
-  const models = lines.map(({ model, received, inputTokens, outputTokens, cost }) => ({
+  const models = lines.map(({ model, received, inputTokens, outputTokens, uncounted, cost }) => ({
     model,
     received,
     inputTokens,
     outputTokens,
+    uncounted,
     cost,
   }));
   return { received, batchesPending, models };

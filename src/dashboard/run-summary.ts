@@ -111,13 +111,23 @@ function dryRunLines(rows: readonly DryRunRow[]): string[] {
 
 function costLines(cost: SessionCost): string[] {
   const lines: string[] = [];
-  const spent = cost.session.byModel;
-  if (spent.length > 0) {
-    const models = spent.map((line) => `${line.name} ${dollars(line.cost)}`).join(", ");
-    lines.push(`  cost      ${dollars(cost.session.total)} this session (${models}; prices of ${cost.pricesTakenOn})`);
+  const byModel = cost.session.byModel;
+  if (byModel.length > 0) {
+    // A model's answers without token counts have no cost to tell (never a count of 0 priced).
+    const models = byModel
+      .map((line) =>
+        line.cost === undefined && line.uncounted > 0
+          ? `${line.name} no token counts (${line.uncounted} answers)`
+          : `${line.name} ${dollars(line.cost)}`,
+      )
+      .join(", ");
+    const total = byModel.some((line) => line.uncounted > 0) ? "unknown" : dollars(cost.session.total);
+    lines.push(`  cost      ${total} this session (${models}; prices of ${cost.pricesTakenOn})`);
   }
   const savings: string[] = [];
-  if (cost.savedByReplay !== 0) savings.push(`${dollars(cost.savedByReplay)} by replay`);
+  if (cost.savedByReplay === undefined && cost.replayedUncounted > 0) {
+    savings.push(`unknown by replay (${cost.replayedUncounted} answers replayed without token counts)`);
+  } else if (cost.savedByReplay !== 0) savings.push(`${dollars(cost.savedByReplay)} by replay`);
   if (cost.savedByBatch.session) savings.push(`${dollars(cost.savedByBatch.session)} by batch`);
   if (savings.length > 0) lines.push(`  saved     ${savings.join(", ")}`);
   return lines;

@@ -39,9 +39,9 @@ const prices: Record<string, ModelPrice> = {
   "gemini-2.5-flash": { input: 0.3, cachedInput: 0.075, output: 2.5 },
   "gemini-2.5-flash-lite": { input: 0.1, cachedInput: 0.025, output: 0.4 },
   "gemini-2.0-flash": { input: 0.1, cachedInput: 0.025, output: 0.4 },
-  // Embeddings bill input tokens only. Gemini's ($0.15 per million for gemini-embedding-001) are
-  // left out: its direct endpoint reports no token counts, and usage rows add a missing count as 0,
-  // so a price would print a cost of 0 for texts sent directly (batch results do carry tokenCount).
+  // Embeddings bill input tokens only. Gemini's direct embeddings report no token counts, so their
+  // cost shows as unknown (usage rows count them as `uncounted`); its batch results carry tokenCount.
+  "gemini-embedding-001": { input: 0.15, output: 0 },
   "text-embedding-3-small": { input: 0.02, output: 0 },
   "text-embedding-3-large": { input: 0.13, output: 0 },
   "text-embedding-ada-002": { input: 0.1, output: 0 },

@@ -29,7 +29,7 @@ export interface StoredAnswer {
   readonly text: string;
   /** The whole result; stores may decode it on first access. */
   readonly result: LLMResult;
-  /** Tokens the answer cost when it was made, for "saved by replay"; stores may leave them out. */
+  /** Tokens the answer cost when it was made, for "saved by replay"; `undefined` when the provider reported none. */
   readonly inputTokens?: number | undefined;
   readonly outputTokens?: number | undefined;
   /** Answered through a provider batch (billed at the batch discount). */
@@ -40,6 +40,8 @@ export interface AnswerSpend {
   readonly model: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Answers whose provider reported no token counts (Gemini's direct embeddings): their cost is not known. */
+  readonly uncounted: number;
   /** Answered through a provider batch (billed at the batch discount). */
   readonly viaBatch: boolean;
 }
@@ -55,6 +57,11 @@ export interface UsageRow {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
+  /**
+   * Of `answers`, those stored without token counts (the provider reported none, as
+   * Gemini's direct embeddings do): their tokens are not in the sums, so their cost is unknown.
+   */
+  readonly uncounted: number;
 }
 
 export interface ResponseRecord extends CallKey {

@@ -212,7 +212,9 @@ export interface SpendFigures {
   readonly answers: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** USD at the reader's prices; `undefined` when a model has no known price. */
+  /** Answers without token counts: with any, `cost` is unknown. */
+  readonly uncounted: number;
+  /** USD at the reader's prices; `undefined` when a model has no known price or some answers are `uncounted`. */
   readonly cost: number | undefined;
 }
 

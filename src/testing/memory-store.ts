@@ -351,11 +351,13 @@ class MemoryStore implements Store {
           inputTokens: 0,
           outputTokens: 0,
           cachedInputTokens: 0,
+          uncounted: 0,
         };
         groups.set(group, row);
       }
       const { usage } = response.result;
       row.answers++;
+      if (usage.inputTokens === undefined) row.uncounted++;
       row.inputTokens += usage.inputTokens ?? 0;
       row.outputTokens += usage.outputTokens ?? 0;
       row.cachedInputTokens += usage.cachedInputTokens ?? 0;

@@ -92,7 +92,7 @@ class _StoredRow implements StoredAnswer {
   readonly callId: number;
   readonly session: number;
   readonly text: string;
-  readonly inputTokens: number;
+  readonly inputTokens: number | undefined;
   readonly outputTokens: number;
   readonly viaBatch: boolean;
   #json: string | undefined;
@@ -105,7 +105,7 @@ class _StoredRow implements StoredAnswer {
     this.session = row[at + 1] as number;
     this.text = row[at + 2] as string;
     this.#json = row[at + 3] as string;
-    this.inputTokens = (row[at + 4] as number | null) ?? 0;
+    this.inputTokens = (row[at + 4] as number | null) ?? undefined;
     this.outputTokens = (row[at + 5] as number | null) ?? 0;
     this.viaBatch = row[at + 6] === 1;
     this.#vector = row[at + 7] as Uint8Array | null;

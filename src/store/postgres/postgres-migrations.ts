@@ -200,4 +200,19 @@ export const postgresMigrations: readonly string[] = [
   `
   ALTER TABLE responses ADD COLUMN vector BYTEA;
   `,
+  // 5: answers without token counts, counted apart in session_usage.
+  `
+  -- Answers stored without token counts (Gemini's direct embeddings report none), counted apart
+  -- so a cost is never priced on a missing count read as 0. Recounted for sessions already over.
+  ALTER TABLE session_usage ADD COLUMN uncounted BIGINT NOT NULL DEFAULT 0;
+  UPDATE session_usage SET uncounted = counted.answers
+  FROM (
+    SELECT r.session, c.model, r.via_batch, count(*) AS answers
+    FROM responses r JOIN calls c ON c.id = r.call_id
+    WHERE r.input_tokens IS NULL
+    GROUP BY r.session, c.model, r.via_batch
+  ) AS counted
+  WHERE session_usage.session = counted.session AND session_usage.model = counted.model
+    AND session_usage.via_batch = counted.via_batch;
+  `,
 ];

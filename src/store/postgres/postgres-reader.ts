@@ -233,8 +233,15 @@ export class PostgresReader implements WorkspaceReader {
       const about = await this.#session(read, session);
       const report = costReport(await usageRows(read, undefined), about?.id ?? 0, [], this.#prices);
       // What replayed answers saved is known to the run alone: as its summary said, once it ended.
-      const summary = about?.summary as { cost?: { savedByReplay?: number } } | null | undefined;
-      return { ...report, savedByReplay: summary?.cost?.savedByReplay };
+      const summary = about?.summary as
+        | { cost?: { savedByReplay?: number; replayedUncounted?: number } }
+        | null
+        | undefined;
+      return {
+        ...report,
+        savedByReplay: summary?.cost?.savedByReplay,
+        replayedUncounted: summary?.cost?.replayedUncounted ?? 0,
+      };
     });
   }
 

@@ -117,7 +117,7 @@ export async function lookup(connection: SqlConnection, key: CallKey): Promise<S
     session,
     text,
     result: decodeResult(result, text, vector),
-    inputTokens: inputTokens ?? 0,
+    inputTokens: inputTokens ?? undefined,
     outputTokens: outputTokens ?? 0,
     viaBatch: viaBatch === 1,
   };
@@ -186,12 +186,14 @@ export function usageQuery(
 /**
  * The tokens of the answers `where` keeps (a condition on `r`, the responses, and `c`,
  * their calls) by model, session and batch, and with `byAgent` by agent too: the columns
- * model, agent, session, via_batch, answers, input_tokens, output_tokens, cached_tokens.
+ * model, agent, session, via_batch, answers, input_tokens, output_tokens, cached_tokens,
+ * uncounted (answers stored without an input token count, left out of the sums).
  */
 export function usageSql(where: string | undefined, byAgent = false): string {
   return `SELECT c.model AS model, ${byAgent ? "c.agent" : "NULL"} AS agent, r.session AS session,
        r.via_batch AS via_batch, count(*) AS answers, coalesce(sum(r.input_tokens), 0) AS input_tokens,
-       coalesce(sum(r.output_tokens), 0) AS output_tokens, coalesce(sum(r.cached_tokens), 0) AS cached_tokens
+       coalesce(sum(r.output_tokens), 0) AS output_tokens, coalesce(sum(r.cached_tokens), 0) AS cached_tokens,
+       count(*) - count(r.input_tokens) AS uncounted
      FROM responses r JOIN calls c ON c.id = r.call_id
      ${where === undefined ? "" : `WHERE ${where}`}
      GROUP BY c.model, ${byAgent ? "c.agent, " : ""}r.session, r.via_batch`;
@@ -199,9 +201,9 @@ export function usageSql(where: string | undefined, byAgent = false): string {
 
 /** The rows of `usageQuery`, read as arrays. */
 export function toUsageRows(rows: readonly unknown[]): UsageRow[] {
-  type Row = [string, string | null, number, number, number, number, number, number];
+  type Row = [string, string | null, number, number, number, number, number, number, number];
   return (rows as Row[]).map(
-    ([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens]) => ({
+    ([model, agent, session, viaBatch, answers, inputTokens, outputTokens, cachedInputTokens, uncounted]) => ({
       model,
       agent: agent ?? undefined,
       session,
@@ -210,6 +212,7 @@ export function toUsageRows(rows: readonly unknown[]): UsageRow[] {
       inputTokens,
       outputTokens,
       cachedInputTokens,
+      uncounted,
     }),
   );
 }

@@ -185,7 +185,8 @@ export const openCallsSql = `
  * the tallies written when they ended, of sessions still open (or cut off) from their answers.
  */
 export const usageBySessionSql = `
-  SELECT model, NULL, session, via_batch, answers, input_tokens, output_tokens, cached_tokens FROM session_usage
+  SELECT model, NULL, session, via_batch, answers, input_tokens, output_tokens, cached_tokens, uncounted
+  FROM session_usage
   UNION ALL
   ${usageSql("r.session IN (SELECT id FROM sessions WHERE ended_at IS NULL)")}`;
 
@@ -268,6 +269,7 @@ export function spending(usage: readonly UsageRow[], prices: Readonly<Record<str
       answers: rows.reduce((sum, row) => sum + row.answers, 0),
       inputTokens: rows.reduce((sum, row) => sum + row.inputTokens, 0),
       outputTokens: rows.reduce((sum, row) => sum + row.outputTokens, 0),
+      uncounted: rows.reduce((sum, row) => sum + row.uncounted, 0),
       cost: sessionCost(rows, [], prices).session.total,
     };
   };

@@ -25,8 +25,9 @@ export async function endSession(connection: SqlConnection, session: number, sum
     ]);
     await transaction.run("DELETE FROM session_usage WHERE session = ?", [session]);
     await transaction.run(
-      `INSERT INTO session_usage (session, model, via_batch, answers, input_tokens, output_tokens, cached_tokens)
-       SELECT session, model, via_batch, answers, input_tokens, output_tokens, cached_tokens
+      `INSERT INTO session_usage (session, model, via_batch, answers, input_tokens, output_tokens, cached_tokens,
+         uncounted)
+       SELECT session, model, via_batch, answers, input_tokens, output_tokens, cached_tokens, uncounted
        FROM (${usageSql("r.session = ?")}) AS usage`,
       [session],
     );

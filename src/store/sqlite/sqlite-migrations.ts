@@ -186,4 +186,18 @@ export const sqliteMigrations: readonly string[] = [
   -- NULL for every other answer.
   ALTER TABLE responses ADD COLUMN vector BLOB;
   `,
+  `
+  -- Answers stored without token counts (Gemini's direct embeddings report none), counted apart
+  -- so a cost is never priced on a missing count read as 0. Recounted for sessions already over.
+  ALTER TABLE session_usage ADD COLUMN uncounted INTEGER NOT NULL DEFAULT 0;
+  UPDATE session_usage SET uncounted = counted.answers
+  FROM (
+    SELECT r.session, c.model, r.via_batch, count(*) AS answers
+    FROM responses r JOIN calls c ON c.id = r.call_id
+    WHERE r.input_tokens IS NULL
+    GROUP BY r.session, c.model, r.via_batch
+  ) AS counted
+  WHERE session_usage.session = counted.session AND session_usage.model = counted.model
+    AND session_usage.via_batch = counted.via_batch;
+  `,
 ];

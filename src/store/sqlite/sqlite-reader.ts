@@ -178,8 +178,15 @@ export class SqliteReader implements WorkspaceReader {
       const about = this.#session(session);
       const report = costReport(this.#usage(undefined), about?.id ?? 0, [], this.#prices);
       // What replayed answers saved is known to the run alone: as its summary said, once it ended.
-      const summary = about?.summary as { cost?: { savedByReplay?: number } } | null | undefined;
-      return { ...report, savedByReplay: summary?.cost?.savedByReplay };
+      const summary = about?.summary as
+        | { cost?: { savedByReplay?: number; replayedUncounted?: number } }
+        | null
+        | undefined;
+      return {
+        ...report,
+        savedByReplay: summary?.cost?.savedByReplay,
+        replayedUncounted: summary?.cost?.replayedUncounted ?? 0,
+      };
     })();
   }
 

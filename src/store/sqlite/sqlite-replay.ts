@@ -62,7 +62,7 @@ class StoredRow implements StoredAnswer {
   readonly callId: number;
   readonly session: number;
   readonly text: string;
-  readonly inputTokens: number;
+  readonly inputTokens: number | undefined;
   readonly outputTokens: number;
   readonly viaBatch: boolean;
   readonly #responseId: number;
@@ -75,7 +75,7 @@ class StoredRow implements StoredAnswer {
     this.session = row[at + 1] as number;
     this.text = row[at + 2] as string;
     this.#responseId = row[at + 3] as number;
-    this.inputTokens = (row[at + 4] as number | null) ?? 0;
+    this.inputTokens = (row[at + 4] as number | null) ?? undefined;
     this.outputTokens = (row[at + 5] as number | null) ?? 0;
     this.viaBatch = row[at + 6] === 1;
     this.#resultOf = resultOf;

@@ -57,6 +57,7 @@ const usageRow = (row: Partial<UsageRow> & Pick<UsageRow, "session" | "answers">
   inputTokens: 0,
   outputTokens: 0,
   cachedInputTokens: 0,
+  uncounted: 0,
   ...row,
 });
 
@@ -84,7 +85,8 @@ export function usageCases(makeStore: MakeStore, test: StoreTestApi): void {
                 cachedInputTokens: 80,
               }),
               usageRow({ agent: "b", session: 1, answers: 1, viaBatch: true, ...tokens }),
-              usageRow({ model: "gpt-4.1", agent: "b", session: 2, answers: 1, outputTokens: 5 }),
+              // Without an input token count (as Gemini's direct embeddings come): counted apart.
+              usageRow({ model: "gpt-4.1", agent: "b", session: 2, answers: 1, outputTokens: 5, uncounted: 1 }),
             ]),
           );
           assert.deepEqual(

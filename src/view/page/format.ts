@@ -7,9 +7,12 @@ export function formatCount(value: number | undefined): string {
   return value === undefined ? "–" : counts.format(value);
 }
 
-/** USD with cents, more digits below a cent; `undefined` (no known price) → `no price`. */
-export function formatMoney(value: number | undefined): string {
-  if (value === undefined) return "no price";
+/**
+ * USD with cents, more digits below a cent; `undefined` → why it is unknown: `no token counts`
+ * when `uncounted` answers came without them, else `no price`.
+ */
+export function formatMoney(value: number | undefined, uncounted = 0): string {
+  if (value === undefined) return uncounted > 0 ? "no token counts" : "no price";
   if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
   return `$${value.toFixed(2)}`;
 }

@@ -123,13 +123,15 @@ function Spend(props: { overview: WorkspaceOverview }) {
               { kind: "input", value: line.inputTokens },
               { kind: "output", value: line.outputTokens },
             ],
-            note: `${formatCount(line.inputTokens + line.outputTokens)} · ${formatMoney(line.cost)}`,
+            note: `${formatCount(line.inputTokens + line.outputTokens)} · ${formatMoney(line.cost, line.uncounted)}`,
           }))}
         />
       )}
       <p class="quiet">
         {spent.allTime.cost === undefined
-          ? "Cost in all: unknown (a model has no known price; pllm cost shows which, --prices adds one)."
+          ? spent.allTime.uncounted > 0
+            ? `Cost in all: unknown (${formatCount(spent.allTime.uncounted)} answers came without token counts, as Gemini's direct embeddings do).`
+            : "Cost in all: unknown (a model has no known price; pllm cost shows which, --prices adds one)."
           : `Cost in all: ${formatMoney(spent.allTime.cost)}.`}{" "}
         List prices of {spent.pricesTakenOn}.
       </p>
