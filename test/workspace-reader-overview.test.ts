@@ -65,12 +65,13 @@ it("counts calls by status, model and agent exactly as calls() lists them; sessi
     answers: usage.reduce((sum, row) => sum + row.answers, 0),
     inputTokens: usage.reduce((sum, row) => sum + row.inputTokens, 0),
     outputTokens: usage.reduce((sum, row) => sum + row.outputTokens, 0),
+    uncounted: 0,
     cost: cost.allTime.total,
   });
   // claude-sonnet-4-6 has no built-in price: the total is unknown, never a made-up sum.
   expect(overview.spent.allTime.cost).toBeUndefined();
   // The last session only submitted a batch: nothing stored, nothing spent.
-  expect(overview.spent.lastSession).toEqual({ answers: 0, inputTokens: 0, outputTokens: 0, cost: 0 });
+  expect(overview.spent.lastSession).toEqual({ answers: 0, inputTokens: 0, outputTokens: 0, uncounted: 0, cost: 0 });
 
   await expect(reader.overview({ agents: -1 })).rejects.toThrow(
     new InputError("overview({ agents }) takes a whole number of rows to list (0 or more), got -1."),

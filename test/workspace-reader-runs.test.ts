@@ -100,7 +100,7 @@ describe("a workspace made in batch mode", () => {
     expect(await reader.progress(2)).toEqual({
       received: 2,
       batchesPending: 0,
-      models: [{ model: "gpt-4.1-mini", received: 2, inputTokens: 2000, outputTokens: 400, cost: full }],
+      models: [{ model: "gpt-4.1-mini", received: 2, inputTokens: 2000, outputTokens: 400, uncounted: 0, cost: full }],
     });
     expect(await reader.usage()).toEqual([
       {
@@ -112,6 +112,7 @@ describe("a workspace made in batch mode", () => {
         inputTokens: 1000,
         outputTokens: 200,
         cachedInputTokens: 0,
+        uncounted: 0,
       },
       {
         model: "gpt-4.1-mini",
@@ -122,6 +123,7 @@ describe("a workspace made in batch mode", () => {
         inputTokens: 1000,
         outputTokens: 200,
         cachedInputTokens: 0,
+        uncounted: 0,
       },
     ]);
   });
@@ -208,7 +210,9 @@ describe("the live dashboard and the reader", () => {
     expect(progress).toEqual({
       received: 2,
       batchesPending: 0,
-      models: [{ model: "gpt-4.1-mini", received: 2, inputTokens: 2000, outputTokens: 400, cost: cost * 1.5 }],
+      models: [
+        { model: "gpt-4.1-mini", received: 2, inputTokens: 2000, outputTokens: 400, uncounted: 0, cost: cost * 1.5 },
+      ],
     });
     // The panel is redrawn ten times a second: wait for a frame drawn after the last answer.
     const line = `${"gpt-4.1-mini".padEnd(22)} ${"2".padStart(6)} answers  2.0k in / 400 out  $${(cost * 1.5).toFixed(4)}`;
