@@ -17,9 +17,12 @@ class FakeClaimingStore {
   readonly answered = new Set<string>();
   readonly statements: { keys: string[]; most: number | undefined }[] = [];
   readonly released: string[] = [];
+  /** While set, statements wait for it (as they wait for a database that is slow to answer). */
+  gate: Promise<void> | undefined;
 
   async claimCalls(keys: readonly CallKey[], holder: number, _leaseMs: number, most = keys.length) {
     this.statements.push({ keys: keys.map((call) => call.agent), most });
+    if (this.gate) await this.gate;
     let taken = 0;
     return keys.map((call): ClaimOutcome => {
       const id = answerKey(call);
@@ -141,5 +144,33 @@ it("a worker behind the others, finding every call ahead held, looks twice as fa
   expect(await claims.take(key(1999))).toBe("taken");
   expect(store.statements.map((statement) => statement.keys.length)).toEqual([1 + 260, 1 + 520, 1 + 1040]);
   for (let index = 0; index < 2000; index++) claims.settled(key(index));
+  await claims.close();
+});
+
+it("slots that come while a claim statement runs: a call it looks at waits for its outcome, others take no second stock", async () => {
+  const store = new FakeClaimingStore();
+  let answer!: () => void;
+  store.gate = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  const claims = claimsOver(store);
+  for (let index = 0; index < 400; index++) claims.queued(key(index));
+  store.holders.set(answerKey(key(3)), other);
+  // The first slot's statement takes a stock of 64 and looks at the next 260 calls (1 to 260).
+  const first = claims.take(key(0));
+  await turn();
+  const lookedAt = [claims.take(key(1)), claims.take(key(3))];
+  // Not looked at: claimed in a statement of its own, without a stock of its own (the first fills it).
+  const beyond = claims.take(key(300));
+  await turn();
+  expect(store.statements.map((statement) => [statement.keys.length, statement.most])).toEqual([
+    [261, 65],
+    [1, 1],
+  ]);
+  answer();
+  expect(await Promise.all([first, ...lookedAt, beyond])).toEqual(["taken", "taken", "held", "taken"]);
+  expect(store.statements).toHaveLength(2);
+  expect([...store.holders.values()].filter((holder) => holder === me)).toHaveLength(1 + 64 + 1);
+  for (let index = 0; index < 400; index++) claims.settled(key(index));
   await claims.close();
 });

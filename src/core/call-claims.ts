@@ -10,7 +10,10 @@
  * takes a stock of them (so the slots that open next send at once, without a
  * statement each), and it remembers which are held or answered by other workers
  * (which ask a pipeline's calls in the same order), so a slot skips those
- * without a statement of its own. Claims are let go a moment after their asks
+ * without a statement of its own; a slot whose call a statement under way looks
+ * at waits for what it finds, and a statement made meanwhile takes only what the
+ * stock still lacks (a worker holding more than it can send soon would leave
+ * the others waiting on its slots). Claims are let go a moment after their asks
  * end, many in one statement: an answered call is never claimed again, so only
  * a call that failed waits that moment longer for another worker.
  */
@@ -86,6 +89,17 @@ export class CallClaims {
   readonly #ahead = new Set<string>();
   /** A refill of the stock of calls taken ahead is under way. */
   #refilling = false;
+  /**
+   * Calls to take ahead that the claim statements under way asked for: a statement made
+   * while others run takes only what they leave short, so the stock stays near `aheadStock`
+   * (taking more holds calls from the other workers, which then wait for this one's slots).
+   */
+  #aheadComing = 0;
+  /**
+   * Calls a claim statement under way looks ahead at, and when its outcomes are told: a
+   * slot that comes for one meanwhile waits for them rather than making a statement of its own.
+   */
+  readonly #lookingAt = new Map<string, Promise<void>>();
   #renewal: NodeJS.Timeout | undefined;
   /** The statements under way, which `close` waits for. */
   readonly #pending = new Set<Promise<unknown>>();
@@ -114,6 +128,8 @@ export class CallClaims {
   /** `key` got its slot: claim it (with the other claims of this turn), unless looking ahead already did. */
   take(key: CallKey): Promise<SlotClaim> {
     const id = answerKey(key);
+    const looking = this.#lookingAt.get(id);
+    if (looking) return looking.then(() => this.take(key));
     this.#queued.delete(id);
     if (this.#ahead.delete(id)) {
       if (this.#ahead.size <= aheadStock / 2) this.#refill();
@@ -205,18 +221,40 @@ export class CallClaims {
    * fill the stock; resolves to the outcomes of `slotted`.
    */
   async #claimWithAhead(slotted: readonly CallKey[]): Promise<readonly ClaimOutcome[]> {
-    const wanted = Math.max(0, aheadStock - this.#ahead.size);
+    const wanted = Math.max(0, aheadStock - this.#ahead.size - this.#aheadComing);
     const ahead = wanted > 0 ? this.#lookAhead(slotted.length + wanted) : [];
-    const outcomes = await this.#claim([...slotted, ...ahead.map(([, key]) => key)], slotted.length + wanted);
+    if (slotted.length === 0 && ahead.length === 0) return [];
+    this.#aheadComing += wanted;
+    let told!: () => void;
+    const outcomesTold = new Promise<void>((resolve) => {
+      told = resolve;
+    });
+    for (const [id] of ahead) this.#lookingAt.set(id, outcomesTold);
+    try {
+      const outcomes = await this.#claim([...slotted, ...ahead.map(([, key]) => key)], slotted.length + wanted);
+      this.#aheadComing -= wanted;
+      this.#tellAhead(ahead, outcomes.slice(slotted.length));
+      return outcomes.slice(0, slotted.length);
+    } catch (error) {
+      this.#aheadComing -= wanted;
+      throw error;
+    } finally {
+      for (const [id] of ahead) this.#lookingAt.delete(id);
+      told();
+    }
+  }
+
+  /** What a look-ahead found: calls taken join the stock, calls held or answered are known. */
+  #tellAhead(ahead: readonly [string, CallKey][], outcomes: readonly ClaimOutcome[]): void {
     let anyFree = false;
     for (const [index, [id]] of ahead.entries()) {
-      const outcome = outcomes[slotted.length + index]!;
+      const outcome = outcomes[index]!;
       // A call free but not taken stays in the queue: the next claim looks at it first.
       if (outcome === "free") {
         anyFree = true;
         continue;
       }
-      // Its slot came (or its ask ended) while the statement ran: `take` claimed it, or `#claim` let it go.
+      // Its ask ended while the statement ran: `#claim` let it go.
       if (!this.#queued.delete(id)) continue;
       if (outcome === "taken") {
         anyFree = true;
@@ -224,7 +262,6 @@ export class CallClaims {
       } else this.#known.set(id, outcome);
     }
     if (ahead.length > 0) this.#aheadWidening = anyFree ? 1 : this.#aheadWidening * 2;
-    return outcomes.slice(0, slotted.length);
   }
 
   /**
@@ -236,7 +273,7 @@ export class CallClaims {
     const ahead: [string, CallKey][] = [];
     for (const entry of this.#queued) {
       if (ahead.length === count) break;
-      ahead.push(entry);
+      if (!this.#lookingAt.has(entry[0])) ahead.push(entry);
     }
     return ahead;
   }
