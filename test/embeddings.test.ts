@@ -7,6 +7,7 @@
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { costLines } from "../src/cli/cost-command.js";
+import { callDetailLines } from "../src/cli/format-call.js";
 import { statusLines } from "../src/cli/status-command.js";
 import {
   type EmbedOptions,
@@ -163,6 +164,8 @@ describe("embed: identity, storage and replay", () => {
     expect(text).toMatch(/gemini-embedding-001 +3 +0 +0 +no token counts/);
     expect(text).toContain("no token counts: 3 answers came without token counts");
     expect(text).not.toContain("no price");
+    const shown = stripVTControlCharacters(callDetailLines((await reader.call(1))!).join("\n"));
+    expect(shown).toMatch(/tokens +\? in, \? out\n.*cost +no token counts/);
     const overview = await reader.overview();
     expect(overview.spent.allTime).toEqual({
       answers: 3,

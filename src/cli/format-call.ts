@@ -87,7 +87,8 @@ function usage(call: CallDetail): string[][] {
   const reasoning = tokens.reasoningTokens ? ` (${formatCount(tokens.reasoningTokens)} reasoning)` : "";
   return [
     ["tokens", `${count(tokens.inputTokens)} in${cached}, ${count(tokens.outputTokens)} out${reasoning}`],
-    ["cost", formatMoney(call.cost)],
+    // An answer without an input token count (Gemini's direct embeddings) has no cost to tell.
+    ["cost", formatMoney(call.cost, tokens.inputTokens === undefined ? 1 : 0)],
     ["finish", `${call.answer?.finishReason.unified}${call.answer?.model ? ` (${call.answer.model})` : ""}`],
   ];
 }

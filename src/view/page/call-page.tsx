@@ -72,7 +72,7 @@ function CallView(props: { call: ShownCall }) {
             : ""}
         </dd>
         <dt>cost</dt>
-        <dd>{call.answer ? formatMoney(call.cost) : "–"}</dd>
+        <dd>{call.answer ? formatMoney(call.cost, call.answer.usage.inputTokens === undefined ? 1 : 0) : "–"}</dd>
       </dl>
       <Section title="Request">
         {instructions !== undefined && (
