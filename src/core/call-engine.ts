@@ -132,10 +132,16 @@ export class CallEngine {
    */
   async readStore(retryFailed: boolean): Promise<void> {
     const store = this.#options.store;
-    this.#earlier.setPendingCalls(await store.pendingCalls());
-    this.#earlier.setFailedCalls(await store.failedCalls(), retryFailed);
+    // Read together: on a database server, three round trips cost as one.
+    const [pending, failed, hasAnswers] = await Promise.all([
+      store.pendingCalls(),
+      store.failedCalls(),
+      store.hasAnswers(),
+    ]);
+    this.#earlier.setPendingCalls(pending);
+    this.#earlier.setFailedCalls(failed, retryFailed);
     // A store with no answers cannot answer any ask of this run.
-    this.#replay.storeEmpty = !(await store.hasAnswers());
+    this.#replay.storeEmpty = !hasAnswers;
   }
 
   /** True when calls without an answer may be collected for batches rather than sent. */
