@@ -98,6 +98,21 @@ export function costReport(
   };
 }
 
+/**
+ * A workspace reader's report on a stored session (`about`; the latest, or none): what its
+ * replay saved is known to its run alone, so it is read from the summary the run wrote as it ended.
+ */
+export function storedCostReport(
+  rows: readonly UsageRow[],
+  about: { readonly id: number; readonly summary: unknown } | undefined,
+  prices: Prices,
+): CostReport {
+  const report = costReport(rows, about?.id ?? 0, [], prices);
+  type Saved = Partial<Pick<SessionCost, "savedByReplay" | "replayedUncounted">>;
+  const saved = (about?.summary as { cost?: Saved } | null | undefined)?.cost;
+  return { ...report, savedByReplay: saved?.savedByReplay, replayedUncounted: saved?.replayedUncounted ?? 0 };
+}
+
 function rowCost(row: UsageRow, prices: Prices): number | undefined {
   if (row.uncounted > 0) return undefined;
   return costOf(

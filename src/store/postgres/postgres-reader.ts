@@ -6,7 +6,7 @@
  */
 import { documentReferences } from "../../core/canonical.js";
 import { InputError } from "../../core/errors.js";
-import { type CostReport, costReport } from "../../dashboard/cost-report.js";
+import { type CostReport, storedCostReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
 import type { ExportOptions, ExportResult, ExportRow } from "../../export/export-row.js";
 import { splitExportOptions, writeExportFile } from "../../export/write-export.js";
@@ -231,17 +231,7 @@ export class PostgresReader implements WorkspaceReader {
   async cost(session?: number): Promise<CostReport> {
     return this.#read(async (read) => {
       const about = await this.#session(read, session);
-      const report = costReport(await usageRows(read, undefined), about?.id ?? 0, [], this.#prices);
-      // What replayed answers saved is known to the run alone: as its summary said, once it ended.
-      const summary = about?.summary as
-        | { cost?: { savedByReplay?: number; replayedUncounted?: number } }
-        | null
-        | undefined;
-      return {
-        ...report,
-        savedByReplay: summary?.cost?.savedByReplay,
-        replayedUncounted: summary?.cost?.replayedUncounted ?? 0,
-      };
+      return storedCostReport(await usageRows(read, undefined), about, this.#prices);
     });
   }
 

@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { InputError } from "../../core/errors.js";
-import { type CostReport, costReport } from "../../dashboard/cost-report.js";
+import { type CostReport, storedCostReport } from "../../dashboard/cost-report.js";
 import { type StoredProgress, storedProgress } from "../../dashboard/progress.js";
 import type { ExportOptions, ExportResult, ExportRow } from "../../export/export-row.js";
 import { splitExportOptions, writeExportFile } from "../../export/write-export.js";
@@ -176,17 +176,7 @@ export class SqliteReader implements WorkspaceReader {
   async cost(session?: number): Promise<CostReport> {
     return this.#db.transaction(() => {
       const about = this.#session(session);
-      const report = costReport(this.#usage(undefined), about?.id ?? 0, [], this.#prices);
-      // What replayed answers saved is known to the run alone: as its summary said, once it ended.
-      const summary = about?.summary as
-        | { cost?: { savedByReplay?: number; replayedUncounted?: number } }
-        | null
-        | undefined;
-      return {
-        ...report,
-        savedByReplay: summary?.cost?.savedByReplay,
-        replayedUncounted: summary?.cost?.replayedUncounted ?? 0,
-      };
+      return storedCostReport(this.#usage(undefined), about, this.#prices);
     })();
   }
 
