@@ -60,13 +60,11 @@ export function sessionCost(
     session: { total: totalOf(sessionRows, prices), byModel: linesBy(sessionRows, (row) => row.model, prices) },
     savedByReplay: sum(
       replayed.map((spend) =>
-        spend.uncounted > 0
-          ? undefined
-          : costOf(
-              spend.model,
-              { input: spend.inputTokens, output: spend.outputTokens },
-              { batch: spend.viaBatch, overrides: prices },
-            ),
+        costOf(
+          spend.model,
+          { input: spend.inputTokens, output: spend.outputTokens, uncounted: spend.uncounted },
+          { batch: spend.viaBatch, overrides: prices },
+        ),
       ),
     ),
     replayedUncounted: replayed.reduce((total, spend) => total + spend.uncounted, 0),
@@ -114,10 +112,14 @@ export function storedCostReport(
 }
 
 function rowCost(row: UsageRow, prices: Prices): number | undefined {
-  if (row.uncounted > 0) return undefined;
   return costOf(
     row.model,
-    { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens },
+    {
+      input: row.inputTokens,
+      output: row.outputTokens,
+      cachedInput: row.cachedInputTokens,
+      uncounted: row.uncounted,
+    },
     { batch: row.viaBatch, overrides: prices },
   );
 }

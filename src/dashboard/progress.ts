@@ -39,14 +39,16 @@ export function storedProgress(
   let received = 0;
   for (const row of rows) {
     received += row.answers;
-    const cost =
-      row.uncounted > 0
-        ? undefined
-        : costOf(
-            row.model,
-            { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens },
-            { batch: row.viaBatch, overrides: prices },
-          );
+    const cost = costOf(
+      row.model,
+      {
+        input: row.inputTokens,
+        output: row.outputTokens,
+        cachedInput: row.cachedInputTokens,
+        uncounted: row.uncounted,
+      },
+      { batch: row.viaBatch, overrides: prices },
+    );
     const line = byModel.get(row.model);
     if (!line) {
       byModel.set(row.model, { ...row, received: row.answers, cost });

@@ -58,14 +58,22 @@ export function priceOf(model: string, overrides: Readonly<Record<string, ModelP
   return overrides[base] ?? prices[base];
 }
 
-/** USD for the given tokens; `undefined` when the model has no known price. */
+/**
+ * USD for the given tokens; `undefined` when the model has no known price, or when `uncounted`
+ * answers came without token counts (their tokens are not in the sums: never priced as 0).
+ */
 export function costOf(
   model: string,
-  tokens: { readonly input: number; readonly output?: number; readonly cachedInput?: number },
+  tokens: {
+    readonly input: number;
+    readonly output?: number;
+    readonly cachedInput?: number;
+    readonly uncounted?: number;
+  },
   options: { readonly batch?: boolean; readonly overrides?: Readonly<Record<string, ModelPrice>> } = {},
 ): number | undefined {
   const price = priceOf(model, options.overrides);
-  if (!price) return undefined;
+  if (!price || (tokens.uncounted ?? 0) > 0) return undefined;
   const cached = tokens.cachedInput ?? 0;
   const dollars =
     ((tokens.input - cached) * price.input +
