@@ -1,4 +1,5 @@
 /** Numbers as people read them in `pllm` output: counts, money, bytes. */
+import { unknownCostLabel } from "../providers/model-prices.js";
 
 /** A whole count with thousands separators: `1,234`. */
 export function formatCount(value: number): string {
@@ -12,7 +13,7 @@ export function formatCount(value: number): string {
  * `"no price"` (a model without a price).
  */
 export function formatMoney(value: number | undefined, uncounted = 0): string {
-  if (value === undefined) return uncounted > 0 ? "no token counts" : "no price";
+  if (value === undefined) return unknownCostLabel(uncounted);
   if (value !== 0 && Math.abs(value) < 0.0001) {
     return `$${value.toFixed(Math.min(20, 1 - Math.floor(Math.log10(Math.abs(value)))))}`;
   }

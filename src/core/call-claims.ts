@@ -232,13 +232,10 @@ export class CallClaims {
     for (const [id] of ahead) this.#lookingAt.set(id, outcomesTold);
     try {
       const outcomes = await this.#claim([...slotted, ...ahead.map(([, key]) => key)], slotted.length + wanted);
-      this.#aheadComing -= wanted;
       this.#tellAhead(ahead, outcomes.slice(slotted.length));
       return outcomes.slice(0, slotted.length);
-    } catch (error) {
-      this.#aheadComing -= wanted;
-      throw error;
     } finally {
+      this.#aheadComing -= wanted;
       for (const [id] of ahead) this.#lookingAt.delete(id);
       told();
     }

@@ -6,6 +6,7 @@
  */
 import { costOf, type ModelPrice, pricesTakenOn } from "../providers/model-prices.js";
 import type { AnswerSpend, UsageRow } from "../store/store.js";
+import { tokensCost } from "./progress.js";
 
 export interface CostLine {
   /** A model name, or an agent name in `byAgent`. */
@@ -111,26 +112,13 @@ export function storedCostReport(
   return { ...report, savedByReplay: saved?.savedByReplay, replayedUncounted: saved?.replayedUncounted ?? 0 };
 }
 
-function rowCost(row: UsageRow, prices: Prices): number | undefined {
-  return costOf(
-    row.model,
-    {
-      input: row.inputTokens,
-      output: row.outputTokens,
-      cachedInput: row.cachedInputTokens,
-      uncounted: row.uncounted,
-    },
-    { batch: row.viaBatch, overrides: prices },
-  );
-}
-
 function totalOf(rows: readonly UsageRow[], prices: Prices): number | undefined {
-  return sum(rows.map((row) => rowCost(row, prices)));
+  return sum(rows.map((row) => tokensCost(row, prices)));
 }
 
 function batchDiscountOf(rows: readonly UsageRow[], prices: Prices): number | undefined {
   // The discount equals what the batch answers cost: half of list price.
-  return sum(rows.filter((row) => row.viaBatch).map((row) => rowCost(row, prices)));
+  return sum(rows.filter((row) => row.viaBatch).map((row) => tokensCost(row, prices)));
 }
 
 function linesBy(rows: readonly UsageRow[], keyOf: (row: UsageRow) => string, prices: Prices): CostLine[] {

@@ -7,6 +7,7 @@
 import { stripVTControlCharacters } from "node:util";
 import { createLogUpdate } from "log-update";
 import colors from "picocolors";
+import { unknownCostLabel } from "../providers/model-prices.js";
 
 export interface ModelProgress {
   readonly model: string;
@@ -160,7 +161,7 @@ function formatCount(count: number): string {
 }
 
 function formatCost(cost: number | undefined, uncounted = 0): string {
-  if (cost === undefined) return uncounted > 0 ? "no token counts" : "no price";
+  if (cost === undefined) return unknownCostLabel(uncounted);
   return `$${cost.toFixed(4)}`;
 }
 

@@ -29,6 +29,15 @@ export interface StoredProgress {
   readonly models: readonly ModelProgress[];
 }
 
+/** What the answers of `row` cost at `prices` over the built-in table: `undefined` without a price, or with answers uncounted. */
+export function tokensCost(row: ModelTokens, prices: Readonly<Record<string, ModelPrice>>): number | undefined {
+  return costOf(
+    row.model,
+    { input: row.inputTokens, output: row.outputTokens, cachedInput: row.cachedInputTokens, uncounted: row.uncounted },
+    { batch: row.viaBatch, overrides: prices },
+  );
+}
+
 /** Sums `rows` by model, priced at `prices` over the built-in table; an unpriced model has no cost. */
 export function storedProgress(
   rows: Iterable<ModelTokens>,
@@ -39,16 +48,7 @@ export function storedProgress(
   let received = 0;
   for (const row of rows) {
     received += row.answers;
-    const cost = costOf(
-      row.model,
-      {
-        input: row.inputTokens,
-        output: row.outputTokens,
-        cachedInput: row.cachedInputTokens,
-        uncounted: row.uncounted,
-      },
-      { batch: row.viaBatch, overrides: prices },
-    );
+    const cost = tokensCost(row, prices);
     const line = byModel.get(row.model);
     if (!line) {
       byModel.set(row.model, { ...row, received: row.answers, cost });

@@ -58,6 +58,11 @@ export function priceOf(model: string, overrides: Readonly<Record<string, ModelP
   return overrides[base] ?? prices[base];
 }
 
+/** Why a cost is not known, as every report says it: answers without token counts, else a model without a price. */
+export function unknownCostLabel(uncounted: number): string {
+  return uncounted > 0 ? "no token counts" : "no price";
+}
+
 /**
  * USD for the given tokens; `undefined` when the model has no known price, or when `uncounted`
  * answers came without token counts (their tokens are not in the sums: never priced as 0).

@@ -1,4 +1,5 @@
 /** How the page writes numbers, money and times. */
+import { unknownCostLabel } from "../../providers/model-prices.js";
 
 const counts = new Intl.NumberFormat("en-US");
 
@@ -12,7 +13,7 @@ export function formatCount(value: number | undefined): string {
  * when `uncounted` answers came without them, else `no price`.
  */
 export function formatMoney(value: number | undefined, uncounted = 0): string {
-  if (value === undefined) return uncounted > 0 ? "no token counts" : "no price";
+  if (value === undefined) return unknownCostLabel(uncounted);
   if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
   return `$${value.toFixed(2)}`;
 }
